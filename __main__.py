@@ -1,0 +1,20 @@
+"""The landing zone's Pulumi program: load the stack config, build the landing zone, export."""
+
+import pulumi
+
+from components.landing_zone import LandingZone, LandingZoneArgs
+from landing_zone.config import ConfigError, load_from_pulumi_runtime
+
+try:
+    config = load_from_pulumi_runtime(namespace=pulumi.get_project())
+except ConfigError as err:
+    # RunError: the engine shows the message without a Python traceback.
+    raise pulumi.RunError(str(err)) from None
+
+zone = LandingZone(config.organization.name, LandingZoneArgs(config=config))
+
+pulumi.export("organizationId", zone.organization.organization_id)
+pulumi.export("rootId", zone.organization.root_id)
+pulumi.export("managementAccountId", zone.organization.management_account_id)
+pulumi.export("organizationalUnitIds", zone.organizational_units.ids)
+pulumi.export("accountIds", zone.account_ids)

@@ -1,0 +1,1 @@
+"""Pulumi ComponentResources of the landing zone: one AWS concept per module."""

@@ -1,0 +1,78 @@
+"""A member account with its tags and its three alternate contacts, protected from loss."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from landing_zone.config import ResolvedContact
+
+# Properties that force replacement of an account but cannot be read back from AWS:
+# an imported or hand-made account would otherwise show a diff (and a replace) forever.
+ACCOUNT_IGNORED_CHANGES = ["roleName", "iamUserAccessToBilling"]
+
+
+@dataclass(frozen=True)
+class MemberAccountArgs:
+    account_name: str
+    email: str
+    parent_id: pulumi.Input[str]
+    # Keyed by AWS contact type: BILLING, SECURITY, OPERATIONS.
+    contacts: Mapping[str, ResolvedContact]
+    tags: Mapping[str, str] = field(default_factory=dict)
+    close_on_deletion: bool = False
+    role_name: str = "OrganizationAccountAccessRole"
+    iam_user_access_to_billing: str = "ALLOW"
+    import_id: str | None = None
+
+
+class MemberAccount(pulumi.ComponentResource):
+    account_id: pulumi.Output[str]
+    arn: pulumi.Output[str]
+
+    def __init__(
+        self, name: str, args: MemberAccountArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("landing-zone:member-account:MemberAccount", name, None, opts)
+        account = self._create_account(name, args)
+        self.account_id = account.id
+        self.arn = account.arn
+        for contact_type, contact in sorted(args.contacts.items()):
+            self._create_contact(name, contact_type, contact)
+        self.register_outputs({"accountId": self.account_id, "arn": self.arn})
+
+    def _create_account(self, name: str, args: MemberAccountArgs) -> aws.organizations.Account:
+        return aws.organizations.Account(
+            name,
+            name=args.account_name,
+            email=args.email,
+            parent_id=args.parent_id,
+            close_on_deletion=args.close_on_deletion,
+            role_name=args.role_name,
+            iam_user_access_to_billing=args.iam_user_access_to_billing,
+            tags=dict(args.tags),
+            opts=pulumi.ResourceOptions(
+                parent=self,
+                # An account is never replaced or deleted by accident: removing it from
+                # config leaves it in AWS (retain) and `pulumi destroy` refuses (protect).
+                protect=True,
+                retain_on_delete=True,
+                ignore_changes=ACCOUNT_IGNORED_CHANGES,
+                import_=args.import_id,
+            ),
+        )
+
+    def _create_contact(self, name: str, contact_type: str, contact: ResolvedContact) -> None:
+        aws.account.AlternativeContact(
+            f"{name}-{contact_type.lower()}",
+            account_id=self.account_id,
+            alternate_contact_type=contact_type,
+            name=contact.name,
+            title=contact.title,
+            email_address=contact.email,
+            phone_number=contact.phone,
+            opts=pulumi.ResourceOptions(parent=self),
+        )

@@ -1,0 +1,68 @@
+"""The AWS Organization: looked up by default, created or imported when the config says so."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import pulumi
+import pulumi_aws as aws
+
+
+@dataclass(frozen=True)
+class OrganizationArgs:
+    # Neither create nor import_id: adopt the existing organization read-only, by lookup.
+    create: bool
+    import_id: str | None
+    feature_set: str
+    enabled_policy_types: Sequence[str]
+    aws_service_access_principals: Sequence[str]
+
+
+class Organization(pulumi.ComponentResource):
+    organization_id: pulumi.Output[str]
+    root_id: pulumi.Output[str]
+    management_account_id: pulumi.Output[str]
+
+    def __init__(self, name: str, args: OrganizationArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+        super().__init__("landing-zone:organization:Organization", name, None, opts)
+        if args.create or args.import_id:
+            self._create_managed(name, args)
+        else:
+            self._lookup_existing()
+        self.register_outputs(
+            {
+                "organizationId": self.organization_id,
+                "rootId": self.root_id,
+                "managementAccountId": self.management_account_id,
+            }
+        )
+
+    def _create_managed(self, name: str, args: OrganizationArgs) -> None:
+        organization = aws.organizations.Organization(
+            name,
+            feature_set=args.feature_set,
+            enabled_policy_types=list(args.enabled_policy_types),
+            aws_service_access_principals=list(args.aws_service_access_principals),
+            # Deleting the organization would orphan every account: never let Pulumi do it.
+            opts=pulumi.ResourceOptions(
+                parent=self, protect=True, retain_on_delete=True, import_=args.import_id
+            ),
+        )
+        self.organization_id = organization.id
+        self.root_id = organization.roots.apply(_first_root_id)
+        self.management_account_id = organization.master_account_id
+
+    def _lookup_existing(self) -> None:
+        found = aws.organizations.get_organization_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        self.organization_id = found.id
+        self.root_id = found.roots.apply(_first_root_id)
+        self.management_account_id = found.master_account_id
+
+
+def _first_root_id(roots: Sequence[Any]) -> str:
+    """An organization has exactly one root; its id is where top-level OUs hang."""
+    if not roots or not roots[0].id:
+        raise pulumi.RunError("the organization reports no root: is all-features mode enabled?")
+    return roots[0].id

@@ -1,0 +1,53 @@
+"""`lz plan`: the program under Pulumi's mocks, offline, and what it would create."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from landing_zone.config import ConfigError, load_from_mapping, read_stack_file
+from landing_zone.plan.report import build_report, render_text
+from landing_zone.plan.runner import run_program
+
+from .common import EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "plan", help="show what a stack would create (Pulumi mocks, no AWS credentials)"
+    )
+    add_stack_arguments(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--resources-out",
+        type=Path,
+        metavar="FILE",
+        help="write every registered resource (inputs and options) as JSON",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    location = locate_stack(args)
+    try:
+        values = read_stack_file(location.config_file)
+        # Validate before running: config problems are reported, not raised from the program.
+        load_from_mapping(values, location.project)
+    except ConfigError as err:
+        return report_config_error(err)
+    result = run_program(location.project_dir, location.project, location.stack, values)
+    if args.resources_out is not None:
+        try:
+            args.resources_out.write_text(
+                json.dumps([r.to_json() for r in result.resources], indent=2) + "\n",
+                encoding="utf-8",
+            )
+        except OSError as err:
+            raise UsageError(f"--resources-out: cannot write {args.resources_out}: {err.strerror}") from None
+    report = build_report(location.project, location.stack, result)
+    if args.format == "json":
+        print(json.dumps(report, indent=2))
+    else:
+        print(render_text(report), end="")
+    return EXIT_OK

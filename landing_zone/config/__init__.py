@@ -1,0 +1,36 @@
+"""The landing zone's stack config: typed model, loading, and cross-reference validation."""
+
+from .errors import ConfigError, Problem
+from .loading import (
+    DEFAULT_NAMESPACE,
+    StackSettings,
+    load_from_mapping,
+    load_from_pulumi_runtime,
+    load_stack_file,
+    read_stack_file,
+)
+from .model import (
+    AccountConfig,
+    Contact,
+    LandingZoneConfig,
+    OrganizationalUnitConfig,
+    OrganizationConfig,
+    ResolvedContact,
+)
+
+__all__ = [
+    "DEFAULT_NAMESPACE",
+    "AccountConfig",
+    "ConfigError",
+    "Contact",
+    "LandingZoneConfig",
+    "OrganizationConfig",
+    "OrganizationalUnitConfig",
+    "Problem",
+    "ResolvedContact",
+    "StackSettings",
+    "load_from_mapping",
+    "load_from_pulumi_runtime",
+    "load_stack_file",
+    "read_stack_file",
+]

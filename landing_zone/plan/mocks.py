@@ -1,0 +1,160 @@
+"""Pulumi mocks that answer like AWS would: real-looking ids and ARNs, deterministic per name.
+
+Used by `lz plan` and the tests. Identifiers derive from the resource's logical name (or its
+import id), so two plans of the same config are identical and values built from them
+(ARNs, provider role ARNs, profile account ids) have the shape a user will see in AWS.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+import uuid
+from collections.abc import Callable
+from typing import Any
+
+import pulumi
+
+ORGANIZATION_SEED = "organization"
+REGION = "eu-west-1"
+_ALNUM = string.ascii_lowercase + string.digits
+
+
+def _digest(seed: str) -> int:
+    return int.from_bytes(hashlib.sha256(seed.encode()).digest()[:16], "big")
+
+
+def fake_digits(seed: str, length: int) -> str:
+    return str(_digest(seed) % 10**length).zfill(length)
+
+
+def fake_alnum(seed: str, length: int) -> str:
+    value, chars = _digest(seed), []
+    for _ in range(length):
+        value, index = divmod(value, len(_ALNUM))
+        chars.append(_ALNUM[index])
+    return "".join(chars)
+
+
+MANAGEMENT_ACCOUNT_ID = fake_digits("management-account", 12)
+ORGANIZATION_ID = f"o-{fake_alnum(ORGANIZATION_SEED, 10)}"
+ROOT_ID = f"r-{fake_alnum('root', 4)}"
+SSO_INSTANCE_ARN = f"arn:aws:sso:::instance/ssoins-{fake_alnum('sso', 16)}"
+IDENTITY_STORE_ID = f"d-{fake_digits('identity-store', 10)}"
+
+
+def organization_outputs() -> dict[str, Any]:
+    """What an organization (resource or lookup) reports, in the engine's camelCase."""
+    return {
+        "id": ORGANIZATION_ID,
+        "arn": f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}:organization/{ORGANIZATION_ID}",
+        "masterAccountId": MANAGEMENT_ACCOUNT_ID,
+        "masterAccountArn": (
+            f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}:account/"
+            f"{ORGANIZATION_ID}/{MANAGEMENT_ACCOUNT_ID}"
+        ),
+        "masterAccountEmail": "aws-management@mock.invalid",
+        "featureSet": "ALL",
+        "roots": [
+            {
+                "id": ROOT_ID,
+                "name": "Root",
+                "arn": f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}:root/{ORGANIZATION_ID}/{ROOT_ID}",
+                "policyTypes": [{"type": "SERVICE_CONTROL_POLICY", "status": "ENABLED"}],
+            }
+        ],
+        "awsServiceAccessPrincipals": ["account.amazonaws.com", "sso.amazonaws.com"],
+        "enabledPolicyTypes": ["SERVICE_CONTROL_POLICY"],
+    }
+
+
+def _org_arn(kind: str, resource_id: str) -> str:
+    return f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}:{kind}/{ORGANIZATION_ID}/{resource_id}"
+
+
+def _account(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
+    account_id = import_id or fake_digits(f"account:{name}", 12)
+    return account_id, {"arn": _org_arn("account", account_id), "status": "ACTIVE"}
+
+
+def _organizational_unit(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
+    ou_id = import_id or f"ou-{ROOT_ID[2:]}-{fake_alnum(f'ou:{name}', 8)}"
+    return ou_id, {"arn": _org_arn("ou", ou_id), "accounts": []}
+
+
+def _organization(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
+    outputs = organization_outputs()
+    return import_id or outputs.pop("id"), outputs
+
+
+def _policy(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
+    policy_id = import_id or f"p-{fake_alnum(f'policy:{name}', 8)}"
+    return policy_id, {"arn": _org_arn("policy", policy_id), "awsManaged": False}
+
+
+def _permission_set(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
+    arn = f"{SSO_INSTANCE_ARN.replace(':instance/', ':permissionSet/')}/ps-{fake_alnum(name, 16)}"
+    return import_id or f"{arn},{inputs.get('instanceArn', SSO_INSTANCE_ARN)}", {"arn": arn}
+
+
+def _identity_store_entity(prefix: str) -> Callable[[str, dict, str], tuple[str, dict]]:
+    def build(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
+        entity_id = str(uuid.UUID(int=_digest(f"{prefix}:{name}")))
+        store = inputs.get("identityStoreId", IDENTITY_STORE_ID)
+        return import_id or f"{store}/{entity_id}", {f"{prefix}Id": entity_id}
+
+    return build
+
+
+def _provider(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
+    return fake_alnum(f"provider:{name}", 8), {}
+
+
+RESOURCE_BUILDERS: dict[str, Callable[[str, dict, str], tuple[str, dict]]] = {
+    "aws:organizations/organization:Organization": _organization,
+    "aws:organizations/account:Account": _account,
+    "aws:organizations/organizationalUnit:OrganizationalUnit": _organizational_unit,
+    "aws:organizations/policy:Policy": _policy,
+    "aws:ssoadmin/permissionSet:PermissionSet": _permission_set,
+    "aws:identitystore/group:Group": _identity_store_entity("group"),
+    "aws:identitystore/user:User": _identity_store_entity("user"),
+    "pulumi:providers:aws": _provider,
+}
+
+
+class LandingZoneMocks(pulumi.runtime.Mocks):
+    def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        builder = RESOURCE_BUILDERS.get(args.typ)
+        import_id = args.resource_id or ""
+        if builder is None:
+            resource_id = import_id or f"{args.name}-{fake_alnum(args.typ + args.name, 8)}"
+            return resource_id, dict(args.inputs)
+        resource_id, outputs = builder(args.name, args.inputs, import_id)
+        return resource_id, {**args.inputs, **outputs}
+
+    def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
+        answer = CALLS.get(args.token)
+        if answer is None:
+            raise NotImplementedError(f"the offline plan has no mock for data source {args.token}")
+        return answer(args.args), []
+
+
+CALLS: dict[str, Callable[[dict], dict]] = {
+    "aws:organizations/getOrganization:getOrganization": lambda _: organization_outputs(),
+    "aws:ssoadmin/getInstances:getInstances": lambda _: {
+        "arns": [SSO_INSTANCE_ARN],
+        "identityStoreIds": [IDENTITY_STORE_ID],
+    },
+    "aws:index/getCallerIdentity:getCallerIdentity": lambda _: {
+        "accountId": MANAGEMENT_ACCOUNT_ID,
+        "arn": f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:user/mock",
+        "userId": "AIDAMOCK",
+        "id": MANAGEMENT_ACCOUNT_ID,
+    },
+    "aws:index/getRegion:getRegion": lambda _: {"name": REGION, "region": REGION, "id": REGION},
+    "aws:index/getPartition:getPartition": lambda _: {
+        "partition": "aws",
+        "dnsSuffix": "amazonaws.com",
+        "id": "aws",
+    },
+}

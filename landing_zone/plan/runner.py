@@ -1,0 +1,150 @@
+"""Run the real `__main__.py` under Pulumi's mock runtime and record what it registers.
+
+The record of each resource is the view a policy pack gets from the engine: type, name,
+URN, parent, provider reference, camelCase inputs and the resource options.
+"""
+
+from __future__ import annotations
+
+import json
+import runpy
+import sys
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pulumi
+from pulumi.runtime import mocks as runtime_mocks
+from pulumi.runtime import rpc, settings
+from pulumi.runtime.stack import run_in_stack
+from pulumi.runtime.sync_await import _sync_await
+
+from .mocks import LandingZoneMocks
+
+STACK_TYPE = "pulumi:pulumi:Stack"
+
+
+@dataclass
+class RegisteredResource:
+    type: str
+    name: str
+    urn: str
+    id: str | None
+    custom: bool
+    parent: str
+    provider: str
+    inputs: dict[str, Any]
+    outputs: dict[str, Any]
+    protect: bool
+    retain_on_delete: bool
+    ignore_changes: list[str]
+    dependencies: list[str]
+    import_id: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The `--resources-out` form: what the engine would hand a policy pack."""
+        return {
+            "type": self.type,
+            "name": self.name,
+            "urn": self.urn,
+            "custom": self.custom,
+            "parent": self.parent,
+            "provider": self.provider,
+            "inputs": self.inputs,
+            "protect": self.protect,
+            "retainOnDelete": self.retain_on_delete,
+            "ignoreChanges": self.ignore_changes,
+            "dependencies": self.dependencies,
+            "importId": self.import_id,
+        }
+
+
+@dataclass
+class PlanResult:
+    resources: list[RegisteredResource]
+    outputs: dict[str, Any] = field(default_factory=dict)
+
+    def of_type(self, type_: str) -> list[RegisteredResource]:
+        return [r for r in self.resources if r.type == type_]
+
+
+class RecordingMonitor(runtime_mocks.MockMonitor):
+    """The mock monitor, plus a record of every registration's options and the stack outputs."""
+
+    def __init__(self, mocks: pulumi.runtime.Mocks) -> None:
+        super().__init__(mocks)
+        self.registered: list[RegisteredResource] = []
+        self.stack_outputs: dict[str, Any] = {}
+
+    def RegisterResource(self, request):  # noqa: N802 - the gRPC method name
+        response = super().RegisterResource(request)
+        if request.type == STACK_TYPE:
+            return response
+        state = self.resources[response.urn].state
+        self.registered.append(
+            RegisteredResource(
+                type=request.type,
+                name=request.name,
+                urn=response.urn,
+                id=response.id or None,
+                custom=bool(request.custom),
+                parent=request.parent,
+                provider=request.provider,
+                inputs=_plain(rpc.deserialize_properties(request.object)),
+                outputs=_plain(state),
+                protect=bool(request.protect),
+                retain_on_delete=bool(request.retainOnDelete),
+                ignore_changes=list(request.ignoreChanges),
+                dependencies=list(request.dependencies),
+                import_id=request.importId,
+            )
+        )
+        return response
+
+    def RegisterResourceOutputs(self, request):  # noqa: N802 - the gRPC method name
+        if request.urn.split("::")[2] == STACK_TYPE:
+            self.stack_outputs.update(_plain(rpc.deserialize_properties(request.outputs)))
+        return super().RegisterResourceOutputs(request)
+
+
+def stack_config_for_runtime(values: Mapping[str, Any]) -> dict[str, str]:
+    """Stack-file config as the engine hands it to a program: structured values as JSON."""
+    return {key: value if isinstance(value, str) else json.dumps(value) for key, value in values.items()}
+
+
+def run_program(project_dir: Path, project: str, stack: str, config: Mapping[str, Any]) -> PlanResult:
+    """Run `<project_dir>/__main__.py` under mocks with `config` (the stack file's keys)."""
+    monitor = RecordingMonitor(LandingZoneMocks())
+    pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    # set_mocks leaves a finished stack behind; run_in_stack makes the one whose outputs
+    # the program exports, as the Python language host does.
+    settings.set_root_resource(None)  # type: ignore[arg-type]
+    pulumi.runtime.set_all_config(stack_config_for_runtime(config))
+    program = str(project_dir / "__main__.py")
+    added_path = str(project_dir) not in sys.path
+    if added_path:
+        sys.path.insert(0, str(project_dir))
+    try:
+        _sync_await(run_in_stack(lambda: _run_path(program)))
+    finally:
+        if added_path:
+            sys.path.remove(str(project_dir))
+    return PlanResult(resources=monitor.registered, outputs=monitor.stack_outputs)
+
+
+def _run_path(program: str) -> None:
+    runpy.run_path(program, run_name="__main__")
+
+
+def _plain(value: Any) -> Any:
+    """JSON-safe copy of deserialized properties (floats that are whole become ints)."""
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if value is None or isinstance(value, (str, int, float, bool)):
+        return value
+    return str(value)
