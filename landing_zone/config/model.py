@@ -146,10 +146,6 @@ class OrganizationalUnitConfig(ConfigModel):
         head, _, _ = self.path.rpartition("/")
         return head or None
 
-    @property
-    def leaf_name(self) -> str:
-        return self.path.rpartition("/")[2]
-
 
 class AccountConfig(ConfigModel):
     name: Annotated[str, StringConstraints(pattern=ACCOUNT_NAME_PATTERN)]
@@ -198,6 +194,3 @@ class LandingZoneConfig(ConfigModel):
             fields["email"] = fields["email"] or self.organization.notification_email
             resolved[contact_type] = ResolvedContact(**fields)
         return resolved
-
-    def account_named(self, name: str) -> AccountConfig | None:
-        return next((a for a in self.accounts if a.name == name), None)
