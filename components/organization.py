@@ -30,7 +30,7 @@ class Organization(pulumi.ComponentResource):
         if args.create or args.import_id:
             self._create_managed(name, args)
         else:
-            self._lookup_existing()
+            self._lookup_existing(args)
         self.register_outputs(
             {
                 "organizationId": self.organization_id,
@@ -54,11 +54,28 @@ class Organization(pulumi.ComponentResource):
         self.root_id = organization.roots.apply(_first_root_id)
         self.management_account_id = organization.master_account_id
 
-    def _lookup_existing(self) -> None:
+    def _lookup_existing(self, args: OrganizationArgs) -> None:
         found = aws.organizations.get_organization_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        # A looked-up organization is read-only: say so when it lacks what the config expects
+        # (alternate contacts need account.amazonaws.com, guardrails need their policy type).
+        pulumi.Output.all(found.enabled_policy_types, found.aws_service_access_principals).apply(
+            lambda live: self._warn_missing(args, live[0], live[1])
+        )
         self.organization_id = found.id
         self.root_id = found.roots.apply(_first_root_id)
         self.management_account_id = found.master_account_id
+
+    def _warn_missing(
+        self, args: OrganizationArgs, live_types: Sequence[str], live_principals: Sequence[str]
+    ) -> None:
+        missing = [t for t in args.enabled_policy_types if t not in live_types]
+        missing += [p for p in args.aws_service_access_principals if p not in live_principals]
+        if missing:
+            pulumi.log.warn(
+                f"the existing organization does not enable {', '.join(missing)}; enable them in "
+                "AWS Organizations, or set organization.import to manage the organization here",
+                resource=self,
+            )
 
 
 def _first_root_id(roots: Sequence[Any]) -> str:

@@ -153,3 +153,17 @@ def test_an_account_at_the_root_hangs_from_the_root():
     result = plan_values(stack_values(accounts=[{"name": "shared"}]))
     (account,) = result.of_type(ACCOUNT)
     assert account.inputs["parentId"] == result.outputs["rootId"]
+
+
+def test_a_looked_up_organization_missing_configured_features_gives_a_warning(planned):
+    assert planned["prod"].diagnostics == []
+    values = stack_values(
+        organization_changes={
+            "enabledPolicyTypes": ["SERVICE_CONTROL_POLICY", "TAG_POLICY"],
+            "awsServiceAccessPrincipals": ["sso.amazonaws.com", "guardduty.amazonaws.com"],
+        }
+    )
+    assert plan_values(values).diagnostics == [
+        "warning: the existing organization does not enable TAG_POLICY, guardduty.amazonaws.com; "
+        "enable them in AWS Organizations, or set organization.import to manage the organization here"
+    ]

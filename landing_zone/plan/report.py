@@ -35,6 +35,7 @@ def build_report(project: str, stack: str, result: PlanResult) -> dict[str, Any]
             "count": len(custom),
             "byType": dict(sorted(Counter(r.type for r in custom).items())),
         },
+        "diagnostics": result.diagnostics,
     }
 
 
@@ -76,6 +77,8 @@ def render_text(report: dict[str, Any]) -> str:
     mode = "managed by this stack" if org["managed"] else "existing, looked up"
     lines += [f"Organization {org['id']} ({mode}), root {org['rootId']}", ""]
     lines += _render_tree(report)
+    if report["diagnostics"]:
+        lines += ["", "Program diagnostics:", *(f"  {d}" for d in report["diagnostics"])]
     lines += ["", f"Resources: {report['resources']['count']}"]
     width = max((len(t) for t in report["resources"]["byType"]), default=0)
     for type_, count in report["resources"]["byType"].items():

@@ -7,6 +7,7 @@ URN, parent, provider reference, camelCase inputs and the resource options.
 from __future__ import annotations
 
 import json
+import logging
 import runpy
 import sys
 from collections.abc import Mapping
@@ -64,6 +65,8 @@ class RegisteredResource:
 class PlanResult:
     resources: list[RegisteredResource]
     outputs: dict[str, Any] = field(default_factory=dict)
+    # What the program logged through the engine (pulumi.log.warn ...), as "level: message".
+    diagnostics: list[str] = field(default_factory=list)
 
     def of_type(self, type_: str) -> list[RegisteredResource]:
         return [r for r in self.resources if r.type == type_]
@@ -108,6 +111,15 @@ class RecordingMonitor(runtime_mocks.MockMonitor):
         return super().RegisterResourceOutputs(request)
 
 
+class _DiagnosticsCollector(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(f"{record.levelname.lower()}: {record.getMessage()}")
+
+
 def stack_config_for_runtime(values: Mapping[str, Any]) -> dict[str, str]:
     """Stack-file config as the engine hands it to a program: structured values as JSON."""
     return {key: value if isinstance(value, str) else json.dumps(value) for key, value in values.items()}
@@ -116,7 +128,13 @@ def stack_config_for_runtime(values: Mapping[str, Any]) -> dict[str, str]:
 def run_program(project_dir: Path, project: str, stack: str, config: Mapping[str, Any]) -> PlanResult:
     """Run `<project_dir>/__main__.py` under mocks with `config` (the stack file's keys)."""
     monitor = RecordingMonitor(LandingZoneMocks())
-    pulumi.runtime.set_mocks(monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor)
+    collector = _DiagnosticsCollector()
+    engine_log = logging.getLogger(f"{__name__}.engine")
+    engine_log.propagate = False  # collected for the report, not printed raw
+    engine_log.addHandler(collector)
+    pulumi.runtime.set_mocks(
+        monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor, logger=engine_log
+    )
     # set_mocks leaves a finished stack behind; run_in_stack makes the one whose outputs
     # the program exports, as the Python language host does.
     settings.set_root_resource(None)  # type: ignore[arg-type]
@@ -130,7 +148,10 @@ def run_program(project_dir: Path, project: str, stack: str, config: Mapping[str
     finally:
         if added_path:
             sys.path.remove(str(project_dir))
-    return PlanResult(resources=monitor.registered, outputs=monitor.stack_outputs)
+        engine_log.removeHandler(collector)
+    return PlanResult(
+        resources=monitor.registered, outputs=monitor.stack_outputs, diagnostics=collector.messages
+    )
 
 
 def _run_path(program: str) -> None:
