@@ -112,7 +112,8 @@ def reconcile(
                 continue
             _apply(settings, policies, name, value, name, problems)
     if problems:
-        raise PolicyConfigError("; ".join(problems))
+        # "all" applies to every policy: say each of its problems once.
+        raise PolicyConfigError("; ".join(dict.fromkeys(problems)))
     return settings
 
 
