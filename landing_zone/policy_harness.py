@@ -213,7 +213,7 @@ class PolicyPack:
             "PULUMI_CONFIG": json.dumps(stack_config_for_runtime(self.stack_config)),
         }
         # The engine address is only parsed by the pack; stderr goes to a file so it never blocks.
-        self._stderr = tempfile.TemporaryFile()
+        self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
         self._process = subprocess.Popen(
             [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:0", "."],
             cwd=pack_dir,

@@ -177,7 +177,15 @@ def test_management_account_reads_assume_roles_as_a_list_too():
         ({"name": "sb", "closeOnDeletion": True, "tags": UNKNOWN}, True, None, []),
         ({"name": "sb", "closeOnDeletion": UNKNOWN}, True, None, []),
     ],
-    ids=["unprotected", "closes-production", "protected", "sandbox-tag", "listed", "unknown-tags", "unknown-close"],
+    ids=[
+        "unprotected",
+        "closes-production",
+        "protected",
+        "sandbox-tag",
+        "listed",
+        "unknown-tags",
+        "unknown-close",
+    ],
 )
 def test_account_lifecycle(props, protect, config, expected):
     policy = accounts.account_lifecycle_safe
@@ -201,12 +209,18 @@ def test_duplicate_email_is_reported_on_the_second_account_case_insensitively():
         [account("audit", "aws+audit@acme.io"), account("dev", "AWS+Audit@acme.io"), account("x", UNKNOWN)],
     )
     assert reported == [
-        ("account 'dev' has the same root email as account 'audit': AWS+Audit@acme.io", urn_of(ACCOUNT, "dev"))
+        (
+            "account 'dev' has the same root email as account 'audit': AWS+Audit@acme.io",
+            urn_of(ACCOUNT, "dev"),
+        )
     ]
 
 
 def test_unique_emails_are_quiet():
-    assert check_stack(accounts.account_emails_unique, [account("a", "x+a@acme.io"), account("b", UNKNOWN)]) == []
+    assert (
+        check_stack(accounts.account_emails_unique, [account("a", "x+a@acme.io"), account("b", UNKNOWN)])
+        == []
+    )
 
 
 def test_email_convention():
@@ -230,7 +244,9 @@ def test_email_convention():
             urn_of(ACCOUNT, "legacy"),
         ),
         (
-            "account 'long' has a root email of 77 characters (AWS allows 64): aws-acme+long@" + "x" * 60 + ".io",
+            "account 'long' has a root email of 77 characters (AWS allows 64): aws-acme+long@"
+            + "x" * 60
+            + ".io",
             urn_of(ACCOUNT, "long"),
         ),
     ]
@@ -245,7 +261,10 @@ def contact(owner, contact_type: str, account_id: str | None = None) -> object:
     return stack_resource(
         CONTACT,
         f"{owner.name}-{contact_type.lower()}",
-        {"accountId": account_id if account_id is not None else owner.props["id"], "alternateContactType": contact_type},
+        {
+            "accountId": account_id if account_id is not None else owner.props["id"],
+            "alternateContactType": contact_type,
+        },
         dependencies=[owner],
     )
 
@@ -282,7 +301,9 @@ def iam_user_set(group_policy: str | None, member: bool = True) -> list:
         stack_resource(iam.GROUP, "humans", {"name": "humans"}),
     ]
     if group_policy is not None:
-        resources.append(stack_resource(iam.GROUP_POLICY, "force-mfa", {"group": "humans", "policy": group_policy}))
+        resources.append(
+            stack_resource(iam.GROUP_POLICY, "force-mfa", {"group": "humans", "policy": group_policy})
+        )
     if member:
         resources.append(
             stack_resource(iam.USER_GROUP_MEMBERSHIP, "alice-groups", {"user": "alice", "groups": ["humans"]})
@@ -310,11 +331,16 @@ def test_console_user_in_mfa_group_is_quiet():
 
 
 def test_mfa_group_through_an_attached_managed_policy_is_quiet():
-    policy = stack_resource(iam.MANAGED_POLICY, "force-mfa", {"policy": FORCE_MFA, "arn": "arn:aws:iam::1:policy/f"})
+    policy = stack_resource(
+        iam.MANAGED_POLICY, "force-mfa", {"policy": FORCE_MFA, "arn": "arn:aws:iam::1:policy/f"}
+    )
     resources = iam_user_set(None) + [
         policy,
         stack_resource(
-            iam.GROUP_POLICY_ATTACHMENT, "attach", {"group": "humans", "policyArn": UNKNOWN}, dependencies=[policy]
+            iam.GROUP_POLICY_ATTACHMENT,
+            "attach",
+            {"group": "humans", "policyArn": UNKNOWN},
+            dependencies=[policy],
         ),
     ]
     assert check_stack(iam.iam_users_require_mfa, resources) == []
@@ -389,14 +415,19 @@ def test_wildcard_inline_policies_fire_for_permission_sets_and_roles():
             "admin-inline",
             {"permissionSetArn": "arn:ps/1", "inlinePolicy": ADMIN_INLINE},
         ),
-        stack_resource(iam.ROLE, "ops", {"name": "ops", "inlinePolicies": [{"name": "all", "policy": ADMIN_INLINE}]}),
+        stack_resource(
+            iam.ROLE, "ops", {"name": "ops", "inlinePolicies": [{"name": "all", "policy": ADMIN_INLINE}]}
+        ),
         stack_resource(iam.ROLE_POLICY, "ops-policy", {"role": "ops2", "policy": ADMIN_INLINE}),
         stack_resource(iam.ROLE, "reader", {"name": "reader", "inlinePolicies": [{"policy": READ_INLINE}]}),
         stack_resource(iam.ROLE, "later", {"name": "later", "inlinePolicies": [{"policy": UNKNOWN}]}),
     ]
     tail = ' has an inline policy allowing "Action": "*" on "Resource": "*"; attach the AdministratorAccess managed policy instead, or allow-list it in allowedNames'
     assert check_stack(iam.no_wildcard_inline_admin, resources) == [
-        ("permission set 'PowerAdmin'" + tail, urn_of("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy", "admin-inline")),
+        (
+            "permission set 'PowerAdmin'" + tail,
+            urn_of("aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy", "admin-inline"),
+        ),
         ("role 'ops'" + tail, urn_of(iam.ROLE, "ops")),
         ("role 'ops2'" + tail, urn_of(iam.ROLE_POLICY, "ops-policy")),
     ]
@@ -410,9 +441,21 @@ def test_wildcard_inline_policies_fire_for_permission_sets_and_roles():
 @pytest.mark.parametrize(
     ("duration", "config", "expected"),
     [
-        ("PT24H", None, ["permission set 'Admin' allows sessions of PT24H (24 hours); the maximum is 12 hours"]),
-        ("PT4H30M", {"maxSessionHours": 4}, ["permission set 'Admin' allows sessions of PT4H30M (4.5 hours); the maximum is 4 hours"]),
-        ("12h", None, ["permission set 'Admin' has session duration '12h', not an ISO-8601 duration like PT8H"]),
+        (
+            "PT24H",
+            None,
+            ["permission set 'Admin' allows sessions of PT24H (24 hours); the maximum is 12 hours"],
+        ),
+        (
+            "PT4H30M",
+            {"maxSessionHours": 4},
+            ["permission set 'Admin' allows sessions of PT4H30M (4.5 hours); the maximum is 4 hours"],
+        ),
+        (
+            "12h",
+            None,
+            ["permission set 'Admin' has session duration '12h', not an ISO-8601 duration like PT8H"],
+        ),
         ("PT12H", None, []),
         (None, None, []),
         (UNKNOWN, None, []),
@@ -423,15 +466,25 @@ def test_session_limit(duration, config, expected):
     props = {"name": "Admin", "instanceArn": "arn:sso"}
     if duration is not None:
         props["sessionDuration"] = duration
-    assert check_resource(identity_center.permission_set_session_limit, PERMISSION_SET, props, config=config) == expected
+    assert (
+        check_resource(identity_center.permission_set_session_limit, PERMISSION_SET, props, config=config)
+        == expected
+    )
 
 
 # --- production-admin-restricted --------------------------------------------------------------
 
 
-def identity_center_set(group_name: str, principal_type: str = "GROUP", permission_set: str = "AdministratorAccess"):
+def identity_center_set(
+    group_name: str, principal_type: str = "GROUP", permission_set: str = "AdministratorAccess"
+):
     workloads = stack_resource(OU, "Workloads", {"name": "Workloads", "parentId": "r-abcd", "id": "ou-w"})
-    production_ou = stack_resource(OU, "Workloads/Production", {"name": "Production", "parentId": UNKNOWN, "id": UNKNOWN}, dependencies=[workloads])
+    production_ou = stack_resource(
+        OU,
+        "Workloads/Production",
+        {"name": "Production", "parentId": UNKNOWN, "id": UNKNOWN},
+        dependencies=[workloads],
+    )
     dev_ou = stack_resource(OU, "Workloads/Dev", {"name": "Dev", "parentId": "ou-w", "id": "ou-d"})
     prod = account("production", "p@b.io", id=UNKNOWN, parentId=UNKNOWN)
     prod.dependencies.append(production_ou)
@@ -443,15 +496,35 @@ def identity_center_set(group_name: str, principal_type: str = "GROUP", permissi
         return stack_resource(
             ASSIGNMENT,
             name,
-            {"permissionSetArn": "arn:ps/admin", "principalId": "g-1" if principal_type == "GROUP" else "u-1", "principalType": principal_type, "targetId": target_id, "targetType": "AWS_ACCOUNT"},
+            {
+                "permissionSetArn": "arn:ps/admin",
+                "principalId": "g-1" if principal_type == "GROUP" else "u-1",
+                "principalType": principal_type,
+                "targetId": target_id,
+                "targetType": "AWS_ACCOUNT",
+            },
             dependencies=[target, admin],
         )
 
-    return [workloads, production_ou, dev_ou, prod, dev, admin, group, assign(prod, UNKNOWN, "prod-admin"), assign(dev, "222222222222", "dev-admin")]
+    return [
+        workloads,
+        production_ou,
+        dev_ou,
+        prod,
+        dev,
+        admin,
+        group,
+        assign(prod, UNKNOWN, "prod-admin"),
+        assign(dev, "222222222222", "dev-admin"),
+    ]
 
 
 def test_admin_on_production_for_a_group_not_allowed_fires_only_for_production():
-    assert check_stack(identity_center.production_admin_restricted, identity_center_set("developers"), {"allowedGroups": ["platform-admins"]}) == [
+    assert check_stack(
+        identity_center.production_admin_restricted,
+        identity_center_set("developers"),
+        {"allowedGroups": ["platform-admins"]},
+    ) == [
         (
             "AdministratorAccess on production account 'production' is assigned to GROUP 'developers', which is not in allowedGroups",
             urn_of(ASSIGNMENT, "prod-admin"),
@@ -460,7 +533,9 @@ def test_admin_on_production_for_a_group_not_allowed_fires_only_for_production()
 
 
 def test_admin_on_production_for_a_user_fires():
-    assert check_stack(identity_center.production_admin_restricted, identity_center_set("x", principal_type="USER")) == [
+    assert check_stack(
+        identity_center.production_admin_restricted, identity_center_set("x", principal_type="USER")
+    ) == [
         (
             "AdministratorAccess on production account 'production' is assigned to USER 'u-1', which is not in allowedGroups",
             urn_of(ASSIGNMENT, "prod-admin"),
@@ -512,5 +587,7 @@ def test_pack_refuses_duplicate_and_badly_named_policies():
 def test_pack_does_not_import_the_program():
     pack_dir = Path(pack.__file__).parents[1]
     imports = re.compile(r"^\s*(from|import)\s+(landing_zone|components)\b", re.MULTILINE)
-    offenders = [str(p) for p in pack_dir.rglob("*.py") if "venv" not in p.parts and imports.search(p.read_text())]
+    offenders = [
+        str(p) for p in pack_dir.rglob("*.py") if "venv" not in p.parts and imports.search(p.read_text())
+    ]
     assert offenders == []

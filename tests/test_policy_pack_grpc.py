@@ -22,7 +22,9 @@ MEMBER_ROLE = "arn:aws:iam::210987654321:role/OrganizationAccountAccessRole"
 def packs():
     """One pack process per stack for the whole module, as `pulumi preview --stack S` starts one."""
     started = {
-        stack: PolicyPack(PACK_DIR, "landing-zone", stack, read_stack_file(PROJECT_DIR / f"Pulumi.{stack}.yaml"))
+        stack: PolicyPack(
+            PACK_DIR, "landing-zone", stack, read_stack_file(PROJECT_DIR / f"Pulumi.{stack}.yaml")
+        )
         for stack in STACKS
     }
     yield started
@@ -71,7 +73,11 @@ def test_enforcement_files_set_every_policy_level_and_keep_defaults(packs, stack
 def test_enforcement_file_problems_are_all_named(packs):
     with pytest.raises(PolicyConfigError) as err:
         packs["prod"].configure(
-            {"no-such-policy": "mandatory", "all": "loud", "permission-set-session-limit": {"maxSessionHours": "12"}}
+            {
+                "no-such-policy": "mandatory",
+                "all": "loud",
+                "permission-set-session-limit": {"maxSessionHours": "12"},
+            }
         )
     assert str(err.value) == (
         "'all'.enforcementLevel: 'loud' is not one of advisory, mandatory, disabled, remediate; "
@@ -99,7 +105,9 @@ def _find(resources, type_, name) -> RegisteredResource:
 
 
 def ec2_through_default_provider(resources):
-    resources.append(registered("aws:ec2/instance:Instance", "web", {"instanceType": "t3.micro", "ami": "ami-1"}))
+    resources.append(
+        registered("aws:ec2/instance:Instance", "web", {"instanceType": "t3.micro", "ami": "ami-1"})
+    )
     return "web"
 
 
@@ -122,12 +130,18 @@ def missing_security_contact(resources):
 
 
 def iam_user_without_mfa_group(resources):
-    provider = registered("pulumi:providers:aws", "workload", {"region": "eu-west-1", "assumeRoles": json.dumps([{"roleArn": MEMBER_ROLE}])})
+    provider = registered(
+        "pulumi:providers:aws",
+        "workload",
+        {"region": "eu-west-1", "assumeRoles": json.dumps([{"roleArn": MEMBER_ROLE}])},
+    )
     ref = f"{provider.urn}::{provider.id}"
     resources += [
         provider,
         registered("aws:iam/user:User", "alice", {"name": "alice"}, provider=ref),
-        registered("aws:iam/userLoginProfile:UserLoginProfile", "alice-login", {"user": "alice"}, provider=ref),
+        registered(
+            "aws:iam/userLoginProfile:UserLoginProfile", "alice-login", {"user": "alice"}, provider=ref
+        ),
     ]
     return "alice"
 
@@ -137,7 +151,11 @@ def day_long_session(resources):
         registered(
             "aws:ssoadmin/permissionSet:PermissionSet",
             "AdministratorAccess",
-            {"name": "AdministratorAccess", "instanceArn": "arn:aws:sso:::instance/ssoins-1", "sessionDuration": "PT24H"},
+            {
+                "name": "AdministratorAccess",
+                "instanceArn": "arn:aws:sso:::instance/ssoins-1",
+                "sessionDuration": "PT24H",
+            },
         )
     )
     return "AdministratorAccess"
@@ -161,7 +179,11 @@ MUTATIONS = [
         "account-emails-unique",
         "account 'audit' has the same root email as account 'audit': aws-acme+audit@acme-corp.io",
     ),
-    (missing_security_contact, "alternate-contacts-complete", "account 'production' has no SECURITY alternate contact"),
+    (
+        missing_security_contact,
+        "alternate-contacts-complete",
+        "account 'production' has no SECURITY alternate contact",
+    ),
     (
         iam_user_without_mfa_group,
         "iam-users-require-mfa",
@@ -186,7 +208,9 @@ def test_mutated_prod_set_gives_exactly_the_expected_violation(packs, planned, m
 
 def test_dev_enforcement_reports_the_same_violation_as_advisory(packs, planned):
     resources = copy.deepcopy(planned["dev"].resources)
-    resources.append(registered("aws:ec2/instance:Instance", "web", {"instanceType": "t3.micro"}, stack="dev"))
+    resources.append(
+        registered("aws:ec2/instance:Instance", "web", {"instanceType": "t3.micro"}, stack="dev")
+    )
     assert [(v.policy, v.level) for v in analyze(packs["dev"], resources, "dev")] == [
         ("no-resources-in-management-account", "advisory")
     ]
@@ -194,8 +218,13 @@ def test_dev_enforcement_reports_the_same_violation_as_advisory(packs, planned):
 
 def test_the_same_instance_through_a_member_provider_is_quiet(packs, planned):
     resources = _prod(planned)
-    provider = registered("pulumi:providers:aws", "workload", {"assumeRoles": json.dumps([{"roleArn": MEMBER_ROLE}])})
-    resources += [provider, registered("aws:ec2/instance:Instance", "web", {}, provider=f"{provider.urn}::{provider.id}")]
+    provider = registered(
+        "pulumi:providers:aws", "workload", {"assumeRoles": json.dumps([{"roleArn": MEMBER_ROLE}])}
+    )
+    resources += [
+        provider,
+        registered("aws:ec2/instance:Instance", "web", {}, provider=f"{provider.urn}::{provider.id}"),
+    ]
     assert analyze(packs["prod"], resources) == []
 
 
@@ -203,20 +232,45 @@ def test_values_unknown_during_preview_are_neither_crashes_nor_violations(packs,
     resources = _prod(planned)
     new_member = registered("pulumi:providers:aws", "new-member", {"assumeRoles": UNKNOWN})
     new_account = registered(
-        ACCOUNT, "sandbox-carol", {"name": "sandbox-carol", "email": UNKNOWN, "closeOnDeletion": True, "tags": UNKNOWN},
-        protect=True, resource_id=UNKNOWN,
+        ACCOUNT,
+        "sandbox-carol",
+        {"name": "sandbox-carol", "email": UNKNOWN, "closeOnDeletion": True, "tags": UNKNOWN},
+        protect=True,
+        resource_id=UNKNOWN,
     )
     resources += [
         new_member,
         new_account,
         *(
-            registered(CONTACT, f"sandbox-carol-{t.lower()}", {"accountId": UNKNOWN, "alternateContactType": t}, dependencies=[new_account.urn])
+            registered(
+                CONTACT,
+                f"sandbox-carol-{t.lower()}",
+                {"accountId": UNKNOWN, "alternateContactType": t},
+                dependencies=[new_account.urn],
+            )
             for t in ("BILLING", "OPERATIONS", "SECURITY")
         ),
-        registered("aws:ec2/instance:Instance", "web", {"ami": UNKNOWN}, provider=f"{new_member.urn}::{new_member.id}"),
-        registered("aws:ssoadmin/permissionSet:PermissionSet", "Admin", {"name": "Admin", "sessionDuration": UNKNOWN}),
-        registered("aws:iam/role:Role", "ops", {"assumeRolePolicy": UNKNOWN}, provider=f"{new_member.urn}::{new_member.id}"),
-        registered("aws:iam/accessKey:AccessKey", "key", {"user": UNKNOWN}, provider=f"{new_member.urn}::{new_member.id}"),
+        registered(
+            "aws:ec2/instance:Instance",
+            "web",
+            {"ami": UNKNOWN},
+            provider=f"{new_member.urn}::{new_member.id}",
+        ),
+        registered(
+            "aws:ssoadmin/permissionSet:PermissionSet", "Admin", {"name": "Admin", "sessionDuration": UNKNOWN}
+        ),
+        registered(
+            "aws:iam/role:Role",
+            "ops",
+            {"assumeRolePolicy": UNKNOWN},
+            provider=f"{new_member.urn}::{new_member.id}",
+        ),
+        registered(
+            "aws:iam/accessKey:AccessKey",
+            "key",
+            {"user": UNKNOWN},
+            provider=f"{new_member.urn}::{new_member.id}",
+        ),
     ]
     assert analyze(packs["prod"], resources) == []
 

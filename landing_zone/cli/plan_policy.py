@@ -83,4 +83,3 @@ def render_policy_text(section: Mapping[str, Any], resources: Sequence[Registere
         lines.append(f"  [{violation['level']}] {violation['policy']}: {where}")
         lines += [f"      {line}" for line in violation["message"].splitlines()]
     return "\n".join(lines) + "\n"
-

@@ -72,17 +72,19 @@ def _groups_forcing_mfa(resources: list[Resource]) -> tuple[set[str], bool]:
     for inline in of_type(resources, GROUP_POLICY):
         document = json_value(inline.props.get("policy"))
         unknown |= is_unknown(document) or is_unknown(inline.props.get("group"))
-        if denies_all_without_mfa(document):
-            forcing.add(inline.props.get("group"))
+        group = inline.props.get("group")
+        if isinstance(group, str) and denies_all_without_mfa(document):
+            forcing.add(group)
     for attachment in of_type(resources, GROUP_POLICY_ATTACHMENT):
         policy = referenced(attachment, "policyArn", managed, match_on=("arn",))
         if policy is None:
             unknown |= is_unknown(attachment.props.get("policyArn"))
             continue
         document = json_value(policy.props.get("policy"))
-        unknown |= is_unknown(document)
-        if denies_all_without_mfa(document):
-            forcing.add(attachment.props.get("group"))
+        group = attachment.props.get("group")
+        unknown |= is_unknown(document) or is_unknown(group)
+        if isinstance(group, str) and denies_all_without_mfa(document):
+            forcing.add(group)
     return forcing, unknown
 
 
@@ -223,7 +225,7 @@ def _check_wildcard_inline(args: StackValidationArgs, report_violation: ReportVi
     for kind, name, document, urn in _inline_policies(resources_of(args)):
         if name not in allowed and grants_everything(document):
             report_violation(
-                f"{kind} '{name}' has an inline policy allowing \"Action\": \"*\" on \"Resource\": \"*\"; "
+                f'{kind} \'{name}\' has an inline policy allowing "Action": "*" on "Resource": "*"; '
                 "attach the AdministratorAccess managed policy instead, or allow-list it in allowedNames",
                 urn,
             )

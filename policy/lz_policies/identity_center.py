@@ -104,7 +104,9 @@ def _ou_path(unit: Resource, units: list[Resource]) -> str | None:
 
 
 def _is_production(account: Resource, units: list[Resource], config: Any) -> bool:
-    if tag_matches(account.props.get("tags"), config.get("productionAccountTags", ["environment=production"])):
+    if tag_matches(
+        account.props.get("tags"), config.get("productionAccountTags", ["environment=production"])
+    ):
         return True
     unit = referenced(account, "parentId", units)
     if unit is None:

@@ -89,7 +89,9 @@ def _check_management_account(args: ResourceValidationArgs, report_violation: Re
 
 no_resources_in_management_account = ResourceValidationPolicy(
     name="no-resources-in-management-account",
-    description="The management account holds only organization-level resources; workloads go to member accounts.",
+    description=(
+        "The management account holds only organization-level resources; workloads go to member accounts."
+    ),
     enforcement_level=EnforcementLevel.MANDATORY,
     validate=_check_management_account,
     config_schema=PolicyConfigSchema(
