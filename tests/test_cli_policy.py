@@ -107,3 +107,16 @@ def test_bad_policy_config_is_a_usage_error(capsys, tmp_path):
     code, out, err = run(capsys, "plan", "--stack", "dev", "--policy-config", str(bad))
     assert code == 2
     assert err.startswith(f"lz plan: --policy-config: {bad} is not valid JSON: ")
+
+
+def test_ci_example_previews_prod_with_the_pack_and_its_enforcement_file():
+    workflow = yaml.safe_load((PROJECT_DIR / ".github" / "workflows" / "policy-preview.yml").read_text())
+    assert workflow[True] == {"pull_request": {"branches": ["main"]}}  # YAML 1.1 reads `on` as True
+    commands = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
+    preview = next(c for c in commands if c.startswith("pulumi preview"))
+    assert preview.split() == [
+        "pulumi", "preview", "--stack", "prod", "--non-interactive", "--diff",
+        "--policy-pack", "policy", "--policy-pack-config", "policy/config.prod.json",
+    ]  # fmt: skip
+    assert (PROJECT_DIR / "policy" / "PulumiPolicy.yaml").is_file()
+    assert (PROJECT_DIR / "policy" / "config.prod.json").is_file()
