@@ -8,6 +8,7 @@ provider) and AnalyzeStack (every resource). `lz plan` and the tests both go thr
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import selectors
@@ -236,8 +237,11 @@ class PolicyPack:
         selector.close()
         line = self._process.stdout.readline().decode().strip() if ready else ""
         if not line.isdigit():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self._process.wait(timeout=5)  # let it finish writing why
+            reason = self.stderr_text() or "no port printed"
             self.close()
-            raise PolicyPackError(f"the policy pack did not start: {self.stderr_text() or 'no port printed'}")
+            raise PolicyPackError(f"the policy pack did not start: {reason}")
         return int(line)
 
     def stderr_text(self) -> str:

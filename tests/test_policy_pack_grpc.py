@@ -9,7 +9,13 @@ import pytest
 
 from landing_zone.config import read_stack_file
 from landing_zone.plan.runner import RegisteredResource
-from landing_zone.policy_harness import PolicyConfigError, PolicyPack, Violation, read_enforcement_file
+from landing_zone.policy_harness import (
+    PolicyConfigError,
+    PolicyPack,
+    PolicyPackError,
+    Violation,
+    read_enforcement_file,
+)
 from tests.conftest import PROJECT_DIR, STACKS
 from tests.policy_builders import PACK_DIR, UNKNOWN, registered
 
@@ -280,3 +286,11 @@ def test_a_disabled_policy_stays_silent(packs, planned):
     unprotected_account(resources)
     packs["prod"].configure({**enforcement("prod"), "account-lifecycle-safe": "disabled"})
     assert packs["prod"].analyze(resources) == []
+
+
+def test_a_pack_that_cannot_start_is_reported_with_its_error(tmp_path):
+    (tmp_path / "__main__.py").write_text("raise ImportError('no module named lz_policies')\n")
+    with pytest.raises(PolicyPackError) as err:
+        PolicyPack(tmp_path, "landing-zone", "prod", {})
+    assert str(err.value).startswith("the policy pack did not start: ")
+    assert "ImportError: no module named lz_policies" in str(err.value)

@@ -7,6 +7,8 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import grpc
+
 from landing_zone.plan.runner import RegisteredResource
 from landing_zone.policy_harness import (
     PolicyConfigError,
@@ -57,6 +59,9 @@ def check_policies(
         raise UsageError(f"--policy-config: {err}") from None
     except PolicyPackError as err:
         raise UsageError(str(err)) from None
+    except grpc.RpcError as err:
+        # A policy raised: the pack reports it as a gRPC error; show its message, not a traceback.
+        raise UsageError(f"the policy pack failed: {err.details()}") from None
     return {
         "pack": name,
         "config": str(config_file) if config_file is not None else None,
