@@ -8,7 +8,7 @@ import json
 import pytest
 
 from landing_zone.config import read_stack_file
-from landing_zone.plan.runner import RegisteredResource
+from landing_zone.plan.runner import RegisteredResource, run_program
 from landing_zone.policy_harness import (
     PolicyConfigError,
     PolicyPack,
@@ -294,3 +294,95 @@ def test_a_pack_that_cannot_start_is_reported_with_its_error(tmp_path):
         PolicyPack(tmp_path, "landing-zone", "prod", {})
     assert str(err.value).startswith("the policy pack did not start: ")
     assert "ImportError: no module named lz_policies" in str(err.value)
+
+
+IDENTITY_CENTER_PROGRAM = """
+import pulumi
+import pulumi_aws as aws
+
+workloads = aws.organizations.OrganizationalUnit("Workloads", name="Workloads", parent_id="r-abcd")
+production_ou = aws.organizations.OrganizationalUnit(
+    "Workloads/Production", name="Production", parent_id=workloads.id
+)
+production = aws.organizations.Account(
+    "production", name="production", email="aws-acme+production@acme-corp.io", parent_id=production_ou.id,
+    opts=pulumi.ResourceOptions(protect=True),
+)
+instance_arn = "arn:aws:sso:::instance/ssoins-1234567890abcdef"
+admin = aws.ssoadmin.PermissionSet(
+    "AdministratorAccess", name="AdministratorAccess", instance_arn=instance_arn, session_duration="PT8H"
+)
+group = aws.identitystore.Group("GROUP_NAME", display_name="GROUP_NAME", identity_store_id="d-1234567890")
+aws.ssoadmin.AccountAssignment(
+    "production-g-GROUP_NAME-AdministratorAccess",
+    instance_arn=instance_arn,
+    permission_set_arn=admin.arn,
+    principal_id=group.group_id,
+    principal_type="GROUP",
+    target_id=production.id,
+    target_type="AWS_ACCOUNT",
+)
+member = aws.Provider(
+    "production",
+    region="eu-west-1",
+    assume_roles=[
+        aws.ProviderAssumeRoleArgs(
+            role_arn=production.id.apply(lambda i: f"arn:aws:iam::{i}:role/OrganizationAccountAccessRole"),
+            session_name="landing-zone",
+        )
+    ],
+)
+aws.ec2.Instance("member-web", ami="ami-1", instance_type="t3.micro", opts=pulumi.ResourceOptions(provider=member))
+aws.ec2.Instance("EC2_DEFAULT", ami="ami-1", instance_type="t3.micro")
+"""
+
+
+def registrations_of(tmp_path, group: str, default_instance: str):
+    """What pulumi-aws registers (under `lz plan`'s mocks) for Identity Center and a member provider."""
+    (tmp_path / "__main__.py").write_text(
+        IDENTITY_CENTER_PROGRAM.replace("GROUP_NAME", group).replace("EC2_DEFAULT", default_instance)
+    )
+    return run_program(tmp_path, "landing-zone", "prod", {"aws:region": "eu-west-1"}).resources
+
+
+@pytest.mark.filterwarnings("ignore::DeprecationWarning")  # pulumi_aws.ec2 warns on import
+@pytest.mark.parametrize(
+    ("group", "expected"),
+    [
+        ("platform-admins", []),
+        (
+            "developers",
+            [
+                (
+                    "production-admin-restricted",
+                    "AdministratorAccess on production account 'production' is assigned to GROUP 'developers', "
+                    "which is not in allowedGroups",
+                )
+            ],
+        ),
+    ],
+)
+def test_identity_center_references_resolve_on_real_registrations(packs, tmp_path, group, expected):
+    resources = registrations_of(tmp_path, group, "web")
+    packs["prod"].configure(
+        {
+            "all": "disabled",
+            "production-admin-restricted": {
+                "enforcementLevel": "mandatory",
+                "allowedGroups": ["platform-admins"],
+            },
+            "no-resources-in-management-account": "mandatory",
+            "permission-set-session-limit": "mandatory",
+        }
+    )
+    violations = packs["prod"].analyze(resources)
+    assert [(v.policy, v.message) for v in violations] == [
+        (
+            "no-resources-in-management-account",
+            "aws:ec2/instance:Instance 'web' would be created in the management account through provider "
+            "'default'; give it a provider that assumes a role in a member account",
+        ),
+        *expected,
+    ]
+    provider = next(r for r in resources if r.type == "pulumi:providers:aws")
+    assert isinstance(provider.inputs["assumeRoles"], str)  # the engine's shape: nested inputs as JSON text
