@@ -333,15 +333,13 @@ member = aws.Provider(
     ],
 )
 aws.ec2.Instance("member-web", ami="ami-1", instance_type="t3.micro", opts=pulumi.ResourceOptions(provider=member))
-aws.ec2.Instance("EC2_DEFAULT", ami="ami-1", instance_type="t3.micro")
+aws.ec2.Instance("web", ami="ami-1", instance_type="t3.micro")
 """
 
 
-def registrations_of(tmp_path, group: str, default_instance: str):
+def registrations_of(tmp_path, group: str):
     """What pulumi-aws registers (under `lz plan`'s mocks) for Identity Center and a member provider."""
-    (tmp_path / "__main__.py").write_text(
-        IDENTITY_CENTER_PROGRAM.replace("GROUP_NAME", group).replace("EC2_DEFAULT", default_instance)
-    )
+    (tmp_path / "__main__.py").write_text(IDENTITY_CENTER_PROGRAM.replace("GROUP_NAME", group))
     return run_program(tmp_path, "landing-zone", "prod", {"aws:region": "eu-west-1"}).resources
 
 
@@ -363,7 +361,7 @@ def registrations_of(tmp_path, group: str, default_instance: str):
     ],
 )
 def test_identity_center_references_resolve_on_real_registrations(packs, tmp_path, group, expected):
-    resources = registrations_of(tmp_path, group, "web")
+    resources = registrations_of(tmp_path, group)
     packs["prod"].configure(
         {
             "all": "disabled",
