@@ -10,7 +10,8 @@ from landing_zone.config import ConfigError, load_from_mapping, read_stack_file
 from landing_zone.plan.report import build_report, render_text
 from landing_zone.plan.runner import run_program
 
-from .common import EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
+from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
+from .plan_policy import add_policy_arguments, check_policies, has_mandatory, render_policy_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -25,6 +26,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="write every registered resource (inputs and options) as JSON",
     )
+    add_policy_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -46,8 +48,13 @@ def run(args: argparse.Namespace) -> int:
         except OSError as err:
             raise UsageError(f"--resources-out: cannot write {args.resources_out}: {err.strerror}") from None
     report = build_report(location.project, location.stack, result)
+    policy = check_policies(args, location, values, result.resources)
+    if policy is not None:
+        report["policy"] = policy
     if args.format == "json":
         print(json.dumps(report, indent=2))
     else:
         print(render_text(report), end="")
-    return EXIT_OK
+        if policy is not None:
+            print(render_policy_text(policy, result.resources), end="")
+    return EXIT_FAILED if has_mandatory(policy) else EXIT_OK

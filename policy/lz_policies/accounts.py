@@ -1,0 +1,172 @@
+"""Member accounts: never lost by accident, one unique conventional root email, full contacts."""
+
+from __future__ import annotations
+
+import re
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from .props import is_unknown, plain, tag_matches
+from .stack import ACCOUNT, ALTERNATE_CONTACT, of_type, referenced, resources_of
+
+CONTACT_TYPES = ("BILLING", "OPERATIONS", "SECURITY")
+MAX_EMAIL_LENGTH = 64
+DEFAULT_EMAIL_PATTERN = r"^[a-z0-9][a-z0-9._-]*\+{account}@[a-z0-9-]+(\.[a-z0-9-]+)+$"
+
+
+def _check_account_lifecycle(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.resource_type != ACCOUNT:
+        return
+    props = plain(args.props)
+    config = args.get_config()
+    name = props.get("name") if isinstance(props.get("name"), str) else args.name
+    if not args.opts.protect:
+        report_violation(
+            f"account '{name}' is not protected: a removed config entry or `pulumi destroy` "
+            "would take it out of the organization; register it with protect=True",
+            None,
+        )
+    close = props.get("closeOnDeletion")
+    if close is True:
+        disposable_names = config.get("disposableAccounts", [])
+        disposable_tags = config.get("disposableTags", ["environment=sandbox"])
+        tags = props.get("tags")
+        if is_unknown(tags):
+            return
+        if name not in disposable_names and not tag_matches(tags, disposable_tags):
+            report_violation(
+                f"account '{name}' sets closeOnDeletion but is not disposable: deleting it would "
+                f"close the account; list it in disposableAccounts or tag it "
+                f"{' or '.join(disposable_tags) or 'as disposable'}",
+                None,
+            )
+
+
+account_lifecycle_safe = ResourceValidationPolicy(
+    name="account-lifecycle-safe",
+    description="Every AWS account is protected, and only disposable accounts are closed on deletion.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    validate=_check_account_lifecycle,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "disposableAccounts": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": [],
+                "description": "account names that may set closeOnDeletion",
+            },
+            "disposableTags": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": ["environment=sandbox"],
+                "description": "key=value tags that mark an account as disposable",
+            },
+        }
+    ),
+)
+
+
+def _check_emails_unique(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    seen: dict[str, str] = {}
+    for account in of_type(resources_of(args), ACCOUNT):
+        email = account.props.get("email")
+        if not isinstance(email, str) or is_unknown(email):
+            continue
+        key = email.lower()
+        name = account.label()
+        if key in seen:
+            report_violation(
+                f"account '{name}' has the same root email as account '{seen[key]}': {email}",
+                account.urn,
+            )
+        else:
+            seen[key] = name
+
+
+account_emails_unique = StackValidationPolicy(
+    name="account-emails-unique",
+    description="No two AWS accounts share a root email address.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    validate=_check_emails_unique,
+)
+
+
+def _check_email_convention(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    config = args.get_config()
+    pattern = config.get("pattern", DEFAULT_EMAIL_PATTERN)
+    exempt = config.get("exemptAccounts", [])
+    for account in of_type(resources_of(args), ACCOUNT):
+        email, name = account.props.get("email"), account.label()
+        if not isinstance(email, str) or is_unknown(email) or name in exempt:
+            continue
+        expected = pattern.replace("{account}", re.escape(name))
+        if len(email) > MAX_EMAIL_LENGTH:
+            report_violation(
+                f"account '{name}' has a root email of {len(email)} characters "
+                f"(AWS allows {MAX_EMAIL_LENGTH}): {email}",
+                account.urn,
+            )
+        elif not re.match(expected, email, re.IGNORECASE):
+            report_violation(
+                f"account '{name}' has root email {email}, which does not match {pattern}",
+                account.urn,
+            )
+
+
+account_email_convention = StackValidationPolicy(
+    name="account-email-convention",
+    description="Every AWS account's root email follows the company's plus-addressing convention.",
+    enforcement_level=EnforcementLevel.ADVISORY,
+    validate=_check_email_convention,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "pattern": {
+                "type": "string",
+                "default": DEFAULT_EMAIL_PATTERN,
+                "description": "regular expression (case-insensitive); {account} stands for the account name",
+            },
+            "exemptAccounts": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": [],
+                "description": "account names whose email predates the convention",
+            },
+        }
+    ),
+)
+
+
+def _check_alternate_contacts(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    resources = resources_of(args)
+    accounts = of_type(resources, ACCOUNT)
+    found: dict[str, set[str]] = {account.urn: set() for account in accounts}
+    for contact in of_type(resources, ALTERNATE_CONTACT):
+        account = referenced(contact, "accountId", accounts)
+        contact_type = contact.props.get("alternateContactType")
+        if account is not None and isinstance(contact_type, str):
+            found[account.urn].add(contact_type.upper())
+        elif account is not None and is_unknown(contact_type):
+            found[account.urn].update(CONTACT_TYPES)  # cannot judge: give it the benefit of the doubt
+    for account in accounts:
+        missing = [t for t in CONTACT_TYPES if t not in found[account.urn]]
+        if missing:
+            report_violation(
+                f"account '{account.label()}' has no {', '.join(missing)} alternate contact",
+                account.urn,
+            )
+
+
+alternate_contacts_complete = StackValidationPolicy(
+    name="alternate-contacts-complete",
+    description="Every member account has billing, security and operations alternate contacts.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    validate=_check_alternate_contacts,
+)

@@ -1,0 +1,187 @@
+"""IAM Identity Center: short sessions, and administrator access to production for few groups."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from .props import is_unknown, plain, tag_matches
+from .stack import (
+    ACCOUNT,
+    ACCOUNT_ASSIGNMENT,
+    GROUP,
+    ORGANIZATIONAL_UNIT,
+    PERMISSION_SET,
+    Resource,
+    of_type,
+    referenced,
+    resources_of,
+)
+
+DEFAULT_SESSION = "PT1H"
+_DURATION = re.compile(r"^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$")
+
+
+def session_hours(duration: str) -> float | None:
+    """Hours in an ISO-8601 time duration like PT8H or PT1H30M; None if it is not one."""
+    match = _DURATION.match(duration)
+    if not match or not any(match.groups()):
+        return None
+    hours, minutes, seconds = (int(g or 0) for g in match.groups())
+    return hours + minutes / 60 + seconds / 3600
+
+
+def _check_session(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
+    if args.resource_type != PERMISSION_SET:
+        return
+    props = plain(args.props)
+    duration = props.get("sessionDuration") or DEFAULT_SESSION
+    if is_unknown(duration):
+        return
+    name = props.get("name") if isinstance(props.get("name"), str) else args.name
+    maximum = args.get_config().get("maxSessionHours", 12)
+    hours = session_hours(str(duration))
+    if hours is None:
+        report_violation(
+            f"permission set '{name}' has session duration {duration!r}, not an ISO-8601 duration like PT8H",
+            None,
+        )
+    elif hours > maximum:
+        report_violation(
+            f"permission set '{name}' allows sessions of {duration} ({hours:g} hours); "
+            f"the maximum is {maximum:g} hours",
+            None,
+        )
+
+
+permission_set_session_limit = ResourceValidationPolicy(
+    name="permission-set-session-limit",
+    description="Identity Center sessions are short: a permission set's session duration has a maximum.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    validate=_check_session,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "maxSessionHours": {
+                "type": "number",
+                "default": 12,
+                "description": "longest session a permission set may allow, in hours",
+            },
+        }
+    ),
+)
+
+
+def _ou_path(unit: Resource, units: list[Resource]) -> str | None:
+    """`Workloads/Production` for an OU, or None when its parents cannot be told yet."""
+    names: list[str] = []
+    current: Resource | None = unit
+    for _ in range(len(units) + 1):
+        if current is None:
+            return None
+        name = current.props.get("name")
+        if not isinstance(name, str) or is_unknown(name):
+            return None
+        names.append(name)
+        parent_id = current.props.get("parentId")
+        if isinstance(parent_id, str) and parent_id.startswith("r-"):
+            return "/".join(reversed(names))
+        parent = referenced(current, "parentId", units)
+        if parent is None:
+            # The root id is unknown, or the parent is outside this stack.
+            return "/".join(reversed(names)) if not is_unknown(parent_id) else None
+        current = parent
+    return None
+
+
+def _is_production(account: Resource, units: list[Resource], config: Any) -> bool:
+    if tag_matches(
+        account.props.get("tags"), config.get("productionAccountTags", ["environment=production"])
+    ):
+        return True
+    unit = referenced(account, "parentId", units)
+    if unit is None:
+        return False
+    path = _ou_path(unit, units)
+    wanted = config.get("productionOus", ["Production"])
+    return path is not None and any(path == ou or path.endswith("/" + ou) for ou in wanted)
+
+
+def _check_production_admin(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    config = args.get_config()
+    admin_sets = config.get("permissionSets", ["AdministratorAccess"])
+    allowed_groups = config.get("allowedGroups", [])
+    resources = resources_of(args)
+    accounts = of_type(resources, ACCOUNT)
+    units = of_type(resources, ORGANIZATIONAL_UNIT)
+    permission_sets = of_type(resources, PERMISSION_SET)
+    groups = of_type(resources, GROUP)
+    for assignment in of_type(resources, ACCOUNT_ASSIGNMENT):
+        permission_set = referenced(assignment, "permissionSetArn", permission_sets, match_on=("arn",))
+        if permission_set is None or permission_set.props.get("name") not in admin_sets:
+            continue
+        account = referenced(assignment, "targetId", accounts)
+        if account is None or not _is_production(account, units, config):
+            continue
+        principal_type = assignment.props.get("principalType")
+        if is_unknown(principal_type):
+            continue
+        if principal_type == "GROUP":
+            group = referenced(assignment, "principalId", groups, match_on=("id", "groupId"))
+            if group is None:
+                continue  # a group from outside the stack, or not known yet
+            principal = group.props.get("displayName")
+            if is_unknown(principal) or principal in allowed_groups:
+                continue
+        else:
+            principal = assignment.props.get("principalId")
+        report_violation(
+            f"{permission_set.props['name']} on production account '{account.label()}' is assigned to "
+            f"{principal_type} '{principal}', which is not in allowedGroups",
+            assignment.urn,
+        )
+
+
+production_admin_restricted = StackValidationPolicy(
+    name="production-admin-restricted",
+    description="Administrator permission sets on production accounts go to allow-listed groups only.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    validate=_check_production_admin,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "permissionSets": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": ["AdministratorAccess"],
+                "description": "permission set names that count as administrator access",
+            },
+            "productionOus": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": ["Production"],
+                "description": "OU names or paths whose accounts are production",
+            },
+            "productionAccountTags": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": ["environment=production"],
+                "description": "key=value tags that mark an account as production",
+            },
+            "allowedGroups": {
+                "type": "array",
+                "items": {"type": "string"},
+                "default": [],
+                "description": "display names of the groups that may hold those permission sets there",
+            },
+        }
+    ),
+)

@@ -1,0 +1,122 @@
+"""`lz plan` with the policy pack, as a user runs it: levels, resources, exit codes, JSON."""
+
+from __future__ import annotations
+
+import json
+
+import yaml
+
+from landing_zone.cli import main
+from tests.builders import stack_values
+from tests.conftest import PROJECT_DIR
+
+BROKEN_ACCOUNTS = [
+    {"name": "audit", "ou": "Security"},
+    # Closed on deletion without being a sandbox, and an email outside the convention.
+    {"name": "production", "ou": "Workloads/Production", "closeOnDeletion": True},
+    {"name": "legacy", "email": "legacy-root@acme-corp.io"},
+]
+LIFECYCLE_MESSAGE = (
+    "account 'production' sets closeOnDeletion but is not disposable: deleting it would close the account; "
+    "list it in disposableAccounts or tag it environment=sandbox"
+)
+PRODUCTION_URN = (
+    "urn:pulumi:broken::landing-zone::landing-zone:member-account:MemberAccount"
+    "$aws:organizations/account:Account::production"
+)
+
+
+def run(capsys, *argv):
+    code = main([*argv, "--project-dir", str(PROJECT_DIR)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def write_broken_stack(tmp_path):
+    path = tmp_path / "Pulumi.broken.yaml"
+    path.write_text(yaml.safe_dump({"config": stack_values(accounts=BROKEN_ACCOUNTS)}))
+    return path
+
+
+def test_plan_prod_runs_the_pack_with_its_enforcement_file_and_finds_nothing(capsys):
+    code, out, err = run(capsys, "plan", "--stack", "prod")
+    assert (code, err) == (0, "")
+    assert out.endswith(
+        f"\nPolicies (landing-zone-policies, {PROJECT_DIR / 'policy' / 'config.prod.json'}): "
+        "0 violations, 0 mandatory\n"
+    )
+
+
+def test_plan_of_a_broken_stack_prints_violations_with_level_and_resource_and_exits_1(capsys, tmp_path):
+    code, out, err = run(capsys, "plan", "--config-file", str(write_broken_stack(tmp_path)))
+    assert (code, err) == (1, "")
+    policy_part = out[out.index("\nPolicies (") :]
+    assert policy_part.splitlines() == [
+        "",
+        "Policies (landing-zone-policies, the pack's default levels): 2 violations, 1 mandatory",
+        "  [mandatory] account-lifecycle-safe: aws:organizations/account:Account 'production'",
+        f"      {LIFECYCLE_MESSAGE}",
+        "  [advisory] account-email-convention: aws:organizations/account:Account 'legacy'",
+        "      account 'legacy' has root email legacy-root@acme-corp.io, which does not match "
+        r"^[a-z0-9][a-z0-9._-]*\+{account}@[a-z0-9-]+(\.[a-z0-9-]+)+$",
+    ]
+
+
+def test_policy_config_picks_the_levels_and_json_lists_violations(capsys, tmp_path):
+    stack = write_broken_stack(tmp_path)
+    code, out, _ = run(
+        capsys, "plan", "--config-file", str(stack), "--format", "json",
+        "--policy-config", str(PROJECT_DIR / "policy" / "config.dev.json"),
+    )  # fmt: skip
+    assert code == 0  # dev enforcement is advisory: reported, not blocking
+    policy = json.loads(out)["policy"]
+    assert policy["config"] == str(PROJECT_DIR / "policy" / "config.dev.json")
+    assert policy["violations"][0] == {
+        "policy": "account-lifecycle-safe",
+        "level": "advisory",
+        "message": LIFECYCLE_MESSAGE,
+        "urn": PRODUCTION_URN,
+    }
+    # The dev file's convention is the lab organization's (aws-acme-lab+...): no account here follows it.
+    assert sorted((v["policy"], v["level"], v["urn"].rpartition("::")[2]) for v in policy["violations"]) == [
+        ("account-email-convention", "advisory", "audit"),
+        ("account-email-convention", "advisory", "legacy"),
+        ("account-email-convention", "advisory", "production"),
+        ("account-lifecycle-safe", "advisory", "production"),
+    ]
+
+
+def test_no_policy_skips_the_pack(capsys, tmp_path):
+    code, out, _ = run(capsys, "plan", "--config-file", str(write_broken_stack(tmp_path)), "--no-policy")
+    assert code == 0
+    assert "Policies" not in out
+    code, out, _ = run(capsys, "plan", "--stack", "dev", "--no-policy", "--format", "json")
+    assert code == 0 and "policy" not in json.loads(out)
+
+
+def test_bad_policy_config_is_a_usage_error(capsys, tmp_path):
+    bad = tmp_path / "levels.json"
+    bad.write_text(json.dumps({"account-lifecycle-safe": {"disposableAccount": ["x"]}}))
+    code, out, err = run(capsys, "plan", "--stack", "dev", "--policy-config", str(bad))
+    assert (code, out) == (2, "")
+    assert err == (
+        "lz plan: --policy-config: 'account-lifecycle-safe'.disposableAccount: unknown property "
+        "(policy account-lifecycle-safe takes: disposableAccounts, disposableTags)\n"
+    )
+    bad.write_text("{")
+    code, out, err = run(capsys, "plan", "--stack", "dev", "--policy-config", str(bad))
+    assert code == 2
+    assert err.startswith(f"lz plan: --policy-config: {bad} is not valid JSON: ")
+
+
+def test_ci_example_previews_prod_with_the_pack_and_its_enforcement_file():
+    workflow = yaml.safe_load((PROJECT_DIR / ".github" / "workflows" / "policy-preview.yml").read_text())
+    assert workflow[True] == {"pull_request": {"branches": ["main"]}}  # YAML 1.1 reads `on` as True
+    commands = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
+    preview = next(c for c in commands if c.startswith("pulumi preview"))
+    assert preview.split() == [
+        "pulumi", "preview", "--stack", "prod", "--non-interactive", "--diff",
+        "--policy-pack", "policy", "--policy-pack-config", "policy/config.prod.json",
+    ]  # fmt: skip
+    assert (PROJECT_DIR / "policy" / "PulumiPolicy.yaml").is_file()
+    assert (PROJECT_DIR / "policy" / "config.prod.json").is_file()
