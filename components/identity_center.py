@@ -37,7 +37,9 @@ class IdentityCenter(pulumi.ComponentResource):
     permission_set_arns: dict[str, pulumi.Output[str]]
     group_ids: dict[str, pulumi.Output[str]]
 
-    def __init__(self, name: str, args: IdentityCenterArgs, opts: pulumi.ResourceOptions | None = None) -> None:
+    def __init__(
+        self, name: str, args: IdentityCenterArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
         super().__init__("landing-zone:identity-center:IdentityCenter", name, None, opts)
         self.config = args.config
         self._lookup_instance()
@@ -98,7 +100,11 @@ class IdentityCenter(pulumi.ComponentResource):
             region=region,
             opts=self._options(),
         )
-        common = {"instance_arn": self.instance_arn, "permission_set_arn": permission_set.arn, "region": region}
+        common = {
+            "instance_arn": self.instance_arn,
+            "permission_set_arn": permission_set.arn,
+            "region": region,
+        }
         attachments: list[pulumi.Resource] = []
         for arn in ps.managed_policies:
             attachments.append(

@@ -308,7 +308,9 @@ class _IdentityChecker:
         for index, rule in enumerate(self.identity.access):
             parts: tuple[str | int, ...] = ("access", index)
             if rule.group not in groups:
-                self.report((*parts, "group"), f"group '{rule.group}' is not defined in identityCenter.groups")
+                self.report(
+                    (*parts, "group"), f"group '{rule.group}' is not defined in identityCenter.groups"
+                )
             if not rule.permission_sets:
                 self.report((*parts, "permissionSets"), "names no permission set")
             for position, name in enumerate(rule.permission_sets):

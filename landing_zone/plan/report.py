@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from .access import access_report, render_access
 from .runner import PlanResult, RegisteredResource
 
 ACCOUNT = "aws:organizations/account:Account"
@@ -35,6 +36,7 @@ def build_report(project: str, stack: str, result: PlanResult) -> dict[str, Any]
             "count": len(custom),
             "byType": dict(sorted(Counter(r.type for r in custom).items())),
         },
+        **access_report(result),
     }
 
 
@@ -76,6 +78,7 @@ def render_text(report: dict[str, Any]) -> str:
     mode = "managed by this stack" if org["managed"] else "existing, looked up"
     lines += [f"Organization {org['id']} ({mode}), root {org['rootId']}", ""]
     lines += _render_tree(report)
+    lines += render_access(report)
     lines += ["", f"Resources: {report['resources']['count']}"]
     width = max((len(t) for t in report["resources"]["byType"]), default=0)
     for type_, count in report["resources"]["byType"].items():
