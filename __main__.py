@@ -27,4 +27,4 @@ if zone.identity_center is not None:
     pulumi.export("identityStoreId", zone.identity_center.identity_store_id)
     pulumi.export("permissionSetArns", zone.identity_center.permission_set_arns)
     pulumi.export("ssoGroupIds", zone.identity_center.group_ids)
-    pulumi.export("managementAccountName", config.identity_center.management_account_name)
+    pulumi.export("managementAccountName", zone.identity_center.config.management_account_name)

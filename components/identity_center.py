@@ -134,7 +134,7 @@ class IdentityCenter(pulumi.ComponentResource):
             )
         if ps.permissions_boundary is not None:
             boundary = ps.permissions_boundary
-            reference = boundary.customer_managed_policy
+            boundary_reference = boundary.customer_managed_policy
             attachments.append(
                 aws.ssoadmin.PermissionsBoundaryAttachment(
                     f"{ps.name}-boundary",
@@ -142,9 +142,9 @@ class IdentityCenter(pulumi.ComponentResource):
                         managed_policy_arn=boundary.managed_policy_arn,
                         customer_managed_policy_reference=(
                             aws.ssoadmin.PermissionsBoundaryAttachmentPermissionsBoundaryCustomerManagedPolicyReferenceArgs(
-                                name=reference.name, path=reference.path
+                                name=boundary_reference.name, path=boundary_reference.path
                             )
-                            if reference is not None
+                            if boundary_reference is not None
                             else None
                         ),
                     ),

@@ -85,8 +85,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.from_aws == (args.outputs is not None):
         raise UsageError("choose one source: --stack NAME --outputs FILE, or --from-aws [--profile P]")
-    if args.outputs is not None and not args.stack:
-        raise UsageError("--outputs needs --stack NAME: the stack's rules say what the group can reach")
     settings = None
     if args.stack:
         project_dir = args.project_dir or find_project_dir(Path.cwd())
@@ -105,12 +103,16 @@ def run(args: argparse.Namespace) -> int:
                 print(f"lz sso-config: reading from AWS failed: {err}", file=sys.stderr)
                 return EXIT_FAILED
         else:
-            access = from_stack_outputs(settings.config, _read_outputs(args.outputs), args.group)  # type: ignore[union-attr]
+            if settings is None:
+                raise UsageError(
+                    "--outputs needs --stack NAME: the stack's rules say what the group can reach"
+                )
+            outputs = _read_outputs(args.outputs)
+            access = from_stack_outputs(settings.config, outputs, args.group, source=str(args.outputs))
             if args.start_url:
                 access = SsoAccess(args.start_url, access.sso_region, access.reachable)
     except SsoSourceError as err:
-        source = f"--outputs {args.outputs}" if args.outputs is not None else "--from-aws"
-        raise UsageError(f"{source}: {err}") from None
+        raise UsageError(str(err)) from None
 
     org = args.org or (settings.config.organization.name if settings else None)
     if not org:
@@ -162,6 +164,8 @@ def _read_aws(args: argparse.Namespace) -> SsoAccess:
     try:
         session = boto3.Session(profile_name=args.profile, region_name=args.sso_region)
         return read_live_access(session, args.group, args.start_url)
+    except SsoSourceError as err:
+        raise SsoSourceError(f"--from-aws: {err}") from None
     except botocore.exceptions.ProfileNotFound as err:
         raise UsageError(f"--profile: {err}") from None
     except (botocore.exceptions.NoCredentialsError, botocore.exceptions.NoRegionError) as err:

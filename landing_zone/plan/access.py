@@ -70,7 +70,11 @@ def _permission_set_entry(ps: RegisteredResource, result: PlanResult) -> dict[st
 
 
 def _group_names(result: PlanResult) -> dict[str, str]:
-    names = {g.outputs.get("groupId"): g.inputs["displayName"] for g in result.of_type(GROUP)}
+    names = {
+        str(g.outputs["groupId"]): g.inputs["displayName"]
+        for g in result.of_type(GROUP)
+        if g.outputs.get("groupId")
+    }
     # Groups of an external identity provider are looked up: only the outputs name them.
     names.update({group_id: name for name, group_id in (result.outputs.get("ssoGroupIds") or {}).items()})
     return names

@@ -18,9 +18,7 @@ log = logging.getLogger(__name__)
 def read_live_access(session: boto3.Session, group: str, start_url: str | None = None) -> SsoAccess:
     region = session.region_name
     if not region:
-        raise SsoSourceError(
-            "the AWS session has no region: pass --region-of-sso or set the profile's region"
-        )
+        raise SsoSourceError("the AWS session has no region: pass --sso-region or set the profile's region")
     sso_admin = session.client("sso-admin")
     instances = sso_admin.list_instances().get("Instances", [])
     if not instances:

@@ -64,23 +64,29 @@ class Profile:
     region: str
 
 
-def from_stack_outputs(config: LandingZoneConfig, outputs: Mapping[str, Any], group: str) -> SsoAccess:
-    """`group`'s access as the stack's rules imply it, with the ids the stack exported."""
+def from_stack_outputs(
+    config: LandingZoneConfig, outputs: Mapping[str, Any], group: str, source: str = "the outputs"
+) -> SsoAccess:
+    """`group`'s access as the stack's rules imply it, with the ids the stack exported.
+
+    `source` names the outputs in messages (the file they came from).
+    """
     identity = config.identity_center
     if identity is None:
         raise SsoSourceError("the stack has no landing-zone:identityCenter config")
     groups = [g.name for g in identity.groups]
     if group not in groups:
+        known = ", ".join(groups) or "none"
         raise SsoSourceError(
-            f"group '{group}' is not in the stack's identityCenter.groups (known: {', '.join(groups) or 'none'})"
+            f"--group: '{group}' is not in the stack's identityCenter.groups (known: {known})"
         )
-    start_url = _required_text(outputs, "ssoStartUrl")
-    sso_region = _required_text(outputs, "ssoRegion")
+    start_url = _required_text(outputs, "ssoStartUrl", source)
+    sso_region = _required_text(outputs, "ssoRegion", source)
     account_ids = outputs.get("accountIds")
     if not isinstance(account_ids, dict):
-        raise SsoSourceError("has no accountIds mapping (account name -> id)")
+        raise SsoSourceError(f"{source} has no accountIds mapping (account name -> id)")
     ids = {name: value for name, value in account_ids.items() if isinstance(value, str)}
-    ids[identity.management_account_name] = _required_text(outputs, "managementAccountId")
+    ids[identity.management_account_name] = _required_text(outputs, "managementAccountId", source)
     reachable = []
     for grant in expand_access(config):
         if grant.group != group:
@@ -88,19 +94,21 @@ def from_stack_outputs(config: LandingZoneConfig, outputs: Mapping[str, Any], gr
         account_id = ids.get(grant.account)
         if account_id is None:
             raise SsoSourceError(
-                f"has no id for account '{grant.account}' in accountIds: "
+                f"{source} has no id for account '{grant.account}' in accountIds: "
                 "was the stack updated (pulumi up) since the account was added?"
             )
         if not ACCOUNT_ID.match(account_id):
-            raise SsoSourceError(f"'{account_id}' (account '{grant.account}') is not a 12-digit account id")
+            raise SsoSourceError(
+                f"{source}: '{account_id}' (account '{grant.account}') is not a 12-digit account id"
+            )
         reachable.append(Reachable(grant.account, account_id, grant.permission_set))
     return SsoAccess(start_url=start_url, sso_region=sso_region, reachable=tuple(sorted(reachable)))
 
 
-def _required_text(outputs: Mapping[str, Any], key: str) -> str:
+def _required_text(outputs: Mapping[str, Any], key: str, source: str) -> str:
     value = outputs.get(key)
     if not isinstance(value, str) or not value:
-        raise SsoSourceError(f"has no {key} output: is Identity Center in this stack's config, and deployed?")
+        raise SsoSourceError(f"{source} has no {key} output: is the stack's Identity Center config deployed?")
     return value
 
 
@@ -150,7 +158,8 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
             first = origin[name]
             raise SsoSourceError(
                 f"profile name '{name}' is made twice ({first.account}/{first.permission_set} and "
-                f"{item.account}/{item.permission_set}): add {{permission_set}} or {{account}} to the template"
+                f"{item.account}/{item.permission_set}): "
+                "add {permission_set} or {account} to the template"
             )
         profiles[name] = Profile(name, item.account_id, item.permission_set, options.region)
         origin[name] = item
