@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from landing_zone.config import ConfigError, load_stack_file
+from landing_zone.config import ConfigError, StackSettings, load_stack_file
 from landing_zone.sso.merge import MergeError, managed_block, merge, read_config, write_atomically
 from landing_zone.sso.profiles import (
     DEFAULT_ADMIN_PERMISSION_SET,
@@ -22,6 +22,7 @@ from landing_zone.sso.profiles import (
     SsoAccess,
     SsoSourceError,
     build_profiles,
+    check_template,
     from_stack_outputs,
     render_sections,
 )
@@ -29,6 +30,7 @@ from landing_zone.sso.profiles import (
 from .common import EXIT_FAILED, EXIT_OK, UsageError, find_project_dir, read_project_name, report_config_error
 
 DEFAULT_CONFIG = Path("~/.aws/config")
+OUTPUTS_NEED_STACK = "--outputs needs --stack NAME: the stack's rules say what the group can reach"
 
 
 class AwsReadError(Exception):
@@ -64,11 +66,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--region", help="each profile's region (default: the stack's aws:region, else the SSO region)"
     )
-    parser.add_argument("--admin-permission-set", default=DEFAULT_ADMIN_PERMISSION_SET)
     parser.add_argument(
-        "--admin-template", default=DEFAULT_ADMIN_TEMPLATE, help="profile name for the admin permission set"
+        "--admin-permission-set",
+        default=DEFAULT_ADMIN_PERMISSION_SET,
+        help="the set whose profiles use --admin-template (default: %(default)s)",
     )
-    parser.add_argument("--template", default=DEFAULT_TEMPLATE, help="profile name for other permission sets")
+    parser.add_argument(
+        "--admin-template",
+        default=DEFAULT_ADMIN_TEMPLATE,
+        help="profile name for the admin set (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--template",
+        default=DEFAULT_TEMPLATE,
+        help="profile name for other sets; placeholders {org} {account} {account_id} "
+        "{permission_set} (default: %(default)s)",
+    )
     parser.add_argument(
         "--write",
         nargs="?",
@@ -85,17 +98,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.from_aws == (args.outputs is not None):
         raise UsageError("choose one source: --stack NAME --outputs FILE, or --from-aws [--profile P]")
-    settings = None
-    if args.stack:
-        project_dir = args.project_dir or find_project_dir(Path.cwd())
-        path = project_dir / f"Pulumi.{args.stack}.yaml"
-        if not path.is_file():
-            raise UsageError(f"no stack config file at {path}")
-        try:
-            settings = load_stack_file(path, read_project_name(project_dir))
-        except ConfigError as err:
-            return report_config_error(err)
+    if args.outputs is not None and not args.stack:
+        raise UsageError(OUTPUTS_NEED_STACK)
     try:
+        settings = _load_stack(args) if args.stack else None
+    except ConfigError as err:
+        return report_config_error(err)
+    org = args.org or (settings.config.organization.name if settings else None)
+    if not org:
+        raise UsageError("--org is required with --from-aws unless --stack names the stack")
+    if args.region is not None and not REGION.match(args.region):
+        raise UsageError(f"--region: '{args.region}' is not an AWS region like eu-west-1")
+    try:
+        check_template(args.admin_template, "--admin-template")
+        check_template(args.template, "--template")
         if args.from_aws:
             try:
                 access = _read_aws(args)
@@ -104,31 +120,19 @@ def run(args: argparse.Namespace) -> int:
                 return EXIT_FAILED
         else:
             if settings is None:
-                raise UsageError(
-                    "--outputs needs --stack NAME: the stack's rules say what the group can reach"
-                )
+                raise UsageError(OUTPUTS_NEED_STACK)
             outputs = _read_outputs(args.outputs)
             access = from_stack_outputs(settings.config, outputs, args.group, source=str(args.outputs))
             if args.start_url:
                 access = SsoAccess(args.start_url, access.sso_region, access.reachable)
-    except SsoSourceError as err:
-        raise UsageError(str(err)) from None
-
-    org = args.org or (settings.config.organization.name if settings else None)
-    if not org:
-        raise UsageError("--org is required with --from-aws unless --stack names the stack")
-    region = args.region or (settings.aws_region if settings else None) or access.sso_region
-    if not REGION.match(region):
-        raise UsageError(f"--region: '{region}' is not an AWS region like eu-west-1")
-    options = ProfileOptions(
-        org=org,
-        session_name=args.sso_session or org,
-        region=region,
-        admin_permission_set=args.admin_permission_set,
-        admin_template=args.admin_template,
-        template=args.template,
-    )
-    try:
+        options = ProfileOptions(
+            org=org,
+            session_name=args.sso_session or org,
+            region=args.region or (settings.aws_region if settings else None) or access.sso_region,
+            admin_permission_set=args.admin_permission_set,
+            admin_template=args.admin_template,
+            template=args.template,
+        )
         profiles = build_profiles(access, options)
     except SsoSourceError as err:
         raise UsageError(str(err)) from None
@@ -139,6 +143,14 @@ def run(args: argparse.Namespace) -> int:
         print(managed_block(options.session_name, sections), end="")
         return EXIT_OK
     return _write(args.write or _default_config_path(), options.session_name, sections, len(profiles))
+
+
+def _load_stack(args: argparse.Namespace) -> StackSettings:
+    project_dir = args.project_dir or find_project_dir(Path.cwd())
+    path = project_dir / f"Pulumi.{args.stack}.yaml"
+    if not path.is_file():
+        raise UsageError(f"no stack config file at {path}")
+    return load_stack_file(path, read_project_name(project_dir))
 
 
 def _read_outputs(path: Path) -> dict[str, Any]:
