@@ -290,3 +290,12 @@ def test_plan_outputs_out_writes_the_stack_outputs(capsys, tmp_path, planned, st
     assert {"accountIds", "managementAccountId", "ssoStartUrl", "ssoRegion", "permissionSetArns"} <= set(
         outputs
     )
+
+
+def test_plan_json_names_groups_of_an_external_provider(capsys):
+    code, out, _ = run_cli(capsys, "plan", "--stack", "dev", "--format", "json")
+    assert code == 0
+    access = json.loads(out)["access"]
+    assert {"group": "aws-lab-finance", "permissionSet": "Billing", "account": "lab-management"} in access
+    assert {entry["group"] for entry in access} == {"aws-lab-admins", "aws-lab-finance"}
+    assert len(access) == 9
