@@ -183,94 +183,80 @@ def test_the_dev_stack_uses_its_identity_center_region_and_custom_start_url(caps
     assert "[profile acme-lab-lab-management-Billing]\n" in out and "region = eu-west-1\n" in out
 
 
-def write_outputs(tmp_path, prod_outputs, name, **changes):
-    outputs = json.loads(prod_outputs.read_text())
-    for key, value in changes.items():
-        if value is None:
-            outputs.pop(key)
-        else:
-            outputs[key] = value
-    path = tmp_path / name
-    path.write_text(json.dumps(outputs))
-    return str(path)
+def without_dev(outputs):
+    return {**outputs, "accountIds": {k: v for k, v in outputs["accountIds"].items() if k != "dev"}}
 
 
+def without_start_url(outputs):
+    return {k: v for k, v in outputs.items() if k != "ssoStartUrl"}
+
+
+# (id, how to change the outputs file, arguments, message); "-" as the change: no --outputs at all.
 ERROR_CASES = [
     (
         "unknown group",
+        None,
         ["--group", "Platfrom"],
-        "lz sso-config: --group: 'Platfrom' is not in the stack's identityCenter.groups "
-        "(known: Platform, Developers, Finance, Auditors)",
+        "--group: 'Platfrom' is not in the stack's identityCenter.groups (known: Platform, Developers, Finance, Auditors)",
     ),
     (
         "outputs without the start URL",
-        ["--group", "Platform", "--outputs", "NO_START_URL"],
-        "lz sso-config: OUTPUTS has no ssoStartUrl output: is the stack's Identity Center config deployed?",
+        without_start_url,
+        ["--group", "Platform"],
+        "OUTPUTS has no ssoStartUrl output: is the stack's Identity Center config deployed?",
     ),
     (
         "outputs without an account the rules reach",
-        ["--group", "Platform", "--outputs", "NO_DEV"],
-        "lz sso-config: OUTPUTS has no id for account 'dev' in accountIds: "
-        "was the stack updated (pulumi up) since the account was added?",
+        without_dev,
+        ["--group", "Platform"],
+        "OUTPUTS has no id for account 'dev' in accountIds: was the stack updated (pulumi up) since the account was added?",
     ),
     (
         "template with an unknown placeholder",
+        None,
         ["--group", "Platform", "--template", "{org}-{acount}"],
-        "lz sso-config: --template: unknown placeholder {acount}; "
-        "use {org}, {account}, {account_id} and {permission_set}",
+        "--template: unknown placeholder {acount}; use {org}, {account}, {account_id} and {permission_set}",
     ),
     (
         "template that names two profiles the same",
+        None,
         ["--group", "Platform", "--template", "{org}-{account}"],
-        "lz sso-config: profile name 'acme-dev' is made twice (dev/AdministratorAccess and dev/ReadOnlyAccess): "
+        "profile name 'acme-dev' is made twice (dev/AdministratorAccess and dev/ReadOnlyAccess): "
         "add {permission_set} or {account} to the template",
     ),
     (
         "bad region",
+        None,
         ["--group", "Platform", "--region", "Ireland"],
-        "lz sso-config: --region: 'Ireland' is not an AWS region like eu-west-1",
+        "--region: 'Ireland' is not an AWS region like eu-west-1",
     ),
     (
         "no source",
-        ["--group", "Platform", "--outputs", None],
-        "lz sso-config: choose one source: --stack NAME --outputs FILE, or --from-aws [--profile P]",
+        "-",
+        ["--group", "Platform"],
+        "choose one source: --stack NAME --outputs FILE, or --from-aws [--profile P]",
     ),
     (
         "two sources",
+        None,
         ["--group", "Platform", "--from-aws"],
-        "lz sso-config: choose one source: --stack NAME --outputs FILE, or --from-aws [--profile P]",
+        "choose one source: --stack NAME --outputs FILE, or --from-aws [--profile P]",
     ),
 ]
 
 
-@pytest.mark.parametrize(("argv", "message"), [c[1:] for c in ERROR_CASES], ids=[c[0] for c in ERROR_CASES])
-def test_bad_input_exits_2_with_one_line(capsys, tmp_path, prod_outputs, argv, message):
-    special = {
-        "NO_START_URL": write_outputs(tmp_path, prod_outputs, "no-start-url.json", ssoStartUrl=None),
-        "NO_DEV": write_outputs(
-            tmp_path,
-            prod_outputs,
-            "no-dev.json",
-            accountIds={
-                k: v for k, v in json.loads(prod_outputs.read_text())["accountIds"].items() if k != "dev"
-            },
-        ),
-    }
-    outputs = str(prod_outputs)
-    args = ["sso-config", "--stack", "prod"]
-    rest = list(argv)
-    if "--outputs" in rest:
-        position = rest.index("--outputs")
-        value = rest[position + 1]
-        del rest[position : position + 2]
-        if value is not None:
-            outputs = special[value]
-            args += ["--outputs", outputs]
-    else:
-        args += ["--outputs", outputs]
-    code, out, err = run(capsys, *args, *rest)
+@pytest.mark.parametrize(
+    ("change", "argv", "message"), [c[1:] for c in ERROR_CASES], ids=[c[0] for c in ERROR_CASES]
+)
+def test_bad_input_exits_2_with_one_line(capsys, tmp_path, prod_outputs, change, argv, message):
+    outputs = prod_outputs
+    if callable(change):
+        outputs = tmp_path / "changed.json"
+        outputs.write_text(json.dumps(change(json.loads(prod_outputs.read_text()))))
+    source = [] if change == "-" else ["--outputs", str(outputs)]
+    code, out, err = run(capsys, "sso-config", "--stack", "prod", *source, *argv)
     assert (code, out) == (2, "")
-    assert err == message.replace("OUTPUTS", outputs) + "\n"
+    assert err == "lz sso-config: " + message.replace("OUTPUTS", str(outputs)) + "\n"
 
 
 @pytest.mark.parametrize(
