@@ -225,6 +225,18 @@ ERROR_CASES = [
         "add {permission_set} or {account} to the template",
     ),
     (
+        "session name with a space",
+        None,
+        ["--group", "Platform", "--sso-session", "acme corp"],
+        "sso-session name 'acme corp' may only have letters, digits and . _ + @ -",
+    ),
+    (
+        "template making a profile name with a space",
+        None,
+        ["--group", "Platform", "--template", "{org} {account}"],
+        "profile name 'acme dev' may only have letters, digits and . _ + @ -",
+    ),
+    (
         "bad region",
         None,
         ["--group", "Platform", "--region", "Ireland"],

@@ -134,6 +134,10 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
     """One profile per reachable (account, permission set), named from the templates."""
     check_template(options.admin_template, "--admin-template")
     check_template(options.template, "--template")
+    if not PROFILE_NAME.match(options.session_name):
+        raise SsoSourceError(
+            f"sso-session name '{options.session_name}' may only have letters, digits and . _ + @ -"
+        )
     profiles: dict[str, Profile] = {}
     origin: dict[str, Reachable] = {}
     ordered = sorted(
@@ -153,7 +157,7 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
             permission_set=item.permission_set,
         )
         if not PROFILE_NAME.match(name):
-            raise SsoSourceError(f"profile name '{name}' has characters a profile name cannot have")
+            raise SsoSourceError(f"profile name '{name}' may only have letters, digits and . _ + @ -")
         if name in profiles:
             first = origin[name]
             raise SsoSourceError(
