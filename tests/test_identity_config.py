@@ -111,6 +111,13 @@ CASES = [
         [f"{KEY}.permissionSets[0].inlinePolicy: must be a JSON policy document: an object with a Statement"],
     ),
     (
+        "inline policy above the size limit",
+        values_with(
+            permissionSets=permission_set(inlinePolicy='{"Statement": [], "Sid": "' + "x" * 32760 + '"}')
+        ),
+        [f"{KEY}.permissionSets[0].inlinePolicy: is 32788 characters; Identity Center allows at most 32768"],
+    ),
+    (
         "customer managed policy given as a managed policy ARN",
         values_with(permissionSets=permission_set(managedPolicies=["arn:aws:iam::123456789012:policy/Mine"])),
         [

@@ -21,6 +21,7 @@ if TYPE_CHECKING:
 # Identity Center's limits on a permission set's session (ISO-8601 durations).
 MIN_SESSION_SECONDS = 3600
 MAX_SESSION_SECONDS = 12 * 3600
+MAX_INLINE_POLICY_CHARACTERS = 32768  # Identity Center's limit on a permission set's inline policy
 ISO_DURATION = re.compile(r"^PT(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$")
 AWS_MANAGED_POLICY_ARN = re.compile(r"^arn:aws(-[a-z]+)*:iam::aws:policy/[\w+=,.@/-]+$")
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
@@ -260,6 +261,11 @@ class _IdentityChecker:
             return
         if not isinstance(document, dict) or "Statement" not in document:
             self.report(parts, "must be a JSON policy document: an object with a Statement")
+        elif len(text) > MAX_INLINE_POLICY_CHARACTERS:
+            self.report(
+                parts,
+                f"is {len(text)} characters; Identity Center allows at most {MAX_INLINE_POLICY_CHARACTERS}",
+            )
 
     def check_users(self) -> None:
         if self.identity.external_groups and self.identity.users:
