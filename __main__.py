@@ -18,3 +18,13 @@ pulumi.export("rootId", zone.organization.root_id)
 pulumi.export("managementAccountId", zone.organization.management_account_id)
 pulumi.export("organizationalUnitIds", zone.organizational_units.ids)
 pulumi.export("accountIds", zone.account_ids)
+
+if zone.identity_center is not None:
+    # What `lz sso-config --outputs` reads (with accountIds and managementAccountId).
+    pulumi.export("ssoStartUrl", zone.identity_center.start_url)
+    pulumi.export("ssoRegion", zone.identity_center.region)
+    pulumi.export("ssoInstanceArn", zone.identity_center.instance_arn)
+    pulumi.export("identityStoreId", zone.identity_center.identity_store_id)
+    pulumi.export("permissionSetArns", zone.identity_center.permission_set_arns)
+    pulumi.export("ssoGroupIds", zone.identity_center.group_ids)
+    pulumi.export("managementAccountName", zone.identity_center.config.management_account_name)

@@ -7,7 +7,9 @@ from dataclasses import dataclass
 import pulumi
 
 from landing_zone.config import AccountConfig, LandingZoneConfig
+from landing_zone.config.identity import expand_access
 
+from .identity_center import IdentityCenter, IdentityCenterArgs
 from .member_account import MemberAccount, MemberAccountArgs
 from .organization import Organization, OrganizationArgs
 from .organizational_units import (
@@ -26,6 +28,7 @@ class LandingZone(pulumi.ComponentResource):
     organization: Organization
     organizational_units: OrganizationalUnits
     accounts: dict[str, MemberAccount]
+    identity_center: IdentityCenter | None
 
     def __init__(self, name: str, args: LandingZoneArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("landing-zone:landing-zone:LandingZone", name, None, opts)
@@ -33,6 +36,7 @@ class LandingZone(pulumi.ComponentResource):
         self.organization = self._create_organization(name)
         self.organizational_units = self._create_organizational_units(name)
         self.accounts = {account.name: self._create_account(account) for account in self.config.accounts}
+        self.identity_center = self._create_identity_center(name)
         self.register_outputs(
             {
                 "organizationId": self.organization.organization_id,
@@ -68,6 +72,25 @@ class LandingZone(pulumi.ComponentResource):
         return OrganizationalUnits(
             name,
             OrganizationalUnitsArgs(root_id=self.organization.root_id, units=units),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
+    def _create_identity_center(self, name: str) -> IdentityCenter | None:
+        identity = self.config.identity_center
+        if identity is None:
+            return None
+        account_ids: dict[str, pulumi.Input[str]] = {
+            account_name: account.account_id for account_name, account in self.accounts.items()
+        }
+        account_ids[identity.management_account_name] = self.organization.management_account_id
+        return IdentityCenter(
+            name,
+            IdentityCenterArgs(
+                config=identity,
+                grants=expand_access(self.config),
+                account_ids=account_ids,
+                tags=self.config.organization.tags,
+            ),
             opts=pulumi.ResourceOptions(parent=self),
         )
 

@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 
+from landing_zone.cli import main
 from landing_zone.config import read_stack_file
 from landing_zone.plan.runner import PlanResult, run_program
 
@@ -20,3 +21,31 @@ def plan_stack(stack: str) -> PlanResult:
 def planned() -> dict[str, PlanResult]:
     """Each example stack's program run once under mocks."""
     return {stack: plan_stack(stack) for stack in STACKS}
+
+
+@pytest.fixture(scope="session")
+def prod_outputs(tmp_path_factory) -> Path:
+    """What `lz plan --stack prod --outputs-out` writes: a stand-in for `pulumi stack output --json`."""
+    path = tmp_path_factory.mktemp("outputs") / "prod.json"
+    assert (
+        main(["plan", "--stack", "prod", "--outputs-out", str(path), "--project-dir", str(PROJECT_DIR)]) == 0
+    )
+    return path
+
+
+@pytest.fixture
+def aws_home(tmp_path, monkeypatch) -> Path:
+    """A HOME and AWS settings of our own: nothing read from or written to the real ~/.aws."""
+    monkeypatch.setenv("HOME", str(tmp_path))
+    for name in (
+        "AWS_PROFILE",
+        "AWS_DEFAULT_PROFILE",
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+    ):
+        monkeypatch.delenv(name, raising=False)
+    config = tmp_path / ".aws" / "config"
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
+    monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / ".aws" / "credentials"))
+    return config

@@ -153,17 +153,8 @@ def iam_user_without_mfa_group(resources):
 
 
 def day_long_session(resources):
-    resources.append(
-        registered(
-            "aws:ssoadmin/permissionSet:PermissionSet",
-            "AdministratorAccess",
-            {
-                "name": "AdministratorAccess",
-                "instanceArn": "arn:aws:sso:::instance/ssoins-1",
-                "sessionDuration": "PT24H",
-            },
-        )
-    )
+    permission_set = _find(resources, "aws:ssoadmin/permissionSet:PermissionSet", "AdministratorAccess")
+    permission_set.inputs["sessionDuration"] = "PT24H"
     return "AdministratorAccess"
 
 

@@ -6,10 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import plan, validate
+from . import plan, sso_config, validate
 from .common import UsageError
 
-COMMANDS = (validate, plan)
+COMMANDS = (validate, plan, sso_config)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -27,6 +27,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="write every registered resource (inputs and options) as JSON",
     )
     add_policy_arguments(parser)
+    parser.add_argument(
+        "--outputs-out",
+        type=Path,
+        metavar="FILE",
+        help="write the stack outputs as `pulumi stack output --json` would (for lz sso-config --outputs)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -47,6 +53,13 @@ def run(args: argparse.Namespace) -> int:
             )
         except OSError as err:
             raise UsageError(f"--resources-out: cannot write {args.resources_out}: {err.strerror}") from None
+    if args.outputs_out is not None:
+        try:
+            args.outputs_out.write_text(
+                json.dumps(result.outputs, indent=2, sort_keys=True) + "\n", encoding="utf-8"
+            )
+        except OSError as err:
+            raise UsageError(f"--outputs-out: cannot write {args.outputs_out}: {err.strerror}") from None
     report = build_report(location.project, location.stack, result)
     policy = check_policies(args, location, values, result.resources)
     if policy is not None:

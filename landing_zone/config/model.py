@@ -165,12 +165,18 @@ class AccountConfig(ConfigModel):
     contacts: ContactOverrides | None = None
 
 
+# After ConfigModel: identity.py derives its models from it.
+from .identity import IdentityCenterConfig  # noqa: E402
+
+
 class LandingZoneConfig(ConfigModel):
     """Every `landing-zone:*` key of a stack."""
 
     organization: OrganizationConfig
     organizational_units: tuple[OrganizationalUnitConfig, ...] = ()
     accounts: tuple[AccountConfig, ...] = ()
+    # None: this stack leaves IAM Identity Center alone.
+    identity_center: IdentityCenterConfig | None = None
 
     def email_for(self, account: AccountConfig) -> str:
         """The account's root email: explicit, or built from the organization's pattern."""

@@ -11,6 +11,7 @@ import string
 from collections.abc import Iterable
 
 from .errors import Problem
+from .identity import identity_center_problems
 from .model import CONTACT_TYPES, LandingZoneConfig
 
 MAX_EMAIL_LENGTH = 64  # AWS Organizations' limit on an account's root email
@@ -49,6 +50,7 @@ def validate(config: LandingZoneConfig, namespace: str) -> list[Problem]:
     checker.check_organization()
     checker.check_organizational_units()
     checker.check_accounts()
+    checker.problems.extend(identity_center_problems(config, namespace))
     return checker.problems
 
 

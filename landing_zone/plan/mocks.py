@@ -145,6 +145,7 @@ CALLS: dict[str, Callable[[dict], dict]] = {
         "arns": [SSO_INSTANCE_ARN],
         "identityStoreIds": [IDENTITY_STORE_ID],
     },
+    "aws:identitystore/getGroup:getGroup": lambda args: _existing_group(args),
     "aws:index/getCallerIdentity:getCallerIdentity": lambda _: {
         "accountId": MANAGEMENT_ACCOUNT_ID,
         "arn": f"arn:aws:iam::{MANAGEMENT_ACCOUNT_ID}:user/mock",
@@ -158,3 +159,18 @@ CALLS: dict[str, Callable[[dict], dict]] = {
         "id": "aws",
     },
 }
+
+
+def _existing_group(args: dict) -> dict:
+    """A group provisioned by an external identity provider, found by its display name."""
+    name = args["alternateIdentifier"]["uniqueAttribute"]["attributeValue"]
+    store = args.get("identityStoreId") or IDENTITY_STORE_ID
+    group_id = str(uuid.UUID(int=_digest(f"external-group:{name}")))
+    return {
+        "id": group_id,
+        "groupId": group_id,
+        "displayName": name,
+        "identityStoreId": store,
+        "description": "",
+        "externalIds": [{"id": f"scim-{fake_alnum(name, 12)}", "issuer": "https://scim.example-idp.invalid"}],
+    }

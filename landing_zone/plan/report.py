@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from .access import access_report, render_access
 from .runner import PlanResult, RegisteredResource
 
 ACCOUNT = "aws:organizations/account:Account"
@@ -36,6 +37,7 @@ def build_report(project: str, stack: str, result: PlanResult) -> dict[str, Any]
             "byType": dict(sorted(Counter(r.type for r in custom).items())),
         },
         "diagnostics": result.diagnostics,
+        **access_report(result),
     }
 
 
@@ -77,6 +79,7 @@ def render_text(report: dict[str, Any]) -> str:
     mode = "managed by this stack" if org["managed"] else "existing, looked up"
     lines += [f"Organization {org['id']} ({mode}), root {org['rootId']}", ""]
     lines += _render_tree(report)
+    lines += render_access(report)
     if report["diagnostics"]:
         lines += ["", "Program diagnostics:", *(f"  {d}" for d in report["diagnostics"])]
     lines += ["", f"Resources: {report['resources']['count']}"]

@@ -1,0 +1,225 @@
+"""IAM Identity Center content: permission sets, groups, users, memberships and account
+assignments. The instance is looked up: it is enabled once, by hand, in the management account.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+
+import pulumi
+import pulumi_aws as aws
+
+from landing_zone.config.identity import (
+    AccessGrant,
+    GroupConfig,
+    IdentityCenterConfig,
+    PermissionSetConfig,
+    UserConfig,
+)
+
+
+@dataclass(frozen=True)
+class IdentityCenterArgs:
+    config: IdentityCenterConfig
+    # The expanded access rules: one assignment each.
+    grants: Sequence[AccessGrant]
+    # Account id by the name access rules use, the management account included.
+    account_ids: Mapping[str, pulumi.Input[str]]
+    tags: Mapping[str, str] = field(default_factory=dict)
+
+
+class IdentityCenter(pulumi.ComponentResource):
+    instance_arn: pulumi.Output[str]
+    identity_store_id: pulumi.Output[str]
+    region: pulumi.Output[str]
+    start_url: pulumi.Output[str]
+    permission_set_arns: dict[str, pulumi.Output[str]]
+    group_ids: dict[str, pulumi.Output[str]]
+
+    def __init__(
+        self, name: str, args: IdentityCenterArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        super().__init__("landing-zone:identity-center:IdentityCenter", name, None, opts)
+        self.config = args.config
+        self._lookup_instance()
+        # Permission sets are provisioned to accounts by their assignments: attach the
+        # policies first so that the first provisioning already carries them.
+        self._attachments: dict[str, list[pulumi.Resource]] = {}
+        self.permission_set_arns = {
+            ps.name: self._create_permission_set(ps, args.tags) for ps in self.config.permission_sets
+        }
+        users = {user.user_name: self._create_user(user) for user in self.config.users}
+        self.group_ids = {group.name: self._group_id(group) for group in self.config.groups}
+        for group in self.config.groups:
+            for member in group.members:
+                self._create_membership(group.name, member, users[member])
+        for grant in args.grants:
+            self._create_assignment(grant, args.account_ids[grant.account])
+        self.register_outputs(
+            {
+                "instanceArn": self.instance_arn,
+                "identityStoreId": self.identity_store_id,
+                "startUrl": self.start_url,
+                "region": self.region,
+                "permissionSetArns": self.permission_set_arns,
+                "groupIds": self.group_ids,
+            }
+        )
+
+    def _lookup_instance(self) -> None:
+        region = self.config.region
+        instances = aws.ssoadmin.get_instances_output(
+            region=region, opts=pulumi.InvokeOutputOptions(parent=self)
+        )
+        where = f" in {region}" if region else ""
+        self.instance_arn = instances.arns.apply(lambda arns: _the_one(arns, where))
+        self.identity_store_id = instances.identity_store_ids.apply(lambda ids: _the_one(ids, where))
+        if region is not None:
+            self.region = pulumi.Output.from_input(region)
+        else:
+            self.region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        if self.config.start_url is not None:
+            self.start_url = pulumi.Output.from_input(self.config.start_url)
+        else:
+            self.start_url = self.identity_store_id.apply(lambda store: f"https://{store}.awsapps.com/start")
+
+    def _options(self, depends_on: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on))
+
+    def _create_permission_set(self, ps: PermissionSetConfig, tags: Mapping[str, str]) -> pulumi.Output[str]:
+        region = self.config.region
+        permission_set = aws.ssoadmin.PermissionSet(
+            ps.name,
+            instance_arn=self.instance_arn,
+            name=ps.name,
+            description=ps.description,
+            session_duration=ps.session_duration,
+            relay_state=ps.relay_state,
+            tags={**tags, **ps.tags},
+            region=region,
+            opts=self._options(),
+        )
+        common = {
+            "instance_arn": self.instance_arn,
+            "permission_set_arn": permission_set.arn,
+            "region": region,
+        }
+        attachments: list[pulumi.Resource] = []
+        for arn in ps.managed_policies:
+            attachments.append(
+                aws.ssoadmin.ManagedPolicyAttachment(
+                    f"{ps.name}-{arn.rpartition(':policy/')[2]}",
+                    managed_policy_arn=arn,
+                    **common,
+                    opts=self._options(),
+                )
+            )
+        for reference in ps.customer_managed_policies:
+            attachments.append(
+                aws.ssoadmin.CustomerManagedPolicyAttachment(
+                    f"{ps.name}-cm-{reference.path}{reference.name}",
+                    customer_managed_policy_reference=aws.ssoadmin.CustomerManagedPolicyAttachmentCustomerManagedPolicyReferenceArgs(
+                        name=reference.name, path=reference.path
+                    ),
+                    **common,
+                    opts=self._options(),
+                )
+            )
+        if ps.inline_policy is not None:
+            attachments.append(
+                aws.ssoadmin.PermissionSetInlinePolicy(
+                    f"{ps.name}-inline", inline_policy=ps.inline_policy, **common, opts=self._options()
+                )
+            )
+        if ps.permissions_boundary is not None:
+            boundary = ps.permissions_boundary
+            boundary_reference = boundary.customer_managed_policy
+            attachments.append(
+                aws.ssoadmin.PermissionsBoundaryAttachment(
+                    f"{ps.name}-boundary",
+                    permissions_boundary=aws.ssoadmin.PermissionsBoundaryAttachmentPermissionsBoundaryArgs(
+                        managed_policy_arn=boundary.managed_policy_arn,
+                        customer_managed_policy_reference=(
+                            aws.ssoadmin.PermissionsBoundaryAttachmentPermissionsBoundaryCustomerManagedPolicyReferenceArgs(
+                                name=boundary_reference.name, path=boundary_reference.path
+                            )
+                            if boundary_reference is not None
+                            else None
+                        ),
+                    ),
+                    **common,
+                    opts=self._options(),
+                )
+            )
+        self._attachments[ps.name] = attachments
+        return permission_set.arn
+
+    def _create_user(self, user: UserConfig) -> pulumi.Output[str]:
+        created = aws.identitystore.User(
+            f"user-{user.user_name}",
+            identity_store_id=self.identity_store_id,
+            user_name=user.user_name,
+            display_name=self.config.display_name_of(user),
+            name=aws.identitystore.UserNameArgs(given_name=user.given_name, family_name=user.family_name),
+            emails=aws.identitystore.UserEmailsArgs(value=user.email, primary=True),
+            region=self.config.region,
+            opts=self._options(),
+        )
+        return created.user_id
+
+    def _group_id(self, group: GroupConfig) -> pulumi.Output[str]:
+        if self.config.external_groups:
+            # Provisioned by the identity provider (SCIM): reference, never create.
+            found = aws.identitystore.get_group_output(
+                identity_store_id=self.identity_store_id,
+                alternate_identifier=aws.identitystore.GetGroupAlternateIdentifierArgs(
+                    unique_attribute=aws.identitystore.GetGroupAlternateIdentifierUniqueAttributeArgs(
+                        attribute_path="DisplayName", attribute_value=group.name
+                    )
+                ),
+                region=self.config.region,
+                opts=pulumi.InvokeOutputOptions(parent=self),
+            )
+            return found.group_id
+        created = aws.identitystore.Group(
+            f"group-{group.name}",
+            identity_store_id=self.identity_store_id,
+            display_name=group.name,
+            description=group.description,
+            region=self.config.region,
+            opts=self._options(),
+        )
+        return created.group_id
+
+    def _create_membership(self, group: str, user_name: str, user_id: pulumi.Output[str]) -> None:
+        aws.identitystore.GroupMembership(
+            f"{group}-{user_name}",
+            identity_store_id=self.identity_store_id,
+            group_id=self.group_ids[group],
+            member_id=user_id,
+            region=self.config.region,
+            opts=self._options(),
+        )
+
+    def _create_assignment(self, grant: AccessGrant, account_id: pulumi.Input[str]) -> None:
+        aws.ssoadmin.AccountAssignment(
+            grant.logical_name,
+            instance_arn=self.instance_arn,
+            permission_set_arn=self.permission_set_arns[grant.permission_set],
+            principal_type="GROUP",
+            principal_id=self.group_ids[grant.group],
+            target_type="AWS_ACCOUNT",
+            target_id=account_id,
+            region=self.config.region,
+            opts=self._options(depends_on=self._attachments[grant.permission_set]),
+        )
+
+
+def _the_one(values: Sequence[str], where: str) -> str:
+    if not values:
+        raise pulumi.RunError(
+            f"no IAM Identity Center instance{where}: enable Identity Center in the management "
+            "account (or set identityCenter.region to the region it lives in)"
+        )
+    return values[0]

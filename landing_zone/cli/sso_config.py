@@ -1,0 +1,209 @@
+"""`lz sso-config`: AWS CLI v2 SSO profiles for what a group can reach, printed or merged
+into `~/.aws/config`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from landing_zone.config import ConfigError, StackSettings, load_stack_file
+from landing_zone.sso.merge import MergeError, managed_block, merge, read_config, write_atomically
+from landing_zone.sso.profiles import (
+    DEFAULT_ADMIN_PERMISSION_SET,
+    DEFAULT_ADMIN_TEMPLATE,
+    DEFAULT_TEMPLATE,
+    REGION,
+    ProfileOptions,
+    SsoAccess,
+    SsoSourceError,
+    build_profiles,
+    check_template,
+    from_stack_outputs,
+    render_sections,
+)
+
+from .common import EXIT_FAILED, EXIT_OK, UsageError, find_project_dir, read_project_name, report_config_error
+
+DEFAULT_CONFIG = Path("~/.aws/config")
+OUTPUTS_NEED_STACK = "--outputs needs --stack NAME: the stack's rules say what the group can reach"
+
+
+class AwsReadError(Exception):
+    """AWS answered with an error (permissions, throttling, network): exit 1."""
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "sso-config",
+        help="SSO profiles (AWS CLI v2 config) for the accounts a group can reach",
+        description=(
+            "Render one [sso-session] and one [profile] per (account, permission set) the group "
+            "can use, from a stack's outputs (--stack with --outputs) or the live organization "
+            "(--from-aws). Prints to stdout unless --write."
+        ),
+    )
+    parser.add_argument("--group", required=True, help="the Identity Center group (display name)")
+    parser.add_argument("--stack", "-s", help="stack name: Pulumi.NAME.yaml gives rules, {org} and region")
+    parser.add_argument(
+        "--outputs",
+        type=Path,
+        metavar="FILE",
+        help="`pulumi stack output --json` (or `lz plan --outputs-out`)",
+    )
+    parser.add_argument("--from-aws", action="store_true", help="read the live organization with boto3")
+    parser.add_argument("--profile", help="with --from-aws: the AWS profile to read with")
+    parser.add_argument(
+        "--sso-region", help="with --from-aws: the Identity Center region (default: the profile's)"
+    )
+    parser.add_argument("--start-url", help="the SSO start URL, e.g. a custom https://acme.awsapps.com/start")
+    parser.add_argument("--org", help="{org} in profile names (default: the stack's organization.name)")
+    parser.add_argument("--sso-session", help="the [sso-session] name (default: the org)")
+    parser.add_argument(
+        "--region", help="each profile's region (default: the stack's aws:region, else the SSO region)"
+    )
+    parser.add_argument(
+        "--admin-permission-set",
+        default=DEFAULT_ADMIN_PERMISSION_SET,
+        help="the set whose profiles use --admin-template (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--admin-template",
+        default=DEFAULT_ADMIN_TEMPLATE,
+        help="profile name for the admin set (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--template",
+        default=DEFAULT_TEMPLATE,
+        help="profile name for other sets; placeholders {org} {account} {account_id} "
+        "{permission_set} (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--write",
+        nargs="?",
+        type=Path,
+        const=None,
+        default=False,
+        metavar="PATH",
+        help="merge into PATH (default: $AWS_CONFIG_FILE or ~/.aws/config), keeping everything else",
+    )
+    parser.add_argument("--project-dir", type=Path, help="the Pulumi project (default: found from here)")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if args.from_aws == (args.outputs is not None):
+        raise UsageError("choose one source: --stack NAME --outputs FILE, or --from-aws [--profile P]")
+    if args.outputs is not None and not args.stack:
+        raise UsageError(OUTPUTS_NEED_STACK)
+    try:
+        settings = _load_stack(args) if args.stack else None
+    except ConfigError as err:
+        return report_config_error(err)
+    org = args.org or (settings.config.organization.name if settings else None)
+    if not org:
+        raise UsageError("--org is required with --from-aws unless --stack names the stack")
+    if args.region is not None and not REGION.match(args.region):
+        raise UsageError(f"--region: '{args.region}' is not an AWS region like eu-west-1")
+    try:
+        check_template(args.admin_template, "--admin-template")
+        check_template(args.template, "--template")
+        if args.from_aws:
+            try:
+                access = _read_aws(args)
+            except AwsReadError as err:
+                print(f"lz sso-config: reading from AWS failed: {err}", file=sys.stderr)
+                return EXIT_FAILED
+        else:
+            if settings is None:
+                raise UsageError(OUTPUTS_NEED_STACK)
+            outputs = _read_outputs(args.outputs)
+            access = from_stack_outputs(settings.config, outputs, args.group, source=str(args.outputs))
+            if args.start_url:
+                access = SsoAccess(args.start_url, access.sso_region, access.reachable)
+        options = ProfileOptions(
+            org=org,
+            session_name=args.sso_session or org,
+            region=args.region or (settings.aws_region if settings else None) or access.sso_region,
+            admin_permission_set=args.admin_permission_set,
+            admin_template=args.admin_template,
+            template=args.template,
+        )
+        profiles = build_profiles(access, options)
+    except SsoSourceError as err:
+        raise UsageError(str(err)) from None
+    if not profiles:
+        print(f"lz sso-config: group '{args.group}' can reach no account", file=sys.stderr)
+    sections = render_sections(access, options, profiles)
+    if args.write is False:
+        print(managed_block(options.session_name, sections), end="")
+        return EXIT_OK
+    return _write(args.write or _default_config_path(), options.session_name, sections, len(profiles))
+
+
+def _load_stack(args: argparse.Namespace) -> StackSettings:
+    project_dir = args.project_dir or find_project_dir(Path.cwd())
+    path = project_dir / f"Pulumi.{args.stack}.yaml"
+    if not path.is_file():
+        raise UsageError(f"no stack config file at {path}")
+    return load_stack_file(path, read_project_name(project_dir))
+
+
+def _read_outputs(path: Path) -> dict[str, Any]:
+    try:
+        document = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"--outputs: no file at {path}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise UsageError(f"--outputs: cannot read {path}: {err}") from None
+    except json.JSONDecodeError as err:
+        raise UsageError(f"--outputs: {path} is not JSON ({err.msg} at line {err.lineno})") from None
+    if not isinstance(document, dict):
+        raise UsageError(f"--outputs: {path} must hold a JSON object (`pulumi stack output --json`)")
+    return document
+
+
+def _read_aws(args: argparse.Namespace) -> SsoAccess:
+    import boto3
+    import botocore.exceptions
+
+    from landing_zone.sso.live import read_live_access
+
+    try:
+        session = boto3.Session(profile_name=args.profile, region_name=args.sso_region)
+        return read_live_access(session, args.group, args.start_url)
+    except SsoSourceError as err:
+        raise SsoSourceError(f"--from-aws: {err}") from None
+    except botocore.exceptions.ProfileNotFound as err:
+        raise UsageError(f"--profile: {err}") from None
+    except (botocore.exceptions.NoCredentialsError, botocore.exceptions.NoRegionError) as err:
+        raise UsageError(f"--from-aws: {err}") from None
+    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as err:
+        raise AwsReadError(str(err)) from None
+
+
+def _default_config_path() -> Path:
+    return Path(os.environ.get("AWS_CONFIG_FILE") or DEFAULT_CONFIG).expanduser()
+
+
+def _write(path: Path, session_name: str, sections: str, count: int) -> int:
+    if path.is_dir():
+        raise UsageError(f"--write: {path} is a directory")
+    try:
+        old = read_config(path)
+        new = merge(old or "", session_name, sections)
+        outcome = write_atomically(path, old, new)
+    except MergeError as err:
+        raise UsageError(f"--write: {path}: {err}; nothing written") from None
+    except OSError as err:
+        raise UsageError(f"--write: cannot write {path}: {err.strerror}") from None
+    if not outcome.changed:
+        print(f"{outcome.path}: already up to date ({count} profiles, sso-session {session_name})")
+    else:
+        backup = f"; previous file kept as {outcome.backup}" if outcome.backup else ""
+        print(f"{outcome.path}: wrote {count} profiles under sso-session {session_name}{backup}")
+    return EXIT_OK

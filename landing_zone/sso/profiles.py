@@ -1,0 +1,190 @@
+"""What one group can reach through Identity Center, and its AWS CLI v2 config text.
+
+Two sources give the same `SsoAccess`: the stack's config plus `pulumi stack output --json`
+(`from_stack_outputs`), or the live organization (`live.read_live_access`).
+"""
+
+from __future__ import annotations
+
+import re
+import string
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from landing_zone.config import LandingZoneConfig
+from landing_zone.config.identity import expand_access
+
+ACCOUNT_ID = re.compile(r"^\d{12}$")
+REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+# Characters safe in an INI section name and on a command line.
+PROFILE_NAME = re.compile(r"^[A-Za-z0-9._+@-]+$")
+TEMPLATE_FIELDS = frozenset({"org", "account", "account_id", "permission_set"})
+DEFAULT_ADMIN_TEMPLATE = "{org}-{account}"
+DEFAULT_TEMPLATE = "{org}-{account}-{permission_set}"
+DEFAULT_ADMIN_PERMISSION_SET = "AdministratorAccess"
+REGISTRATION_SCOPES = "sso:account:access"
+
+
+class SsoSourceError(Exception):
+    """The outputs, the config or AWS do not give what the profiles need."""
+
+
+@dataclass(frozen=True, order=True)
+class Reachable:
+    account: str
+    account_id: str
+    permission_set: str
+
+
+@dataclass(frozen=True)
+class SsoAccess:
+    """The SSO portal and what one group can reach through it."""
+
+    start_url: str
+    sso_region: str
+    reachable: tuple[Reachable, ...]
+
+
+@dataclass(frozen=True)
+class ProfileOptions:
+    org: str
+    session_name: str
+    region: str
+    admin_permission_set: str = DEFAULT_ADMIN_PERMISSION_SET
+    admin_template: str = DEFAULT_ADMIN_TEMPLATE
+    template: str = DEFAULT_TEMPLATE
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    account_id: str
+    role_name: str
+    region: str
+
+
+def from_stack_outputs(
+    config: LandingZoneConfig, outputs: Mapping[str, Any], group: str, source: str = "the outputs"
+) -> SsoAccess:
+    """`group`'s access as the stack's rules imply it, with the ids the stack exported.
+
+    `source` names the outputs in messages (the file they came from).
+    """
+    identity = config.identity_center
+    if identity is None:
+        raise SsoSourceError("the stack has no landing-zone:identityCenter config")
+    groups = [g.name for g in identity.groups]
+    if group not in groups:
+        known = ", ".join(groups) or "none"
+        raise SsoSourceError(
+            f"--group: '{group}' is not in the stack's identityCenter.groups (known: {known})"
+        )
+    start_url = _required_text(outputs, "ssoStartUrl", source)
+    sso_region = _required_text(outputs, "ssoRegion", source)
+    account_ids = outputs.get("accountIds")
+    if not isinstance(account_ids, dict):
+        raise SsoSourceError(f"{source} has no accountIds mapping (account name -> id)")
+    ids = {name: value for name, value in account_ids.items() if isinstance(value, str)}
+    ids[identity.management_account_name] = _required_text(outputs, "managementAccountId", source)
+    reachable = []
+    for grant in expand_access(config):
+        if grant.group != group:
+            continue
+        account_id = ids.get(grant.account)
+        if account_id is None:
+            raise SsoSourceError(
+                f"{source} has no id for account '{grant.account}' in accountIds: "
+                "was the stack updated (pulumi up) since the account was added?"
+            )
+        if not ACCOUNT_ID.match(account_id):
+            raise SsoSourceError(
+                f"{source}: '{account_id}' (account '{grant.account}') is not a 12-digit account id"
+            )
+        reachable.append(Reachable(grant.account, account_id, grant.permission_set))
+    return SsoAccess(start_url=start_url, sso_region=sso_region, reachable=tuple(sorted(reachable)))
+
+
+def _required_text(outputs: Mapping[str, Any], key: str, source: str) -> str:
+    value = outputs.get(key)
+    if not isinstance(value, str) or not value:
+        raise SsoSourceError(f"{source} has no {key} output: is the stack's Identity Center config deployed?")
+    return value
+
+
+def check_template(template: str, option: str) -> None:
+    try:
+        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
+    except ValueError as err:
+        raise SsoSourceError(f"{option}: '{template}' is not a valid template: {err}") from None
+    unknown = sorted(fields - TEMPLATE_FIELDS)
+    if unknown:
+        raise SsoSourceError(
+            f"{option}: unknown placeholder {{{unknown[0]}}}; use {{org}}, {{account}}, "
+            "{account_id} and {permission_set}"
+        )
+
+
+def account_slug(name: str) -> str:
+    """`Acme Prod` -> `acme-prod`: account names as they read in a profile name."""
+    return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-")
+
+
+def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
+    """One profile per reachable (account, permission set), named from the templates."""
+    check_template(options.admin_template, "--admin-template")
+    check_template(options.template, "--template")
+    if not PROFILE_NAME.match(options.session_name):
+        raise SsoSourceError(
+            f"sso-session name '{options.session_name}' may only have letters, digits and . _ + @ -"
+        )
+    profiles: dict[str, Profile] = {}
+    origin: dict[str, Reachable] = {}
+    ordered = sorted(
+        access.reachable,
+        key=lambda r: (r.account, r.permission_set != options.admin_permission_set, r.permission_set),
+    )
+    for item in ordered:
+        template = (
+            options.admin_template
+            if item.permission_set == options.admin_permission_set
+            else options.template
+        )
+        name = template.format(
+            org=options.org,
+            account=account_slug(item.account),
+            account_id=item.account_id,
+            permission_set=item.permission_set,
+        )
+        if not PROFILE_NAME.match(name):
+            raise SsoSourceError(f"profile name '{name}' may only have letters, digits and . _ + @ -")
+        if name in profiles:
+            first = origin[name]
+            raise SsoSourceError(
+                f"profile name '{name}' is made twice ({first.account}/{first.permission_set} and "
+                f"{item.account}/{item.permission_set}): "
+                "add {permission_set} or {account} to the template"
+            )
+        profiles[name] = Profile(name, item.account_id, item.permission_set, options.region)
+        origin[name] = item
+    return list(profiles.values())
+
+
+def render_sections(access: SsoAccess, options: ProfileOptions, profiles: Sequence[Profile]) -> str:
+    """The `[sso-session]` block and one `[profile]` block each, in AWS CLI v2 form."""
+    lines = [
+        f"[sso-session {options.session_name}]",
+        f"sso_start_url = {access.start_url}",
+        f"sso_region = {access.sso_region}",
+        f"sso_registration_scopes = {REGISTRATION_SCOPES}",
+    ]
+    for profile in profiles:
+        lines += [
+            "",
+            f"[profile {profile.name}]",
+            f"sso_session = {options.session_name}",
+            f"sso_account_id = {profile.account_id}",
+            f"sso_role_name = {profile.role_name}",
+            f"region = {profile.region}",
+        ]
+    return "\n".join(lines) + "\n"

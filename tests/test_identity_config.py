@@ -1,0 +1,273 @@
+"""`landing-zone:identityCenter`: problems reported under their key, and access rule expansion."""
+
+from __future__ import annotations
+
+import pytest
+
+from landing_zone.config import ConfigError, load_from_mapping
+from landing_zone.config.identity import AccessGrant, expand_access, session_seconds
+from tests.builders import stack_values
+
+ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
+
+
+def identity(**changes):
+    base = {
+        "permissionSets": [
+            {"name": "AdministratorAccess", "managedPolicies": [ADMIN]},
+            {"name": "ReadOnlyAccess", "managedPolicies": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]},
+        ],
+        "users": [
+            {"userName": "alice", "givenName": "Alice", "familyName": "M", "email": "alice@acme-corp.io"}
+        ],
+        "groups": [{"name": "Platform", "members": ["alice"]}, {"name": "Auditors"}],
+        "access": [
+            {"group": "Platform", "permissionSets": ["AdministratorAccess"], "allMemberAccounts": True}
+        ],
+    }
+    base.update(changes)
+    return base
+
+
+def values_with(accounts=None, **changes):
+    return stack_values(
+        organizational_units=[
+            {"path": "Security"},
+            {"path": "Workloads"},
+            {"path": "Workloads/Production"},
+            {"path": "Workloads/Production/Eu"},
+        ],
+        accounts=accounts
+        if accounts is not None
+        else [
+            {"name": "audit", "ou": "Security"},
+            {"name": "production", "ou": "Workloads/Production"},
+            {"name": "production-eu", "ou": "Workloads/Production/Eu"},
+            {"name": "shared"},
+        ],
+        identityCenter=identity(**changes),
+    )
+
+
+def permission_set(**fields):
+    return [{"name": "AdministratorAccess", "managedPolicies": [ADMIN], **fields}]
+
+
+KEY = "landing-zone:identityCenter"
+CASES = [
+    (
+        "unknown permission set, group, account and OU in a rule",
+        values_with(
+            access=[
+                {
+                    "group": "Platfrom",
+                    "permissionSets": ["AdministratorAccess", "PowerUser"],
+                    "accounts": ["prod"],
+                    "organizationalUnits": ["Workload"],
+                }
+            ]
+        ),
+        [
+            f"{KEY}.access[0].group: group 'Platfrom' is not defined in identityCenter.groups",
+            f"{KEY}.access[0].permissionSets[1]: permission set 'PowerUser' is not defined in identityCenter.permissionSets",
+            f"{KEY}.access[0].accounts[0]: account 'prod' is not defined in accounts (the management account is 'management')",
+            f"{KEY}.access[0].organizationalUnits[0]: OU 'Workload' is not defined in organizationalUnits",
+        ],
+    ),
+    (
+        "rule without a target",
+        values_with(access=[{"group": "Platform", "permissionSets": ["AdministratorAccess"]}]),
+        [f"{KEY}.access[0]: names no target: set accounts, organizationalUnits or allMemberAccounts"],
+    ),
+    (
+        "session duration not ISO-8601",
+        values_with(permissionSets=permission_set(sessionDuration="12h")),
+        [f"{KEY}.permissionSets[0].sessionDuration: '12h' is not an ISO-8601 duration like PT8H or PT1H30M"],
+    ),
+    (
+        "session duration above 12 hours",
+        values_with(permissionSets=permission_set(sessionDuration="PT12H1M")),
+        [
+            f"{KEY}.permissionSets[0].sessionDuration: 'PT12H1M' is longer than PT12H, the Identity Center maximum"
+        ],
+    ),
+    (
+        "session duration below 1 hour",
+        values_with(permissionSets=permission_set(sessionDuration="PT30M")),
+        [
+            f"{KEY}.permissionSets[0].sessionDuration: 'PT30M' is shorter than PT1H, the Identity Center minimum"
+        ],
+    ),
+    (
+        "inline policy that is not JSON",
+        values_with(
+            permissionSets=permission_set(inlinePolicy='{"Version": "2012-10-17",\n "Statement": [}')
+        ),
+        [f"{KEY}.permissionSets[0].inlinePolicy: is not valid JSON: Expecting value (line 2 column 16)"],
+    ),
+    (
+        "inline policy that is JSON but not a policy",
+        values_with(permissionSets=permission_set(inlinePolicy='["s3:*"]')),
+        [f"{KEY}.permissionSets[0].inlinePolicy: must be a JSON policy document: an object with a Statement"],
+    ),
+    (
+        "inline policy above the size limit",
+        values_with(
+            permissionSets=permission_set(inlinePolicy='{"Statement": [], "Sid": "' + "x" * 32760 + '"}')
+        ),
+        [f"{KEY}.permissionSets[0].inlinePolicy: is 32788 characters; Identity Center allows at most 32768"],
+    ),
+    (
+        "customer managed policy given as a managed policy ARN",
+        values_with(permissionSets=permission_set(managedPolicies=["arn:aws:iam::123456789012:policy/Mine"])),
+        [
+            f"{KEY}.permissionSets[0].managedPolicies[0]: 'arn:aws:iam::123456789012:policy/Mine' is not an "
+            "AWS managed policy ARN like arn:aws:iam::aws:policy/ReadOnlyAccess "
+            "(customer managed policies go in customerManagedPolicies)"
+        ],
+    ),
+    (
+        "permissions boundary with both kinds",
+        values_with(
+            permissionSets=permission_set(
+                permissionsBoundary={"managedPolicyArn": ADMIN, "customerManagedPolicy": {"name": "Boundary"}}
+            )
+        ),
+        [
+            f"{KEY}.permissionSets[0].permissionsBoundary: set exactly one of managedPolicyArn and customerManagedPolicy"
+        ],
+    ),
+    (
+        "duplicate permission set and group",
+        values_with(
+            permissionSets=permission_set() * 2,
+            groups=[{"name": "Platform"}, {"name": "Platform"}],
+            users=[],
+        ),
+        [
+            f"{KEY}.permissionSets[1].name: same name as permissionSets[0]",
+            f"{KEY}.groups[1].name: same name as groups[0]",
+        ],
+    ),
+    (
+        "member who is not a user",
+        values_with(groups=[{"name": "Platform", "members": ["alice", "bob"]}]),
+        [f"{KEY}.groups[0].members[1]: user 'bob' is not defined in identityCenter.users"],
+    ),
+    (
+        "users and members with an external identity provider",
+        values_with(identitySource="external"),
+        [
+            f"{KEY}.users: cannot be set with identitySource external: users come from the identity provider",
+            f"{KEY}.groups[0].members: cannot be set with identitySource external: "
+            "the identity provider owns memberships",
+        ],
+    ),
+    (
+        "management account name that is also a member account",
+        values_with(managementAccountName="Shared"),
+        [
+            f"{KEY}.managementAccountName: 'Shared' is also the name of accounts[3]; access rules could not tell them apart"
+        ],
+    ),
+    (
+        "bad region and start URL",
+        values_with(region="Ireland", startUrl="acme.awsapps.com/start"),
+        [
+            f"{KEY}.region: 'Ireland' is not an AWS region like eu-west-1",
+            f"{KEY}.startUrl: 'acme.awsapps.com/start' is not an https URL like https://acme.awsapps.com/start",
+        ],
+    ),
+    (
+        "unknown key in a rule",
+        values_with(
+            access=[{"group": "Platform", "permissionSets": ["AdministratorAccess"], "account": ["audit"]}]
+        ),
+        [f"{KEY}.access[0].account: unknown key; did you mean 'accounts'?"],
+    ),
+]
+
+
+@pytest.mark.parametrize(("values", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_problem_is_reported_under_its_key(values, expected):
+    with pytest.raises(ConfigError) as caught:
+        load_from_mapping(values)
+    assert [str(p) for p in caught.value.problems] == expected
+
+
+@pytest.mark.parametrize(
+    ("duration", "seconds"),
+    [
+        ("PT12H", 43200),
+        ("PT1H30M", 5400),
+        ("PT90M", 5400),
+        ("PT3600S", 3600),
+        ("PT", None),
+        ("P1D", None),
+        ("8h", None),
+    ],
+)
+def test_session_durations_are_read_as_iso_8601(duration, seconds):
+    assert session_seconds(duration) == seconds
+
+
+def grants(*rules, accounts=None):
+    config = load_from_mapping(values_with(accounts=accounts, access=list(rules)))
+    return [(g.account, g.group, g.permission_set) for g in expand_access(config)]
+
+
+def test_an_ou_target_reaches_every_account_below_it_nested_included():
+    rule = {"group": "Auditors", "permissionSets": ["ReadOnlyAccess"], "organizationalUnits": ["Workloads"]}
+    assert grants(rule) == [
+        ("production", "Auditors", "ReadOnlyAccess"),
+        ("production-eu", "Auditors", "ReadOnlyAccess"),
+    ]
+
+
+def test_all_member_accounts_leaves_out_the_management_account():
+    rule = {"group": "Auditors", "permissionSets": ["ReadOnlyAccess"], "allMemberAccounts": True}
+    assert [g[0] for g in grants(rule)] == ["audit", "production", "production-eu", "shared"]
+    explicit = {**rule, "accounts": ["management"]}
+    assert [g[0] for g in grants(explicit)] == [
+        "audit",
+        "management",
+        "production",
+        "production-eu",
+        "shared",
+    ]
+
+
+def test_overlapping_rules_give_each_triple_once():
+    rules = [
+        {"group": "Platform", "permissionSets": ["AdministratorAccess"], "allMemberAccounts": True},
+        {
+            "group": "Platform",
+            "permissionSets": ["AdministratorAccess", "ReadOnlyAccess"],
+            "accounts": ["audit"],
+        },
+        {"group": "Platform", "permissionSets": ["AdministratorAccess"], "organizationalUnits": ["Security"]},
+        {"group": "Platform", "permissionSets": ["ReadOnlyAccess"], "accounts": ["audit", "audit"]},
+    ]
+    assert grants(*rules) == [
+        ("audit", "Platform", "AdministratorAccess"),
+        ("audit", "Platform", "ReadOnlyAccess"),
+        ("production", "Platform", "AdministratorAccess"),
+        ("production-eu", "Platform", "AdministratorAccess"),
+        ("shared", "Platform", "AdministratorAccess"),
+    ]
+
+
+def test_logical_names_come_from_natural_keys():
+    grant = AccessGrant(account="production", group="Platform", permission_set="ReadOnlyAccess")
+    assert grant.logical_name == "production-g-Platform-ReadOnlyAccess"
+
+
+def test_defaults():
+    config = load_from_mapping(values_with())
+    identity_center = config.identity_center
+    assert identity_center is not None
+    assert identity_center.permission_sets[0].session_duration == "PT12H"
+    assert identity_center.management_account_name == "management"
+    assert identity_center.region is None and identity_center.start_url is None
+    assert identity_center.display_name_of(identity_center.users[0]) == "Alice M"
+    assert load_from_mapping(stack_values()).identity_center is None

@@ -1,0 +1,418 @@
+"""`lz sso-config`: the profiles it renders, read back by botocore and the AWS CLI themselves."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import boto3
+import botocore.exceptions
+import botocore.session
+import pytest
+from moto import mock_aws
+
+from landing_zone.cli import main
+from landing_zone.sso.live import read_live_access
+from landing_zone.sso.profiles import Reachable
+from tests.conftest import PROJECT_DIR
+
+AWS_CLI = Path(sys.executable).with_name("aws")
+# Pulumi.prod.yaml's Platform group: admin everywhere, read-only where rules add it.
+PLATFORM_PROFILES = {
+    "acme-audit": ("audit", "AdministratorAccess"),
+    "acme-dev": ("dev", "AdministratorAccess"),
+    "acme-dev-ReadOnlyAccess": ("dev", "ReadOnlyAccess"),
+    "acme-log-archive": ("log-archive", "AdministratorAccess"),
+    "acme-management": ("management", "AdministratorAccess"),
+    "acme-management-ReadOnlyAccess": ("management", "ReadOnlyAccess"),
+    "acme-production": ("production", "AdministratorAccess"),
+    "acme-production-ReadOnlyAccess": ("production", "ReadOnlyAccess"),
+    "acme-sandbox-alice": ("sandbox-alice", "AdministratorAccess"),
+    "acme-sandbox-bob": ("sandbox-bob", "AdministratorAccess"),
+    "acme-staging": ("staging", "AdministratorAccess"),
+    "acme-staging-ReadOnlyAccess": ("staging", "ReadOnlyAccess"),
+}
+
+
+def run(capsys, *argv):
+    code = main([*argv, "--project-dir", str(PROJECT_DIR)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def account_ids(outputs_path: Path) -> dict[str, str]:
+    outputs = json.loads(outputs_path.read_text())
+    return {**outputs["accountIds"], "management": outputs["managementAccountId"]}
+
+
+def test_profiles_are_read_back_by_botocore(capsys, prod_outputs, aws_home):
+    code, out, err = run(
+        capsys, "sso-config", "--stack", "prod", "--outputs", str(prod_outputs), "--group", "Platform"
+    )
+    assert (code, err) == (0, "")
+    aws_home.parent.mkdir()
+    aws_home.write_text(out)
+    ids = account_ids(prod_outputs)
+    outputs = json.loads(prod_outputs.read_text())
+
+    session = botocore.session.Session(profile="acme-dev")
+    assert session.full_config["sso_sessions"] == {
+        "acme": {
+            "sso_start_url": outputs["ssoStartUrl"],
+            "sso_region": "eu-west-1",
+            "sso_registration_scopes": "sso:account:access",
+        }
+    }
+    profiles = session.full_config["profiles"]
+    assert set(profiles) == set(PLATFORM_PROFILES)
+    for name, (account, permission_set) in PLATFORM_PROFILES.items():
+        assert profiles[name] == {
+            "sso_session": "acme",
+            "sso_account_id": ids[account],
+            "sso_role_name": permission_set,
+            "region": "eu-west-1",
+        }, name
+    # The profile resolves through botocore's SSO provider to the acme session's token: the
+    # one `aws sso login --sso-session acme` would cache (none yet in this fresh HOME).
+    credentials = session.get_credentials()
+    assert credentials is not None and credentials.method == "sso"
+    with pytest.raises(botocore.exceptions.SSOTokenLoadError, match="Token for acme does not exist"):
+        credentials.get_frozen_credentials()
+
+
+def test_profiles_are_read_back_by_the_aws_cli(capsys, prod_outputs, aws_home):
+    code, out, _ = run(
+        capsys, "sso-config", "--stack", "prod", "--outputs", str(prod_outputs), "--group", "Platform"
+    )
+    assert code == 0
+    aws_home.parent.mkdir()
+    aws_home.write_text(out)
+    env = {**os.environ, "AWS_CONFIG_FILE": str(aws_home)}
+
+    def aws(*argv: str) -> str:
+        done = subprocess.run([str(AWS_CLI), *argv], env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert aws("configure", "get", "sso_account_id", "--profile", "acme-production") == (
+        account_ids(prod_outputs)["production"] + "\n"
+    )
+    assert (
+        aws("configure", "get", "sso_role_name", "--profile", "acme-management-ReadOnlyAccess")
+        == "ReadOnlyAccess\n"
+    )
+    assert aws("configure", "get", "region", "--profile", "acme-sandbox-bob") == "eu-west-1\n"
+
+
+def test_exact_text_for_a_small_group(capsys, prod_outputs):
+    code, out, _ = run(
+        capsys,
+        "sso-config",
+        "--stack",
+        "prod",
+        "--outputs",
+        str(prod_outputs),
+        "--group",
+        "Finance",
+        "--region",
+        "eu-central-1",
+        "--sso-session",
+        "acme-corp",
+    )
+    assert code == 0
+    outputs = json.loads(prod_outputs.read_text())
+    assert out == (
+        "# BEGIN lz sso-config managed block: sso-session acme-corp\n"
+        "# Rewritten by `lz sso-config --write`: edits inside this block are lost; add yours outside it.\n"
+        "[sso-session acme-corp]\n"
+        f"sso_start_url = {outputs['ssoStartUrl']}\n"
+        "sso_region = eu-west-1\n"
+        "sso_registration_scopes = sso:account:access\n"
+        "\n"
+        "[profile acme-management-Billing]\n"
+        "sso_session = acme-corp\n"
+        f"sso_account_id = {outputs['managementAccountId']}\n"
+        "sso_role_name = Billing\n"
+        "region = eu-central-1\n"
+        "# END lz sso-config managed block: sso-session acme-corp\n"
+    )
+
+
+def test_templates_name_profiles(capsys, prod_outputs):
+    code, out, _ = run(
+        capsys,
+        "sso-config",
+        "--stack",
+        "prod",
+        "--outputs",
+        str(prod_outputs),
+        "--group",
+        "Developers",
+        "--admin-template",
+        "{account}",
+        "--template",
+        "{account}.{permission_set}",
+        "--admin-permission-set",
+        "Developer",
+    )
+    assert code == 0
+    names = [line[len("[profile ") : -1] for line in out.splitlines() if line.startswith("[profile ")]
+    assert names == [
+        "dev",
+        "dev.ReadOnlyAccess",
+        "production.ReadOnlyAccess",
+        "sandbox-alice.AdministratorAccess",
+        "sandbox-bob.AdministratorAccess",
+        "staging",
+        "staging.ReadOnlyAccess",
+    ]
+
+
+def test_the_dev_stack_uses_its_identity_center_region_and_custom_start_url(capsys, tmp_path):
+    outputs = tmp_path / "dev.json"
+    assert run(capsys, "plan", "--stack", "dev", "--outputs-out", str(outputs))[0] == 0
+    code, out, _ = run(
+        capsys, "sso-config", "--stack", "dev", "--outputs", str(outputs), "--group", "aws-lab-finance"
+    )
+    assert code == 0
+    assert "sso_start_url = https://acme-lab.awsapps.com/start\nsso_region = us-east-1\n" in out
+    # Profiles work in the stack's region, not Identity Center's.
+    assert "[profile acme-lab-lab-management-Billing]\n" in out and "region = eu-west-1\n" in out
+
+
+def without_dev(outputs):
+    return {**outputs, "accountIds": {k: v for k, v in outputs["accountIds"].items() if k != "dev"}}
+
+
+def without_start_url(outputs):
+    return {k: v for k, v in outputs.items() if k != "ssoStartUrl"}
+
+
+# (id, how to change the outputs file, arguments, message); "-" as the change: no --outputs at all.
+ERROR_CASES = [
+    (
+        "unknown group",
+        None,
+        ["--group", "Platfrom"],
+        "--group: 'Platfrom' is not in the stack's identityCenter.groups (known: Platform, Developers, Finance, Auditors)",
+    ),
+    (
+        "outputs without the start URL",
+        without_start_url,
+        ["--group", "Platform"],
+        "OUTPUTS has no ssoStartUrl output: is the stack's Identity Center config deployed?",
+    ),
+    (
+        "outputs without an account the rules reach",
+        without_dev,
+        ["--group", "Platform"],
+        "OUTPUTS has no id for account 'dev' in accountIds: was the stack updated (pulumi up) since the account was added?",
+    ),
+    (
+        "template with an unknown placeholder",
+        None,
+        ["--group", "Platform", "--template", "{org}-{acount}"],
+        "--template: unknown placeholder {acount}; use {org}, {account}, {account_id} and {permission_set}",
+    ),
+    (
+        "template that names two profiles the same",
+        None,
+        ["--group", "Platform", "--template", "{org}-{account}"],
+        "profile name 'acme-dev' is made twice (dev/AdministratorAccess and dev/ReadOnlyAccess): "
+        "add {permission_set} or {account} to the template",
+    ),
+    (
+        "session name with a space",
+        None,
+        ["--group", "Platform", "--sso-session", "acme corp"],
+        "sso-session name 'acme corp' may only have letters, digits and . _ + @ -",
+    ),
+    (
+        "template making a profile name with a space",
+        None,
+        ["--group", "Platform", "--template", "{org} {account}"],
+        "profile name 'acme dev' may only have letters, digits and . _ + @ -",
+    ),
+    (
+        "bad region",
+        None,
+        ["--group", "Platform", "--region", "Ireland"],
+        "--region: 'Ireland' is not an AWS region like eu-west-1",
+    ),
+    (
+        "no source",
+        "-",
+        ["--group", "Platform"],
+        "choose one source: --stack NAME --outputs FILE, or --from-aws [--profile P]",
+    ),
+    (
+        "two sources",
+        None,
+        ["--group", "Platform", "--from-aws"],
+        "choose one source: --stack NAME --outputs FILE, or --from-aws [--profile P]",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "argv", "message"), [c[1:] for c in ERROR_CASES], ids=[c[0] for c in ERROR_CASES]
+)
+def test_bad_input_exits_2_with_one_line(capsys, tmp_path, prod_outputs, change, argv, message):
+    outputs = prod_outputs
+    if callable(change):
+        outputs = tmp_path / "changed.json"
+        outputs.write_text(json.dumps(change(json.loads(prod_outputs.read_text()))))
+    source = [] if change == "-" else ["--outputs", str(outputs)]
+    code, out, err = run(capsys, "sso-config", "--stack", "prod", *source, *argv)
+    assert (code, out) == (2, "")
+    assert err == "lz sso-config: " + message.replace("OUTPUTS", str(outputs)) + "\n"
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("{", "is not JSON (Expecting property name enclosed in double quotes at line 1)"),
+        ("[]", "must hold a JSON object (`pulumi stack output --json`)"),
+    ],
+)
+def test_unreadable_outputs_file(capsys, tmp_path, content, message):
+    path = tmp_path / "outputs.json"
+    path.write_text(content)
+    code, _, err = run(capsys, "sso-config", "--stack", "prod", "--outputs", str(path), "--group", "Platform")
+    assert code == 2
+    assert err == f"lz sso-config: --outputs: {path} {message}\n"
+    code, _, err = run(
+        capsys, "sso-config", "--stack", "prod", "--outputs", str(tmp_path / "nope.json"), "--group", "X"
+    )
+    assert (code, err) == (2, f"lz sso-config: --outputs: no file at {tmp_path / 'nope.json'}\n")
+
+
+# --from-aws against moto: an organization, Identity Center's default instance, a group.
+
+
+@pytest.fixture
+def live_org(aws_home, monkeypatch):
+    aws_home.parent.mkdir(exist_ok=True)
+    aws_home.write_text("[profile mgmt]\nregion = eu-west-1\n")
+    (aws_home.parent / "credentials").write_text(
+        "[mgmt]\naws_access_key_id = testing\naws_secret_access_key = testing\n"
+    )
+    with mock_aws():
+        session = boto3.Session(profile_name="mgmt")
+        organizations = session.client("organizations")
+        organizations.create_organization(FeatureSet="ALL")
+        ids = {
+            name: organizations.create_account(Email=f"aws-acme+{name}@acme-corp.io", AccountName=name)[
+                "CreateAccountStatus"
+            ]["AccountId"]
+            for name in ("Production", "dev")
+        }
+        ids["master"] = organizations.describe_organization()["Organization"]["MasterAccountId"]
+        sso = session.client("sso-admin")
+        instance = sso.list_instances()["Instances"][0]
+        store = session.client("identitystore")
+        groups = {
+            name: store.create_group(IdentityStoreId=instance["IdentityStoreId"], DisplayName=name)["GroupId"]
+            for name in ("Platform", "Finance")
+        }
+        sets = {
+            name: sso.create_permission_set(InstanceArn=instance["InstanceArn"], Name=name)["PermissionSet"][
+                "PermissionSetArn"
+            ]
+            for name in ("AdministratorAccess", "ReadOnlyAccess", "Billing")
+        }
+        for group, account, permission_set in [
+            ("Platform", "Production", "AdministratorAccess"),
+            ("Platform", "Production", "ReadOnlyAccess"),
+            ("Platform", "dev", "AdministratorAccess"),
+            ("Finance", "master", "Billing"),
+        ]:
+            sso.create_account_assignment(
+                InstanceArn=instance["InstanceArn"],
+                TargetId=ids[account],
+                TargetType="AWS_ACCOUNT",
+                PermissionSetArn=sets[permission_set],
+                PrincipalType="GROUP",
+                PrincipalId=groups[group],
+            )
+        yield session, ids, instance["IdentityStoreId"]
+
+
+def test_live_access_of_a_group(live_org):
+    session, ids, store = live_org
+    access = read_live_access(session, "Platform")
+    assert access.start_url == f"https://{store}.awsapps.com/start"
+    assert access.sso_region == "eu-west-1"
+    assert access.reachable == (
+        Reachable("Production", ids["Production"], "AdministratorAccess"),
+        Reachable("Production", ids["Production"], "ReadOnlyAccess"),
+        Reachable("dev", ids["dev"], "AdministratorAccess"),
+    )
+
+
+def test_from_aws_renders_profiles_botocore_reads(capsys, live_org, tmp_path, monkeypatch):
+    _, ids, store = live_org
+    target = tmp_path / "rendered"
+    code, out, err = run(
+        capsys,
+        "sso-config",
+        "--from-aws",
+        "--profile",
+        "mgmt",
+        "--group",
+        "Platform",
+        "--org",
+        "acme",
+        "--write",
+        str(target),
+    )
+    assert (code, err) == (0, "")
+    assert out == f"{target}: wrote 3 profiles under sso-session acme\n"
+    monkeypatch.setenv("AWS_CONFIG_FILE", str(target))
+    profiles = botocore.session.Session().full_config["profiles"]
+    del profiles["mgmt"]  # from the credentials file, which botocore merges in
+    assert {name: (p["sso_account_id"], p["sso_role_name"]) for name, p in profiles.items()} == {
+        "acme-production": (ids["Production"], "AdministratorAccess"),
+        "acme-production-ReadOnlyAccess": (ids["Production"], "ReadOnlyAccess"),
+        "acme-dev": (ids["dev"], "AdministratorAccess"),
+    }
+    assert botocore.session.Session().full_config["sso_sessions"]["acme"]["sso_start_url"] == (
+        f"https://{store}.awsapps.com/start"
+    )
+
+
+def test_from_aws_with_the_stack_for_org_and_region(capsys, live_org):
+    code, out, _ = run(
+        capsys, "sso-config", "--from-aws", "--profile", "mgmt", "--group", "Finance", "--stack", "prod"
+    )
+    assert code == 0
+    assert "[profile acme-master-Billing]\n" in out and "region = eu-west-1\n" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["--group", "Nobody", "--org", "acme"],
+            "lz sso-config: --from-aws: no group named 'Nobody' in identity store STORE",
+        ),
+        (
+            ["--group", "Platform"],
+            "lz sso-config: --org is required with --from-aws unless --stack names the stack",
+        ),
+        (
+            ["--group", "Platform", "--org", "acme", "--profile", "nope"],
+            "lz sso-config: --profile: The config profile (nope) could not be found",
+        ),
+    ],
+)
+def test_from_aws_problems_exit_2(capsys, live_org, argv, message):
+    _, _, store = live_org
+    if "--profile" not in argv:
+        argv = [*argv, "--profile", "mgmt"]
+    code, out, err = run(capsys, "sso-config", "--from-aws", *argv)
+    assert (code, out) == (2, "")
+    assert err == message.replace("STORE", store) + "\n"
