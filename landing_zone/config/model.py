@@ -165,12 +165,25 @@ class AccountConfig(ConfigModel):
     contacts: ContactOverrides | None = None
 
 
+# Feature modules derive ConfigModel and AccountConfig above, so they are imported here.
+from .baseline import BaselineConfig  # noqa: E402
+from .cost_controls import BudgetsConfig  # noqa: E402
+from .delegated_administrators import DelegatedAdministratorsConfig  # noqa: E402
+from .guardrails import GuardrailConfig  # noqa: E402
+from .organization_trail import OrganizationTrailConfig  # noqa: E402
+
+
 class LandingZoneConfig(ConfigModel):
     """Every `landing-zone:*` key of a stack."""
 
     organization: OrganizationConfig
     organizational_units: tuple[OrganizationalUnitConfig, ...] = ()
     accounts: tuple[AccountConfig, ...] = ()
+    guardrails: tuple[GuardrailConfig, ...] = ()
+    budgets: BudgetsConfig | None = None
+    baseline: BaselineConfig | None = None
+    organization_trail: OrganizationTrailConfig | None = None
+    delegated_administrators: DelegatedAdministratorsConfig | None = None
 
     def email_for(self, account: AccountConfig) -> str:
         """The account's root email: explicit, or built from the organization's pattern."""

@@ -10,8 +10,13 @@ import re
 import string
 from collections.abc import Iterable
 
+from .baseline import check_baseline
+from .cost_controls import check_budgets
+from .delegated_administrators import check_delegated_administrators
 from .errors import Problem
+from .guardrails import check_guardrails
 from .model import CONTACT_TYPES, LandingZoneConfig
+from .organization_trail import check_organization_trail
 
 MAX_EMAIL_LENGTH = 64  # AWS Organizations' limit on an account's root email
 MAX_OU_DEPTH = 5  # AWS allows five levels of OUs below the root
@@ -49,6 +54,11 @@ def validate(config: LandingZoneConfig, namespace: str) -> list[Problem]:
     checker.check_organization()
     checker.check_organizational_units()
     checker.check_accounts()
+    check_guardrails(checker)
+    check_budgets(checker)
+    check_baseline(checker)
+    check_organization_trail(checker)
+    check_delegated_administrators(checker)
     return checker.problems
 
 
