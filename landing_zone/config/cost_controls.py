@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import Field
+from pydantic import Field, StringConstraints
 
 from .model import ConfigModel
 
@@ -19,6 +19,8 @@ if TYPE_CHECKING:
 
 MAX_NOTIFICATIONS_PER_BUDGET = 5  # AWS Budgets quota
 MAX_EMAIL_SUBSCRIBERS = 10  # per budget notification, and per anomaly subscription
+
+MONITOR_ARN_PATTERN = r"^arn:aws:ce::\d{12}:anomalymonitor/[0-9a-f-]{36}$"
 
 Amount = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=2)]
 
@@ -45,6 +47,9 @@ class AnomalyDetectionConfig(ConfigModel):
     threshold: Amount
     # IMMEDIATE needs an SNS topic: email subscribers take DAILY or WEEKLY summaries.
     frequency: Literal["DAILY", "WEEKLY"] = "DAILY"
+    # Subscribe to an existing monitor: AWS allows one services monitor per account and
+    # creates one by itself in new accounts. None: this stack creates it.
+    monitor_arn: Annotated[str, StringConstraints(pattern=MONITOR_ARN_PATTERN)] | None = None
 
 
 class BudgetsConfig(ConfigModel):

@@ -110,6 +110,23 @@ def _provider(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
     return fake_alnum(f"provider:{name}", 8), {}
 
 
+def _bucket(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
+    bucket = import_id or inputs.get("bucket") or f"{name}-{fake_alnum(f'bucket:{name}', 8)}"
+    return bucket, {"bucket": bucket, "arn": f"arn:aws:s3:::{bucket}"}
+
+
+def _anomaly_monitor(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
+    arn = import_id or (
+        f"arn:aws:ce::{MANAGEMENT_ACCOUNT_ID}:anomalymonitor/{uuid.UUID(int=_digest(f'monitor:{name}'))}"
+    )
+    return arn, {"arn": arn}
+
+
+def _trail(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
+    arn = f"arn:aws:cloudtrail:{REGION}:{MANAGEMENT_ACCOUNT_ID}:trail/{inputs.get('name', name)}"
+    return import_id or arn, {"arn": arn}
+
+
 RESOURCE_BUILDERS: dict[str, Callable[[str, dict, str], tuple[str, dict]]] = {
     "aws:organizations/organization:Organization": _organization,
     "aws:organizations/account:Account": _account,
@@ -119,6 +136,9 @@ RESOURCE_BUILDERS: dict[str, Callable[[str, dict, str], tuple[str, dict]]] = {
     "aws:identitystore/group:Group": _identity_store_entity("group"),
     "aws:identitystore/user:User": _identity_store_entity("user"),
     "pulumi:providers:aws": _provider,
+    "aws:s3/bucket:Bucket": _bucket,
+    "aws:costexplorer/anomalyMonitor:AnomalyMonitor": _anomaly_monitor,
+    "aws:cloudtrail/trail:Trail": _trail,
 }
 
 

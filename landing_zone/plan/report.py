@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from .governance import budget_entries, guardrail_entries, render_governance
 from .runner import PlanResult, RegisteredResource
 
 ACCOUNT = "aws:organizations/account:Account"
@@ -31,6 +32,8 @@ def build_report(project: str, stack: str, result: PlanResult) -> dict[str, Any]
             (_account_entry(account, ou_paths) for account in result.of_type(ACCOUNT)),
             key=lambda a: (a["ou"] or "", a["name"]),
         ),
+        "guardrails": guardrail_entries(result, ou_paths),
+        "budgets": budget_entries(result),
         "resources": {
             "count": len(custom),
             "byType": dict(sorted(Counter(r.type for r in custom).items())),
@@ -79,6 +82,7 @@ def render_text(report: dict[str, Any]) -> str:
     lines += _render_tree(report)
     if report["diagnostics"]:
         lines += ["", "Program diagnostics:", *(f"  {d}" for d in report["diagnostics"])]
+    lines += render_governance(report)
     lines += ["", f"Resources: {report['resources']['count']}"]
     width = max((len(t) for t in report["resources"]["byType"]), default=0)
     for type_, count in report["resources"]["byType"].items():
