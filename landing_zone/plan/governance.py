@@ -23,7 +23,7 @@ def guardrail_entries(result: PlanResult, ou_paths: dict[str, str]) -> list[dict
     root_id = result.outputs.get("rootId")
     entries = []
     for attachment in result.of_type(POLICY_ATTACHMENT):
-        target_id = attachment.inputs.get("targetId")
+        target_id = str(attachment.inputs.get("targetId"))
         if target_id == root_id:
             target, target_type = "Root", "ROOT"
         elif target_id in ou_paths:
