@@ -30,7 +30,8 @@ from .organizational_units import (
 @dataclass(frozen=True)
 class LandingZoneArgs:
     config: LandingZoneConfig
-    # The stack's aws:region: providers for member accounts do not read stack config.
+    # The stack's aws:region: explicit providers (member accounts) do not read stack config.
+    # None: they take the region from the environment, as the default provider would.
     region: str | None = None
 
 
@@ -117,8 +118,6 @@ class LandingZone(pulumi.ComponentResource):
     def _member_provider(self, account_name: str) -> aws.Provider:
         """The provider acting in a member account (one per account, made on first use)."""
         if account_name not in self.member_providers:
-            if not self.region:
-                raise pulumi.RunError("aws:region is not set: providers for member accounts need it")
             account = self.config.account_named(account_name)
             role_name = account.role_name if account else "OrganizationAccountAccessRole"
             self.member_providers[account_name] = member_account_provider(
@@ -230,7 +229,6 @@ class LandingZone(pulumi.ComponentResource):
                 bucket_name=pulumi.Output.concat(self.config.organization.name, "-cloudtrail-", log_archive),
                 organization_id=self.organization.organization_id,
                 management_account_id=self.organization.management_account_id,
-                region=self.region or "",
                 log_archive_provider=self._member_provider(trail.log_archive_account),
                 tags=self.config.organization.tags,
             ),

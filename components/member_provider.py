@@ -12,7 +12,7 @@ def member_account_provider(
     name: str,
     account_id: pulumi.Input[str],
     role_name: str,
-    region: str,
+    region: str | None,
     opts: pulumi.ResourceOptions | None = None,
 ) -> aws.Provider:
     """A provider assuming `role_name` in `account_id`; it refuses to act in any other account."""

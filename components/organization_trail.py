@@ -21,7 +21,6 @@ class OrganizationTrailArgs:
     bucket_name: pulumi.Input[str]
     organization_id: pulumi.Input[str]
     management_account_id: pulumi.Input[str]
-    region: str
     # Acts in the log-archive account, where the bucket lives.
     log_archive_provider: pulumi.ProviderResource | None
     tags: Mapping[str, str] = field(default_factory=dict)
@@ -88,15 +87,14 @@ class OrganizationTrail(pulumi.ComponentResource):
     def _create_bucket_policy(
         self, name: str, bucket: aws.s3.Bucket, args: OrganizationTrailArgs, opts: pulumi.ResourceOptions
     ) -> aws.s3.BucketPolicy:
+        # The trail's region is the management provider's, where the trail is created.
+        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
         document = pulumi.Output.all(
             bucket_arn=bucket.arn,
             organization_id=args.organization_id,
             management_account_id=args.management_account_id,
-        ).apply(
-            lambda values: json.dumps(
-                trail_bucket_policy(trail_name=args.trail_name, region=args.region, **values)
-            )
-        )
+            region=region,
+        ).apply(lambda values: json.dumps(trail_bucket_policy(trail_name=args.trail_name, **values)))
         return aws.s3.BucketPolicy(f"{name}-logs", bucket=bucket.id, policy=document, opts=opts)
 
 

@@ -167,7 +167,6 @@ def test_nothing_cross_account_is_registered_without_config():
                 bucket_name="logs",
                 organization_id="o-abcdefghij",
                 management_account_id="123456789012",
-                region="eu-west-1",
                 log_archive_provider=None,
             ),
         ),
