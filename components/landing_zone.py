@@ -115,19 +115,17 @@ class LandingZone(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-    def _member_provider(self, account_name: str) -> aws.Provider:
+    def _member_provider(self, account: AccountConfig) -> aws.Provider:
         """The provider acting in a member account (one per account, made on first use)."""
-        if account_name not in self.member_providers:
-            account = self.config.account_named(account_name)
-            role_name = account.role_name if account else "OrganizationAccountAccessRole"
-            self.member_providers[account_name] = member_account_provider(
-                f"{account_name}-member",
-                self.accounts[account_name].account_id,
-                role_name,
+        if account.name not in self.member_providers:
+            self.member_providers[account.name] = member_account_provider(
+                f"{account.name}-member",
+                self.accounts[account.name].account_id,
+                account.role_name,
                 self.region,
                 opts=pulumi.ResourceOptions(parent=self),
             )
-        return self.member_providers[account_name]
+        return self.member_providers[account.name]
 
     def _create_guardrails(self, name: str) -> Guardrails | None:
         if not self.config.guardrails:
@@ -214,22 +212,25 @@ class LandingZone(pulumi.ComponentResource):
                 if baseline.access_analyzer
                 else None,
             ),
-            opts=pulumi.ResourceOptions(parent=self, provider=self._member_provider(account.name)),
+            opts=pulumi.ResourceOptions(parent=self, provider=self._member_provider(account)),
         )
 
     def _create_organization_trail(self, name: str) -> OrganizationTrail | None:
         trail = self.config.organization_trail
         if trail is None:
             return None
-        log_archive = self.accounts[trail.log_archive_account].account_id
+        log_archive = next(a for a in self.config.accounts if a.name == trail.log_archive_account)
+        log_archive_id = self.accounts[log_archive.name].account_id
         return OrganizationTrail(
             trail.name,
             OrganizationTrailArgs(
                 trail_name=trail.name,
-                bucket_name=pulumi.Output.concat(self.config.organization.name, "-cloudtrail-", log_archive),
+                bucket_name=pulumi.Output.concat(
+                    self.config.organization.name, "-cloudtrail-", log_archive_id
+                ),
                 organization_id=self.organization.organization_id,
                 management_account_id=self.organization.management_account_id,
-                log_archive_provider=self._member_provider(trail.log_archive_account),
+                log_archive_provider=self._member_provider(log_archive),
                 tags=self.config.organization.tags,
             ),
             opts=pulumi.ResourceOptions(parent=self),

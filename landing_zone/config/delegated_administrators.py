@@ -29,7 +29,7 @@ def check_delegated_administrators(checker: _Checker) -> None:
     delegated = config.delegated_administrators
     if delegated is None:
         return
-    if config.account_named(delegated.account) is None:
+    if delegated.account not in {a.name for a in config.accounts}:
         checker.report(
             ("delegatedAdministrators", "account"),
             f"account '{delegated.account}' is not defined in accounts",

@@ -30,7 +30,7 @@ def check_organization_trail(checker: _Checker) -> None:
     trail = config.organization_trail
     if trail is None:
         return
-    if config.account_named(trail.log_archive_account) is None:
+    if trail.log_archive_account not in {a.name for a in config.accounts}:
         checker.report(
             ("organizationTrail", "logArchiveAccount"),
             f"account '{trail.log_archive_account}' is not defined in accounts",
