@@ -17,7 +17,10 @@ TARGET_ORDER = {"ROOT": 0, "ORGANIZATIONAL_UNIT": 1, "ACCOUNT": 2}
 
 
 def guardrail_entries(result: PlanResult, ou_paths: dict[str, str]) -> list[dict[str, Any]]:
-    """One entry per attachment: policy name, target (Root, OU path or account name), target type."""
+    """One entry per attachment: policy name, target (Root, OU path or account name), target type.
+
+    Sorted by target, then policy name: registration order under mocks is not stable.
+    """
     policies = {p.id: p.inputs.get("name", p.name) for p in result.of_type(POLICY)}
     accounts = _account_names(result)
     root_id = result.outputs.get("rootId")
@@ -37,7 +40,7 @@ def guardrail_entries(result: PlanResult, ou_paths: dict[str, str]) -> list[dict
                 "targetType": target_type,
             }
         )
-    return sorted(entries, key=lambda e: (TARGET_ORDER[e["targetType"]], e["target"]))
+    return sorted(entries, key=lambda e: (TARGET_ORDER[e["targetType"]], e["target"], e["policy"]))
 
 
 def budget_entries(result: PlanResult) -> list[dict[str, Any]]:

@@ -63,7 +63,17 @@ def organization_outputs() -> dict[str, Any]:
                 "policyTypes": [{"type": "SERVICE_CONTROL_POLICY", "status": "ENABLED"}],
             }
         ],
-        "awsServiceAccessPrincipals": ["account.amazonaws.com", "sso.amazonaws.com"],
+        # Trusted access as a landing zone's organization has it: contacts, Identity Center,
+        # the organization trail and the security services delegated to the audit account.
+        "awsServiceAccessPrincipals": [
+            "account.amazonaws.com",
+            "sso.amazonaws.com",
+            "cloudtrail.amazonaws.com",
+            "guardduty.amazonaws.com",
+            "securityhub.amazonaws.com",
+            "access-analyzer.amazonaws.com",
+            "config.amazonaws.com",
+        ],
         "enabledPolicyTypes": ["SERVICE_CONTROL_POLICY"],
     }
 
