@@ -30,6 +30,7 @@ REGION_PATTERN = r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$"
 ROLE_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::(\d{12}|\*):role/[\w+=,.@/*?-]+$"
 POLICY_NAME_PATTERN = r"^[\w+=,.@-]{1,128}$"
 
+# How these patterns read in shape errors (loading looks them up by pattern).
 PATTERN_DESCRIPTIONS.update(
     {
         REGION_PATTERN: "an AWS region code like eu-west-1",
