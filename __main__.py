@@ -11,7 +11,10 @@ except ConfigError as err:
     # RunError: the engine shows the message without a Python traceback.
     raise pulumi.RunError(str(err)) from None
 
-zone = LandingZone(config.organization.name, LandingZoneArgs(config=config))
+zone = LandingZone(
+    config.organization.name,
+    LandingZoneArgs(config=config, region=pulumi.Config("aws").get("region")),
+)
 
 pulumi.export("organizationId", zone.organization.organization_id)
 pulumi.export("rootId", zone.organization.root_id)

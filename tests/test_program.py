@@ -160,10 +160,10 @@ def test_a_looked_up_organization_missing_configured_features_gives_a_warning(pl
     values = stack_values(
         organization_changes={
             "enabledPolicyTypes": ["SERVICE_CONTROL_POLICY", "TAG_POLICY"],
-            "awsServiceAccessPrincipals": ["sso.amazonaws.com", "guardduty.amazonaws.com"],
+            "awsServiceAccessPrincipals": ["sso.amazonaws.com", "ram.amazonaws.com"],
         }
     )
     assert plan_values(values).diagnostics == [
-        "warning: the existing organization does not enable TAG_POLICY, guardduty.amazonaws.com; "
+        "warning: the existing organization does not enable TAG_POLICY, ram.amazonaws.com; "
         "enable them in AWS Organizations, or set organization.import to manage the organization here"
     ]

@@ -166,7 +166,13 @@ class AccountConfig(ConfigModel):
 
 
 # After ConfigModel: identity.py derives its models from it.
+# Feature modules derive ConfigModel and AccountConfig above, so they are imported here.
+from .baseline import BaselineConfig  # noqa: E402
+from .cost_controls import BudgetsConfig  # noqa: E402
+from .delegated_administrators import DelegatedAdministratorsConfig  # noqa: E402
+from .guardrails import GuardrailConfig  # noqa: E402
 from .identity import IdentityCenterConfig  # noqa: E402
+from .organization_trail import OrganizationTrailConfig  # noqa: E402
 
 
 class LandingZoneConfig(ConfigModel):
@@ -177,6 +183,11 @@ class LandingZoneConfig(ConfigModel):
     accounts: tuple[AccountConfig, ...] = ()
     # None: this stack leaves IAM Identity Center alone.
     identity_center: IdentityCenterConfig | None = None
+    guardrails: tuple[GuardrailConfig, ...] = ()
+    budgets: BudgetsConfig | None = None
+    baseline: BaselineConfig | None = None
+    organization_trail: OrganizationTrailConfig | None = None
+    delegated_administrators: DelegatedAdministratorsConfig | None = None
 
     def email_for(self, account: AccountConfig) -> str:
         """The account's root email: explicit, or built from the organization's pattern."""

@@ -10,9 +10,14 @@ import re
 import string
 from collections.abc import Iterable
 
+from .baseline import check_baseline
+from .cost_controls import check_budgets
+from .delegated_administrators import check_delegated_administrators
 from .errors import Problem
+from .guardrails import check_guardrails
 from .identity import identity_center_problems
 from .model import CONTACT_TYPES, LandingZoneConfig
+from .organization_trail import check_organization_trail
 
 MAX_EMAIL_LENGTH = 64  # AWS Organizations' limit on an account's root email
 MAX_OU_DEPTH = 5  # AWS allows five levels of OUs below the root
@@ -51,6 +56,11 @@ def validate(config: LandingZoneConfig, namespace: str) -> list[Problem]:
     checker.check_organizational_units()
     checker.check_accounts()
     checker.problems.extend(identity_center_problems(config, namespace))
+    check_guardrails(checker)
+    check_budgets(checker)
+    check_baseline(checker)
+    check_organization_trail(checker)
+    check_delegated_administrators(checker)
     return checker.problems
 
 

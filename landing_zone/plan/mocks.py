@@ -63,7 +63,17 @@ def organization_outputs() -> dict[str, Any]:
                 "policyTypes": [{"type": "SERVICE_CONTROL_POLICY", "status": "ENABLED"}],
             }
         ],
-        "awsServiceAccessPrincipals": ["account.amazonaws.com", "sso.amazonaws.com"],
+        # Trusted access as a landing zone's organization has it: contacts, Identity Center,
+        # the organization trail and the security services delegated to the audit account.
+        "awsServiceAccessPrincipals": [
+            "account.amazonaws.com",
+            "sso.amazonaws.com",
+            "cloudtrail.amazonaws.com",
+            "guardduty.amazonaws.com",
+            "securityhub.amazonaws.com",
+            "access-analyzer.amazonaws.com",
+            "config.amazonaws.com",
+        ],
         "enabledPolicyTypes": ["SERVICE_CONTROL_POLICY"],
     }
 
@@ -110,6 +120,23 @@ def _provider(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
     return fake_alnum(f"provider:{name}", 8), {}
 
 
+def _bucket(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
+    bucket = import_id or inputs.get("bucket") or f"{name}-{fake_alnum(f'bucket:{name}', 8)}"
+    return bucket, {"bucket": bucket, "arn": f"arn:aws:s3:::{bucket}"}
+
+
+def _anomaly_monitor(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
+    arn = import_id or (
+        f"arn:aws:ce::{MANAGEMENT_ACCOUNT_ID}:anomalymonitor/{uuid.UUID(int=_digest(f'monitor:{name}'))}"
+    )
+    return arn, {"arn": arn}
+
+
+def _trail(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
+    arn = f"arn:aws:cloudtrail:{REGION}:{MANAGEMENT_ACCOUNT_ID}:trail/{inputs.get('name', name)}"
+    return import_id or arn, {"arn": arn}
+
+
 RESOURCE_BUILDERS: dict[str, Callable[[str, dict, str], tuple[str, dict]]] = {
     "aws:organizations/organization:Organization": _organization,
     "aws:organizations/account:Account": _account,
@@ -119,6 +146,9 @@ RESOURCE_BUILDERS: dict[str, Callable[[str, dict, str], tuple[str, dict]]] = {
     "aws:identitystore/group:Group": _identity_store_entity("group"),
     "aws:identitystore/user:User": _identity_store_entity("user"),
     "pulumi:providers:aws": _provider,
+    "aws:s3/bucket:Bucket": _bucket,
+    "aws:costexplorer/anomalyMonitor:AnomalyMonitor": _anomaly_monitor,
+    "aws:cloudtrail/trail:Trail": _trail,
 }
 
 

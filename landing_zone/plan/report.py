@@ -9,6 +9,7 @@ from collections import Counter
 from typing import Any
 
 from .access import access_report, render_access
+from .governance import budget_entries, guardrail_entries, render_governance
 from .runner import PlanResult, RegisteredResource
 
 ACCOUNT = "aws:organizations/account:Account"
@@ -32,6 +33,8 @@ def build_report(project: str, stack: str, result: PlanResult) -> dict[str, Any]
             (_account_entry(account, ou_paths) for account in result.of_type(ACCOUNT)),
             key=lambda a: (a["ou"] or "", a["name"]),
         ),
+        "guardrails": guardrail_entries(result, ou_paths),
+        "budgets": budget_entries(result),
         "resources": {
             "count": len(custom),
             "byType": dict(sorted(Counter(r.type for r in custom).items())),
@@ -82,6 +85,7 @@ def render_text(report: dict[str, Any]) -> str:
     lines += render_access(report)
     if report["diagnostics"]:
         lines += ["", "Program diagnostics:", *(f"  {d}" for d in report["diagnostics"])]
+    lines += render_governance(report)
     lines += ["", f"Resources: {report['resources']['count']}"]
     width = max((len(t) for t in report["resources"]["byType"]), default=0)
     for type_, count in report["resources"]["byType"].items():

@@ -33,6 +33,9 @@ DEFAULT_ALLOWED_TYPES = [
     "aws:costexplorer/*",
     "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
     "aws:iam/accountAlias:AccountAlias",
+    # Delegating a security service's administration is done from the management account.
+    "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount",
+    "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount",
 ]
 
 

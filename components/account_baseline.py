@@ -1,0 +1,89 @@
+"""The settings every member account gets, applied through that account's own provider."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pulumi
+import pulumi_aws as aws
+
+from landing_zone.config.baseline import PasswordPolicy
+
+
+class MissingProviderError(ValueError):
+    """A cross-account component was built without the provider of the account it targets."""
+
+
+@dataclass(frozen=True)
+class AccountBaselineArgs:
+    account_id: pulumi.Input[str]
+    password_policy: PasswordPolicy
+    account_alias: str | None
+    s3_public_access_block: bool = True
+    ebs_encryption_by_default: bool = True
+    access_analyzer_name: str | None = None
+
+
+class AccountBaseline(pulumi.ComponentResource):
+    """Needs `opts.provider`: a provider acting in the member account (see member_provider)."""
+
+    def __init__(
+        self, name: str, args: AccountBaselineArgs, opts: pulumi.ResourceOptions | None = None
+    ) -> None:
+        if opts is None or opts.provider is None:
+            # Without it every resource would land in the management account.
+            raise MissingProviderError(
+                f"AccountBaseline {name} needs opts.provider, a provider for the member account"
+            )
+        super().__init__("landing-zone:account-baseline:AccountBaseline", name, None, opts)
+        self._provider = opts.provider
+        self._create_password_policy(name, args.password_policy)
+        if args.account_alias is not None:
+            self._create_alias(name, args.account_alias)
+        if args.s3_public_access_block:
+            self._create_s3_public_access_block(name, args.account_id)
+        if args.ebs_encryption_by_default:
+            self._create_ebs_encryption(name)
+        if args.access_analyzer_name is not None:
+            self._create_access_analyzer(name, args.access_analyzer_name)
+        self.register_outputs({})
+
+    def _child(self) -> pulumi.ResourceOptions:
+        # Explicit on every child rather than inherited: the point of this component.
+        return pulumi.ResourceOptions(parent=self, provider=self._provider)
+
+    def _create_password_policy(self, name: str, policy: PasswordPolicy) -> None:
+        aws.iam.AccountPasswordPolicy(
+            f"{name}-password-policy",
+            minimum_password_length=policy.minimum_length,
+            password_reuse_prevention=policy.reuse_prevention,
+            max_password_age=policy.max_age,
+            require_lowercase_characters=policy.require_lowercase,
+            require_uppercase_characters=policy.require_uppercase,
+            require_numbers=policy.require_numbers,
+            require_symbols=policy.require_symbols,
+            allow_users_to_change_password=True,
+            opts=self._child(),
+        )
+
+    def _create_alias(self, name: str, alias: str) -> None:
+        aws.iam.AccountAlias(f"{name}-alias", account_alias=alias, opts=self._child())
+
+    def _create_s3_public_access_block(self, name: str, account_id: pulumi.Input[str]) -> None:
+        aws.s3.AccountPublicAccessBlock(
+            f"{name}-s3-public-access-block",
+            account_id=account_id,
+            block_public_acls=True,
+            block_public_policy=True,
+            ignore_public_acls=True,
+            restrict_public_buckets=True,
+            opts=self._child(),
+        )
+
+    def _create_ebs_encryption(self, name: str) -> None:
+        aws.ebs.EncryptionByDefault(f"{name}-ebs-encryption-by-default", enabled=True, opts=self._child())
+
+    def _create_access_analyzer(self, name: str, analyzer_name: str) -> None:
+        aws.accessanalyzer.Analyzer(
+            f"{name}-access-analyzer", analyzer_name=analyzer_name, type="ACCOUNT", opts=self._child()
+        )

@@ -1,0 +1,1 @@
+"""Package data: one service control policy document per guardrail, `<name>.json`."""

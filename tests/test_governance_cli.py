@@ -1,0 +1,89 @@
+"""`lz plan` shows guardrails per target and budgets, in text and JSON; `lz validate` refuses."""
+
+from __future__ import annotations
+
+import json
+
+from tests.builders import stack_values
+from tests.test_cli import run, write_stack
+
+
+def test_plan_text_lists_the_guardrails_of_each_target_and_the_budgets(capsys):
+    code, out, err = run(capsys, "plan", "--stack", "prod")
+    assert code == 0, err
+    assert (
+        "Guardrails (service control policies; FullAWSAccess stays attached to every target):\n"
+        "  Root          deny-leaving-organization, deny-root-user, protect-account-settings, "
+        "protect-security-services\n"
+        "  OU Sandbox    deny-region-changes, deny-unapproved-regions\n"
+        "  OU Security   deny-iam-users, deny-region-changes, deny-unapproved-regions\n"
+        "  OU Workloads  deny-iam-users, deny-region-changes, deny-unapproved-regions\n"
+    ) in out
+    assert (
+        "Budgets:\n"
+        "  acme-monthly                5000 USD/month  whole organization  ACTUAL 80%, ACTUAL 100%, FORECASTED 100%\n"
+        "  acme-production-monthly     3000 USD/month  production          ACTUAL 80%, ACTUAL 100%, FORECASTED 100%\n"
+        "  acme-sandbox-alice-monthly   100 USD/month  sandbox-alice       ACTUAL 80%, ACTUAL 100%, FORECASTED 100%\n"
+        "  acme-sandbox-bob-monthly     100 USD/month  sandbox-bob         ACTUAL 80%, ACTUAL 100%, FORECASTED 100%\n"
+        "  notifications to aws-notifications@acme-corp.io, finance@acme-corp.io\n"
+    ) in out
+
+
+def test_plan_json_has_guardrails_and_budgets(capsys):
+    code, out, err = run(capsys, "plan", "--stack", "dev", "--format", "json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["guardrails"] == [
+        {"policy": "deny-leaving-organization", "target": "Root", "targetType": "ROOT"},
+        {"policy": "deny-unapproved-regions", "target": "Sandbox", "targetType": "ORGANIZATIONAL_UNIT"},
+    ]
+    assert [(b["name"], b["limitAmount"], b["account"]) for b in report["budgets"]] == [
+        ("acme-lab-monthly", "50", None),
+        ("acme-lab-zero-spend", "0.01", None),
+    ]
+    assert report["budgets"][0]["notifications"] == [
+        {"type": "ACTUAL", "threshold": 80},
+        {"type": "ACTUAL", "threshold": 100},
+        {"type": "FORECASTED", "threshold": 100},
+    ]
+    assert report["budgets"][0]["subscribers"] == ["aws-lab-notifications@acme-corp.io"]
+
+
+def test_plan_json_names_an_account_target_and_an_account_budget(capsys, tmp_path):
+    values = stack_values(
+        guardrails=[{"guardrail": "deny-iam-users", "accounts": ["production"]}],
+        budgets={"accounts": [{"account": "production", "monthlyLimit": 250.5}]},
+    )
+    code, out, err = run(
+        capsys, "plan", "--config-file", str(write_stack(tmp_path, values)), "--format", "json"
+    )
+    assert code == 0, err
+    report = json.loads(out)
+    assert report["guardrails"] == [
+        {"policy": "deny-iam-users", "target": "production", "targetType": "ACCOUNT"}
+    ]
+    assert [(b["name"], b["limitAmount"], b["account"]) for b in report["budgets"]] == [
+        ("acme-production-monthly", "250.5", "production")
+    ]
+
+
+def test_plan_without_guardrails_or_budgets_shows_neither_section(capsys, tmp_path):
+    code, out, err = run(capsys, "plan", "--config-file", str(write_stack(tmp_path, stack_values())))
+    assert code == 0, err
+    assert "Guardrails" not in out and "Budgets" not in out
+
+
+def test_validate_refuses_six_policies_on_one_target_with_exit_2(capsys, tmp_path):
+    names = ["deny-leaving-organization", "deny-root-user", "deny-root-access-keys", "deny-region-changes"]
+    values = stack_values(
+        guardrails=[{"guardrail": name, "accounts": ["audit"]} for name in names]
+        + [{"guardrail": "protect-account-settings", "accounts": ["production", "audit"]}]
+    )
+    code, out, err = run(capsys, "validate", "--config-file", str(write_stack(tmp_path, values)))
+    assert (code, out) == (2, "")
+    assert err == (
+        "landing-zone:guardrails[4].accounts[1]: account 'audit' would have 6 service control policies "
+        "attached (FullAWSAccess, deny-leaving-organization, deny-root-user, deny-root-access-keys, "
+        "deny-region-changes, protect-account-settings); AWS allows at most 5 per target, "
+        "FullAWSAccess included\n"
+    )

@@ -1,0 +1,113 @@
+"""The guardrail catalog as shipped: valid documents, a Sid on every statement, within AWS's
+size limit once minified, and clean under an IAM policy linter (parliament), like the
+example stacks' inline policies."""
+
+from __future__ import annotations
+
+import json
+
+import parliament
+import pytest
+
+from landing_zone.guardrails import MAX_POLICY_SIZE, catalog, minify
+from tests.conftest import STACKS
+
+# Actions newer than parliament's action database (early 2025) would be reported as
+# UNKNOWN_ACTION; list them here with the date AWS announced them. None are needed so far.
+NEWER_THAN_PARLIAMENT: frozenset[str] = frozenset()
+
+EXPECTED_GUARDRAILS = {
+    "deny-leaving-organization": (),
+    "deny-root-user": (),
+    "deny-root-access-keys": (),
+    "deny-unapproved-regions": ("allowedRegions", "exemptRoleArns"),
+    "protect-security-services": ("exemptRoleArns",),
+    "deny-iam-users": ("exemptRoleArns",),
+    "protect-account-settings": (),
+    "deny-region-changes": (),
+}
+# Generous parameters: the documents must still fit with them.
+SAMPLE_PARAMETERS = {
+    "allowedRegions": ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2"],
+    "exemptRoleArns": [
+        "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+        "arn:aws:iam::*:role/BreakGlass",
+        "arn:aws:iam::123456789012:role/platform/PipelineDeployer",
+    ],
+}
+NAMES = sorted(EXPECTED_GUARDRAILS)
+
+
+def lint_errors(policy_text: str) -> list[str]:
+    findings = parliament.analyze_policy_string(policy_text).findings
+    return [
+        f"{f.issue}: {f.detail}"
+        for f in findings
+        if not (f.issue == "UNKNOWN_ACTION" and any(a in str(f.detail) for a in NEWER_THAN_PARLIAMENT))
+    ]
+
+
+def test_the_catalog_ships_each_guardrail_with_its_parameters_and_a_description():
+    assert {name: g.parameters for name, g in catalog().items()} == EXPECTED_GUARDRAILS
+    assert all(g.description for g in catalog().values())
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_statement_has_a_unique_sid(name):
+    statements = catalog()[name].document["Statement"]
+    sids = [statement.get("Sid") for statement in statements]
+    assert all(sids), f"{name}: a statement has no Sid"
+    assert len(set(sids)) == len(sids), f"{name}: duplicate Sid in {sids}"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_every_document_fits_the_size_limit_minified(name):
+    text = minify(catalog()[name].render(SAMPLE_PARAMETERS))
+    assert json.loads(text)["Version"] == "2012-10-17"
+    assert len(text) <= MAX_POLICY_SIZE, f"{name}: {len(text)} characters"
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_parliament_finds_nothing_in_the_catalog(name):
+    text = minify(catalog()[name].render(SAMPLE_PARAMETERS))
+    assert lint_errors(text) == []
+
+
+def test_parliament_is_live_it_reports_a_misspelt_action():
+    document = {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "Typo", "Effect": "Deny", "Action": "s3:GetObjekt", "Resource": "*"}],
+    }
+    assert lint_errors(json.dumps(document)) == ["UNKNOWN_ACTION: Unknown action s3:GetObjekt"]
+
+
+@pytest.mark.parametrize("stack", STACKS)
+def test_parliament_finds_nothing_in_the_example_stacks_inline_policies(planned, stack):
+    policies = {
+        f"{r.type} {r.name}": r.inputs[key]
+        for r in planned[stack].resources
+        for key in ("content", "policy", "inlinePolicy")
+        if r.custom and isinstance(r.inputs.get(key), str)
+    }
+    assert policies, "the stack registers no inline policy"
+    assert {name: lint_errors(text) for name, text in policies.items()} == {name: [] for name in policies}
+
+
+def test_rendering_fills_the_placeholders_and_keeps_the_exemptions():
+    region_deny = catalog()["deny-unapproved-regions"].render({"allowedRegions": ["eu-west-1"]})
+    (statement,) = region_deny["Statement"]
+    assert statement["Condition"] == {
+        "StringNotEquals": {"aws:RequestedRegion": ["eu-west-1"]},
+        "ArnNotLike": {"aws:PrincipalARN": ["arn:aws:iam::*:role/OrganizationAccountAccessRole"]},
+    }
+    assert {"iam:*", "organizations:*", "sts:*", "route53:*", "budgets:*", "support:*"} <= set(
+        statement["NotAction"]
+    )
+    with pytest.raises(KeyError, match="needs parameter allowedRegions"):
+        catalog()["deny-unapproved-regions"].render({})
+
+
+def test_the_root_user_guardrail_spares_centralized_root_sessions():
+    (statement,) = catalog()["deny-root-user"].render({})["Statement"]
+    assert statement["Condition"]["Null"] == {"aws:AssumedRoot": "true"}
+    assert statement["Condition"]["StringLike"] == {"aws:PrincipalArn": "arn:*:iam::*:root"}
