@@ -9,10 +9,10 @@ from .loading import (
     load_stack_file,
     read_stack_file,
 )
-from .model import (
+from .model import LandingZoneConfig
+from .organization import (
     AccountConfig,
     Contact,
-    LandingZoneConfig,
     OrganizationalUnitConfig,
     OrganizationConfig,
     ResolvedContact,

@@ -13,7 +13,8 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
 
-from .model import AccountConfig, ConfigModel
+from .base import ConfigModel
+from .organization import AccountConfig
 
 if TYPE_CHECKING:
     from .model import LandingZoneConfig

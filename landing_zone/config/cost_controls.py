@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from .model import ConfigModel
+from .base import ConfigModel
 
 if TYPE_CHECKING:
     from .model import LandingZoneConfig

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Literal
 
-from .model import ConfigModel
+from .base import ConfigModel
 
 if TYPE_CHECKING:
     from .validation import _Checker

@@ -21,7 +21,7 @@ from landing_zone.guardrails import (
     minify,
 )
 
-from .model import PATTERN_DESCRIPTIONS, ConfigModel
+from .base import PATTERN_DESCRIPTIONS, ConfigModel
 
 if TYPE_CHECKING:
     from .validation import _Checker

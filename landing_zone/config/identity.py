@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from .base import EMAIL_PATTERN, ConfigModel, Tags
 from .errors import Problem
-from .model import ConfigModel, Tags
 
 if TYPE_CHECKING:
     from .model import LandingZoneConfig
@@ -168,12 +168,6 @@ def identity_center_problems(config: LandingZoneConfig, namespace: str) -> list[
     return checker.problems
 
 
-def _email_pattern() -> re.Pattern[str]:
-    from .validation import EMAIL_PATTERN  # the stack's one address rule (import cycle otherwise)
-
-    return EMAIL_PATTERN
-
-
 class _IdentityChecker:
     def __init__(self, config: LandingZoneConfig, identity: IdentityCenterConfig, namespace: str) -> None:
         self.config = config
@@ -281,7 +275,7 @@ class _IdentityChecker:
                 self.report(("users", index, "userName"), f"same user name as users[{seen[folded]}]")
             else:
                 seen[folded] = index
-            if not _email_pattern().match(user.email):
+            if not EMAIL_PATTERN.match(user.email):
                 self.report(("users", index, "email"), f"'{user.email}' is not a valid email address")
 
     def check_groups(self) -> None:

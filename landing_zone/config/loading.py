@@ -18,8 +18,9 @@ from typing import Any
 import yaml
 from pydantic import BaseModel, ValidationError
 
+from .base import PATTERN_DESCRIPTIONS
 from .errors import ConfigError, Problem
-from .model import PATTERN_DESCRIPTIONS, LandingZoneConfig
+from .model import LandingZoneConfig
 from .validation import key_path, validate
 
 DEFAULT_NAMESPACE = "landing-zone"

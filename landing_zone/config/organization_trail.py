@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import StringConstraints
 
-from .model import ConfigModel
+from .base import ConfigModel
 
 if TYPE_CHECKING:
     from .validation import _Checker

@@ -10,21 +10,19 @@ import re
 import string
 from collections.abc import Iterable
 
+from .base import CONTACT_TYPES, EMAIL_PATTERN
 from .baseline import check_baseline
 from .cost_controls import check_budgets
 from .delegated_administrators import check_delegated_administrators
 from .errors import Problem
 from .guardrails import check_guardrails
 from .identity import identity_center_problems
-from .model import CONTACT_TYPES, LandingZoneConfig
+from .model import LandingZoneConfig
 from .organization_trail import check_organization_trail
 
 MAX_EMAIL_LENGTH = 64  # AWS Organizations' limit on an account's root email
 MAX_OU_DEPTH = 5  # AWS allows five levels of OUs below the root
 MAX_OU_NAME_LENGTH = 128
-EMAIL_PATTERN = re.compile(
-    r"^[A-Za-z0-9._%+-]+@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}$"
-)
 EMAIL_PATTERN_FIELDS = frozenset({"org", "account", "domain"})
 # RFC 2606 / RFC 6761 names that never receive mail: fine for practice, wrong for production.
 PLACEHOLDER_DOMAINS = frozenset({"example.com", "example.net", "example.org"})
