@@ -1,4 +1,4 @@
-"""The whole landing zone: the organization, its OU tree and its member accounts."""
+"""The whole landing zone: organization, OUs, accounts, Identity Center, guardrails, costs, baselines."""
 
 from __future__ import annotations
 
