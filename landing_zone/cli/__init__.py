@@ -6,10 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import plan, validate
+from . import audit, import_stack, plan, validate
 from .common import UsageError
 
-COMMANDS = (validate, plan)
+COMMANDS = (validate, plan, audit, import_stack)
 
 
 def build_parser() -> argparse.ArgumentParser:
