@@ -57,41 +57,43 @@ def read_identity_center(clients: Clients) -> LiveIdentityCenter | None:
     permission_sets = []
     assignments = []
     for arn in paginate(sso, "list_permission_sets", "PermissionSets", InstanceArn=instance_arn):
-        described = sso.describe_permission_set(InstanceArn=instance_arn, PermissionSetArn=arn)[
-            "PermissionSet"
-        ]
+        described = sso.describe_permission_set(InstanceArn=instance_arn, PermissionSetArn=arn)
         permission_sets.append(
             LivePermissionSet(
-                arn=arn, name=described["Name"], session_duration=described.get("SessionDuration")
+                arn=arn,
+                name=described["PermissionSet"]["Name"],
+                session_duration=described["PermissionSet"].get("SessionDuration"),
             )
         )
-        for account_id in paginate(
-            sso,
-            "list_accounts_for_provisioned_permission_set",
-            "AccountIds",
-            InstanceArn=instance_arn,
-            PermissionSetArn=arn,
-        ):
-            for assignment in paginate(
-                sso,
-                "list_account_assignments",
-                "AccountAssignments",
-                InstanceArn=instance_arn,
-                AccountId=account_id,
-                PermissionSetArn=arn,
-            ):
-                assignments.append(
-                    LiveAssignment(
-                        account_id=account_id,
-                        permission_set_arn=arn,
-                        principal_type=assignment["PrincipalType"],
-                        principal_id=assignment["PrincipalId"],
-                    )
-                )
+    store = clients.client("identitystore")
     groups = [
         LiveGroup(id=g["GroupId"], display_name=g.get("DisplayName", ""))
-        for g in paginate(clients.client("identitystore"), "list_groups", "Groups", IdentityStoreId=store_id)
+        for g in paginate(store, "list_groups", "Groups", IdentityStoreId=store_id)
     ]
+    user_ids = [u["UserId"] for u in paginate(store, "list_users", "Users", IdentityStoreId=store_id)]
+    # By principal: ListAccountsForProvisionedPermissionSet would miss unprovisioned assignments.
+    principals = [("GROUP", g.id) for g in groups] + [("USER", user_id) for user_id in user_ids]
+    for principal_type, principal_id in principals:
+        token = None
+        while True:
+            page = sso.list_account_assignments_for_principal(
+                InstanceArn=instance_arn,
+                PrincipalType=principal_type,
+                PrincipalId=principal_id,
+                **({"NextToken": token} if token else {}),
+            )
+            assignments += [
+                LiveAssignment(
+                    account_id=a["AccountId"],
+                    permission_set_arn=a["PermissionSetArn"],
+                    principal_type=principal_type,
+                    principal_id=principal_id,
+                )
+                for a in page.get("AccountAssignments", [])
+            ]
+            token = page.get("NextToken")
+            if not token:
+                break
     log.info(
         "identity center %s: %d permission sets, %d groups, %d assignments",
         instance_arn,

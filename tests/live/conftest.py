@@ -92,12 +92,17 @@ def _server_env(patch: pytest.MonkeyPatch, url: str) -> None:
 
 @pytest.fixture(scope="session")
 def planted_server(moto_server_url):
-    """The planted organization on the server, planted once after a reset; tests only read it."""
+    """The planted organization on the server, planted once after a reset; tests only read it.
+
+    The server's environment is set only while planting (and by `server_env` per test), so
+    that in-process tests never reach the server.
+    """
     with pytest.MonkeyPatch.context() as patch:
         _server_env(patch, moto_server_url)
         urllib.request.urlopen(urllib.request.Request(f"{moto_server_url}/moto-api/reset", method="POST"))
         session = boto3.Session(region_name=REGION)
-        yield session, plant(session)
+        planted = plant(session)
+    return session, planted
 
 
 @pytest.fixture

@@ -157,6 +157,23 @@ def plant(session: boto3.Session) -> PlantedOrganization:
             }
         ],
     )
+    # Identity Center: moto has a default instance.
+    sso = session.client("sso-admin", region_name=REGION)
+    instance = sso.list_instances()["Instances"][0]
+    permission_set_arn = sso.create_permission_set(
+        Name="AdministratorAccess", InstanceArn=instance["InstanceArn"], SessionDuration="PT4H"
+    )["PermissionSet"]["PermissionSetArn"]
+    group_id = session.client("identitystore", region_name=REGION).create_group(
+        IdentityStoreId=instance["IdentityStoreId"], DisplayName="platform-admins"
+    )["GroupId"]
+    sso.create_account_assignment(
+        InstanceArn=instance["InstanceArn"],
+        TargetId=account_ids["audit"],
+        TargetType="AWS_ACCOUNT",
+        PermissionSetArn=permission_set_arn,
+        PrincipalType="GROUP",
+        PrincipalId=group_id,
+    )
     return PlantedOrganization(organization_id, root_id, ou_ids, account_ids, instance_id, access_key_id)
 
 
