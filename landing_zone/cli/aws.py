@@ -19,7 +19,7 @@ def add_session_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--region", help="home region: Identity Center's (default: the profile's)")
     parser.add_argument(
         "--max-attempts",
-        type=_positive,
+        type=positive_int,
         metavar="N",
         help="attempts per AWS call with adaptive retries (default: AWS_MAX_ATTEMPTS or botocore's)",
     )
@@ -33,7 +33,7 @@ def clients_from_args(args: argparse.Namespace) -> Clients:
     return Clients(session, retry_config(args.max_attempts))
 
 
-def _positive(text: str) -> int:
+def positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
@@ -41,6 +41,3 @@ def _positive(text: str) -> int:
     if value < 1:
         raise argparse.ArgumentTypeError(f"{text!r} must be at least 1")
     return value
-
-
-positive_int = _positive

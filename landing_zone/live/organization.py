@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 import re
@@ -174,7 +175,7 @@ def _read_policies(org: Any) -> list[LivePolicy]:
 
 def _with_tags(org: Any, item: Any) -> Any:
     tags = {t["Key"]: t["Value"] for t in paginate(org, "list_tags_for_resource", "Tags", ResourceId=item.id)}
-    return type(item)(**{**item.__dict__, "tags": tags})
+    return dataclasses.replace(item, tags=tags)
 
 
 def _checked(pattern: re.Pattern[str], value: str, what: str) -> str:

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import io
 import json
+import threading
+import time
 
 import boto3
 import pytest
@@ -15,7 +17,7 @@ from moto.iam.models import iam_backends
 from landing_zone.cli import main
 from landing_zone.cli.audit import StderrProgress
 from landing_zone.config import load_from_mapping
-from landing_zone.live.audit import AuditOptions, run_audit
+from landing_zone.live.audit import AuditOptions, CheckResult, Target, run_audit, runner
 from landing_zone.live.audit.runner import AuditError
 from landing_zone.live.session import Clients
 from tests.conftest import PROJECT_DIR
@@ -193,3 +195,30 @@ def test_progress_rewrites_one_line_on_a_terminal_and_clears_it():
     assert stream.getvalue() == (
         "\r[1/3] account 111122223333 (dev)\r[2/3] costs: budgets            \r" + " " * 32 + "\r"
     )
+
+
+def test_tasks_run_in_a_bounded_pool_and_report_in_task_order(planted_inprocess, monkeypatch):
+    session, _ = planted_inprocess
+    lock = threading.Lock()
+    running, peak = [0], [0]
+
+    def task(number):
+        def run():
+            with lock:
+                running[0] += 1
+                peak[0] = max(peak[0], running[0])
+            time.sleep(0.02 * (6 - number % 6))  # later tasks finish first
+            with lock:
+                running[0] -= 1
+            return [CheckResult(f"fake.{number}", "fake", "pass", Target("organization", "o-x"))]
+
+        return run
+
+    monkeypatch.setattr(runner, "_tasks", lambda *_: [(f"task {n}", task(n)) for n in range(12)])
+    seen = []
+    report = run_audit(
+        Clients(session), AuditOptions(max_workers=3), lambda done, total, label: seen.append((done, total))
+    )
+    assert peak[0] == 3
+    assert [r.id for r in report.results][:12] == [f"fake.{n}" for n in range(12)]
+    assert seen == [(n, 12) for n in range(1, 13)]

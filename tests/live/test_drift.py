@@ -14,7 +14,9 @@ ROOT = "r-ab12"
 
 
 def live(*accounts: LiveAccount) -> LiveOrganization:
-    management = LiveAccount("111111111111", "management", "aws-acme+management@acme-corp.io", "ACTIVE", ROOT, None)
+    management = LiveAccount(
+        "111111111111", "management", "aws-acme+management@acme-corp.io", "ACTIVE", ROOT, None
+    )
     return LiveOrganization(
         id="o-abcdefghij",
         feature_set="ALL",
@@ -72,7 +74,11 @@ LEGACY = account("444444444444", "Legacy Account", "legacy@acme-corp.io", None)
         ),
         (
             # Matched by name, with an email that is neither the pattern's nor configured.
-            [AUDIT, account("333333333333", "production", "prod@acme-corp.io", "Workloads/Production"), LEGACY],
+            [
+                AUDIT,
+                account("333333333333", "production", "prod@acme-corp.io", "Workloads/Production"),
+                LEGACY,
+            ],
             drift.EMAILS,
             Finding(
                 "fail",

@@ -17,7 +17,17 @@ from ..organization import LiveAccount, LiveDataError, LiveOrganization, read_or
 from ..session import DEFAULT_ROLE_NAME, Clients
 from . import contacts, costs, drift, iam, organization, root_user, workloads
 from .manual import manual_steps
-from .model import CHECK_ERRORS, OUTCOMES, CheckResult, Outcome, Target, describe_error, errored, guarded
+from .model import (
+    CHECK_ERRORS,
+    OUTCOMES,
+    Check,
+    CheckResult,
+    Outcome,
+    Target,
+    describe_error,
+    errored,
+    guarded,
+)
 
 log = logging.getLogger(__name__)
 
@@ -100,8 +110,8 @@ def _tasks(clients: Clients, live: LiveOrganization, options: AuditOptions) -> l
             guarded(root_user.ROOT_ACCESS_KEYS, management, facts),
         ]
 
-    def one(check_: object, target: Target, *args: object) -> Callable[[], list[CheckResult]]:
-        return lambda: [guarded(check_, target, *args)]  # type: ignore[arg-type]
+    def one(check: Check, target: Target, *args: object) -> Callable[[], list[CheckResult]]:
+        return lambda: [guarded(check, target, *args)]
 
     tasks: list[Task] = [
         ("management: root user", root_checks),
