@@ -15,6 +15,7 @@ from typing import Any
 
 import yaml
 from botocore.exceptions import BotoCoreError, ClientError
+from pydantic import ValidationError
 
 from landing_zone.config import AccountConfig, ConfigError, LandingZoneConfig, load_from_mapping
 from landing_zone.config.model import DOMAIN_PATTERN, ORG_NAME_PATTERN, PHONE_PATTERN
@@ -221,7 +222,12 @@ SECTIONS: tuple[SectionBuilder, ...] = (organization_section, organizational_uni
 
 def build_stack(state: LiveState, options: ImportOptions, namespace: str, stack: str) -> ImportedStack:
     ctx = _Context(state, options, namespace)
-    sections = [builder(ctx) for builder in SECTIONS]
+    try:
+        sections = [builder(ctx) for builder in SECTIONS]
+    except ValidationError as err:
+        # A live value the config model cannot hold (an account name of 51 characters, ...).
+        problems = "\n".join(f"  {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
+        raise ImportProblem(f"the live organization does not fit the config model:\n{problems}") from None
     values: dict[str, Any] = {"aws:region": options.region or "us-east-1"}
     values.update({f"{namespace}:{s.key}": s.value for s in sections})
     try:

@@ -222,3 +222,14 @@ def test_an_organization_that_breaks_the_config_rules_is_refused():
         "the live organization does not fit the config rules:\n"
         "  landing-zone:organizationalUnits[5].path: 'L0/L1/L2/L3/L4/L5' is 6 levels deep; AWS allows at most 5"
     )
+
+
+def test_a_live_value_the_config_cannot_hold_is_refused_without_a_traceback():
+    long_name = "x" * 51  # AWS allows 50: only a hand-edited or future organization has this
+    state = live_state([LiveAccount("222222222222", long_name, "a@acme-corp.io", "ACTIVE", "r-ab12", None)])
+    with pytest.raises(ImportProblem) as raised:
+        build_stack(state, ImportOptions(region="eu-west-1"), "landing-zone", "live")
+    assert str(raised.value) == (
+        "the live organization does not fit the config model:\n"
+        "  name: String should match pattern '^[\\x20-\\x7e]{1,50}$'"
+    )
