@@ -50,7 +50,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not ROLE_NAME_PATTERN.match(args.role):
+    if not ROLE_NAME_PATTERN.fullmatch(args.role):
         raise UsageError(f"--role: {args.role!r} is not an IAM role name")
     regions = _regions(args.regions)
     config = None
@@ -79,7 +79,7 @@ def _regions(text: str | None) -> tuple[str, ...] | None:
     if text is None:
         return None
     regions = tuple(r.strip() for r in text.split(",") if r.strip())
-    bad = [r for r in regions if not REGION_PATTERN.match(r)]
+    bad = [r for r in regions if not REGION_PATTERN.fullmatch(r)]
     if bad or not regions:
         raise UsageError(f"--regions: {bad[0] if bad else text!r} is not a region like eu-west-1")
     return regions

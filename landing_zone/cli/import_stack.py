@@ -55,7 +55,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not STACK_NAME.match(args.stack):
+    if not STACK_NAME.fullmatch(args.stack):
         raise UsageError(f"--stack: {args.stack!r} is not a stack name (letters, digits, '-', '_', '.')")
     project_dir = args.project_dir or find_project_dir(Path.cwd())
     namespace = read_project_name(project_dir)

@@ -111,10 +111,10 @@ def organization_section(ctx: _Context) -> Section:
     management_email = live.management_email
     comments = []
     domain = (options.domain or management_email.rpartition("@")[2]).lower()
-    if not re.match(DOMAIN_PATTERN, domain):
+    if not re.fullmatch(DOMAIN_PATTERN, domain):
         raise ImportProblem(f"cannot derive a domain from {management_email!r}; pass --domain")
     org_name = options.org_name or _org_name_from(management_email, domain)
-    if not re.match(ORG_NAME_PATTERN, org_name):
+    if not re.fullmatch(ORG_NAME_PATTERN, org_name):
         raise ImportProblem(f"--org-name: {org_name!r} is not a short lowercase code like acme")
     security = ctx.state.management_contacts.get("SECURITY")
     notification_email = options.notification_email or (security.email if security else management_email)
@@ -125,7 +125,7 @@ def organization_section(ctx: _Context) -> Section:
     for contact_type in CONTACT_TYPES:
         live_contact = ctx.state.management_contacts.get(contact_type)
         key = contact_type.lower()
-        if live_contact is None or not re.match(PHONE_PATTERN, live_contact.phone):
+        if live_contact is None or not re.fullmatch(PHONE_PATTERN, live_contact.phone):
             why = "is not set" if live_contact is None else "has a phone number AWS config cannot take"
             comments.append(
                 f"PLACEHOLDER organization.contacts.{key}: the management account's {contact_type} contact "
@@ -210,7 +210,7 @@ def _contact_overrides(config: LandingZoneConfig, live: Mapping[str, LiveContact
             )
             if value and value != getattr(default, key)
         }
-        if changed and re.match(PHONE_PATTERN, changed.get("phone", PLACEHOLDER_PHONE)):
+        if changed and re.fullmatch(PHONE_PATTERN, changed.get("phone", PLACEHOLDER_PHONE)):
             overrides[contact_type.lower()] = changed
     return overrides
 

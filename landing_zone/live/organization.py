@@ -179,6 +179,6 @@ def _with_tags(org: Any, item: Any) -> Any:
 
 
 def _checked(pattern: re.Pattern[str], value: str, what: str) -> str:
-    if not pattern.match(value):
+    if not pattern.fullmatch(value):
         raise LiveDataError(f"AWS returned {value!r} as {what}, which is not in the expected form")
     return value

@@ -23,6 +23,7 @@ log = logging.getLogger(__name__)
 DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
 ROLE_NAME_PATTERN = re.compile(r"^[\w+=,.@-]{1,64}$")
 SESSION_NAME = "lz-audit"
+# fullmatch, not match: `$` also matches before a trailing newline.
 _ACCOUNT_ID = re.compile(ACCOUNT_ID_PATTERN)
 _client_lock = threading.Lock()
 
@@ -62,9 +63,9 @@ class Clients:
 
     def for_account(self, account_id: str, role_name: str = DEFAULT_ROLE_NAME) -> Clients:
         """The clients of a member account, through a role it trusts the management account with."""
-        if not _ACCOUNT_ID.match(account_id):
+        if not _ACCOUNT_ID.fullmatch(account_id):
             raise ValueError(f"{account_id!r} is not an AWS account id of 12 digits")
-        if not ROLE_NAME_PATTERN.match(role_name):
+        if not ROLE_NAME_PATTERN.fullmatch(role_name):
             raise ValueError(f"{role_name!r} is not an IAM role name")
         role_arn = f"arn:aws:iam::{account_id}:role/{role_name}"
         log.debug("assuming %s", role_arn)
