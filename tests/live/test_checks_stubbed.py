@@ -11,11 +11,18 @@ import pytest
 from botocore.stub import Stubber
 
 from landing_zone.live.audit import costs, root_user
+from landing_zone.live.audit import iam as iam_checks
 from landing_zone.live.audit.model import Finding
 from landing_zone.live.audit.organization import denies_leaving
 from landing_zone.live.session import Clients
 
 HEADER = "user,arn,user_creation_time,password_enabled,mfa_active,access_key_1_active,access_key_2_active"
+
+
+@pytest.fixture(autouse=True)
+def no_report_wait(monkeypatch):
+    """The credential report is 'STARTED' once below: poll again at once."""
+    monkeypatch.setattr(root_user, "FIRST_WAIT_SECONDS", 0.0)
 
 
 def clients() -> Clients:
@@ -196,3 +203,65 @@ def test_budget_subscribers_fail_for_a_budget_nobody_hears_from():
 def test_denies_leaving(statement, denies):
     assert denies_leaving({"Version": "2012-10-17", "Statement": [statement]}) is denies
     assert denies_leaving({"Version": "2012-10-17", "Statement": statement}) is denies
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        (
+            {"MinimumPasswordLength": 14, "PasswordReusePrevention": 24},
+            Finding("pass", ("MinimumPasswordLength 14, PasswordReusePrevention 24",)),
+        ),
+        (
+            {"MinimumPasswordLength": 8},
+            Finding(
+                "fail",
+                (
+                    "MinimumPasswordLength is 8; at least 14 wanted",
+                    "PasswordReusePrevention is not set; 24 wanted",
+                ),
+            ),
+        ),
+        (
+            None,
+            Finding(
+                "fail", ("no account password policy: IAM's defaults apply (8 characters, reuse allowed)",)
+            ),
+        ),
+    ],
+)
+def test_password_policy(policy, expected):
+    stubbed = clients()
+    with Stubber(stubbed.client("iam")) as iam:
+        if policy is None:
+            iam.add_client_error("get_account_password_policy", "NoSuchEntity", "no policy", 404)
+        else:
+            iam.add_response("get_account_password_policy", {"PasswordPolicy": policy})
+        assert iam_checks.password_policy(stubbed) == expected
+
+
+def test_console_users_without_mfa_are_named():
+    stubbed = clients()
+    users = [
+        {"UserName": name, "UserId": f"AIDA{name.upper():0<16}", "Path": "/", "Arn": f"arn:aws:iam::1:user/{name}",
+         "CreateDate": "2024-01-01T00:00:00Z"}
+        for name in ("alice", "bob", "ci")
+    ]  # fmt: skip
+    profile = {"LoginProfile": {"UserName": "x", "CreateDate": "2024-01-01T00:00:00Z"}}
+    device = {
+        "UserName": "alice",
+        "SerialNumber": "arn:aws:iam::1:mfa/alice",
+        "EnableDate": "2024-01-01T00:00:00Z",
+    }
+    with Stubber(stubbed.client("iam")) as iam:
+        iam.add_response("list_users", {"Users": users})
+        iam.add_response("get_login_profile", profile, {"UserName": "alice"})
+        iam.add_response("list_mfa_devices", {"MFADevices": [device]}, {"UserName": "alice"})
+        iam.add_response("get_login_profile", profile, {"UserName": "bob"})
+        iam.add_response("list_mfa_devices", {"MFADevices": []}, {"UserName": "bob"})
+        iam.add_client_error(
+            "get_login_profile", "NoSuchEntity", "no profile", 404, expected_params={"UserName": "ci"}
+        )
+        assert iam_checks.console_users_without_mfa(stubbed) == Finding(
+            "fail", ("user bob: console password and no MFA device",)
+        )
