@@ -124,7 +124,9 @@ def test_audit_json_through_a_moto_server_reports_the_planted_problems(server_en
     assert outcomes(report["checks"], "fail") == PLANTED_FAILURES | {("management.root-mfa", "master")}
     assert outcomes(report["checks"], "error") == MOTO_UNIMPLEMENTED
     errors = {r["id"]: r["evidence"] for r in report["checks"] if r["result"] == "error"}
-    assert errors["costs.anomaly-detection"][0].startswith("GetAnomalyMonitors: 500")
+    assert errors["costs.anomaly-detection"] == [
+        "GetAnomalyMonitors: 500: the endpoint answered with an HTML error page, not an AWS error"
+    ]
 
 
 def test_audit_text_lists_failures_with_evidence(server_env, capsys):

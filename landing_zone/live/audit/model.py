@@ -74,12 +74,20 @@ class Check:
     run: Callable[..., Finding]
 
 
+MAX_MESSAGE = 300
+
+
 def describe_error(err: BaseException) -> str:
     """One line for an error result: the AWS error code and message, or what boto said."""
     if isinstance(err, ClientError):
         error = err.response.get("Error", {})
         operation = getattr(err, "operation_name", "")
-        return f"{operation}: {error.get('Code', 'Error')}: {error.get('Message', '')}".strip()
+        message = " ".join(str(error.get("Message", "")).split())
+        if message.startswith("<"):
+            message = "the endpoint answered with an HTML error page, not an AWS error"
+        if len(message) > MAX_MESSAGE:
+            message = message[: MAX_MESSAGE - 3] + "..."
+        return f"{operation}: {error.get('Code', 'Error')}: {message}".strip()
     if isinstance(err, NotImplementedError):
         # moto in-process; a real endpoint answers ClientError instead.
         return f"not implemented by this endpoint: {err}"
