@@ -6,9 +6,7 @@ import argparse
 import re
 from pathlib import Path
 
-from botocore.exceptions import BotoCoreError, ClientError
-
-from landing_zone.live.audit.model import describe_error
+from landing_zone.live.errors import AWS_ERRORS, describe_error
 from landing_zone.live.importer import (
     DEFAULT_EMAIL_PATTERN,
     ImportOptions,
@@ -65,7 +63,7 @@ def run(args: argparse.Namespace) -> int:
     clients = clients_from_args(args)
     try:
         state = read_live_state(clients)
-    except (ClientError, BotoCoreError, NotImplementedError) as err:
+    except AWS_ERRORS as err:
         raise UsageError(f"cannot read the organization: {describe_error(err)}") from None
     except LiveDataError as err:
         raise UsageError(str(err)) from None

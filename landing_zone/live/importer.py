@@ -14,13 +14,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
-from botocore.exceptions import BotoCoreError, ClientError
 from pydantic import ValidationError
 
 from landing_zone.config import AccountConfig, ConfigError, LandingZoneConfig, load_from_mapping
 from landing_zone.config.model import DOMAIN_PATTERN, ORG_NAME_PATTERN, PHONE_PATTERN
 
 from .contacts import CONTACT_TYPES, LiveContact, read_contacts, read_member_contacts
+from .errors import AWS_ERRORS, describe_error
 from .identity_center import LiveIdentityCenter, read_identity_center
 from .organization import LiveOrganization, read_organization
 from .session import Clients
@@ -77,8 +77,8 @@ def read_live_state(clients: Clients) -> LiveState:
     identity_center = None
     try:
         identity_center = read_identity_center(clients)
-    except (ClientError, BotoCoreError, NotImplementedError) as err:
-        notes.append(f"Identity Center not read: {err}")
+    except AWS_ERRORS as err:
+        notes.append(f"Identity Center not read: {describe_error(err)}")
     management_contacts: dict[str, LiveContact] = {}
     member_contacts: dict[str, dict[str, LiveContact]] = {}
     try:
@@ -86,8 +86,10 @@ def read_live_state(clients: Clients) -> LiveState:
         member_contacts = read_member_contacts(
             clients, [a.id for a in organization.member_accounts if a.active]
         )
-    except (ClientError, BotoCoreError, NotImplementedError) as err:
-        notes.append(f"alternate contacts not read (trusted access for account.amazonaws.com?): {err}")
+    except AWS_ERRORS as err:
+        notes.append(
+            f"alternate contacts not read (trusted access for account.amazonaws.com?): {describe_error(err)}"
+        )
     return LiveState(organization, identity_center, management_contacts, member_contacts, tuple(notes))
 
 

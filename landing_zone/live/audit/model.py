@@ -7,9 +7,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Literal
 
-from botocore.exceptions import BotoCoreError, ClientError
+from ..errors import AWS_ERRORS, describe_error
 
 log = logging.getLogger(__name__)
+
+# Errors that make one check's answer unknown without saying anything about the others.
+CHECK_ERRORS = AWS_ERRORS
 
 Outcome = Literal["pass", "fail", "manual", "error"]
 OUTCOMES: tuple[Outcome, ...] = ("pass", "fail", "error", "manual")
@@ -74,35 +77,11 @@ class Check:
     run: Callable[..., Finding]
 
 
-MAX_MESSAGE = 300
-
-
-def describe_error(err: BaseException) -> str:
-    """One line for an error result: the AWS error code and message, or what boto said."""
-    if isinstance(err, ClientError):
-        error = err.response.get("Error", {})
-        operation = getattr(err, "operation_name", "")
-        message = " ".join(str(error.get("Message", "")).split())
-        if message.startswith("<"):
-            message = "the endpoint answered with an HTML error page, not an AWS error"
-        if len(message) > MAX_MESSAGE:
-            message = message[: MAX_MESSAGE - 3] + "..."
-        return f"{operation}: {error.get('Code', 'Error')}: {message}".strip()
-    if isinstance(err, NotImplementedError):
-        # moto in-process; a real endpoint answers ClientError instead.
-        return f"not implemented by this endpoint: {err}"
-    return f"{type(err).__name__}: {err}"
-
-
-# Errors that make one check's answer unknown without saying anything about the others.
-CHECK_ERRORS: tuple[type[BaseException], ...] = (ClientError, BotoCoreError, NotImplementedError)
-
-
 def guarded(check: Check, target: Target, *args: object) -> CheckResult:
     """Run one check; an AWS error becomes an `error` result for this check only."""
     try:
         finding = check.run(*args)
-    except CHECK_ERRORS as err:
+    except AWS_ERRORS as err:
         log.info("%s on %s: %s", check.id, target, err)
         return CheckResult(check.id, check.title, "error", target, (describe_error(err),))
     return CheckResult(check.id, check.title, finding.outcome, target, finding.evidence)
