@@ -6,10 +6,10 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from . import plan, sso_config, validate
+from . import audit, import_stack, plan, sso_config, validate
 from .common import UsageError
 
-COMMANDS = (validate, plan, sso_config)
+COMMANDS = (validate, plan, sso_config, audit, import_stack)
 
 
 def build_parser() -> argparse.ArgumentParser:

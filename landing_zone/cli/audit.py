@@ -1,0 +1,126 @@
+"""`lz audit`: the live organization against the landing-zone practices (boto3, read-only)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from typing import TextIO
+
+from landing_zone.config import ConfigError, load_stack_file
+from landing_zone.live.audit import AuditOptions, CheckResult, run_audit
+from landing_zone.live.audit.runner import DEFAULT_WORKERS, AuditError, AuditReport, failed
+from landing_zone.live.session import DEFAULT_ROLE_NAME, ROLE_NAME_PATTERN
+
+from .aws import add_session_arguments, clients_from_args, positive_int
+from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
+
+REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+LABELS = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "manual": "MANUAL"}
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "audit",
+        help="check the live organization against the landing-zone practices; exit 1 on failures",
+    )
+    add_session_arguments(parser)
+    add_stack_arguments(parser)
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--role",
+        default=DEFAULT_ROLE_NAME,
+        metavar="NAME",
+        help=f"role to assume in member accounts (default: {DEFAULT_ROLE_NAME})",
+    )
+    parser.add_argument(
+        "--regions",
+        metavar="LIST",
+        help="comma-separated regions to scan for workloads (default: every enabled region)",
+    )
+    parser.add_argument(
+        "--max-workers",
+        type=positive_int,
+        default=DEFAULT_WORKERS,
+        metavar="N",
+        help=f"accounts and checks worked on at once (default: {DEFAULT_WORKERS})",
+    )
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    if not ROLE_NAME_PATTERN.fullmatch(args.role):
+        raise UsageError(f"--role: {args.role!r} is not an IAM role name")
+    regions = _regions(args.regions)
+    config = None
+    if args.stack or args.config_file:
+        location = locate_stack(args)
+        try:
+            config = load_stack_file(location.config_file, location.project).config
+        except ConfigError as err:
+            return report_config_error(err)
+    options = AuditOptions(role_name=args.role, config=config, regions=regions, max_workers=args.max_workers)
+    progress = StderrProgress(sys.stderr)
+    try:
+        report = run_audit(clients_from_args(args), options, progress)
+    except AuditError as err:
+        raise UsageError(str(err)) from None
+    finally:
+        progress.finish()
+    if args.format == "json":
+        print(json.dumps(report.to_json(), indent=2))
+    else:
+        print(render_text(report), end="")
+    return EXIT_FAILED if failed(report.results) else EXIT_OK
+
+
+def _regions(text: str | None) -> tuple[str, ...] | None:
+    if text is None:
+        return None
+    regions = tuple(r.strip() for r in text.split(",") if r.strip())
+    bad = [r for r in regions if not REGION_PATTERN.fullmatch(r)]
+    if bad or not regions:
+        raise UsageError(f"--regions: {bad[0] if bad else text!r} is not a region like eu-west-1")
+    return regions
+
+
+class StderrProgress:
+    """`[3/12] account 111122223333 (dev)` on one rewritten line, only on a terminal."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.width = 0
+
+    def __call__(self, done: int, total: int, label: str) -> None:
+        if not self.enabled:
+            return
+        line = f"[{done}/{total}] {label}"
+        self.stream.write("\r" + line.ljust(self.width))
+        self.stream.flush()
+        self.width = max(self.width, len(line))
+
+    def finish(self) -> None:
+        if self.enabled and self.width:
+            self.stream.write("\r" + " " * self.width + "\r")
+            self.stream.flush()
+
+
+def render_text(report: AuditReport) -> str:
+    lines = [
+        f"Audit of organization {report.organization_id} (management account {report.management_account_id})",
+        "",
+    ]
+    for result in report.results:
+        lines += _result_lines(result)
+    counts = report.counts()
+    lines += ["", "Summary: " + ", ".join(f"{count} {outcome}" for outcome, count in counts.items())]
+    return "\n".join(lines) + "\n"
+
+
+def _result_lines(result: CheckResult) -> list[str]:
+    lines = [f"{LABELS[result.outcome]:<7}{result.id}  {result.title}  [{result.target}]"]
+    if result.outcome != "pass":
+        lines += [f"       - {line}" for line in result.evidence]
+    return lines

@@ -1,0 +1,162 @@
+"""Runs every check: management account, organization, members (concurrently), costs, drift.
+
+Each unit of work is a task returning results; tasks run in one bounded thread pool and
+their results come back in task order, whatever order they finish in.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor, as_completed
+from dataclasses import dataclass, field
+
+from landing_zone.config import LandingZoneConfig
+
+from ..organization import LiveAccount, LiveDataError, LiveOrganization, read_organization
+from ..session import DEFAULT_ROLE_NAME, Clients
+from . import contacts, costs, drift, iam, organization, root_user, workloads
+from .manual import manual_steps
+from .model import (
+    CHECK_ERRORS,
+    OUTCOMES,
+    Check,
+    CheckResult,
+    Outcome,
+    Target,
+    describe_error,
+    errored,
+    guarded,
+)
+
+log = logging.getLogger(__name__)
+
+DEFAULT_WORKERS = 8
+MEMBER_CHECKS = (contacts.MEMBER_CONTACTS, iam.MEMBER_USER_KEYS, iam.MEMBER_PASSWORD_POLICY)
+
+Progress = Callable[[int, int, str], None]
+Task = tuple[str, Callable[[], list[CheckResult]]]
+
+
+class AuditError(Exception):
+    """The audit cannot start: wrong credentials, or no organization to audit."""
+
+
+@dataclass(frozen=True)
+class AuditOptions:
+    role_name: str = DEFAULT_ROLE_NAME
+    config: LandingZoneConfig | None = None  # with --stack: drift checks
+    regions: tuple[str, ...] | None = None  # None: every enabled region
+    max_workers: int = DEFAULT_WORKERS
+
+
+@dataclass(frozen=True)
+class AuditReport:
+    organization_id: str
+    management_account_id: str
+    results: tuple[CheckResult, ...] = field(default_factory=tuple)
+
+    def counts(self) -> dict[Outcome, int]:
+        return {outcome: sum(1 for r in self.results if r.outcome == outcome) for outcome in OUTCOMES}
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "organizationId": self.organization_id,
+            "managementAccountId": self.management_account_id,
+            "summary": self.counts(),
+            "checks": [r.to_json() for r in self.results],
+        }
+
+
+def run_audit(clients: Clients, options: AuditOptions, progress: Progress | None = None) -> AuditReport:
+    live = _read_live(clients)
+    tasks = _tasks(clients, live, options)
+    results: list[list[CheckResult]] = [[] for _ in tasks]
+    with ThreadPoolExecutor(max_workers=max(1, options.max_workers)) as pool:
+        futures = {pool.submit(run): index for index, (_, run) in enumerate(tasks)}
+        for done, future in enumerate(as_completed(futures), start=1):
+            index = futures[future]
+            results[index] = future.result()
+            if progress is not None:
+                progress(done, len(tasks), tasks[index][0])
+    flat = [r for chunk in results for r in chunk] + manual_steps()
+    return AuditReport(live.id, live.management_account_id, tuple(flat))
+
+
+def _read_live(clients: Clients) -> LiveOrganization:
+    try:
+        caller = clients.client("sts").get_caller_identity()["Account"]
+        description = clients.client("organizations").describe_organization()["Organization"]
+        if caller != description["MasterAccountId"]:
+            raise AuditError(
+                f"the credentials are for account {caller}; lz audit needs the management account "
+                f"{description['MasterAccountId']} of {description['Id']}"
+            )
+        return read_organization(clients, with_tags=False, with_policies=False)
+    except CHECK_ERRORS as err:
+        raise AuditError(f"cannot read the organization: {describe_error(err)}") from None
+    except LiveDataError as err:
+        raise AuditError(str(err)) from None
+
+
+def _tasks(clients: Clients, live: LiveOrganization, options: AuditOptions) -> list[Task]:
+    management = Target("management", live.management_account_id, _name(live, live.management_account_id))
+    org_target = Target("organization", live.id)
+
+    def root_checks() -> list[CheckResult]:
+        facts = root_user.RootFacts(clients)
+        return [
+            guarded(root_user.ROOT_MFA, management, facts),
+            guarded(root_user.ROOT_ACCESS_KEYS, management, facts),
+        ]
+
+    def one(check: Check, target: Target, *args: object) -> Callable[[], list[CheckResult]]:
+        return lambda: [guarded(check, target, *args)]
+
+    tasks: list[Task] = [
+        ("management: root user", root_checks),
+        ("management: IAM users", one(iam.MANAGEMENT_USER_KEYS, management, clients)),
+        ("management: console MFA", one(iam.MANAGEMENT_CONSOLE_MFA, management, clients)),
+        ("management: password policy", one(iam.MANAGEMENT_PASSWORD_POLICY, management, clients)),
+        ("management: workloads", one(workloads.WORKLOADS, management, clients, options.regions)),
+    ]
+    tasks += [(f"organization: {c.id}", one(c, org_target, clients)) for c in organization.CHECKS]
+    tasks += [
+        (f"account {a.id} ({a.name})", _member_task(clients, a, options.role_name))
+        for a in live.member_accounts
+        if a.active
+    ]
+    tasks += [
+        ("costs: budgets", one(costs.BUDGETS, management, clients, live.management_account_id)),
+        (
+            "costs: budget subscribers",
+            one(costs.BUDGET_SUBSCRIBERS, management, clients, live.management_account_id),
+        ),
+        ("costs: anomaly detection", one(costs.ANOMALY_DETECTION, management, clients)),
+    ]
+    if options.config is not None:
+        stack = Target("stack", live.id)
+        tasks += [(f"stack: {c.id}", one(c, stack, options.config, live)) for c in drift.CHECKS]
+    return tasks
+
+
+def _member_task(clients: Clients, account: LiveAccount, role_name: str) -> Callable[[], list[CheckResult]]:
+    target = Target("account", account.id, account.name)
+
+    def run() -> list[CheckResult]:
+        try:
+            member = clients.for_account(account.id, role_name)
+        except CHECK_ERRORS as err:
+            message = f"cannot assume {role_name}: {describe_error(err)}"
+            return [errored(check, target, message) for check in MEMBER_CHECKS]
+        return [guarded(check, target, member) for check in MEMBER_CHECKS]
+
+    return run
+
+
+def _name(live: LiveOrganization, account_id: str) -> str:
+    return next((a.name for a in live.accounts if a.id == account_id), "")
+
+
+def failed(results: Sequence[CheckResult]) -> bool:
+    return any(r.outcome in ("fail", "error") for r in results)

@@ -1,0 +1,52 @@
+"""Alternate contacts read from the management account (its own, or a member's by AccountId).
+
+Reading a member's contacts this way needs trusted access for account.amazonaws.com.
+"""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+from .session import Clients
+
+log = logging.getLogger(__name__)
+
+CONTACT_TYPES = ("BILLING", "OPERATIONS", "SECURITY")
+WORKERS = 8
+
+
+@dataclass(frozen=True)
+class LiveContact:
+    name: str
+    title: str
+    email: str
+    phone: str
+
+
+def read_contacts(clients: Clients, account_id: str | None = None) -> dict[str, LiveContact]:
+    """The contacts that are set, by type; `account_id` None means the caller's own account."""
+    account = clients.client("account")
+    found: dict[str, LiveContact] = {}
+    for contact_type in CONTACT_TYPES:
+        kwargs = {"AlternateContactType": contact_type}
+        if account_id is not None:
+            kwargs["AccountId"] = account_id
+        try:
+            contact = account.get_alternate_contact(**kwargs)["AlternateContact"]
+        except account.exceptions.ResourceNotFoundException:
+            continue
+        found[contact_type] = LiveContact(
+            name=contact.get("Name", ""),
+            title=contact.get("Title", ""),
+            email=contact.get("EmailAddress", ""),
+            phone=contact.get("PhoneNumber", ""),
+        )
+    return found
+
+
+def read_member_contacts(clients: Clients, account_ids: list[str]) -> dict[str, dict[str, LiveContact]]:
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        results = pool.map(lambda account_id: read_contacts(clients, account_id), account_ids)
+        return dict(zip(account_ids, results, strict=True))

@@ -1,0 +1,309 @@
+"""`lz import`: the live organization as a stack config that adopts it without replacement.
+
+Reads with `read_live_state`, turns the state into config sections with `build_stack`
+(one section builder per domain in `SECTIONS`: add SCPs or Identity Center there when the
+config model has keys for them), and renders a `Pulumi.<stack>.yaml` text with comments.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from landing_zone.config import AccountConfig, ConfigError, LandingZoneConfig, load_from_mapping
+from landing_zone.config.base import DOMAIN_PATTERN, ORG_NAME_PATTERN, PHONE_PATTERN
+
+from .contacts import CONTACT_TYPES, LiveContact, read_contacts, read_member_contacts
+from .errors import AWS_ERRORS, describe_error
+from .identity_center import LiveIdentityCenter, read_identity_center
+from .organization import LiveOrganization, read_organization
+from .session import Clients
+
+log = logging.getLogger(__name__)
+
+DEFAULT_EMAIL_PATTERN = "aws-{org}+{account}@{domain}"
+PLACEHOLDER_PHONE = "+1 555 0100"
+_PLUS_ADDRESSED = re.compile(r"^aws-([a-z0-9][a-z0-9-]*)\+")
+
+
+class ImportProblem(Exception):
+    """The live organization cannot be written as a valid stack (listed problems)."""
+
+
+@dataclass(frozen=True)
+class ImportOptions:
+    org_name: str | None = None
+    domain: str | None = None
+    notification_email: str | None = None
+    email_pattern: str = DEFAULT_EMAIL_PATTERN
+    # False: the organization is looked up (read-only). True: `import: o-...` adopts it, with
+    # its live feature set, policy types and trusted services, so nothing about it changes.
+    manage_organization: bool = False
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class LiveState:
+    organization: LiveOrganization
+    identity_center: LiveIdentityCenter | None
+    management_contacts: dict[str, LiveContact]
+    member_contacts: dict[str, dict[str, LiveContact]]
+    notes: tuple[str, ...] = ()  # what could not be read, for the file's header
+
+
+@dataclass
+class Section:
+    key: str  # without the namespace, e.g. "accounts"
+    value: Any
+    comments: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ImportedStack:
+    values: dict[str, Any]  # the `config:` mapping, as `lz validate` reads it
+    text: str
+    summary: list[str]
+
+
+def read_live_state(clients: Clients) -> LiveState:
+    organization = read_organization(clients)
+    notes = []
+    identity_center = None
+    try:
+        identity_center = read_identity_center(clients)
+    except AWS_ERRORS as err:
+        notes.append(f"Identity Center not read: {describe_error(err)}")
+    management_contacts: dict[str, LiveContact] = {}
+    member_contacts: dict[str, dict[str, LiveContact]] = {}
+    try:
+        management_contacts = read_contacts(clients)
+        member_contacts = read_member_contacts(
+            clients, [a.id for a in organization.member_accounts if a.active]
+        )
+    except AWS_ERRORS as err:
+        notes.append(
+            f"alternate contacts not read (trusted access for account.amazonaws.com?): {describe_error(err)}"
+        )
+    return LiveState(organization, identity_center, management_contacts, member_contacts, tuple(notes))
+
+
+@dataclass
+class _Context:
+    state: LiveState
+    options: ImportOptions
+    namespace: str
+    org_section: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def live(self) -> LiveOrganization:
+        return self.state.organization
+
+    def config_with_organization(self) -> LandingZoneConfig:
+        return LandingZoneConfig.model_validate({"organization": self.org_section})
+
+
+def organization_section(ctx: _Context) -> Section:
+    live, options = ctx.live, ctx.options
+    management_email = live.management_email
+    comments = []
+    domain = (options.domain or management_email.rpartition("@")[2]).lower()
+    if not re.fullmatch(DOMAIN_PATTERN, domain):
+        raise ImportProblem(f"cannot derive a domain from {management_email!r}; pass --domain")
+    org_name = options.org_name or _org_name_from(management_email, domain)
+    if not re.fullmatch(ORG_NAME_PATTERN, org_name):
+        raise ImportProblem(f"--org-name: {org_name!r} is not a short lowercase code like acme")
+    security = ctx.state.management_contacts.get("SECURITY")
+    notification_email = options.notification_email or (security.email if security else management_email)
+    if not options.notification_email:
+        source = "the management account's SECURITY contact" if security else "the management account's email"
+        comments.append(f"notificationEmail comes from {source}: point it at a distribution list")
+    contacts = {}
+    for contact_type in CONTACT_TYPES:
+        live_contact = ctx.state.management_contacts.get(contact_type)
+        key = contact_type.lower()
+        if live_contact is None or not re.fullmatch(PHONE_PATTERN, live_contact.phone):
+            why = "is not set" if live_contact is None else "has a phone number AWS config cannot take"
+            comments.append(
+                f"PLACEHOLDER organization.contacts.{key}: the management account's {contact_type} contact "
+                f"{why}; every member account gets this contact on `pulumi up`"
+            )
+            contacts[key] = {
+                "name": f"{contact_type.title()} contact (placeholder)",
+                "title": "Replace me",
+                "phone": PLACEHOLDER_PHONE,
+            }
+            continue
+        contacts[key] = {"name": live_contact.name, "title": live_contact.title, "phone": live_contact.phone}
+        if live_contact.email != notification_email:
+            contacts[key]["email"] = live_contact.email
+    section: dict[str, Any] = {"name": org_name, "domain": domain}
+    if options.manage_organization:
+        section.update(
+            {
+                "import": live.id,
+                "featureSet": live.feature_set,
+                "enabledPolicyTypes": list(live.enabled_policy_types),
+                "awsServiceAccessPrincipals": list(live.service_access_principals),
+            }
+        )
+    else:
+        comments.append(
+            f"the organization {live.id} is looked up, not managed (lz import --manage-organization)"
+        )
+    section.update(
+        {"emailPattern": options.email_pattern, "notificationEmail": notification_email, "contacts": contacts}
+    )
+    ctx.org_section = section
+    return Section("organization", section, comments)
+
+
+def organizational_units_section(ctx: _Context) -> Section:
+    units = []
+    for unit in ctx.live.organizational_units:
+        entry: dict[str, Any] = {"path": unit.path, "import": unit.id}
+        if unit.tags:
+            entry["tags"] = dict(unit.tags)
+        units.append(entry)
+    return Section("organizationalUnits", units)
+
+
+def accounts_section(ctx: _Context) -> Section:
+    config = ctx.config_with_organization()
+    accounts, comments = [], []
+    live = ctx.live
+    for account in live.member_accounts:
+        if not account.active:
+            comments.append(f"not imported: {account.id} {account.name} is {account.status}")
+            continue
+        entry: dict[str, Any] = {"name": account.name}
+        if account.ou_path is not None:
+            entry["ou"] = account.ou_path
+        if config.email_for(AccountConfig(name=account.name)) != account.email:
+            entry["email"] = account.email  # off the pattern: kept as it is (changing it would replace)
+        entry["import"] = account.id
+        if account.tags:
+            entry["tags"] = dict(account.tags)
+        overrides = _contact_overrides(config, ctx.state.member_contacts.get(account.id, {}))
+        if overrides:
+            entry["contacts"] = overrides
+        accounts.append(entry)
+    return Section("accounts", accounts, comments)
+
+
+def _contact_overrides(config: LandingZoneConfig, live: Mapping[str, LiveContact]) -> dict[str, Any]:
+    """What keeps a member's live contacts as they are, against the organization's defaults."""
+    defaults = config.contacts_for(AccountConfig(name="defaults"))
+    overrides: dict[str, Any] = {}
+    for contact_type, contact in live.items():
+        default = defaults[contact_type.lower()]  # type: ignore[index]
+        changed = {
+            key: value
+            for key, value in (
+                ("name", contact.name),
+                ("title", contact.title),
+                ("phone", contact.phone),
+                ("email", contact.email),
+            )
+            if value and value != getattr(default, key)
+        }
+        if changed and re.fullmatch(PHONE_PATTERN, changed.get("phone", PLACEHOLDER_PHONE)):
+            overrides[contact_type.lower()] = changed
+    return overrides
+
+
+SectionBuilder = Callable[[_Context], Section]
+# Order matters: accounts use the organization's pattern and contacts.
+SECTIONS: tuple[SectionBuilder, ...] = (organization_section, organizational_units_section, accounts_section)
+
+
+def build_stack(state: LiveState, options: ImportOptions, namespace: str, stack: str) -> ImportedStack:
+    ctx = _Context(state, options, namespace)
+    try:
+        sections = [builder(ctx) for builder in SECTIONS]
+    except ValidationError as err:
+        # A live value the config model cannot hold (an account name of 51 characters, ...).
+        problems = "\n".join(f"  {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
+        raise ImportProblem(f"the live organization does not fit the config model:\n{problems}") from None
+    values: dict[str, Any] = {"aws:region": options.region or "us-east-1"}
+    values.update({f"{namespace}:{s.key}": s.value for s in sections})
+    try:
+        load_from_mapping(values, namespace)
+    except ConfigError as err:
+        raise ImportProblem(
+            "the live organization does not fit the config rules:\n"
+            + "\n".join(f"  {p}" for p in err.problems)
+        ) from None
+    summary = _summary(state, sections)
+    header = _header(state, stack, summary)
+    return ImportedStack(
+        values=values, text=render(header, values.get("aws:region"), namespace, sections), summary=summary
+    )
+
+
+def _summary(state: LiveState, sections: list[Section]) -> list[str]:
+    live = state.organization
+    by_key = {s.key: s for s in sections}
+    accounts = by_key["accounts"].value
+    explicit = sum(1 for a in accounts if "email" in a)
+    lines = [
+        f"{len(by_key['organizationalUnits'].value)} organizational units, {len(accounts)} accounts "
+        f"({explicit} with an explicit email), each with its import id",
+        f"organization {live.id}: "
+        + ("imported (managed)" if "import" in by_key["organization"].value else "looked up"),
+    ]
+    custom = [p for p in live.policies if not p.aws_managed]
+    attachments = sum(len(p.targets) for p in custom)
+    lines.append(
+        f"read, not written yet (no config keys on this branch): {len(custom)} service control policies "
+        f"({attachments} attachments)"
+    )
+    center = state.identity_center
+    if center is None:
+        lines.append("read, not written yet: no Identity Center instance found")
+    else:
+        lines.append(
+            f"read, not written yet: Identity Center {len(center.permission_sets)} permission sets, "
+            f"{len(center.groups)} groups, {len(center.assignments)} account assignments"
+        )
+    return lines
+
+
+def _header(state: LiveState, stack: str, summary: list[str]) -> list[str]:
+    live = state.organization
+    management = live.management_account
+    lines = [
+        f"Written by `lz import` from organization {live.id}.",
+        "Every OU and account carries its import id: the next `pulumi up` adopts them without",
+        f"replacing anything. Check with `lz validate --stack {stack}` and `lz plan --stack {stack}`.",
+        f"The management account {live.management_account_id}"
+        + (f" ({management.name}, {management.email})" if management else "")
+        + " is not listed: the landing zone manages member accounts only.",
+        *summary,
+        *state.notes,
+    ]
+    return lines
+
+
+def render(header: list[str], region: Any, namespace: str, sections: list[Section]) -> str:
+    out = [f"# {line}" for line in header]
+    out += ["config:", f"  aws:region: {region}"]
+    for section in sections:
+        out += [f"  # {comment}" for comment in section.comments]
+        dumped = yaml.safe_dump(
+            {f"{namespace}:{section.key}": section.value}, sort_keys=False, allow_unicode=True, width=1000
+        )
+        out += [f"  {line}" for line in dumped.splitlines()]
+    return "\n".join(out) + "\n"
+
+
+def _org_name_from(email: str, domain: str) -> str:
+    local = email.partition("@")[0].lower()
+    match = _PLUS_ADDRESSED.match(local)
+    base = match.group(1) if match else domain.split(".")[0]
+    return re.sub(r"[^a-z0-9-]", "-", base).strip("-")[:31] or "org"

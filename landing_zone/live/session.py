@@ -1,0 +1,87 @@
+"""Sessions and clients for the live organization: adaptive retries, member-account roles.
+
+boto3's own resolution applies throughout (profiles, environment, `AWS_ENDPOINT_URL`):
+nothing here passes an endpoint. Client creation from a shared `boto3.Session` is not
+thread-safe, so every client is made under one lock; the clients themselves are.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import threading
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+from botocore.config import Config
+
+from landing_zone.config.base import ACCOUNT_ID_PATTERN
+
+log = logging.getLogger(__name__)
+
+DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
+ROLE_NAME_PATTERN = re.compile(r"^[\w+=,.@-]{1,64}$")
+SESSION_NAME = "lz-audit"
+# fullmatch, not match: `$` also matches before a trailing newline.
+_ACCOUNT_ID = re.compile(ACCOUNT_ID_PATTERN)
+_client_lock = threading.Lock()
+
+
+def retry_config(max_attempts: int | None = None) -> Config:
+    """botocore's adaptive retries (client-side rate limiting for throttled org-wide reads).
+
+    Without `max_attempts`, the usual resolution applies (`AWS_MAX_ATTEMPTS`, the profile's
+    `max_attempts`, else botocore's default).
+    """
+    retries: dict[str, Any] = {"mode": "adaptive"}
+    if max_attempts is not None:
+        retries["total_max_attempts"] = max_attempts
+    return Config(retries=retries)  # type: ignore[arg-type]
+
+
+class Clients:
+    """Clients of one account's session, all with the same retry settings, made once each."""
+
+    def __init__(self, session: boto3.Session, config: Config | None = None) -> None:
+        self.session = session
+        self.config = config or retry_config()
+        self._clients: dict[tuple[str, str], Any] = {}
+
+    @property
+    def region(self) -> str:
+        return self.session.region_name or "us-east-1"
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        key = (service, region or self.region)
+        with _client_lock:
+            if key not in self._clients:
+                self._clients[key] = self.session.client(  # type: ignore[call-overload]
+                    service, region_name=key[1], config=self.config
+                )
+            return self._clients[key]
+
+    def for_account(self, account_id: str, role_name: str = DEFAULT_ROLE_NAME) -> Clients:
+        """The clients of a member account, through a role it trusts the management account with."""
+        if not _ACCOUNT_ID.fullmatch(account_id):
+            raise ValueError(f"{account_id!r} is not an AWS account id of 12 digits")
+        if not ROLE_NAME_PATTERN.fullmatch(role_name):
+            raise ValueError(f"{role_name!r} is not an IAM role name")
+        role_arn = f"arn:aws:iam::{account_id}:role/{role_name}"
+        log.debug("assuming %s", role_arn)
+        credentials = self.client("sts").assume_role(RoleArn=role_arn, RoleSessionName=SESSION_NAME)[
+            "Credentials"
+        ]
+        member = boto3.Session(
+            aws_access_key_id=credentials["AccessKeyId"],
+            aws_secret_access_key=credentials["SecretAccessKey"],
+            aws_session_token=credentials["SessionToken"],
+            region_name=self.region,
+        )
+        return Clients(member, self.config)
+
+
+def paginate(client: Any, operation: str, key: str, **kwargs: Any) -> Iterator[Any]:
+    """Every item under `key` across the pages of `operation`."""
+    for page in client.get_paginator(operation).paginate(**kwargs):
+        yield from page.get(key, [])
