@@ -40,6 +40,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="comma-separated regions to scan for workloads (default: every enabled region)",
     )
     parser.add_argument(
+        "--fail-on-error",
+        action="store_true",
+        help="exit 1 also when a check could not run (an access error, an API AWS refused)",
+    )
+    parser.add_argument(
         "--max-workers",
         type=positive_int,
         default=DEFAULT_WORKERS,
@@ -72,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(), indent=2))
     else:
         print(render_text(report), end="")
-    return EXIT_FAILED if failed(report.results) else EXIT_OK
+    return EXIT_FAILED if failed(report.results, errors_fail=args.fail_on_error) else EXIT_OK
 
 
 def _regions(text: str | None) -> tuple[str, ...] | None:

@@ -18,7 +18,7 @@ from landing_zone.cli import main
 from landing_zone.cli.audit import StderrProgress
 from landing_zone.config import load_from_mapping
 from landing_zone.live.audit import AuditOptions, CheckResult, Target, run_audit, runner
-from landing_zone.live.audit.runner import AuditError
+from landing_zone.live.audit.runner import AuditError, failed
 from landing_zone.live.session import Clients
 from tests.conftest import PROJECT_DIR
 from tests.live.planted import MANAGEMENT_ACCOUNT_ID, audit_stack_values, member_session
@@ -224,3 +224,19 @@ def test_tasks_run_in_a_bounded_pool_and_report_in_task_order(planted_inprocess,
     assert peak[0] == 3
     assert [r.id for r in report.results][:12] == [f"fake.{n}" for n in range(12)]
     assert seen == [(n, 12) for n in range(1, 13)]
+
+
+@pytest.mark.parametrize(
+    ("outcomes", "errors_fail", "expected"),
+    [
+        (["pass", "manual", "error"], False, False),
+        (["pass", "manual", "error"], True, True),
+        (["pass", "fail"], False, True),
+        (["pass", "manual"], True, False),
+    ],
+)
+def test_exit_1_on_a_failure_and_on_an_error_only_when_asked(outcomes, errors_fail, expected):
+    results = [
+        CheckResult(f"fake.{n}", "fake", o, Target("organization", "o-x")) for n, o in enumerate(outcomes)
+    ]
+    assert failed(results, errors_fail=errors_fail) is expected

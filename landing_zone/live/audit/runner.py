@@ -158,5 +158,7 @@ def _name(live: LiveOrganization, account_id: str) -> str:
     return next((a.name for a in live.accounts if a.id == account_id), "")
 
 
-def failed(results: Sequence[CheckResult]) -> bool:
-    return any(r.outcome in ("fail", "error") for r in results)
+def failed(results: Sequence[CheckResult], errors_fail: bool = False) -> bool:
+    """Whether the audit should exit 1: a check failed (or, if asked, could not run)."""
+    bad = ("fail", "error") if errors_fail else ("fail",)
+    return any(r.outcome in bad for r in results)
