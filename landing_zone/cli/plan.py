@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 from pathlib import Path
+from typing import Any
 
 from landing_zone.config import ConfigError, load_from_mapping, read_stack_file
 from landing_zone.plan.report import build_report, render_text
@@ -46,20 +47,9 @@ def run(args: argparse.Namespace) -> int:
         return report_config_error(err)
     result = run_program(location.project_dir, location.project, location.stack, values)
     if args.resources_out is not None:
-        try:
-            args.resources_out.write_text(
-                json.dumps([r.to_json() for r in result.resources], indent=2) + "\n",
-                encoding="utf-8",
-            )
-        except OSError as err:
-            raise UsageError(f"--resources-out: cannot write {args.resources_out}: {err.strerror}") from None
+        _write_json(args.resources_out, [r.to_json() for r in result.resources], "--resources-out")
     if args.outputs_out is not None:
-        try:
-            args.outputs_out.write_text(
-                json.dumps(result.outputs, indent=2, sort_keys=True) + "\n", encoding="utf-8"
-            )
-        except OSError as err:
-            raise UsageError(f"--outputs-out: cannot write {args.outputs_out}: {err.strerror}") from None
+        _write_json(args.outputs_out, result.outputs, "--outputs-out")
     report = build_report(location.project, location.stack, result)
     policy = check_policies(args, location, values, result.resources)
     if policy is not None:
@@ -71,3 +61,10 @@ def run(args: argparse.Namespace) -> int:
         if policy is not None:
             print(render_policy_text(policy, result.resources), end="")
     return EXIT_FAILED if has_mandatory(policy) else EXIT_OK
+
+
+def _write_json(path: Path, data: Any, option: str) -> None:
+    try:
+        path.write_text(json.dumps(data, indent=2, sort_keys=isinstance(data, dict)) + "\n", encoding="utf-8")
+    except OSError as err:
+        raise UsageError(f"{option}: cannot write {path}: {err.strerror}") from None
