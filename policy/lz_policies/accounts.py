@@ -15,6 +15,7 @@ from pulumi_policy import (
 )
 
 from .props import is_unknown, plain, tag_matches
+from .schema import string_list
 from .stack import ACCOUNT, ALTERNATE_CONTACT, of_type, referenced, resources_of
 
 CONTACT_TYPES = ("BILLING", "OPERATIONS", "SECURITY")
@@ -57,18 +58,10 @@ account_lifecycle_safe = ResourceValidationPolicy(
     validate=_check_account_lifecycle,
     config_schema=PolicyConfigSchema(
         properties={
-            "disposableAccounts": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": [],
-                "description": "account names that may set closeOnDeletion",
-            },
-            "disposableTags": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": ["environment=sandbox"],
-                "description": "key=value tags that mark an account as disposable",
-            },
+            "disposableAccounts": string_list("account names that may set closeOnDeletion"),
+            "disposableTags": string_list(
+                "key=value tags that mark an account as disposable", ["environment=sandbox"]
+            ),
         }
     ),
 )
@@ -133,12 +126,7 @@ account_email_convention = StackValidationPolicy(
                 "default": DEFAULT_EMAIL_PATTERN,
                 "description": "regular expression (case-insensitive); {account} stands for the account name",
             },
-            "exemptAccounts": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": [],
-                "description": "account names whose email predates the convention",
-            },
+            "exemptAccounts": string_list("account names whose email predates the convention"),
         }
     ),
 )

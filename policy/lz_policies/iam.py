@@ -23,6 +23,7 @@ from .props import (
     plain,
     statements,
 )
+from .schema import string_list
 from .stack import PERMISSION_SET, PERMISSION_SET_INLINE_POLICY, Resource, of_type, referenced, resources_of
 
 USER = "aws:iam/user:User"
@@ -137,12 +138,7 @@ no_iam_user_access_keys = ResourceValidationPolicy(
     validate=_check_access_key,
     config_schema=PolicyConfigSchema(
         properties={
-            "allowedUsers": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": [],
-                "description": "IAM user names that may have access keys",
-            },
+            "allowedUsers": string_list("IAM user names that may have access keys"),
         }
     ),
 )
@@ -238,12 +234,7 @@ no_wildcard_inline_admin = StackValidationPolicy(
     validate=_check_wildcard_inline,
     config_schema=PolicyConfigSchema(
         properties={
-            "allowedNames": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": [],
-                "description": "permission set or role names whose inline policy may allow * on *",
-            },
+            "allowedNames": string_list("permission set or role names whose inline policy may allow * on *"),
         }
     ),
 )

@@ -16,6 +16,7 @@ from pulumi_policy import (
 )
 
 from .props import is_unknown, plain, tag_matches
+from .schema import string_list
 from .stack import (
     ACCOUNT,
     ACCOUNT_ASSIGNMENT,
@@ -158,30 +159,16 @@ production_admin_restricted = StackValidationPolicy(
     validate=_check_production_admin,
     config_schema=PolicyConfigSchema(
         properties={
-            "permissionSets": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": ["AdministratorAccess"],
-                "description": "permission set names that count as administrator access",
-            },
-            "productionOus": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": ["Production"],
-                "description": "OU names or paths whose accounts are production",
-            },
-            "productionAccountTags": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": ["environment=production"],
-                "description": "key=value tags that mark an account as production",
-            },
-            "allowedGroups": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": [],
-                "description": "display names of the groups that may hold those permission sets there",
-            },
+            "permissionSets": string_list(
+                "permission set names that count as administrator access", ["AdministratorAccess"]
+            ),
+            "productionOus": string_list("OU names or paths whose accounts are production", ["Production"]),
+            "productionAccountTags": string_list(
+                "key=value tags that mark an account as production", ["environment=production"]
+            ),
+            "allowedGroups": string_list(
+                "display names of the groups that may hold those permission sets there"
+            ),
         }
     ),
 )

@@ -20,6 +20,7 @@ from pulumi_policy import (
 )
 
 from .props import UNKNOWN, arn_account, as_list, is_unknown, json_value, plain
+from .schema import string_list
 
 # Cloud packages whose resources live in an account; components and other packages do not.
 ACCOUNT_SCOPED_PACKAGES = ("aws", "aws-native")
@@ -99,18 +100,12 @@ no_resources_in_management_account = ResourceValidationPolicy(
     validate=_check_management_account,
     config_schema=PolicyConfigSchema(
         properties={
-            "allowedTypes": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": DEFAULT_ALLOWED_TYPES,
-                "description": "type tokens (shell patterns) allowed in the management account",
-            },
-            "managementAccountIds": {
-                "type": "array",
-                "items": {"type": "string"},
-                "default": [],
-                "description": "ids of the management account, for providers that assume a role in it",
-            },
+            "allowedTypes": string_list(
+                "type tokens (shell patterns) allowed in the management account", DEFAULT_ALLOWED_TYPES
+            ),
+            "managementAccountIds": string_list(
+                "ids of the management account, for providers that assume a role in it"
+            ),
         }
     ),
 )
