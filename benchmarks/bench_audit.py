@@ -10,22 +10,18 @@ time, calls in total, calls per member account, and the management session's cal
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import boto3
 
 from landing_zone.live.audit import AuditOptions, run_audit
 from landing_zone.live.session import Clients, retry_config
+from tests.live.moto_server import moto_server, reset
 
-MOTO_SERVER = Path(sys.executable).with_name("moto_server")
 REGION = "eu-west-1"
 SIZES = (50, 100, 200)
 
@@ -55,32 +51,6 @@ class CallCounter:
             self.calls[label] += 1
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def _start_server() -> tuple[subprocess.Popen, str]:
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while True:
-        try:
-            urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
-            return process, url
-        except OSError:
-            if time.monotonic() > deadline:
-                process.kill()
-                raise RuntimeError("moto_server did not start") from None
-            time.sleep(0.1)
-
-
 def _plant(accounts: int) -> None:
     org = boto3.Session(region_name=REGION).client("organizations")
     org.create_organization(FeatureSet="ALL")
@@ -89,7 +59,7 @@ def _plant(accounts: int) -> None:
 
 
 def measure(url: str, accounts: int) -> dict[str, float]:
-    urllib.request.urlopen(urllib.request.Request(f"{url}/moto-api/reset", method="POST"))
+    reset(url)
     _plant(accounts)
     counter = CallCounter()
     counter.install()
@@ -121,13 +91,9 @@ def main(sizes: tuple[int, ...]) -> None:
         AWS_MAX_ATTEMPTS="1",
     )
     os.environ.pop("AWS_PROFILE", None)
-    process, url = _start_server()
-    os.environ["AWS_ENDPOINT_URL"] = url
-    try:
+    with moto_server() as url:
+        os.environ["AWS_ENDPOINT_URL"] = url
         rows = [measure(url, n) for n in sizes]
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
     columns = ["member accounts", "wall s", "calls", "calls / account", "management calls"]
     columns += ["member sessions", "calls per member session"]
     print("| " + " | ".join(columns) + " |")

@@ -6,20 +6,13 @@ organizations are shared: one in-process, one on the server, each planted once p
 
 from __future__ import annotations
 
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import boto3
 import pytest
 from moto import mock_aws
 
+from tests.live.moto_server import moto_server, reset
 from tests.live.planted import REGION, plant
 
-MOTO_SERVER = Path(sys.executable).with_name("moto_server")
 FAKE_ENV = {
     "AWS_ACCESS_KEY_ID": "testing",
     "AWS_SECRET_ACCESS_KEY": "testing",
@@ -54,35 +47,10 @@ def planted_inprocess():
         yield session, plant(session)
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def moto_server_url():
-    port = _free_port()
-    url = f"http://127.0.0.1:{port}"
-    process = subprocess.Popen(
-        [str(MOTO_SERVER), "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 20
-        while True:
-            try:
-                urllib.request.urlopen(f"{url}/moto-api/", timeout=1)
-                break
-            except OSError:
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("moto_server did not start") from None
-                time.sleep(0.1)
+    with moto_server() as url:
         yield url
-    finally:
-        process.terminate()
-        process.wait(timeout=10)
 
 
 def _server_env(patch: pytest.MonkeyPatch, url: str) -> None:
@@ -102,7 +70,7 @@ def planted_server(moto_server_url):
     """
     with pytest.MonkeyPatch.context() as patch:
         _server_env(patch, moto_server_url)
-        urllib.request.urlopen(urllib.request.Request(f"{moto_server_url}/moto-api/reset", method="POST"))
+        reset(moto_server_url)
         session = boto3.Session(region_name=REGION)
         planted = plant(session)
     return session, planted
