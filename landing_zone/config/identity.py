@@ -31,10 +31,13 @@ REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 START_URL_PATTERN = re.compile(r"^https://[A-Za-z0-9.-]+(/[^\s]*)?$")
 
 INSTANCE_ARN_PATTERN = r"^arn:aws[a-z-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9.-]{16}$"
+# AWS writes arn:aws:sso:::permissionSet/ssoins-.../ps-...; moto writes "instance/" in its place.
+# The ARN is only copied back into import ids, so the resource word is not pinned down.
 PERMISSION_SET_ARN_PATTERN = (
-    r"^arn:aws[a-z-]*:sso:::permissionSet/(sso)?ins-[a-zA-Z0-9.-]{16}/ps-[a-zA-Z0-9.-]{16}$"
+    r"^arn:aws[a-z-]*:sso:::[A-Za-z]+/(sso)?ins-[a-zA-Z0-9.-]{16}/ps-[a-zA-Z0-9.-]{16}$"
 )
-IDENTITY_STORE_ID_PATTERN = r"^d-[0-9a-f]{10}$"
+# AWS: d- and 10 hex digits (or a UUID); moto's ids have letters past f.
+IDENTITY_STORE_ID_PATTERN = r"^(d-[0-9a-z]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
 # Identity store ids of groups, users and memberships: a UUID, possibly after a 10-hex prefix.
 IDENTITY_STORE_ITEM_ID_PATTERN = (
     r"^([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$"
