@@ -119,6 +119,14 @@ CASES = [
         ],
     ),
     (
+        "two documents without names are not reported as one name used twice",
+        guardrails({"document": DOCUMENT, "root": True}, {"document": DOCUMENT, "accounts": ["audit"]}),
+        [
+            "landing-zone:guardrails[0].name: is required with document: the policy's name in AWS",
+            "landing-zone:guardrails[1].name: is required with document: the policy's name in AWS",
+        ],
+    ),
+    (
         "a document without statements, a statement without a Sid",
         guardrails(
             {"document": '{"Version": "2012-10-17"}', "name": "empty", "root": True},

@@ -160,7 +160,9 @@ def check_guardrails(checker: _Checker) -> None:
                 report((*here, "guardrail"), f"unknown guardrail '{entry.guardrail}'; {hint}")
             else:
                 renderable = _check_parameters(entry, guardrail, here, report)
-        if entry.policy_name in policy_names:
+        if entry.name is None and entry.guardrail is None:
+            pass  # reported above: a document needs a name
+        elif entry.policy_name in policy_names:
             report(
                 (*here, "name"),
                 f"policy name '{entry.policy_name}' is already used by guardrails"

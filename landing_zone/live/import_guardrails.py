@@ -44,7 +44,11 @@ def guardrail_entries(
     for policy in live.policies:
         if policy.aws_managed or policy.type != SERVICE_CONTROL_POLICY:
             continue
-        entry = _policy_entry(policy, comments)
+        try:
+            entry = _policy_entry(policy, comments)
+        except ValueError:
+            comments.append(f"not imported: {policy.name} ({policy.id}) has a document that is not JSON")
+            continue
         attachments: list[str] = []
         for target_id in policy.targets:
             if target_id == live.root_id:

@@ -293,7 +293,9 @@ def _summary(state: LiveState, sections: list[Section]) -> list[str]:
     catalog_matches = sum(1 for g in guardrails if "guardrail" in g)
     attachments = sum(len(g["import"]["attachments"]) for g in guardrails)
     lines.append(
-        f"{len(guardrails)} service control policies ({catalog_matches} from the catalog, "
+        "no service control policies to adopt"
+        if not guardrails
+        else f"{len(guardrails)} service control policies ({catalog_matches} from the catalog, "
         f"{len(guardrails) - catalog_matches} as documents), {attachments} attachments, "
         "each with its import id"
     )

@@ -69,6 +69,7 @@ def test_policies_keep_their_text_get_sids_and_skip_what_the_config_cannot_targe
         LivePolicy("p-catalog00", "deny-root-user", "SERVICE_CONTROL_POLICY", False, (ROOT,),
                    catalog()["deny-root-user"].description, minify(catalog()["deny-root-user"].render({}))),
         LivePolicy("p-unused000", "unused", "SERVICE_CONTROL_POLICY", False, (), "", json.dumps(sidless)),
+        LivePolicy("p-broken000", "broken", "SERVICE_CONTROL_POLICY", False, (ROOT,), "", "{not json"),
     ]  # fmt: skip
     stack = imported(state(policies))
     no_deletes, root_user = stack.values["landing-zone:guardrails"]
@@ -95,6 +96,7 @@ def test_policies_keep_their_text_get_sids_and_skip_what_the_config_cannot_targe
         "it stays as it is",
         f"not imported: the attachment of no-deletes to an account {OLD} (not in accounts); it stays as it is",
         "not imported: unused (p-unused000) is attached to nothing here",
+        "not imported: broken (p-broken000) has a document that is not JSON",
     ):
         assert f"  # {comment}" in lines
     assert "  1 service control policies" not in stack.summary
@@ -173,3 +175,14 @@ def test_groups_of_an_identity_provider_are_looked_up_without_members():
     # The id is kept for the assignments' import ids; the group itself is looked up by name.
     assert identity["groups"] == [{"name": "Platform", "import": PLATFORM}]
     assert identity["access"][0]["accounts"] == ["dev"]
+
+
+def test_an_organization_without_custom_policies_or_identity_center_content_says_so():
+    empty = LiveIdentityCenter(INSTANCE, STORE, permission_sets=(), groups=(), assignments=())
+    stack = imported(state(center=empty))
+    assert "landing-zone:guardrails" not in stack.values
+    assert "landing-zone:identityCenter" not in stack.values
+    assert stack.summary[2:] == [
+        "no service control policies to adopt",
+        "Identity Center: empty, nothing written",
+    ]
