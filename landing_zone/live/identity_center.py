@@ -171,14 +171,14 @@ class _Optional:
         self.failed: set[str] = set()
         self.notes: list[str] = []
 
-    def call(self, what: str, read: Callable[[], T], default: T) -> T:
+    def call(self, what: str, consequence: str, read: Callable[[], T], default: T) -> T:
         if what in self.failed:
             return default
         try:
             return read()
         except AWS_ERRORS as err:
             self.failed.add(what)
-            self.notes.append(f"{what} not read (kept as they are, unmanaged): {describe_error(err)}")
+            self.notes.append(f"{what} not read ({consequence}): {describe_error(err)}")
             return default
 
 
@@ -199,9 +199,12 @@ def _read_permission_set(sso: Any, instance_arn: str, arn: str, optional: _Optio
         )
     )
     inline = sso.get_inline_policy_for_permission_set(**ids).get("InlinePolicy") or None
-    boundary = optional.call("permissions boundaries", lambda: _boundary(sso, ids), None)
+    boundary = optional.call(
+        "permissions boundaries", "any stay as they are, unmanaged", lambda: _boundary(sso, ids), None
+    )
     tags: dict[str, str] = optional.call(
         "permission set tags",
+        "`pulumi up` would remove any: add them to permissionSets[].tags",
         lambda: {
             t["Key"]: t.get("Value", "")
             for t in paginate(
