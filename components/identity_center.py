@@ -98,7 +98,8 @@ class IdentityCenter(pulumi.ComponentResource):
 
     def _import_id(self, *parts: str) -> str:
         """`<parts>,<instance arn>`: how ssoadmin resources are imported."""
-        assert self.config.import_ is not None  # validation: imports need identityCenter.import
+        if self.config.import_ is None:
+            raise pulumi.RunError("identityCenter.import is needed to import Identity Center resources")
         return ",".join((*parts, self.config.import_.instance_arn))
 
     def _store_import_id(self, item_id: str | None) -> str | None:

@@ -117,7 +117,8 @@ class GuardrailConfig(ConfigModel):
         """The minified policy text, as sent to AWS (the guardrail or document must be valid)."""
         if self.document is not None:
             return minify(json.loads(self.document))
-        assert self.guardrail is not None  # validation requires one of guardrail and document
+        if self.guardrail is None:
+            raise ValueError("a guardrails entry with neither guardrail nor document has no text")
         return minify(catalog()[self.guardrail].render(self.parameters.given()))
 
 
@@ -150,9 +151,8 @@ def check_guardrails(checker: _Checker) -> None:
         if (entry.guardrail is None) == (entry.document is None):
             report(here, "set exactly one of guardrail (from the catalog) and document (a custom policy)")
         elif entry.document is not None:
-            renderable = _check_document(entry, here, report)
-        else:
-            assert entry.guardrail is not None
+            renderable = _check_document(entry, entry.document, here, report)
+        elif entry.guardrail is not None:
             guardrail = known.get(entry.guardrail)
             if guardrail is None:
                 guess = difflib.get_close_matches(entry.guardrail, known, n=1)
@@ -197,7 +197,7 @@ def check_guardrails(checker: _Checker) -> None:
                 continue
             attached.setdefault(f"account '{name}'", []).append((entry.policy_name, _Attachment(index, key)))
         if entry.import_ is not None:
-            _check_import(checker, entry, here)
+            _check_import(checker, entry, entry.import_, here)
     for target, policies in attached.items():
         total = 1 + len(policies)
         if total > MAX_POLICIES_PER_TARGET:
@@ -239,16 +239,18 @@ def _check_parameters(
 
 
 def _check_document(
-    entry: GuardrailConfig, here: tuple[str | int, ...], report: Callable[[Iterable[str | int], str], None]
+    entry: GuardrailConfig,
+    text: str,
+    here: tuple[str | int, ...],
+    report: Callable[[Iterable[str | int], str], None],
 ) -> bool:
     """A custom document: named, JSON, a statement list with a Sid on each. True when renderable."""
-    assert entry.document is not None
     if entry.name is None:
         report((*here, "name"), "is required with document: the policy's name in AWS")
     if entry.parameters.given():
         report((*here, "parameters"), "only catalog guardrails take parameters")
     try:
-        document = json.loads(entry.document)
+        document = json.loads(text)
     except json.JSONDecodeError as err:
         report((*here, "document"), f"is not valid JSON: {err.msg} (line {err.lineno} column {err.colno})")
         return False
@@ -267,15 +269,16 @@ def _check_document(
     return True
 
 
-def _check_import(checker: _Checker, entry: GuardrailConfig, here: tuple[str | int, ...]) -> None:
+def _check_import(
+    checker: _Checker, entry: GuardrailConfig, adopted: GuardrailImport, here: tuple[str | int, ...]
+) -> None:
     """Every imported attachment is one of the entry's targets, named by its live id."""
-    assert entry.import_ is not None
     ou_ids = {ou.path: ou.import_id for ou in checker.config.organizational_units}
     account_ids = {account.name: account.import_id for account in checker.config.accounts}
     targets = {ou_ids.get(path) for path in entry.organizational_units}
     targets |= {account_ids.get(name) for name in entry.accounts}
     seen: set[str] = set()
-    for position, target_id in enumerate(entry.import_.attachments):
+    for position, target_id in enumerate(adopted.attachments):
         key = (*here, "import", "attachments", position)
         if target_id in seen:
             checker.report(key, f"'{target_id}' is listed twice")
