@@ -1,4 +1,5 @@
-"""Service control policies from the guardrail catalog, attached to the root, OUs and accounts."""
+"""Service control policies (catalog guardrails or custom documents), attached to the root,
+OUs and accounts; live policies and attachments are adopted through their import ids."""
 
 from __future__ import annotations
 
@@ -14,14 +15,17 @@ class GuardrailTarget:
     # Natural key of the target, part of the attachment's name: "root", "ou-Workloads", "account-dev".
     key: str
     target_id: pulumi.Input[str]
+    # `<target id>:<policy id>` when the attachment exists live and is adopted.
+    import_id: str | None = None
 
 
 @dataclass(frozen=True)
 class GuardrailPolicySpec:
     name: str  # the policy's name in AWS, also its logical name
-    description: str
+    description: str | None
     content: str  # minified policy document
     targets: Sequence[GuardrailTarget]
+    import_id: str | None = None  # the live policy's id (p-...) to adopt
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class Guardrails(pulumi.ComponentResource):
             type="SERVICE_CONTROL_POLICY",
             content=spec.content,
             tags=dict(tags),
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, import_=spec.import_id),
         )
 
     def _attach(self, policy_name: str, policy: aws.organizations.Policy, target: GuardrailTarget) -> None:
@@ -60,5 +64,5 @@ class Guardrails(pulumi.ComponentResource):
             f"{policy_name}-{target.key}",
             policy_id=policy.id,
             target_id=target.target_id,
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, import_=target.import_id),
         )

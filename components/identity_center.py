@@ -1,5 +1,6 @@
 """IAM Identity Center content: permission sets, groups, users, memberships and account
 assignments. The instance is looked up: it is enabled once, by hand, in the management account.
+Whatever config marks as imported is adopted with import ids built from its live ids.
 """
 
 from __future__ import annotations
@@ -26,6 +27,8 @@ class IdentityCenterArgs:
     grants: Sequence[AccessGrant]
     # Account id by the name access rules use, the management account included.
     account_ids: Mapping[str, pulumi.Input[str]]
+    # Import ids of the assignments that exist live (from imported access rules).
+    assignment_import_ids: Mapping[AccessGrant, str] = field(default_factory=dict)
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -53,9 +56,13 @@ class IdentityCenter(pulumi.ComponentResource):
         self.group_ids = {group.name: self._group_id(group) for group in self.config.groups}
         for group in self.config.groups:
             for member in group.members:
-                self._create_membership(group.name, member, users[member])
+                self._create_membership(
+                    group.name, member, users[member], group.import_memberships.get(member)
+                )
         for grant in args.grants:
-            self._create_assignment(grant, args.account_ids[grant.account])
+            self._create_assignment(
+                grant, args.account_ids[grant.account], args.assignment_import_ids.get(grant)
+            )
         self.register_outputs(
             {
                 "instanceArn": self.instance_arn,
@@ -84,11 +91,27 @@ class IdentityCenter(pulumi.ComponentResource):
         else:
             self.start_url = self.identity_store_id.apply(lambda store: f"https://{store}.awsapps.com/start")
 
-    def _options(self, depends_on: Sequence[pulumi.Resource] = ()) -> pulumi.ResourceOptions:
-        return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on))
+    def _options(
+        self, depends_on: Sequence[pulumi.Resource] = (), import_id: str | None = None
+    ) -> pulumi.ResourceOptions:
+        return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on), import_=import_id)
+
+    def _import_id(self, *parts: str) -> str:
+        """`<parts>,<instance arn>`: how ssoadmin resources are imported."""
+        if self.config.import_ is None:
+            raise pulumi.RunError("identityCenter.import is needed to import Identity Center resources")
+        return ",".join((*parts, self.config.import_.instance_arn))
+
+    def _store_import_id(self, item_id: str | None) -> str | None:
+        """`<identity store id>/<id>`: how identitystore resources are imported."""
+        if item_id is None or self.config.import_ is None:
+            return None
+        return f"{self.config.import_.identity_store_id}/{item_id}"
 
     def _create_permission_set(self, ps: PermissionSetConfig, tags: Mapping[str, str]) -> pulumi.Output[str]:
         region = self.config.region
+        adopted = ps.import_
+        set_import_id = self._import_id(adopted.arn) if adopted else None
         permission_set = aws.ssoadmin.PermissionSet(
             ps.name,
             instance_arn=self.instance_arn,
@@ -98,7 +121,7 @@ class IdentityCenter(pulumi.ComponentResource):
             relay_state=ps.relay_state,
             tags={**tags, **ps.tags},
             region=region,
-            opts=self._options(),
+            opts=self._options(import_id=set_import_id),
         )
         common = {
             "instance_arn": self.instance_arn,
@@ -112,7 +135,11 @@ class IdentityCenter(pulumi.ComponentResource):
                     f"{ps.name}-{arn.rpartition(':policy/')[2]}",
                     managed_policy_arn=arn,
                     **common,
-                    opts=self._options(),
+                    opts=self._options(
+                        import_id=self._import_id(arn, adopted.arn)
+                        if adopted and arn in adopted.managed_policies
+                        else None
+                    ),
                 )
             )
         for reference in ps.customer_managed_policies:
@@ -123,13 +150,22 @@ class IdentityCenter(pulumi.ComponentResource):
                         name=reference.name, path=reference.path
                     ),
                     **common,
-                    opts=self._options(),
+                    opts=self._options(
+                        import_id=self._import_id(reference.name, reference.path, adopted.arn)
+                        if adopted and reference in adopted.customer_managed_policies
+                        else None
+                    ),
                 )
             )
         if ps.inline_policy is not None:
             attachments.append(
                 aws.ssoadmin.PermissionSetInlinePolicy(
-                    f"{ps.name}-inline", inline_policy=ps.inline_policy, **common, opts=self._options()
+                    f"{ps.name}-inline",
+                    inline_policy=ps.inline_policy,
+                    **common,
+                    opts=self._options(
+                        import_id=set_import_id if adopted and adopted.inline_policy else None
+                    ),
                 )
             )
         if ps.permissions_boundary is not None:
@@ -149,7 +185,9 @@ class IdentityCenter(pulumi.ComponentResource):
                         ),
                     ),
                     **common,
-                    opts=self._options(),
+                    opts=self._options(
+                        import_id=set_import_id if adopted and adopted.permissions_boundary else None
+                    ),
                 )
             )
         self._attachments[ps.name] = attachments
@@ -164,7 +202,7 @@ class IdentityCenter(pulumi.ComponentResource):
             name=aws.identitystore.UserNameArgs(given_name=user.given_name, family_name=user.family_name),
             emails=aws.identitystore.UserEmailsArgs(value=user.email, primary=True),
             region=self.config.region,
-            opts=self._options(),
+            opts=self._options(import_id=self._store_import_id(user.import_id)),
         )
         return created.user_id
 
@@ -188,21 +226,25 @@ class IdentityCenter(pulumi.ComponentResource):
             display_name=group.name,
             description=group.description,
             region=self.config.region,
-            opts=self._options(),
+            opts=self._options(import_id=self._store_import_id(group.import_id)),
         )
         return created.group_id
 
-    def _create_membership(self, group: str, user_name: str, user_id: pulumi.Output[str]) -> None:
+    def _create_membership(
+        self, group: str, user_name: str, user_id: pulumi.Output[str], membership_id: str | None
+    ) -> None:
         aws.identitystore.GroupMembership(
             f"{group}-{user_name}",
             identity_store_id=self.identity_store_id,
             group_id=self.group_ids[group],
             member_id=user_id,
             region=self.config.region,
-            opts=self._options(),
+            opts=self._options(import_id=self._store_import_id(membership_id)),
         )
 
-    def _create_assignment(self, grant: AccessGrant, account_id: pulumi.Input[str]) -> None:
+    def _create_assignment(
+        self, grant: AccessGrant, account_id: pulumi.Input[str], import_id: str | None
+    ) -> None:
         aws.ssoadmin.AccountAssignment(
             grant.logical_name,
             instance_arn=self.instance_arn,
@@ -212,7 +254,7 @@ class IdentityCenter(pulumi.ComponentResource):
             target_type="AWS_ACCOUNT",
             target_id=account_id,
             region=self.config.region,
-            opts=self._options(depends_on=self._attachments[grant.permission_set]),
+            opts=self._options(depends_on=self._attachments[grant.permission_set], import_id=import_id),
         )
 
 

@@ -10,8 +10,8 @@ import pulumi_aws as aws
 from landing_zone.config import AccountConfig, LandingZoneConfig
 from landing_zone.config.baseline import BaselineConfig, alias_for, baseline_accounts
 from landing_zone.config.cost_controls import subscribers_of
-from landing_zone.config.identity import expand_access
-from landing_zone.guardrails import catalog
+from landing_zone.config.guardrails import root_attachment_import_id
+from landing_zone.config.identity import assignment_import_ids, expand_access
 
 from .account_baseline import AccountBaseline, AccountBaselineArgs
 from .cost_controls import AnomalyDetectionSpec, BudgetSpec, CostControls, CostControlsArgs, NotificationSpec
@@ -109,6 +109,7 @@ class LandingZone(pulumi.ComponentResource):
                 config=identity,
                 grants=expand_access(self.config),
                 account_ids=account_ids,
+                assignment_import_ids=assignment_import_ids(self.config),
                 tags=self.config.organization.tags,
             ),
             opts=pulumi.ResourceOptions(parent=self),
@@ -154,19 +155,38 @@ class LandingZone(pulumi.ComponentResource):
         if not self.config.guardrails:
             return None
         policies = []
+        ou_ids = {ou.path: ou.import_id for ou in self.config.organizational_units}
+        account_ids = {account.name: account.import_id for account in self.config.accounts}
         for entry in self.config.guardrails:
-            targets = [GuardrailTarget("root", self.organization.root_id)] if entry.root else []
+            adopted = entry.import_
+            targets = (
+                [GuardrailTarget("root", self.organization.root_id, root_attachment_import_id(adopted))]
+                if entry.root
+                else []
+            )
             targets += [
-                GuardrailTarget(f"ou-{p}", self.organizational_units.ids[p])
+                GuardrailTarget(
+                    f"ou-{p}",
+                    self.organizational_units.ids[p],
+                    adopted.attachment_import_id(ou_ids[p]) if adopted else None,
+                )
                 for p in entry.organizational_units
             ]
-            targets += [GuardrailTarget(f"account-{a}", self.accounts[a].account_id) for a in entry.accounts]
+            targets += [
+                GuardrailTarget(
+                    f"account-{a}",
+                    self.accounts[a].account_id,
+                    adopted.attachment_import_id(account_ids[a]) if adopted else None,
+                )
+                for a in entry.accounts
+            ]
             policies.append(
                 GuardrailPolicySpec(
                     name=entry.policy_name,
-                    description=catalog()[entry.guardrail].description,
+                    description=entry.policy_description,
                     content=entry.rendered(),
                     targets=targets,
+                    import_id=adopted.policy if adopted else None,
                 )
             )
         return Guardrails(

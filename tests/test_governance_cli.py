@@ -13,11 +13,12 @@ def test_plan_text_lists_the_guardrails_of_each_target_and_the_budgets(capsys):
     assert code == 0, err
     assert (
         "Guardrails (service control policies; FullAWSAccess stays attached to every target):\n"
-        "  Root          deny-leaving-organization, deny-root-user, protect-account-settings, "
+        "  Root                     deny-leaving-organization, deny-root-user, protect-account-settings, "
         "protect-security-services\n"
-        "  OU Sandbox    deny-region-changes, deny-unapproved-regions\n"
-        "  OU Security   deny-iam-users, deny-region-changes, deny-unapproved-regions\n"
-        "  OU Workloads  deny-iam-users, deny-region-changes, deny-unapproved-regions\n"
+        "  OU Sandbox               deny-region-changes, deny-unapproved-regions\n"
+        "  OU Security              deny-iam-users, deny-region-changes, deny-unapproved-regions\n"
+        "  OU Workloads             deny-iam-users, deny-region-changes, deny-unapproved-regions\n"
+        "  OU Workloads/Production  deny-s3-bucket-deletion\n"
     ) in out
     assert (
         "Budgets:\n"

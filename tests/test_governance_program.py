@@ -178,7 +178,7 @@ def test_cross_account_components_refuse_to_be_built_without_a_provider(build):
         build()
 
 
-def test_prod_guardrails_are_the_catalog_documents_attached_where_configured(planned):
+def test_prod_guardrails_are_the_rendered_documents_attached_where_configured(planned):
     result = planned["prod"]
     config = load_from_mapping(read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml"))
     policies = {p.inputs["name"]: p for p in result.of_type(POLICY)}
@@ -203,7 +203,11 @@ def test_prod_guardrails_are_the_catalog_documents_attached_where_configured(pla
         "Security": ["deny-iam-users", "deny-region-changes", "deny-unapproved-regions"],
         "Workloads": ["deny-iam-users", "deny-region-changes", "deny-unapproved-regions"],
         "Sandbox": ["deny-region-changes", "deny-unapproved-regions"],
+        "Production": ["deny-s3-bucket-deletion"],  # the custom document
     }
+    assert policies["deny-s3-bucket-deletion"].inputs["description"] == (
+        "Buckets in production are deleted by the platform team only."
+    )
     region_deny = json.loads(policies["deny-unapproved-regions"].inputs["content"])
     assert region_deny["Statement"][0]["Condition"]["StringNotEquals"] == {
         "aws:RequestedRegion": ["eu-west-1", "eu-central-1"]

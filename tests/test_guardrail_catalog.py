@@ -9,8 +9,10 @@ import json
 import parliament
 import pytest
 
+from landing_zone.config import load_from_mapping
+from landing_zone.config.loading import read_stack_file
 from landing_zone.guardrails import MAX_POLICY_SIZE, catalog, minify
-from tests.conftest import STACKS
+from tests.conftest import PROJECT_DIR, STACKS
 
 # Actions newer than parliament's action database (early 2025) would be reported as
 # UNKNOWN_ACTION; list them here with the date AWS announced them. None are needed so far.
@@ -111,3 +113,14 @@ def test_the_root_user_guardrail_spares_centralized_root_sessions():
     (statement,) = catalog()["deny-root-user"].render({})["Statement"]
     assert statement["Condition"]["Null"] == {"aws:AssumedRoot": "true"}
     assert statement["Condition"]["StringLike"] == {"aws:PrincipalArn": "arn:*:iam::*:root"}
+
+
+def test_parliament_finds_nothing_in_the_example_stacks_custom_documents():
+    documents = {
+        f"{stack}:{entry.policy_name}": entry.rendered()
+        for stack in STACKS
+        for entry in load_from_mapping(read_stack_file(PROJECT_DIR / f"Pulumi.{stack}.yaml")).guardrails
+        if entry.document is not None
+    }
+    assert list(documents) == ["prod:deny-s3-bucket-deletion"]
+    assert {name: lint_errors(text) for name, text in documents.items()} == {name: [] for name in documents}

@@ -1,5 +1,8 @@
 """IAM Identity Center config (`landing-zone:identityCenter`): permission sets, groups, users,
 access rules, their cross-reference checks, and the expansion of rules into assignments.
+
+`import` keys (written by `lz import`) adopt what exists live: every import id is built from
+strings in config, because a resource's import id cannot wait for an Output.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from .base import EMAIL_PATTERN, ConfigModel, Tags
+from .base import EMAIL_PATTERN, PATTERN_DESCRIPTIONS, AccountId, ConfigModel, Tags
 from .errors import Problem
 
 if TYPE_CHECKING:
@@ -26,6 +29,30 @@ ISO_DURATION = re.compile(r"^PT(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$")
 AWS_MANAGED_POLICY_ARN = re.compile(r"^arn:aws(-[a-z]+)*:iam::aws:policy/[\w+=,.@/-]+$")
 REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 START_URL_PATTERN = re.compile(r"^https://[A-Za-z0-9.-]+(/[^\s]*)?$")
+
+INSTANCE_ARN_PATTERN = r"^arn:aws[a-z-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9.-]{16}$"
+# AWS writes arn:aws:sso:::permissionSet/ssoins-.../ps-...; moto writes "instance/" in its place.
+# The ARN is only copied back into import ids, so the resource word is not pinned down.
+PERMISSION_SET_ARN_PATTERN = (
+    r"^arn:aws[a-z-]*:sso:::[A-Za-z]+/(sso)?ins-[a-zA-Z0-9.-]{16}/ps-[a-zA-Z0-9.-]{16}$"
+)
+# AWS: d- and 10 hex digits (or a UUID); moto's ids have letters past f.
+IDENTITY_STORE_ID_PATTERN = r"^(d-[0-9a-z]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+# Identity store ids of groups, users and memberships: a UUID, possibly after a 10-hex prefix.
+IDENTITY_STORE_ITEM_ID_PATTERN = (
+    r"^([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$"
+)
+PATTERN_DESCRIPTIONS.update(
+    {
+        INSTANCE_ARN_PATTERN: "an Identity Center instance ARN like "
+        "arn:aws:sso:::instance/ssoins-0123456789abcdef",
+        PERMISSION_SET_ARN_PATTERN: "a permission set ARN like "
+        "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef",
+        IDENTITY_STORE_ID_PATTERN: "an identity store id like d-1234567890",
+        IDENTITY_STORE_ITEM_ID_PATTERN: "an identity store id of a group, user or membership (a UUID)",
+    }
+)
+IdentityStoreItemId = Annotated[str, StringConstraints(pattern=IDENTITY_STORE_ITEM_ID_PATTERN)]
 
 PermissionSetName = Annotated[str, StringConstraints(pattern=r"^[\w+=,.@-]{1,32}$")]
 PolicyPath = Annotated[str, StringConstraints(pattern=r"^/([\x21-\x7e]*/)?$")]
@@ -45,6 +72,19 @@ class PermissionsBoundary(ConfigModel):
     customer_managed_policy: CustomerManagedPolicyReference | None = None
 
 
+class PermissionSetImport(ConfigModel):
+    """A live permission set to adopt, and which of its attachments existed when imported.
+
+    Only those get import ids: a policy added later is a new attachment, created.
+    """
+
+    arn: Annotated[str, StringConstraints(pattern=PERMISSION_SET_ARN_PATTERN)]
+    managed_policies: tuple[str, ...] = ()
+    customer_managed_policies: tuple[CustomerManagedPolicyReference, ...] = ()
+    inline_policy: bool = False
+    permissions_boundary: bool = False
+
+
 class PermissionSetConfig(ConfigModel):
     name: PermissionSetName
     description: Annotated[str, StringConstraints(min_length=1, max_length=700)] | None = None
@@ -57,6 +97,7 @@ class PermissionSetConfig(ConfigModel):
     permissions_boundary: PermissionsBoundary | None = None
     relay_state: str | None = None
     tags: Tags = Field(default_factory=dict)
+    import_: PermissionSetImport | None = Field(default=None, alias="import")
 
 
 class UserConfig(ConfigModel):
@@ -65,6 +106,7 @@ class UserConfig(ConfigModel):
     family_name: Annotated[str, StringConstraints(min_length=1)]
     email: str
     display_name: str | None = None  # default: "<given name> <family name>"
+    import_id: IdentityStoreItemId | None = Field(default=None, alias="import")  # the live user id
 
 
 class GroupConfig(ConfigModel):
@@ -72,6 +114,11 @@ class GroupConfig(ConfigModel):
     name: Annotated[str, StringConstraints(min_length=1, max_length=1024)]
     description: str | None = None
     members: tuple[str, ...] = ()  # user names from identityCenter.users
+    # The live group id: adopts the group (identitySource identityCenter); with an external
+    # source the group is still looked up, and the id only builds assignment import ids.
+    import_id: IdentityStoreItemId | None = Field(default=None, alias="import")
+    # Live membership ids by user name: the memberships to adopt.
+    import_memberships: dict[str, IdentityStoreItemId] = Field(default_factory=dict)
 
 
 class AccessRule(ConfigModel):
@@ -82,6 +129,17 @@ class AccessRule(ConfigModel):
     accounts: tuple[str, ...] = ()  # account names; the management account only by its name
     organizational_units: tuple[str, ...] = ()  # OU paths: every account below, nested OUs included
     all_member_accounts: bool = False
+    # True: every assignment this rule makes exists live and is adopted (written by lz import).
+    import_: bool = Field(default=False, alias="import")
+
+
+class IdentityCenterImport(ConfigModel):
+    """The live instance's ids, as strings: import ids are built from them."""
+
+    instance_arn: Annotated[str, StringConstraints(pattern=INSTANCE_ARN_PATTERN)]
+    identity_store_id: Annotated[str, StringConstraints(pattern=IDENTITY_STORE_ID_PATTERN)]
+    # Needed when imported access rules reach the management account.
+    management_account_id: AccountId | None = None
 
 
 class IdentityCenterConfig(ConfigModel):
@@ -100,6 +158,7 @@ class IdentityCenterConfig(ConfigModel):
     users: tuple[UserConfig, ...] = ()
     groups: tuple[GroupConfig, ...] = ()
     access: tuple[AccessRule, ...] = ()
+    import_: IdentityCenterImport | None = Field(default=None, alias="import")
 
     @property
     def external_groups(self) -> bool:
@@ -159,6 +218,35 @@ def expand_access(config: LandingZoneConfig) -> list[AccessGrant]:
     return sorted(grants)
 
 
+def assignment_import_ids(config: LandingZoneConfig) -> dict[AccessGrant, str]:
+    """Import ids of the assignments imported access rules name (only valid configs)."""
+    identity = config.identity_center
+    if identity is None or identity.import_ is None:
+        return {}
+    adopted = identity.import_
+    account_ids = {account.name: account.import_id for account in config.accounts}
+    account_ids[identity.management_account_name] = adopted.management_account_id
+    group_ids = {group.name: group.import_id for group in identity.groups}
+    permission_set_arns = {ps.name: ps.import_.arn for ps in identity.permission_sets if ps.import_}
+    ids: dict[AccessGrant, str] = {}
+    for rule in identity.access:
+        if not rule.import_:
+            continue
+        for account in rule.accounts:
+            for permission_set in rule.permission_sets:
+                parts = (
+                    group_ids.get(rule.group),
+                    "GROUP",
+                    account_ids.get(account),
+                    "AWS_ACCOUNT",
+                    permission_set_arns.get(permission_set),
+                    adopted.instance_arn,
+                )
+                if all(parts):
+                    ids[AccessGrant(account, rule.group, permission_set)] = ",".join(map(str, parts))
+    return ids
+
+
 def identity_center_problems(config: LandingZoneConfig, namespace: str) -> list[Problem]:
     """Cross-reference problems under `landing-zone:identityCenter`, in config order."""
     if config.identity_center is None:
@@ -187,6 +275,7 @@ class _IdentityChecker:
         self.check_users()
         self.check_groups()
         self.check_access()
+        self.check_imports()
 
     def check_instance_settings(self) -> None:
         identity = self.identity
@@ -334,3 +423,89 @@ class _IdentityChecker:
                     )
             if not (rule.accounts or rule.organizational_units or rule.all_member_accounts):
                 self.report(parts, "names no target: set accounts, organizationalUnits or allMemberAccounts")
+
+    def check_imports(self) -> None:
+        """Everything marked imported carries the live ids its import ids are built from."""
+        identity = self.identity
+        instance = identity.import_
+        marked: list[tuple[str | int, ...]] = [
+            ("permissionSets", i, "import") for i, ps in enumerate(identity.permission_sets) if ps.import_
+        ]
+        marked += [("users", i, "import") for i, user in enumerate(identity.users) if user.import_id]
+        marked += [("groups", i, "import") for i, group in enumerate(identity.groups) if group.import_id]
+        marked += [("access", i, "import") for i, rule in enumerate(identity.access) if rule.import_]
+        if instance is None:
+            for parts in marked:
+                self.report(parts, "needs identityCenter.import: the instance ARN and identity store id")
+        else:
+            self.check_permission_set_imports(instance.instance_arn)
+        self.check_membership_imports()
+        self.check_access_imports()
+
+    def check_permission_set_imports(self, instance_arn: str) -> None:
+        instance_id = instance_arn.rpartition("/")[2]
+        for index, ps in enumerate(self.identity.permission_sets):
+            adopted = ps.import_
+            if adopted is None:
+                continue
+            parts: tuple[str | int, ...] = ("permissionSets", index, "import")
+            if adopted.arn.split("/")[1] != instance_id:
+                self.report((*parts, "arn"), f"belongs to another instance than {instance_arn}")
+            for position, arn in enumerate(adopted.managed_policies):
+                if arn not in ps.managed_policies:
+                    self.report(
+                        (*parts, "managedPolicies", position), f"'{arn}' is not in this set's managedPolicies"
+                    )
+            for position, reference in enumerate(adopted.customer_managed_policies):
+                if reference not in ps.customer_managed_policies:
+                    self.report(
+                        (*parts, "customerManagedPolicies", position),
+                        f"'{reference.path}{reference.name}' is not in this set's customerManagedPolicies",
+                    )
+            if adopted.inline_policy and ps.inline_policy is None:
+                self.report((*parts, "inlinePolicy"), "this set has no inlinePolicy")
+            if adopted.permissions_boundary and ps.permissions_boundary is None:
+                self.report((*parts, "permissionsBoundary"), "this set has no permissionsBoundary")
+
+    def check_membership_imports(self) -> None:
+        for index, group in enumerate(self.identity.groups):
+            for user_name in group.import_memberships:
+                if user_name not in group.members:
+                    self.report(
+                        ("groups", index, "importMemberships", user_name),
+                        "is not one of this group's members",
+                    )
+
+    def check_access_imports(self) -> None:
+        identity = self.identity
+        groups = {group.name: group for group in identity.groups}
+        permission_sets = {ps.name: ps for ps in identity.permission_sets}
+        account_ids = {account.name: account.import_id for account in self.config.accounts}
+        management = identity.management_account_name
+        for index, rule in enumerate(identity.access):
+            if not rule.import_:
+                continue
+            parts: tuple[str | int, ...] = ("access", index)
+            if rule.organizational_units or rule.all_member_accounts:
+                self.report(
+                    (*parts, "import"),
+                    "an imported rule names its accounts: organizationalUnits and allMemberAccounts "
+                    "could reach accounts where the assignment does not exist yet",
+                )
+            group = groups.get(rule.group)
+            if group is not None and group.import_id is None:
+                self.report((*parts, "group"), f"group '{rule.group}' has no import id")
+            for position, name in enumerate(rule.permission_sets):
+                if name in permission_sets and permission_sets[name].import_ is None:
+                    self.report(
+                        (*parts, "permissionSets", position), f"permission set '{name}' has no import id"
+                    )
+            for position, name in enumerate(rule.accounts):
+                if name == management and name not in account_ids:
+                    if identity.import_ is not None and identity.import_.management_account_id is None:
+                        self.report(
+                            (*parts, "accounts", position),
+                            "the management account needs identityCenter.import.managementAccountId",
+                        )
+                elif name in account_ids and account_ids[name] is None:
+                    self.report((*parts, "accounts", position), f"account '{name}' has no import id")

@@ -1,8 +1,8 @@
 """`lz import`: the live organization as a stack config that adopts it without replacement.
 
 Reads with `read_live_state`, turns the state into config sections with `build_stack`
-(one section builder per domain in `SECTIONS`: add SCPs or Identity Center there when the
-config model has keys for them), and renders a `Pulumi.<stack>.yaml` text with comments.
+(one section builder per domain in `SECTIONS`: organization, OUs, accounts, service control
+policies, Identity Center), and renders a `Pulumi.<stack>.yaml` text with comments.
 """
 
 from __future__ import annotations
@@ -22,6 +22,8 @@ from landing_zone.config.base import DOMAIN_PATTERN, ORG_NAME_PATTERN, PHONE_PAT
 from .contacts import CONTACT_TYPES, LiveContact, read_contacts, read_member_contacts
 from .errors import AWS_ERRORS, describe_error
 from .identity_center import LiveIdentityCenter, read_identity_center
+from .import_guardrails import guardrail_entries
+from .import_identity import identity_center_section
 from .organization import LiveOrganization, read_organization
 from .session import Clients
 
@@ -77,6 +79,8 @@ def read_live_state(clients: Clients) -> LiveState:
     identity_center = None
     try:
         identity_center = read_identity_center(clients)
+        if identity_center is not None:
+            notes += [f"Identity Center: {note}" for note in identity_center.notes]
     except AWS_ERRORS as err:
         notes.append(f"Identity Center not read: {describe_error(err)}")
     management_contacts: dict[str, LiveContact] = {}
@@ -99,6 +103,8 @@ class _Context:
     options: ImportOptions
     namespace: str
     org_section: dict[str, Any] = field(default_factory=dict)
+    # The sections written so far, by key: later ones refer to OUs and accounts by import id.
+    written: dict[str, Any] = field(default_factory=dict)
 
     @property
     def live(self) -> LiveOrganization:
@@ -106,6 +112,9 @@ class _Context:
 
     def config_with_organization(self) -> LandingZoneConfig:
         return LandingZoneConfig.model_validate({"organization": self.org_section})
+
+    def config_so_far(self) -> LandingZoneConfig:
+        return LandingZoneConfig.model_validate(self.written)
 
 
 def organization_section(ctx: _Context) -> Section:
@@ -160,6 +169,7 @@ def organization_section(ctx: _Context) -> Section:
         {"emailPattern": options.email_pattern, "notificationEmail": notification_email, "contacts": contacts}
     )
     ctx.org_section = section
+    ctx.written["organization"] = section
     return Section("organization", section, comments)
 
 
@@ -170,6 +180,7 @@ def organizational_units_section(ctx: _Context) -> Section:
         if unit.tags:
             entry["tags"] = dict(unit.tags)
         units.append(entry)
+    ctx.written["organizationalUnits"] = units
     return Section("organizationalUnits", units)
 
 
@@ -193,6 +204,7 @@ def accounts_section(ctx: _Context) -> Section:
         if overrides:
             entry["contacts"] = overrides
         accounts.append(entry)
+    ctx.written["accounts"] = accounts
     return Section("accounts", accounts, comments)
 
 
@@ -217,15 +229,35 @@ def _contact_overrides(config: LandingZoneConfig, live: Mapping[str, LiveContact
     return overrides
 
 
-SectionBuilder = Callable[[_Context], Section]
-# Order matters: accounts use the organization's pattern and contacts.
-SECTIONS: tuple[SectionBuilder, ...] = (organization_section, organizational_units_section, accounts_section)
+def guardrails_section(ctx: _Context) -> Section | None:
+    entries, comments = guardrail_entries(ctx.live, ctx.config_so_far())
+    return Section("guardrails", entries, comments) if entries or comments else None
+
+
+def identity_center_config_section(ctx: _Context) -> Section | None:
+    center = ctx.state.identity_center
+    if center is None or not (center.permission_sets or center.groups or center.users):
+        return None
+    value, comments = identity_center_section(center, ctx.live, ctx.config_so_far())
+    return Section("identityCenter", value, comments)
+
+
+SectionBuilder = Callable[[_Context], Section | None]
+# Order matters: accounts use the organization's pattern and contacts; guardrails and Identity
+# Center name the OUs and accounts written before them.
+SECTIONS: tuple[SectionBuilder, ...] = (
+    organization_section,
+    organizational_units_section,
+    accounts_section,
+    guardrails_section,
+    identity_center_config_section,
+)
 
 
 def build_stack(state: LiveState, options: ImportOptions, namespace: str, stack: str) -> ImportedStack:
     ctx = _Context(state, options, namespace)
     try:
-        sections = [builder(ctx) for builder in SECTIONS]
+        sections = [section for builder in SECTIONS if (section := builder(ctx)) is not None]
     except ValidationError as err:
         # A live value the config model cannot hold (an account name of 51 characters, ...).
         problems = "\n".join(f"  {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
@@ -257,19 +289,29 @@ def _summary(state: LiveState, sections: list[Section]) -> list[str]:
         f"organization {live.id}: "
         + ("imported (managed)" if "import" in by_key["organization"].value else "looked up"),
     ]
-    custom = [p for p in live.policies if not p.aws_managed]
-    attachments = sum(len(p.targets) for p in custom)
+    guardrails = by_key["guardrails"].value if "guardrails" in by_key else []
+    catalog_matches = sum(1 for g in guardrails if "guardrail" in g)
+    attachments = sum(len(g["import"]["attachments"]) for g in guardrails)
     lines.append(
-        f"read, not written yet (no config keys on this branch): {len(custom)} service control policies "
-        f"({attachments} attachments)"
+        "no service control policies to adopt"
+        if not guardrails
+        else f"{len(guardrails)} service control policies ({catalog_matches} from the catalog, "
+        f"{len(guardrails) - catalog_matches} as documents), {attachments} attachments, "
+        "each with its import id"
     )
     center = state.identity_center
     if center is None:
-        lines.append("read, not written yet: no Identity Center instance found")
+        lines.append("Identity Center: no instance found, nothing written")
+    elif "identityCenter" not in by_key:
+        lines.append("Identity Center: empty, nothing written")
     else:
+        identity = by_key["identityCenter"].value
+        assignments = sum(len(r["permissionSets"]) * len(r["accounts"]) for r in identity.get("access", []))
         lines.append(
-            f"read, not written yet: Identity Center {len(center.permission_sets)} permission sets, "
-            f"{len(center.groups)} groups, {len(center.assignments)} account assignments"
+            f"Identity Center: {len(identity['permissionSets'])} permission sets, "
+            f"{len(identity['groups'])} groups, "
+            f"{len(identity.get('users', []))} users, {assignments} group assignments "
+            f"(of {len(center.assignments)} live), each with its import id"
         )
     return lines
 
@@ -279,8 +321,10 @@ def _header(state: LiveState, stack: str, summary: list[str]) -> list[str]:
     management = live.management_account
     lines = [
         f"Written by `lz import` from organization {live.id}.",
-        "Every OU and account carries its import id: the next `pulumi up` adopts them without",
-        f"replacing anything. Check with `lz validate --stack {stack}` and `lz plan --stack {stack}`.",
+        "Every OU, account, service control policy and attachment, and Identity Center permission set,",
+        "group, user, membership and assignment carries its import id: the next `pulumi up` adopts them",
+        "without replacing anything.",
+        f"Check with `lz validate --stack {stack}` and `lz plan --stack {stack}`.",
         f"The management account {live.management_account_id}"
         + (f" ({management.name}, {management.email})" if management else "")
         + " is not listed: the landing zone manages member accounts only.",
@@ -295,11 +339,38 @@ def render(header: list[str], region: Any, namespace: str, sections: list[Sectio
     out += ["config:", f"  aws:region: {region}"]
     for section in sections:
         out += [f"  # {comment}" for comment in section.comments]
-        dumped = yaml.safe_dump(
-            {f"{namespace}:{section.key}": section.value}, sort_keys=False, allow_unicode=True, width=1000
+        dumped = yaml.dump(
+            {f"{namespace}:{section.key}": section.value},
+            Dumper=_Dumper,
+            sort_keys=False,
+            allow_unicode=True,
+            width=1000,
         )
         out += [f"  {line}" for line in dumped.splitlines()]
     return "\n".join(out) + "\n"
+
+
+class _Dumper(yaml.SafeDumper):
+    """Multi-line strings (policy documents) as literal blocks, the way people write them;
+    no anchors; ids of digits always quoted."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
+    if "\n" in value:
+        style: str | None = "|"
+    elif value.isdigit():
+        # PyYAML leaves 066019281614 bare (not a YAML 1.1 int), but Pulumi reads stack files
+        # as YAML 1.2, where it is the number 66019281614: an account id must stay a string.
+        style = "'"
+    else:
+        style = None
+    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+
+_Dumper.add_representer(str, _represent_str)
 
 
 def _org_name_from(email: str, domain: str) -> str:

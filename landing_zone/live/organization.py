@@ -57,6 +57,8 @@ class LivePolicy:
     type: str
     aws_managed: bool
     targets: tuple[str, ...]  # root, OU and account ids it is attached to
+    description: str = ""
+    content: str = ""  # the document as AWS holds it (read for customer managed policies only)
 
 
 @dataclass(frozen=True)
@@ -161,13 +163,17 @@ def _read_policies(org: Any) -> list[LivePolicy]:
         targets = tuple(
             t["TargetId"] for t in paginate(org, "list_targets_for_policy", "Targets", PolicyId=summary["Id"])
         )
+        aws_managed = bool(summary.get("AwsManaged", False))
+        content = "" if aws_managed else org.describe_policy(PolicyId=summary["Id"])["Policy"]["Content"]
         policies.append(
             LivePolicy(
                 id=summary["Id"],
                 name=summary["Name"],
                 type=summary.get("Type", "SERVICE_CONTROL_POLICY"),
-                aws_managed=bool(summary.get("AwsManaged", False)),
+                aws_managed=aws_managed,
                 targets=targets,
+                description=summary.get("Description", ""),
+                content=content,
             )
         )
     return sorted(policies, key=lambda p: p.name)

@@ -6,6 +6,11 @@ Planted problems (each must show up under exactly one check id):
 - the management account runs an EC2 instance in eu-west-1;
 - the member `shadow-it` is not in the stack config (`audit_stack_values`).
 Everything else is set up the way the landing zone wants it, so nothing else fails.
+
+For `lz import` it also holds what the importer writes: a custom SCP on the root, the catalog's
+deny-root-access-keys on an OU and an account, Identity Center permission sets (one with a
+managed and an inline policy), groups, a user with a membership, group assignments and one
+assignment to a user (which is not imported).
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from dataclasses import dataclass
 
 import boto3
 
+from landing_zone.guardrails import catalog, minify
 from tests.builders import stack_values
 
 REGION = "eu-west-1"
@@ -41,6 +47,10 @@ ACCOUNTS = {
 }
 MISSING_SECURITY_CONTACT = "production"
 CONTACT_TYPES = ("BILLING", "OPERATIONS", "SECURITY")
+READ_ONLY_INLINE = {
+    "Version": "2012-10-17",
+    "Statement": [{"Sid": "DenyBilling", "Effect": "Deny", "Action": "aws-portal:*", "Resource": "*"}],
+}
 AMI_ID = "ami-12c6146b"  # one of moto's built-in images (listing them all takes seconds)
 
 
@@ -52,6 +62,13 @@ class PlantedOrganization:
     account_ids: dict[str, str]
     instance_id: str
     access_key_id: str
+    policy_ids: dict[str, str]
+    instance_arn: str
+    identity_store_id: str
+    permission_set_arns: dict[str, str]
+    group_ids: dict[str, str]
+    user_ids: dict[str, str]
+    membership_ids: dict[str, str]  # by "<group>/<user>"
 
 
 def member_session(session: boto3.Session, account_id: str) -> boto3.Session:
@@ -84,6 +101,7 @@ def plant(session: boto3.Session) -> PlantedOrganization:
         Type="SERVICE_CONTROL_POLICY",
     )["Policy"]["PolicySummary"]["Id"]
     org.attach_policy(PolicyId=policy_id, TargetId=root_id)
+    policy_ids = {"deny-leave-organization": policy_id}
 
     ou_ids: dict[str, str] = {}
     for path in OU_PATHS:
@@ -113,6 +131,17 @@ def plant(session: boto3.Session) -> PlantedOrganization:
                 PhoneNumber="+44 20 7946 0000",
                 Title="Team",
             )
+
+    # The catalog's guardrail, as `pulumi up` would have made it, on an OU and an account.
+    keys_policy_id = org.create_policy(
+        Content=minify(catalog()["deny-root-access-keys"].render({})),
+        Description="Root cannot create access keys",
+        Name="deny-root-access-keys",
+        Type="SERVICE_CONTROL_POLICY",
+    )["Policy"]["PolicySummary"]["Id"]
+    policy_ids["deny-root-access-keys"] = keys_policy_id
+    for target in (ou_ids["Workloads"], account_ids["sandbox-alice"]):
+        org.attach_policy(PolicyId=keys_policy_id, TargetId=target)
 
     for contact_type in CONTACT_TYPES:
         session.client("account").put_alternate_contact(
@@ -160,21 +189,80 @@ def plant(session: boto3.Session) -> PlantedOrganization:
     # Identity Center: moto has a default instance.
     sso = session.client("sso-admin", region_name=REGION)
     instance = sso.list_instances()["Instances"][0]
-    permission_set_arn = sso.create_permission_set(
-        Name="AdministratorAccess", InstanceArn=instance["InstanceArn"], SessionDuration="PT4H"
-    )["PermissionSet"]["PermissionSetArn"]
-    group_id = session.client("identitystore", region_name=REGION).create_group(
-        IdentityStoreId=instance["IdentityStoreId"], DisplayName="platform-admins"
-    )["GroupId"]
-    sso.create_account_assignment(
-        InstanceArn=instance["InstanceArn"],
-        TargetId=account_ids["audit"],
-        TargetType="AWS_ACCOUNT",
-        PermissionSetArn=permission_set_arn,
-        PrincipalType="GROUP",
-        PrincipalId=group_id,
+    instance_arn, store_id = instance["InstanceArn"], instance["IdentityStoreId"]
+    permission_set_arns = {
+        "AdministratorAccess": sso.create_permission_set(
+            Name="AdministratorAccess", InstanceArn=instance_arn, SessionDuration="PT4H"
+        )["PermissionSet"]["PermissionSetArn"],
+        "ReadOnly": sso.create_permission_set(
+            Name="ReadOnly",
+            InstanceArn=instance_arn,
+            SessionDuration="PT8H",
+            Description="Look, do not touch",
+        )["PermissionSet"]["PermissionSetArn"],
+    }
+    sso.attach_managed_policy_to_permission_set(
+        InstanceArn=instance_arn,
+        PermissionSetArn=permission_set_arns["ReadOnly"],
+        ManagedPolicyArn="arn:aws:iam::aws:policy/ReadOnlyAccess",
     )
-    return PlantedOrganization(organization_id, root_id, ou_ids, account_ids, instance_id, access_key_id)
+    sso.put_inline_policy_to_permission_set(
+        InstanceArn=instance_arn,
+        PermissionSetArn=permission_set_arns["ReadOnly"],
+        InlinePolicy=json.dumps(READ_ONLY_INLINE),
+    )
+    store = session.client("identitystore", region_name=REGION)
+    group_ids = {
+        "platform-admins": store.create_group(IdentityStoreId=store_id, DisplayName="platform-admins")[
+            "GroupId"
+        ],
+        "auditors": store.create_group(
+            IdentityStoreId=store_id, DisplayName="auditors", Description="Read-only reviewers"
+        )["GroupId"],
+    }
+    user_ids = {
+        "alice": store.create_user(
+            IdentityStoreId=store_id,
+            UserName="alice",
+            DisplayName="Alice Liddell",
+            Name={"GivenName": "Alice", "FamilyName": "Liddell"},
+            Emails=[{"Value": "alice@acme-corp.io", "Type": "work", "Primary": True}],
+        )["UserId"]
+    }
+    membership_ids = {
+        "auditors/alice": store.create_group_membership(
+            IdentityStoreId=store_id, GroupId=group_ids["auditors"], MemberId={"UserId": user_ids["alice"]}
+        )["MembershipId"]
+    }
+    for principal_type, principal_id, permission_set, account in (
+        ("GROUP", group_ids["platform-admins"], "AdministratorAccess", "audit"),
+        ("GROUP", group_ids["auditors"], "ReadOnly", "audit"),
+        ("GROUP", group_ids["auditors"], "ReadOnly", "sandbox-alice"),
+        ("USER", user_ids["alice"], "ReadOnly", "audit"),
+    ):
+        sso.create_account_assignment(
+            InstanceArn=instance_arn,
+            TargetId=account_ids[account],
+            TargetType="AWS_ACCOUNT",
+            PermissionSetArn=permission_set_arns[permission_set],
+            PrincipalType=principal_type,
+            PrincipalId=principal_id,
+        )
+    return PlantedOrganization(
+        organization_id,
+        root_id,
+        ou_ids,
+        account_ids,
+        instance_id,
+        access_key_id,
+        policy_ids,
+        instance_arn,
+        store_id,
+        permission_set_arns,
+        group_ids,
+        user_ids,
+        membership_ids,
+    )
 
 
 def audit_stack_values() -> dict:

@@ -21,7 +21,7 @@ from landing_zone.live.organization import (
 )
 from landing_zone.live.session import Clients
 from tests.conftest import PROJECT_DIR
-from tests.live.planted import ACCOUNTS, OU_PATHS
+from tests.live.planted import ACCOUNTS, DENY_LEAVE, OU_PATHS, READ_ONLY_INLINE
 
 
 @pytest.fixture
@@ -56,8 +56,10 @@ def test_import_then_plan_reproduces_the_live_organization(server_env, capsys, p
         f"Wrote {stack_file}\n"
         "  4 organizational units, 5 accounts (1 with an explicit email), each with its import id\n"
         f"  organization {planted.organization_id}: looked up\n"
-        "  read, not written yet (no config keys on this branch): 1 service control policies (1 attachments)\n"
-        "  read, not written yet: Identity Center 1 permission sets, 1 groups, 1 account assignments\n"
+        "  2 service control policies (1 from the catalog, 1 as documents), 3 attachments, "
+        "each with its import id\n"
+        "  Identity Center: 2 permission sets, 2 groups, 1 users, 3 group assignments (of 4 live), "
+        "each with its import id\n"
         "Next: lz plan --stack live, then pulumi up --stack live\n"
     )
     values = yaml.safe_load(stack_file.read_text())["config"]
@@ -83,6 +85,11 @@ def test_import_then_plan_reproduces_the_live_organization(server_env, capsys, p
         "import": planted.account_ids["production"],
         "tags": {"environment": "production"},
     }
+    # Account ids stay strings for Pulumi's YAML 1.2 reader too, even with a leading zero.
+    for account_id in planted.account_ids.values():
+        assert f"import: '{account_id}'" in stack_file.read_text()
+    assert values["landing-zone:guardrails"] == expected_guardrails(planted)
+    assert values["landing-zone:identityCenter"] == expected_identity_center(planted)
     organization = values["landing-zone:organization"]
     assert organization["notificationEmail"] == "aws-notifications@acme-corp.io"
     assert organization["contacts"]["security"] == {
@@ -90,6 +97,15 @@ def test_import_then_plan_reproduces_the_live_organization(server_env, capsys, p
         "title": "Team",
         "phone": "+44 20 7946 0000",
     }
+
+    code, out, err = run_lz(capsys, "validate", "--stack", "live", "--project-dir", str(project))
+    assert (code, out, err) == (0, f"{stack_file}: valid (5 accounts, 4 organizational units)\n", "")
+    header = [line for line in stack_file.read_text().splitlines() if line.startswith("# ")]
+    # The moto server lacks these two calls: said in the header, the rest goes on.
+    assert [line.partition(" not read")[0] for line in header if " not read" in line] == [
+        "# Identity Center: permissions boundaries",
+        "# Identity Center: permission set tags",
+    ]
 
     resources_file = project / "resources.json"
     code, out, err = run_lz(
@@ -102,9 +118,34 @@ def test_import_then_plan_reproduces_the_live_organization(server_env, capsys, p
     assert {a["name"]: (a["ou"], a["email"], a["import"]) for a in report["accounts"]} == {
         name: (ou, email, planted.account_ids[name]) for name, (ou, email) in ACCOUNTS.items()
     }
+    assert report["guardrails"] == [
+        {"policy": "deny-leave-organization", "target": "Root", "targetType": "ROOT"},
+        {"policy": "deny-root-access-keys", "target": "Workloads", "targetType": "ORGANIZATIONAL_UNIT"},
+        {"policy": "deny-root-access-keys", "target": "sandbox-alice", "targetType": "ACCOUNT"},
+    ]
+    assert report["access"] == [
+        {"group": "auditors", "permissionSet": "ReadOnly", "account": "audit"},
+        {"group": "auditors", "permissionSet": "ReadOnly", "account": "sandbox-alice"},
+        {"group": "platform-admins", "permissionSet": "AdministratorAccess", "account": "audit"},
+    ]
+    read_only = next(ps for ps in report["permissionSets"] if ps["name"] == "ReadOnly")
+    assert (read_only["managedPolicies"], read_only["inlinePolicy"], read_only["sessionDuration"]) == (
+        ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+        True,
+        "PT8H",
+    )
     resources = json.loads(resources_file.read_text())
     ou_imports = {r["name"]: r["importId"] for r in resources if r["type"].endswith(":OrganizationalUnit")}
     assert ou_imports == planted.ou_ids
+    imports = {
+        (r["type"].rpartition(":")[2], r["name"]): r["importId"]
+        for r in resources
+        if r["custom"] and not r["type"].startswith("pulumi:providers:")
+    }
+    # Every resource that exists live is adopted; only what AWS lacks (alternate contacts of
+    # the accounts, the instance's region lookups) would be created.
+    assert {k: v for k, v in imports.items() if v} == expected_import_ids(planted)
+    assert {t for (t, _), v in imports.items() if not v} == {"AlternativeContact"}
 
     # Round trip: the written stack shows no drift against the organization it came from.
     config = load_from_mapping(values)
@@ -114,6 +155,131 @@ def test_import_then_plan_reproduces_the_live_organization(server_env, capsys, p
         "stack.accounts-not-in-organization": "pass",
         "stack.account-ou": "pass",
         "stack.account-emails": "pass",
+    }
+
+
+def expected_guardrails(planted):
+    return [
+        {
+            "name": "deny-leave-organization",
+            "description": "Accounts cannot leave the organization",
+            "document": json.dumps(DENY_LEAVE, indent=2) + "\n",  # not the catalog's: kept as a document
+            "root": True,
+            "import": {
+                "policy": planted.policy_ids["deny-leave-organization"],
+                "attachments": [planted.root_id],
+            },
+        },
+        {
+            "guardrail": "deny-root-access-keys",  # the catalog's document: written as the guardrail
+            "description": "Root cannot create access keys",
+            "organizationalUnits": ["Workloads"],
+            "accounts": ["sandbox-alice"],
+            "import": {
+                "policy": planted.policy_ids["deny-root-access-keys"],
+                "attachments": [planted.ou_ids["Workloads"], planted.account_ids["sandbox-alice"]],
+            },
+        },
+    ]
+
+
+def expected_identity_center(planted):
+    arns = planted.permission_set_arns
+    return {
+        "permissionSets": [
+            {
+                "name": "AdministratorAccess",
+                "sessionDuration": "PT4H",
+                "import": {"arn": arns["AdministratorAccess"]},
+            },
+            {
+                "name": "ReadOnly",
+                "description": "Look, do not touch",
+                "sessionDuration": "PT8H",
+                "managedPolicies": ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+                "inlinePolicy": json.dumps(READ_ONLY_INLINE, indent=2) + "\n",
+                "import": {
+                    "arn": arns["ReadOnly"],
+                    "managedPolicies": ["arn:aws:iam::aws:policy/ReadOnlyAccess"],
+                    "inlinePolicy": True,
+                },
+            },
+        ],
+        "users": [
+            {
+                "userName": "alice",
+                "givenName": "Alice",
+                "familyName": "Liddell",
+                "email": "alice@acme-corp.io",
+                "import": planted.user_ids["alice"],
+            }
+        ],
+        "groups": [
+            {
+                "name": "auditors",
+                "description": "Read-only reviewers",
+                "members": ["alice"],
+                "importMemberships": {"alice": planted.membership_ids["auditors/alice"]},
+                "import": planted.group_ids["auditors"],
+            },
+            {"name": "platform-admins", "import": planted.group_ids["platform-admins"]},
+        ],
+        "access": [
+            {
+                "group": "auditors",
+                "permissionSets": ["ReadOnly"],
+                "accounts": ["audit", "sandbox-alice"],
+                "import": True,
+            },
+            {
+                "group": "platform-admins",
+                "permissionSets": ["AdministratorAccess"],
+                "accounts": ["audit"],
+                "import": True,
+            },
+        ],
+        "import": {"instanceArn": planted.instance_arn, "identityStoreId": planted.identity_store_id},
+    }
+
+
+def expected_import_ids(planted):
+    """(resource type, logical name) -> import id, in the forms pulumi-aws documents."""
+    instance, store = planted.instance_arn, planted.identity_store_id
+    admin, read_only = (
+        planted.permission_set_arns["AdministratorAccess"],
+        planted.permission_set_arns["ReadOnly"],
+    )
+    keys, leave = planted.policy_ids["deny-root-access-keys"], planted.policy_ids["deny-leave-organization"]
+    auditors, admins = planted.group_ids["auditors"], planted.group_ids["platform-admins"]
+    audit, sandbox = planted.account_ids["audit"], planted.account_ids["sandbox-alice"]
+    return {
+        **{("OrganizationalUnit", path): ou_id for path, ou_id in planted.ou_ids.items()},
+        **{("Account", name): account_id for name, account_id in planted.account_ids.items()},
+        ("Policy", "deny-leave-organization"): leave,
+        ("Policy", "deny-root-access-keys"): keys,
+        ("PolicyAttachment", "deny-leave-organization-root"): f"{planted.root_id}:{leave}",
+        ("PolicyAttachment", "deny-root-access-keys-ou-Workloads"): f"{planted.ou_ids['Workloads']}:{keys}",
+        ("PolicyAttachment", "deny-root-access-keys-account-sandbox-alice"): f"{sandbox}:{keys}",
+        ("PermissionSet", "AdministratorAccess"): f"{admin},{instance}",
+        ("PermissionSet", "ReadOnly"): f"{read_only},{instance}",
+        ("ManagedPolicyAttachment", "ReadOnly-ReadOnlyAccess"): (
+            f"arn:aws:iam::aws:policy/ReadOnlyAccess,{read_only},{instance}"
+        ),
+        ("PermissionSetInlinePolicy", "ReadOnly-inline"): f"{read_only},{instance}",
+        ("User", "user-alice"): f"{store}/{planted.user_ids['alice']}",
+        ("Group", "group-auditors"): f"{store}/{auditors}",
+        ("Group", "group-platform-admins"): f"{store}/{admins}",
+        ("GroupMembership", "auditors-alice"): f"{store}/{planted.membership_ids['auditors/alice']}",
+        (
+            "AccountAssignment",
+            "audit-g-auditors-ReadOnly",
+        ): f"{auditors},GROUP,{audit},AWS_ACCOUNT,{read_only},{instance}",
+        ("AccountAssignment", "sandbox-alice-g-auditors-ReadOnly"): (
+            f"{auditors},GROUP,{sandbox},AWS_ACCOUNT,{read_only},{instance}"
+        ),
+        ("AccountAssignment", "audit-g-platform-admins-AdministratorAccess"): (
+            f"{admins},GROUP,{audit},AWS_ACCOUNT,{admin},{instance}"
+        ),
     }
 
 

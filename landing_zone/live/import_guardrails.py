@@ -1,0 +1,118 @@
+"""`lz import` of service control policies: live SCPs as `landing-zone:guardrails` entries.
+
+A policy whose document equals a catalog guardrail rendered with its defaults is written as
+that guardrail; any other as a custom `document`. Each entry carries the policy's id and the
+targets it is attached to (`import`), so `pulumi up` adopts them. AWS's FullAWSAccess is left
+alone: it stays attached everywhere and is not part of the config.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import cache
+from typing import Any
+
+from landing_zone.config import LandingZoneConfig
+from landing_zone.guardrails import catalog, minify
+
+from .organization import LiveOrganization, LivePolicy
+
+SERVICE_CONTROL_POLICY = "SERVICE_CONTROL_POLICY"
+
+
+@cache
+def _catalog_by_document() -> dict[str, str]:
+    """Guardrail name by minified document, for the guardrails that need no parameters."""
+    return {
+        minify(guardrail.render({})): name
+        for name, guardrail in catalog().items()
+        if not guardrail.required_parameters
+    }
+
+
+def guardrail_entries(
+    live: LiveOrganization, config: LandingZoneConfig
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """Entries for every customer managed SCP attached somewhere the config can name, and comments.
+
+    `config` holds the OUs and accounts already written: targets are named by their import ids.
+    """
+    ou_paths = {ou.import_id: ou.path for ou in config.organizational_units}
+    account_names = {account.import_id: account.name for account in config.accounts}
+    entries: list[dict[str, Any]] = []
+    comments: list[str] = []
+    for policy in live.policies:
+        if policy.aws_managed or policy.type != SERVICE_CONTROL_POLICY:
+            continue
+        try:
+            entry = _policy_entry(policy, comments)
+        except ValueError:
+            comments.append(f"not imported: {policy.name} ({policy.id}) has a document that is not JSON")
+            continue
+        attachments: list[str] = []
+        for target_id in policy.targets:
+            if target_id == live.root_id:
+                entry["root"] = True
+            elif target_id in ou_paths:
+                entry.setdefault("organizationalUnits", []).append(ou_paths[target_id])
+            elif target_id in account_names:
+                entry.setdefault("accounts", []).append(account_names[target_id])
+            else:
+                what = "the management account" if target_id == live.management_account_id else "an account"
+                comments.append(
+                    f"not imported: the attachment of {policy.name} to {what} {target_id} "
+                    "(not in accounts); it stays as it is"
+                )
+                continue
+            attachments.append(target_id)
+        if not attachments:
+            comments.append(f"not imported: {policy.name} ({policy.id}) is attached to nothing here")
+            continue
+        entry["import"] = {"policy": policy.id, "attachments": attachments}
+        entries.append(entry)
+    return entries, comments
+
+
+def _policy_entry(policy: LivePolicy, comments: list[str]) -> dict[str, Any]:
+    document = json.loads(policy.content)
+    guardrail = _catalog_by_document().get(minify(document))
+    if guardrail is not None:
+        entry: dict[str, Any] = {"guardrail": guardrail}
+        if policy.name != guardrail:
+            entry["name"] = policy.name
+        if policy.description != catalog()[guardrail].description:
+            entry["description"] = policy.description
+        return entry
+    entry = {"name": policy.name}
+    if policy.description:
+        entry["description"] = policy.description
+    if _add_missing_sids(document):
+        comments.append(
+            f"{policy.name}: statements without a Sid got one (Statement1, ...); the first `pulumi up` "
+            "updates the policy's text, not what it allows"
+        )
+    entry["document"] = json.dumps(document, indent=2) + "\n"
+    return entry
+
+
+def _add_missing_sids(document: Any) -> bool:
+    """Give every statement a Sid, as the config requires; True if one was missing."""
+    statements = document.get("Statement") if isinstance(document, dict) else None
+    if isinstance(statements, dict):
+        statements = [statements]
+    if not isinstance(statements, list):
+        return False
+    added = False
+    taken = {s.get("Sid") for s in statements if isinstance(s, dict)}
+    counter = 0
+    for statement in statements:
+        if isinstance(statement, dict) and not statement.get("Sid"):
+            counter += 1
+            while f"Statement{counter}" in taken:
+                counter += 1
+            # Sid first, as people write it.
+            rest = {key: value for key, value in statement.items() if key != "Sid"}
+            statement.clear()
+            statement.update({"Sid": f"Statement{counter}", **rest})
+            added = True
+    return added
