@@ -274,6 +274,10 @@ class PolicyPack:
 
     def analyze(self, resources: Sequence[RegisteredResource]) -> list[Violation]:
         """Analyze per resource, then AnalyzeStack over all of them; every diagnostic."""
+        return self.analyze_resources(resources) + self.analyze_stack(resources)
+
+    def analyze_resources(self, resources: Sequence[RegisteredResource]) -> list[Violation]:
+        """One Analyze call per resource (the resource policies), as the engine makes them."""
         by_urn = {r.urn: r for r in resources}
         violations: list[Violation] = []
         for resource in resources:
@@ -289,11 +293,15 @@ class PolicyPack:
                 request.provider.CopyFrom(provider)
             response = self.stub.Analyze(request)
             violations += self._violations(response.diagnostics, resource.urn)
+        return violations
+
+    def analyze_stack(self, resources: Sequence[RegisteredResource]) -> list[Violation]:
+        """One AnalyzeStack call over every resource (the stack policies)."""
+        by_urn = {r.urn: r for r in resources}
         stack_request = analyzer_pb2.AnalyzeStackRequest(
             resources=[self._stack_resource(r, by_urn) for r in resources]
         )
-        violations += self._violations(self.stub.AnalyzeStack(stack_request).diagnostics, "")
-        return violations
+        return self._violations(self.stub.AnalyzeStack(stack_request).diagnostics, "")
 
     def _stack_resource(
         self, resource: RegisteredResource, by_urn: Mapping[str, RegisteredResource]
