@@ -7,6 +7,7 @@ and that the indexed lookups in the stack policies find the same resources a sca
 from __future__ import annotations
 
 import copy
+import sys
 
 import pytest
 
@@ -14,7 +15,7 @@ from benchmarks.large_config import large_stack_values, policy_enforcement
 from landing_zone.config import load_from_mapping
 from landing_zone.config.identity import expand_access
 from landing_zone.plan.runner import PlanResult, run_program
-from landing_zone.policy_harness import run_policy_pack
+from landing_zone.policy_harness import PolicyPack, PolicyPackError, run_policy_pack
 from tests.conftest import PROJECT_DIR
 from tests.policy_builders import PACK_DIR, UNKNOWN
 
@@ -122,3 +123,13 @@ def test_references_find_what_a_scan_would(props, dependencies, expected):
     ]
     found = References(candidates).of(_resource("pointer", props, dependencies), "ref")
     assert (found.name if found else None) == expected
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="Linux caps one environment variable at 128 KiB")
+def test_a_config_too_large_for_the_pack_environment_is_reported_not_raised():
+    values = {"aws:region": "eu-west-1", "landing-zone:notes": "x" * 140_000}
+    with pytest.raises(PolicyPackError) as raised:
+        PolicyPack(PACK_DIR, "landing-zone", "bench", values)
+    message = str(raised.value)
+    assert message.startswith("the policy pack did not start: the stack's config is 140,")
+    assert "(pulumi/pulumi#20402)" in message
