@@ -1,7 +1,10 @@
 """Large, valid stack configs for benchmarks and scale tests.
 
 `large_stack_values(500)` spreads 500 accounts over nested OUs (business units with
-Production and NonProduction below them), the shape of an agency or a platform team.
+Production and NonProduction below them, a Sandbox OU, a Security OU), the shape of an agency
+or a platform team, and gives them Identity Center access the way such organizations do:
+organization-wide groups on all member accounts, one developer and one operator group per
+business unit on its OUs, so that N=500 gives several thousand account assignments.
 """
 
 from __future__ import annotations
@@ -10,14 +13,35 @@ from typing import Any
 
 NAMESPACE = "landing-zone"
 BUSINESS_UNITS = 10
+ORGANIZATION = "scale"
+DOMAIN = "scale-corp.io"
+
+# (name, AWS managed policy, session duration)
+PERMISSION_SETS = (
+    ("AdministratorAccess", "AdministratorAccess", "PT4H"),
+    ("ReadOnlyAccess", "ReadOnlyAccess", "PT8H"),
+    ("SecurityAudit", "SecurityAudit", "PT8H"),
+    ("ViewOnlyAccess", "job-function/ViewOnlyAccess", "PT8H"),
+    ("Developer", "PowerUserAccess", "PT8H"),
+    ("Billing", "job-function/Billing", "PT8H"),
+)
+ORGANIZATION_GROUPS = ("Platform", "Security", "Auditors", "Finance")
+USERS_PER_GROUP = 2
 
 
 def _contact(name: str) -> dict[str, str]:
     return {"name": name, "title": f"{name} team", "phone": "+1 555 0100"}
 
 
-def large_stack_values(accounts: int) -> dict[str, Any]:
-    """A stack config mapping (as read from Pulumi.<stack>.yaml) with `accounts` accounts."""
+def business_unit_groups() -> list[str]:
+    return [f"bu{bu:02d}-{role}" for bu in range(BUSINESS_UNITS) for role in ("developers", "operators")]
+
+
+def group_names() -> list[str]:
+    return [*ORGANIZATION_GROUPS, *business_unit_groups()]
+
+
+def _organizational_units() -> list[str]:
     units = ["Security", "Sandbox", "Workloads"]
     for bu in range(BUSINESS_UNITS):
         units += [
@@ -25,6 +49,10 @@ def large_stack_values(accounts: int) -> dict[str, Any]:
             f"Workloads/bu{bu:02d}/Production",
             f"Workloads/bu{bu:02d}/NonProduction",
         ]
+    return units
+
+
+def _accounts(accounts: int) -> list[dict[str, Any]]:
     account_list: list[dict[str, Any]] = [
         {"name": "audit", "ou": "Security"},
         {"name": "log-archive", "ou": "Security"},
@@ -34,25 +62,122 @@ def large_stack_values(accounts: int) -> dict[str, Any]:
         bu, kind = divmod(index, 3)
         bu %= BUSINESS_UNITS
         if kind == 2:
-            account_list.append({"name": f"sandbox-{index:04d}", "ou": "Sandbox", "closeOnDeletion": True})
+            account_list.append(
+                {
+                    "name": f"sandbox-{index:04d}",
+                    "ou": "Sandbox",
+                    "closeOnDeletion": True,
+                    "tags": {"environment": "sandbox"},
+                }
+            )
         else:
             env = "Production" if kind == 0 else "NonProduction"
             account_list.append(
-                {"name": f"app{index:04d}-{env.lower()}", "ou": f"Workloads/bu{bu:02d}/{env}"}
+                {
+                    "name": f"app{index:04d}-{env.lower()}",
+                    "ou": f"Workloads/bu{bu:02d}/{env}",
+                    "tags": {"environment": env.lower()},
+                }
             )
         index += 1
+    return account_list[:accounts]
+
+
+def _identity_center() -> dict[str, Any]:
+    groups = group_names()
+    users = [
+        {
+            "userName": f"{group.lower()}-{n}@{DOMAIN}",
+            "givenName": group,
+            "familyName": f"Member{n}",
+            "email": f"{group.lower()}-{n}@{DOMAIN}",
+        }
+        for group in groups
+        for n in range(USERS_PER_GROUP)
+    ]
+    access: list[dict[str, Any]] = [
+        {
+            "group": "Platform",
+            "permissionSets": ["AdministratorAccess", "ReadOnlyAccess"],
+            "allMemberAccounts": True,
+        },
+        {"group": "Platform", "permissionSets": ["AdministratorAccess"], "accounts": ["management"]},
+        {
+            "group": "Security",
+            "permissionSets": ["SecurityAudit", "ReadOnlyAccess"],
+            "allMemberAccounts": True,
+        },
+        {"group": "Auditors", "permissionSets": ["ViewOnlyAccess"], "allMemberAccounts": True},
+        {"group": "Auditors", "permissionSets": ["ReadOnlyAccess"], "organizationalUnits": ["Security"]},
+        {"group": "Finance", "permissionSets": ["Billing"], "accounts": ["management"]},
+    ]
+    for bu in range(BUSINESS_UNITS):
+        prefix = f"Workloads/bu{bu:02d}"
+        access += [
+            {
+                "group": f"bu{bu:02d}-developers",
+                "permissionSets": ["Developer", "ReadOnlyAccess"],
+                "organizationalUnits": [f"{prefix}/NonProduction", "Sandbox"],
+            },
+            {
+                "group": f"bu{bu:02d}-developers",
+                "permissionSets": ["ViewOnlyAccess"],
+                "organizationalUnits": [prefix],
+            },
+            {
+                "group": f"bu{bu:02d}-operators",
+                "permissionSets": ["ReadOnlyAccess", "ViewOnlyAccess"],
+                "organizationalUnits": [f"{prefix}/Production"],
+            },
+        ]
+    return {
+        "managementAccountName": "management",
+        "permissionSets": [
+            {
+                "name": name,
+                "description": f"{name} ({policy})",
+                "sessionDuration": duration,
+                "managedPolicies": [f"arn:aws:iam::aws:policy/{policy}"],
+            }
+            for name, policy, duration in PERMISSION_SETS
+        ],
+        "users": users,
+        "groups": [
+            {
+                "name": group,
+                "description": f"The {group} group",
+                "members": [u["userName"] for u in users if u["givenName"] == group],
+            }
+            for group in groups
+        ],
+        "access": access,
+    }
+
+
+def large_stack_values(accounts: int) -> dict[str, Any]:
+    """A stack config mapping (as read from Pulumi.<stack>.yaml) with `accounts` accounts."""
     return {
         "aws:region": "eu-west-1",
         f"{NAMESPACE}:organization": {
-            "name": "scale",
-            "domain": "scale-corp.io",
-            "notificationEmail": "aws-notifications@scale-corp.io",
+            "name": ORGANIZATION,
+            "domain": DOMAIN,
+            "notificationEmail": f"aws-notifications@{DOMAIN}",
             "contacts": {
                 "billing": _contact("Finance"),
                 "security": _contact("Security"),
                 "operations": _contact("Platform"),
             },
         },
-        f"{NAMESPACE}:organizationalUnits": [{"path": path} for path in units],
-        f"{NAMESPACE}:accounts": account_list[:accounts],
+        f"{NAMESPACE}:organizationalUnits": [{"path": path} for path in _organizational_units()],
+        f"{NAMESPACE}:accounts": _accounts(accounts),
+        f"{NAMESPACE}:identityCenter": _identity_center(),
+    }
+
+
+def policy_enforcement() -> dict[str, Any]:
+    """The `--policy-pack-config` document that fits these stacks (a clean run has no violations)."""
+    return {
+        "all": "mandatory",
+        "account-email-convention": {"pattern": rf"^aws-{ORGANIZATION}\+{{account}}@scale-corp\.io$"},
+        "production-admin-restricted": {"productionOus": ["Production"], "allowedGroups": ["Platform"]},
     }

@@ -9,6 +9,7 @@ provider) and AnalyzeStack (every resource). `lz plan` and the tests both go thr
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import selectors
@@ -215,14 +216,27 @@ class PolicyPack:
         }
         # The engine address is only parsed by the pack; stderr goes to a file so it never blocks.
         self._stderr = tempfile.TemporaryFile()  # noqa: SIM115 - closed in close()
-        self._process = subprocess.Popen(
-            [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:0", "."],
-            cwd=pack_dir,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=self._stderr,
-        )
+        try:
+            self._process = subprocess.Popen(
+                [sys.executable, "-u", "-m", "pulumi.policy", "127.0.0.1:0", "."],
+                cwd=pack_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.PIPE,
+                stderr=self._stderr,
+            )
+        except OSError as err:
+            self._stderr.close()
+            if err.errno != errno.E2BIG:
+                raise
+            # The Pulumi CLI hands the config over the same way and fails the same way.
+            raise PolicyPackError(
+                f"the policy pack did not start: the stack's config is {len(env['PULUMI_CONFIG']):,} "
+                "characters as JSON, more than the system lets one environment variable hold "
+                "(131,072 on Linux); Pulumi passes it to a policy pack that way, so "
+                "`pulumi preview --policy-pack` would fail too (pulumi/pulumi#20402): "
+                "make the stack's config smaller or split the stack"
+            ) from None
         port = self._read_port()
         self._channel = grpc.insecure_channel(f"127.0.0.1:{port}")
         self.stub = analyzer_pb2_grpc.AnalyzerStub(self._channel)
@@ -274,6 +288,10 @@ class PolicyPack:
 
     def analyze(self, resources: Sequence[RegisteredResource]) -> list[Violation]:
         """Analyze per resource, then AnalyzeStack over all of them; every diagnostic."""
+        return self.analyze_resources(resources) + self.analyze_stack(resources)
+
+    def analyze_resources(self, resources: Sequence[RegisteredResource]) -> list[Violation]:
+        """One Analyze call per resource (the resource policies), as the engine makes them."""
         by_urn = {r.urn: r for r in resources}
         violations: list[Violation] = []
         for resource in resources:
@@ -289,11 +307,15 @@ class PolicyPack:
                 request.provider.CopyFrom(provider)
             response = self.stub.Analyze(request)
             violations += self._violations(response.diagnostics, resource.urn)
+        return violations
+
+    def analyze_stack(self, resources: Sequence[RegisteredResource]) -> list[Violation]:
+        """One AnalyzeStack call over every resource (the stack policies)."""
+        by_urn = {r.urn: r for r in resources}
         stack_request = analyzer_pb2.AnalyzeStackRequest(
             resources=[self._stack_resource(r, by_urn) for r in resources]
         )
-        violations += self._violations(self.stub.AnalyzeStack(stack_request).diagnostics, "")
-        return violations
+        return self._violations(self.stub.AnalyzeStack(stack_request).diagnostics, "")
 
     def _stack_resource(
         self, resource: RegisteredResource, by_urn: Mapping[str, RegisteredResource]

@@ -16,7 +16,7 @@ from pulumi_policy import (
 
 from .props import is_unknown, plain, tag_matches
 from .schema import string_list
-from .stack import ACCOUNT, ALTERNATE_CONTACT, of_type, referenced, resources_of
+from .stack import ACCOUNT, ALTERNATE_CONTACT, References, of_type, resources_of
 
 CONTACT_TYPES = ("BILLING", "OPERATIONS", "SECURITY")
 MAX_EMAIL_LENGTH = 64
@@ -69,7 +69,7 @@ account_lifecycle_safe = ResourceValidationPolicy(
 
 def _check_emails_unique(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     seen: dict[str, str] = {}
-    for account in of_type(resources_of(args), ACCOUNT):
+    for account in resources_of(args, ACCOUNT):
         email = account.props.get("email")
         if not isinstance(email, str) or is_unknown(email):
             continue
@@ -96,7 +96,7 @@ def _check_email_convention(args: StackValidationArgs, report_violation: ReportV
     config = args.get_config()
     pattern = config.get("pattern", DEFAULT_EMAIL_PATTERN)
     exempt = config.get("exemptAccounts", [])
-    for account in of_type(resources_of(args), ACCOUNT):
+    for account in resources_of(args, ACCOUNT):
         email, name = account.props.get("email"), account.label()
         if not isinstance(email, str) or is_unknown(email) or name in exempt:
             continue
@@ -133,11 +133,12 @@ account_email_convention = StackValidationPolicy(
 
 
 def _check_alternate_contacts(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    resources = resources_of(args)
+    resources = resources_of(args, ACCOUNT, ALTERNATE_CONTACT)
     accounts = of_type(resources, ACCOUNT)
+    account_of = References(accounts)
     found: dict[str, set[str]] = {account.urn: set() for account in accounts}
     for contact in of_type(resources, ALTERNATE_CONTACT):
-        account = referenced(contact, "accountId", accounts)
+        account = account_of.of(contact, "accountId")
         contact_type = contact.props.get("alternateContactType")
         if account is not None and isinstance(contact_type, str):
             found[account.urn].add(contact_type.upper())

@@ -24,7 +24,7 @@ from .props import (
     statements,
 )
 from .schema import string_list
-from .stack import PERMISSION_SET, PERMISSION_SET_INLINE_POLICY, Resource, of_type, referenced, resources_of
+from .stack import PERMISSION_SET, PERMISSION_SET_INLINE_POLICY, References, Resource, of_type, resources_of
 
 USER = "aws:iam/user:User"
 LOGIN_PROFILE = "aws:iam/userLoginProfile:UserLoginProfile"
@@ -52,16 +52,22 @@ def denies_all_without_mfa(document: Any) -> bool:
     return False
 
 
-def _user_groups(resources: list[Resource], user_name: str) -> set[str]:
-    groups: set[str] = set()
+def _groups_by_user(resources: list[Resource]) -> dict[str, set[str]]:
+    """The IAM groups each user name is in, from both kinds of membership resource."""
+    groups: dict[str, set[str]] = {}
     for membership in of_type(resources, USER_GROUP_MEMBERSHIP):
-        if membership.props.get("user") == user_name:
-            groups.update(g for g in as_list(membership.props.get("groups")) if isinstance(g, str))
+        user = membership.props.get("user")
+        if isinstance(user, str):
+            groups.setdefault(user, set()).update(
+                g for g in as_list(membership.props.get("groups")) if isinstance(g, str)
+            )
     for membership in of_type(resources, GROUP_MEMBERSHIP):
-        if user_name in as_list(membership.props.get("users")):
-            group = membership.props.get("group")
-            if isinstance(group, str):
-                groups.add(group)
+        group = membership.props.get("group")
+        if not isinstance(group, str):
+            continue
+        for user in as_list(membership.props.get("users")):
+            if isinstance(user, str):
+                groups.setdefault(user, set()).add(group)
     return groups
 
 
@@ -69,7 +75,7 @@ def _groups_forcing_mfa(resources: list[Resource]) -> tuple[set[str], bool]:
     """Names of groups with a deny-without-MFA policy, and whether some group policy is unknown."""
     forcing: set[str] = set()
     unknown = False
-    managed = of_type(resources, MANAGED_POLICY)
+    managed = References(of_type(resources, MANAGED_POLICY), match_on=("arn",))
     for inline in of_type(resources, GROUP_POLICY):
         document = json_value(inline.props.get("policy"))
         unknown |= is_unknown(document) or is_unknown(inline.props.get("group"))
@@ -77,7 +83,7 @@ def _groups_forcing_mfa(resources: list[Resource]) -> tuple[set[str], bool]:
         if isinstance(group, str) and denies_all_without_mfa(document):
             forcing.add(group)
     for attachment in of_type(resources, GROUP_POLICY_ATTACHMENT):
-        policy = referenced(attachment, "policyArn", managed, match_on=("arn",))
+        policy = managed.of(attachment, "policyArn")
         if policy is None:
             unknown |= is_unknown(attachment.props.get("policyArn"))
             continue
@@ -90,17 +96,30 @@ def _groups_forcing_mfa(resources: list[Resource]) -> tuple[set[str], bool]:
 
 
 def _check_users_mfa(args: StackValidationArgs, report_violation: ReportViolation) -> None:
-    resources = resources_of(args)
-    users = of_type(resources, USER)
+    resources = resources_of(
+        args,
+        USER,
+        LOGIN_PROFILE,
+        USER_GROUP_MEMBERSHIP,
+        GROUP_MEMBERSHIP,
+        MANAGED_POLICY,
+        GROUP_POLICY,
+        GROUP_POLICY_ATTACHMENT,
+    )
+    users: dict[str, Resource] = {}
+    for user in of_type(resources, USER):
+        name = user.props.get("name")
+        if isinstance(name, str):
+            users.setdefault(name, user)
+    groups_of = _groups_by_user(resources)
     forcing, unknown_policies = _groups_forcing_mfa(resources)
     for login in of_type(resources, LOGIN_PROFILE):
         user_name = login.props.get("user")
         if not isinstance(user_name, str) or is_unknown(user_name):
             continue
-        groups = _user_groups(resources, user_name)
-        if groups & forcing or unknown_policies:
+        if groups_of.get(user_name, set()) & forcing or unknown_policies:
             continue
-        user = next((u for u in users if u.props.get("name") == user_name), login)
+        user = users.get(user_name, login)
         report_violation(
             f"IAM user '{user_name}' has a console login but is in no group whose policy denies "
             "everything without MFA; people should sign in through Identity Center",
@@ -200,9 +219,9 @@ def grants_everything(document: Any) -> bool:
 def _inline_policies(resources: list[Resource]) -> list[tuple[str, str, Any, str]]:
     """(kind, owner name, parsed document, urn) of every inline policy in the stack."""
     found: list[tuple[str, str, Any, str]] = []
-    permission_sets = of_type(resources, PERMISSION_SET)
+    permission_sets = References(of_type(resources, PERMISSION_SET), match_on=("arn",))
     for inline in of_type(resources, PERMISSION_SET_INLINE_POLICY):
-        owner = referenced(inline, "permissionSetArn", permission_sets, match_on=("arn",))
+        owner = permission_sets.of(inline, "permissionSetArn")
         name = owner.label() if owner is not None else inline.name
         found.append(("permission set", name, json_value(inline.props.get("inlinePolicy")), inline.urn))
     for role in of_type(resources, ROLE):
@@ -218,7 +237,8 @@ def _inline_policies(resources: list[Resource]) -> list[tuple[str, str, Any, str
 
 def _check_wildcard_inline(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     allowed = args.get_config().get("allowedNames", [])
-    for kind, name, document, urn in _inline_policies(resources_of(args)):
+    resources = resources_of(args, PERMISSION_SET, PERMISSION_SET_INLINE_POLICY, ROLE, ROLE_POLICY)
+    for kind, name, document, urn in _inline_policies(resources):
         if name not in allowed and grants_everything(document):
             report_violation(
                 f'{kind} \'{name}\' has an inline policy allowing "Action": "*" on "Resource": "*"; '

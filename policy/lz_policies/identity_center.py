@@ -23,9 +23,9 @@ from .stack import (
     GROUP,
     ORGANIZATIONAL_UNIT,
     PERMISSION_SET,
+    References,
     Resource,
     of_type,
-    referenced,
     resources_of,
 )
 
@@ -82,62 +82,74 @@ permission_set_session_limit = ResourceValidationPolicy(
 )
 
 
-def _ou_path(unit: Resource, units: list[Resource]) -> str | None:
-    """`Workloads/Production` for an OU, or None when its parents cannot be told yet."""
-    names: list[str] = []
-    current: Resource | None = unit
-    for _ in range(len(units) + 1):
-        if current is None:
-            return None
-        name = current.props.get("name")
-        if not isinstance(name, str) or is_unknown(name):
-            return None
-        names.append(name)
-        parent_id = current.props.get("parentId")
-        if isinstance(parent_id, str) and parent_id.startswith("r-"):
-            return "/".join(reversed(names))
-        parent = referenced(current, "parentId", units)
-        if parent is None:
-            # The root id is unknown, or the parent is outside this stack.
-            return "/".join(reversed(names)) if not is_unknown(parent_id) else None
-        current = parent
-    return None
+class _Production:
+    """Which accounts are production: by tag, or by the path of the OU they sit in (memoized)."""
 
+    def __init__(self, accounts: list[Resource], units: list[Resource], config: Any) -> None:
+        self.units = units
+        self.unit_of = References(units)
+        self.tags = config.get("productionAccountTags", ["environment=production"])
+        self.wanted = config.get("productionOus", ["Production"])
+        self._known: dict[str, bool] = {}
 
-def _is_production(account: Resource, units: list[Resource], config: Any) -> bool:
-    if tag_matches(
-        account.props.get("tags"), config.get("productionAccountTags", ["environment=production"])
-    ):
-        return True
-    unit = referenced(account, "parentId", units)
-    if unit is None:
-        return False
-    path = _ou_path(unit, units)
-    wanted = config.get("productionOus", ["Production"])
-    return path is not None and any(path == ou or path.endswith("/" + ou) for ou in wanted)
+    def __call__(self, account: Resource) -> bool:
+        if account.urn not in self._known:
+            self._known[account.urn] = self._judge(account)
+        return self._known[account.urn]
+
+    def _judge(self, account: Resource) -> bool:
+        if tag_matches(account.props.get("tags"), self.tags):
+            return True
+        unit = self.unit_of.of(account, "parentId")
+        if unit is None:
+            return False
+        path = self.ou_path(unit)
+        return path is not None and any(path == ou or path.endswith("/" + ou) for ou in self.wanted)
+
+    def ou_path(self, unit: Resource) -> str | None:
+        """`Workloads/Production` for an OU, or None when its parents cannot be told yet."""
+        names: list[str] = []
+        current: Resource | None = unit
+        for _ in range(len(self.units) + 1):
+            if current is None:
+                return None
+            name = current.props.get("name")
+            if not isinstance(name, str) or is_unknown(name):
+                return None
+            names.append(name)
+            parent_id = current.props.get("parentId")
+            if isinstance(parent_id, str) and parent_id.startswith("r-"):
+                return "/".join(reversed(names))
+            parent = self.unit_of.of(current, "parentId")
+            if parent is None:
+                # The root id is unknown, or the parent is outside this stack.
+                return "/".join(reversed(names)) if not is_unknown(parent_id) else None
+            current = parent
+        return None
 
 
 def _check_production_admin(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     config = args.get_config()
     admin_sets = config.get("permissionSets", ["AdministratorAccess"])
     allowed_groups = config.get("allowedGroups", [])
-    resources = resources_of(args)
+    resources = resources_of(args, ACCOUNT, ORGANIZATIONAL_UNIT, PERMISSION_SET, GROUP, ACCOUNT_ASSIGNMENT)
     accounts = of_type(resources, ACCOUNT)
-    units = of_type(resources, ORGANIZATIONAL_UNIT)
-    permission_sets = of_type(resources, PERMISSION_SET)
-    groups = of_type(resources, GROUP)
+    is_production = _Production(accounts, of_type(resources, ORGANIZATIONAL_UNIT), config)
+    account_of = References(accounts)
+    permission_set_of = References(of_type(resources, PERMISSION_SET), match_on=("arn",))
+    group_of = References(of_type(resources, GROUP), match_on=("id", "groupId"))
     for assignment in of_type(resources, ACCOUNT_ASSIGNMENT):
-        permission_set = referenced(assignment, "permissionSetArn", permission_sets, match_on=("arn",))
+        permission_set = permission_set_of.of(assignment, "permissionSetArn")
         if permission_set is None or permission_set.props.get("name") not in admin_sets:
             continue
-        account = referenced(assignment, "targetId", accounts)
-        if account is None or not _is_production(account, units, config):
+        account = account_of.of(assignment, "targetId")
+        if account is None or not is_production(account):
             continue
         principal_type = assignment.props.get("principalType")
         if is_unknown(principal_type):
             continue
         if principal_type == "GROUP":
-            group = referenced(assignment, "principalId", groups, match_on=("id", "groupId"))
+            group = group_of.of(assignment, "principalId")
             if group is None:
                 continue  # a group from outside the stack, or not known yet
             principal = group.props.get("displayName")
