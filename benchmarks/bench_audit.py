@@ -2,13 +2,15 @@
 
     venv/bin/python -m benchmarks.bench_audit [N ...]      (default: 50 100 200)
 
-Every AWS call is counted with a botocore event hook (`before-call`) on every session the
-audit makes, the management account's and each member's. Prints a Markdown table: wall
-time, calls in total, calls per member account, and the management session's calls.
+Every AWS call is counted with a botocore event hook (`before-call`) on every client the
+audit makes, by account: the management account's and each member's. Prints a Markdown table: wall
+time, the audit's own CPU time (the rest is the moto server), calls in total, calls per
+member account, and the management session's calls.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 import threading
@@ -27,26 +29,30 @@ SIZES = (50, 100, 200)
 
 
 class CallCounter:
-    """Counts API calls per session label through botocore's `before-call` event."""
+    """Counts API calls per account: a botocore `before-call` hook on every client the audit makes."""
 
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
         self._lock = threading.Lock()
-        self._original_init = boto3.Session.__init__
+        self._original_client = Clients.client
 
     def install(self) -> None:
-        counter = self
+        counter, original = self, self._original_client
 
-        def init(session: boto3.Session, *args: Any, **kwargs: Any) -> None:
-            counter._original_init(session, *args, **kwargs)
-            # The management session has long-lived (fake) keys; members have session tokens.
-            label = "member" if kwargs.get("aws_session_token") else "management"
-            label = f"{label}:{id(session)}"
-            session.events.register("before-call", lambda **_: counter.count(label))
+        def client(clients: Clients, service: str, region: str | None = None) -> Any:
+            made = original(clients, service, region)
+            label = clients.account_id or "management"
+            handler = functools.partial(counter.count, label)
+            # unique_id: one hook per client, however often the client is handed out.
+            made.meta.events.register("before-call", handler, unique_id=f"lz-bench-{id(made)}")
+            return made
 
-        boto3.Session.__init__ = init  # type: ignore[method-assign]
+        Clients.client = client  # type: ignore[method-assign]
 
-    def count(self, label: str) -> None:
+    def uninstall(self) -> None:
+        Clients.client = self._original_client  # type: ignore[method-assign]
+
+    def count(self, label: str, **_: Any) -> None:
         with self._lock:
             self.calls[label] += 1
 
@@ -65,19 +71,20 @@ def measure(url: str, accounts: int) -> dict[str, float]:
     counter.install()
     try:
         clients = Clients(boto3.Session(region_name=REGION), retry_config(max_attempts=1))
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         run_audit(clients, AuditOptions(regions=(REGION,)))
-        seconds = time.perf_counter() - start
+        seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
     finally:
-        boto3.Session.__init__ = counter._original_init  # type: ignore[method-assign]
-    member = [n for label, n in counter.calls.items() if label.startswith("member")]
-    management = sum(n for label, n in counter.calls.items() if label.startswith("management"))
+        counter.uninstall()
+    member = [n for label, n in counter.calls.items() if label != "management"]
+    management = counter.calls["management"]
     return {
         "accounts": accounts,
         "seconds": seconds,
+        "cpu": cpu,
         "total": sum(counter.calls.values()),
         "management": management,
-        "memberSessions": len(member),
+        "membersEntered": len(member),
         "perMemberMin": min(member, default=0),
         "perMemberMax": max(member, default=0),
     }
@@ -94,14 +101,15 @@ def main(sizes: tuple[int, ...]) -> None:
     with moto_server() as url:
         os.environ["AWS_ENDPOINT_URL"] = url
         rows = [measure(url, n) for n in sizes]
-    columns = ["member accounts", "wall s", "calls", "calls / account", "management calls"]
-    columns += ["member sessions", "calls per member session"]
+    columns = ["member accounts", "wall s", "lz CPU s", "calls", "calls / account", "management calls"]
+    columns += ["member accounts entered", "calls per member account"]
     print("| " + " | ".join(columns) + " |")
     print("|" + " ---: |" * len(columns))
     for r in rows:
         print(
-            f"| {r['accounts']} | {r['seconds']:.1f} | {r['total']} | {r['total'] / r['accounts']:.1f} | "
-            f"{r['management']} | {r['memberSessions']} | {r['perMemberMin']}-{r['perMemberMax']} |"
+            f"| {r['accounts']} | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['total']} | "
+            f"{r['total'] / r['accounts']:.1f} | "
+            f"{r['management']} | {r['membersEntered']} | {r['perMemberMin']}-{r['perMemberMax']} |"
         )
 
 

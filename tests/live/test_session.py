@@ -48,3 +48,15 @@ def test_member_ids_are_checked_before_any_call(aws_env, account_id, role, messa
     with pytest.raises(ValueError) as raised:
         Clients(boto3.Session()).for_account(account_id, role)
     assert str(raised.value) == message
+
+
+def test_member_clients_act_in_the_member_account_through_the_shared_session(planted_inprocess):
+    session, planted = planted_inprocess
+    management = Clients(session)
+    member_id = planted.account_ids["production"]
+    member = management.for_account(member_id)
+    # One boto3 session for every account: its loaded service models are not loaded again.
+    assert member.session is management.session
+    assert member.account_id == member_id
+    assert member.client("sts").get_caller_identity()["Account"] == member_id
+    assert management.client("sts").get_caller_identity()["Account"] != member_id
