@@ -8,7 +8,6 @@ default and an IAM Access Analyzer; applied in each member account by assuming i
 from __future__ import annotations
 
 import re
-import string
 from typing import TYPE_CHECKING, Annotated
 
 from pydantic import Field
@@ -20,7 +19,7 @@ if TYPE_CHECKING:
     from .model import LandingZoneConfig
     from .validation import _Checker
 
-ALIAS_PATTERN_FIELDS = frozenset({"org", "account"})
+ALIAS_PATTERN_FIELDS = ("org", "account")
 # IAM account aliases: 3-63 lowercase letters, digits and single hyphens, unique across AWS.
 ACCOUNT_ALIAS = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$")
 
@@ -72,13 +71,14 @@ def check_baseline(checker: _Checker) -> None:
     baseline = config.baseline
     if baseline is None:
         return
-    names = {account.name for account in config.accounts}
     for index, name in enumerate(baseline.exclude_accounts):
-        if name not in names:
-            checker.report(
-                ("baseline", "excludeAccounts", index), f"account '{name}' is not defined in accounts"
-            )
-    if baseline.account_alias is None or not _alias_pattern_ok(checker, baseline.account_alias):
+        checker.check_account_defined(("baseline", "excludeAccounts", index), name)
+    if baseline.account_alias is None or not checker.check_name_pattern(
+        ("baseline", "accountAlias"),
+        baseline.account_alias,
+        ALIAS_PATTERN_FIELDS,
+        "aliases are unique across AWS",
+    ):
         return
     seen: dict[str, str] = {}
     for account in baseline_accounts(config):
@@ -94,20 +94,3 @@ def check_baseline(checker: _Checker) -> None:
             checker.report(key, f"gives '{alias}' for both {seen[alias]} and {account.name}")
         else:
             seen[alias] = account.name
-
-
-def _alias_pattern_ok(checker: _Checker, pattern: str) -> bool:
-    key = ("baseline", "accountAlias")
-    try:
-        fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
-    except ValueError as err:
-        checker.report(key, f"'{pattern}' is not a valid pattern: {err}")
-        return False
-    unknown = sorted(fields - ALIAS_PATTERN_FIELDS)
-    if unknown:
-        checker.report(key, f"unknown placeholder {{{unknown[0]}}}; use {{org}} and {{account}}")
-        return False
-    if "account" not in fields:
-        checker.report(key, "must contain {account}: aliases are unique across AWS")
-        return False
-    return True

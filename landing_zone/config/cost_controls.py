@@ -80,13 +80,12 @@ def check_budgets(checker: _Checker) -> None:
     report = checker.report
     if not (budgets.monthly_limit or budgets.accounts or budgets.zero_spend or budgets.anomaly_detection):
         report(("budgets",), "configures nothing: set monthlyLimit, accounts, zeroSpend or anomalyDetection")
-    names = {account.name for account in checker.config.accounts}
     seen: dict[str, int] = {}
     for index, budget in enumerate(budgets.accounts):
         key = ("budgets", "accounts", index, "account")
-        if budget.account not in names:
-            report(key, f"account '{budget.account}' is not defined in accounts")
-        elif budget.account in seen:
+        if not checker.check_account_defined(key, budget.account):
+            continue
+        if budget.account in seen:
             report(
                 key, f"'{budget.account}' already has a budget at budgets.accounts[{seen[budget.account]}]"
             )

@@ -29,11 +29,7 @@ def check_delegated_administrators(checker: _Checker) -> None:
     delegated = config.delegated_administrators
     if delegated is None:
         return
-    if delegated.account not in {a.name for a in config.accounts}:
-        checker.report(
-            ("delegatedAdministrators", "account"),
-            f"account '{delegated.account}' is not defined in accounts",
-        )
+    checker.check_account_defined(("delegatedAdministrators", "account"), delegated.account)
     if not delegated.services:
         checker.report(("delegatedAdministrators", "services"), "must list at least one service")
     seen: set[str] = set()

@@ -141,7 +141,6 @@ def check_guardrails(checker: _Checker) -> None:
         )
     known = catalog()
     ou_paths = {ou.path for ou in config.organizational_units}
-    account_names = {account.name for account in config.accounts}
     policy_names: dict[str, int] = {}
     # Target label -> policies attached there, in config order.
     attached: dict[str, list[tuple[str, _Attachment]]] = {}
@@ -192,8 +191,7 @@ def check_guardrails(checker: _Checker) -> None:
             attached.setdefault(f"OU '{path}'", []).append((entry.policy_name, _Attachment(index, key)))
         for position, name in enumerate(entry.accounts):
             key = (*here, "accounts", position)
-            if name not in account_names:
-                report(key, f"account '{name}' is not defined in accounts")
+            if not checker.check_account_defined(key, name):
                 continue
             attached.setdefault(f"account '{name}'", []).append((entry.policy_name, _Attachment(index, key)))
         if entry.import_ is not None:

@@ -30,11 +30,7 @@ def check_organization_trail(checker: _Checker) -> None:
     trail = config.organization_trail
     if trail is None:
         return
-    if trail.log_archive_account not in {a.name for a in config.accounts}:
-        checker.report(
-            ("organizationTrail", "logArchiveAccount"),
-            f"account '{trail.log_archive_account}' is not defined in accounts",
-        )
+    checker.check_account_defined(("organizationTrail", "logArchiveAccount"), trail.log_archive_account)
     if CLOUDTRAIL_PRINCIPAL not in config.organization.aws_service_access_principals:
         checker.report(
             ("organizationTrail",),

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import string
 from collections.abc import Iterable
+from functools import cached_property
 
 from .base import CONTACT_TYPES, EMAIL_PATTERN
 from .baseline import check_baseline
@@ -23,7 +24,7 @@ from .organization_trail import check_organization_trail
 MAX_EMAIL_LENGTH = 64  # AWS Organizations' limit on an account's root email
 MAX_OU_DEPTH = 5  # AWS allows five levels of OUs below the root
 MAX_OU_NAME_LENGTH = 128
-EMAIL_PATTERN_FIELDS = frozenset({"org", "account", "domain"})
+EMAIL_PATTERN_FIELDS = ("org", "account", "domain")
 # RFC 2606 / RFC 6761 names that never receive mail: fine for practice, wrong for production.
 PLACEHOLDER_DOMAINS = frozenset({"example.com", "example.net", "example.org"})
 PLACEHOLDER_TLDS = frozenset({"example", "test", "invalid", "localhost", "local"})
@@ -72,6 +73,36 @@ class _Checker:
     def report(self, parts: Iterable[str | int], message: str) -> None:
         self.problems.append(Problem(key_path(self.namespace, *parts), message))
 
+    @cached_property
+    def account_names(self) -> frozenset[str]:
+        return frozenset(account.name for account in self.config.accounts)
+
+    def check_account_defined(self, parts: tuple[str | int, ...], name: str) -> bool:
+        """A reference to a member account by name: it must be one of `accounts`."""
+        if name in self.account_names:
+            return True
+        self.report(parts, f"account '{name}' is not defined in accounts")
+        return False
+
+    def check_name_pattern(
+        self, parts: tuple[str | int, ...], pattern: str, fields: tuple[str, ...], why_account: str
+    ) -> bool:
+        """A `{placeholder}` pattern that builds one name per account (emails, aliases)."""
+        try:
+            used = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
+        except ValueError as err:
+            self.report(parts, f"'{pattern}' is not a valid pattern: {err}")
+            return False
+        unknown = sorted(used - set(fields))
+        if unknown:
+            allowed = ", ".join(f"{{{f}}}" for f in fields[:-1]) + f" and {{{fields[-1]}}}"
+            self.report(parts, f"unknown placeholder {{{unknown[0]}}}; use {allowed}")
+            return False
+        if "account" not in used:
+            self.report(parts, f"must contain {{account}}: {why_account}")
+            return False
+        return True
+
     def check_email(self, parts: tuple[str | int, ...], email: str, origin: str = "") -> bool:
         """Format, length and (in production) placeholder-domain rules for one address."""
         shown = f"'{email}'{origin}"
@@ -108,7 +139,12 @@ class _Checker:
                 f"{org.domain} is a placeholder domain, refused in a production stack "
                 "(organization.production is true)",
             )
-        self.email_pattern_ok = self.check_email_pattern(org.email_pattern)
+        self.email_pattern_ok = self.check_name_pattern(
+            ("organization", "emailPattern"),
+            org.email_pattern,
+            EMAIL_PATTERN_FIELDS,
+            "every account needs its own root email",
+        )
         self.check_email(("organization", "notificationEmail"), org.notification_email)
         for contact_type in CONTACT_TYPES:
             contact = getattr(org.contacts, contact_type)
@@ -125,25 +161,6 @@ class _Checker:
                 ("organization", "enabledPolicyTypes"),
                 "policy types need featureSet ALL; CONSOLIDATED_BILLING cannot enable them",
             )
-
-    def check_email_pattern(self, pattern: str) -> bool:
-        parts = ("organization", "emailPattern")
-        try:
-            fields = {name for _, name, _, _ in string.Formatter().parse(pattern) if name is not None}
-        except ValueError as err:
-            self.report(parts, f"'{pattern}' is not a valid pattern: {err}")
-            return False
-        unknown = sorted(fields - EMAIL_PATTERN_FIELDS)
-        if unknown:
-            self.report(
-                parts,
-                f"unknown placeholder {{{unknown[0]}}}; use {{org}}, {{account}} and {{domain}}",
-            )
-            return False
-        if "account" not in fields:
-            self.report(parts, "must contain {account}: every account needs its own root email")
-            return False
-        return True
 
     def check_organizational_units(self) -> None:
         seen: dict[str, int] = {}
