@@ -7,8 +7,8 @@ import pytest
 from landing_zone.cli import main
 from landing_zone.config import read_stack_file
 from landing_zone.plan.runner import PlanResult, run_program
+from tests.helpers import PROJECT_DIR
 
-PROJECT_DIR = Path(__file__).resolve().parents[1]
 STACKS = ("dev", "prod")
 
 

@@ -5,30 +5,16 @@ from __future__ import annotations
 import json
 import re
 
-import yaml
-
-from landing_zone.cli import main
 from tests.builders import stack_values
 from tests.conftest import PROJECT_DIR
-
-
-def write_stack(tmp_path, values, name="Pulumi.broken.yaml"):
-    path = tmp_path / name
-    path.write_text(yaml.safe_dump({"config": values}))
-    return path
-
-
-def run(capsys, *argv):
-    code = main([*argv, "--project-dir", str(PROJECT_DIR)])
-    out, err = capsys.readouterr()
-    return code, out, err
+from tests.helpers import run_lz, write_stack
 
 
 def test_validate_accepts_both_example_stacks(capsys):
-    code, out, err = run(capsys, "validate", "--stack", "prod")
+    code, out, err = run_lz(capsys, "validate", "--stack", "prod")
     assert (code, err) == (0, "")
     assert out == f"{PROJECT_DIR / 'Pulumi.prod.yaml'}: valid (7 accounts, 5 organizational units)\n"
-    code, out, err = run(capsys, "validate", "--stack", "dev")
+    code, out, err = run_lz(capsys, "validate", "--stack", "dev")
     assert (code, err) == (0, "")
     assert out == f"{PROJECT_DIR / 'Pulumi.dev.yaml'}: valid (3 accounts, 3 organizational units)\n"
 
@@ -44,7 +30,7 @@ def test_validate_reports_every_problem_one_per_line_exit_2(capsys, tmp_path):
             ]
         ),
     )
-    code, out, err = run(capsys, "validate", "--config-file", str(path))
+    code, out, err = run_lz(capsys, "validate", "--config-file", str(path))
     assert code == 2
     assert out == ""
     assert err.splitlines() == [
@@ -54,7 +40,7 @@ def test_validate_reports_every_problem_one_per_line_exit_2(capsys, tmp_path):
         tmp_path,
         stack_values(accounts=[{"name": "audit", "ou": "Nowhere"}, {"name": "audit", "email": "broken"}]),
     )
-    code, out, err = run(capsys, "validate", "--config-file", str(path))
+    code, out, err = run_lz(capsys, "validate", "--config-file", str(path))
     assert code == 2
     assert err.splitlines() == [
         "landing-zone:accounts[0].ou: OU 'Nowhere' is not defined in organizationalUnits",
@@ -65,14 +51,14 @@ def test_validate_reports_every_problem_one_per_line_exit_2(capsys, tmp_path):
 
 def test_plan_refuses_a_broken_config_with_exit_2_and_no_traceback(capsys, tmp_path):
     path = write_stack(tmp_path, stack_values(accounts=[{"name": "audit", "ou": "Nowhere"}]))
-    code, out, err = run(capsys, "plan", "--config-file", str(path))
+    code, out, err = run_lz(capsys, "plan", "--config-file", str(path))
     assert (code, out) == (2, "")
     assert "Traceback" not in err
     assert err == "landing-zone:accounts[0].ou: OU 'Nowhere' is not defined in organizationalUnits\n"
 
 
 def test_missing_stack_file_is_a_usage_error(capsys):
-    code, out, err = run(capsys, "plan", "--stack", "nope")
+    code, out, err = run_lz(capsys, "plan", "--stack", "nope")
     assert code == 2
     assert err == f"lz plan: no stack config file at {PROJECT_DIR / 'Pulumi.nope.yaml'}\n"
 
@@ -80,13 +66,13 @@ def test_missing_stack_file_is_a_usage_error(capsys):
 def test_invalid_yaml_names_the_file(capsys, tmp_path):
     path = tmp_path / "Pulumi.bad.yaml"
     path.write_text("config: [unclosed\n")
-    code, out, err = run(capsys, "validate", "--config-file", str(path))
+    code, out, err = run_lz(capsys, "validate", "--config-file", str(path))
     assert code == 2
     assert err.startswith(f"{path}: is not valid YAML")
 
 
 def test_plan_json_lists_every_prod_account_with_pattern_emails(capsys):
-    code, out, err = run(capsys, "plan", "--stack", "prod", "--format", "json")
+    code, out, err = run_lz(capsys, "plan", "--stack", "prod", "--format", "json")
     assert code == 0, err
     report = json.loads(out)
     assert report["stack"] == "prod"
@@ -116,7 +102,7 @@ def test_plan_json_lists_every_prod_account_with_pattern_emails(capsys):
 
 
 def test_plan_text_draws_the_ou_tree_with_accounts(capsys):
-    code, out, err = run(capsys, "plan", "--stack", "prod")
+    code, out, err = run_lz(capsys, "plan", "--stack", "prod")
     assert code == 0, err
     assert "Pulumi mocks, no AWS credentials used" in out
     assert (
@@ -132,7 +118,7 @@ def test_plan_text_draws_the_ou_tree_with_accounts(capsys):
 
 def test_resources_out_is_the_view_a_policy_pack_gets(capsys, tmp_path):
     out_file = tmp_path / "resources.json"
-    code, _, err = run(capsys, "plan", "--stack", "dev", "--resources-out", str(out_file))
+    code, _, err = run_lz(capsys, "plan", "--stack", "dev", "--resources-out", str(out_file))
     assert code == 0, err
     resources = json.loads(out_file.read_text())
     accounts = [r for r in resources if r["type"] == "aws:organizations/account:Account"]
@@ -157,6 +143,6 @@ def test_resources_out_is_the_view_a_policy_pack_gets(capsys, tmp_path):
 
 def test_an_unwritable_resources_out_is_a_usage_error(capsys, tmp_path):
     target = tmp_path / "missing-dir" / "resources.json"
-    code, out, err = run(capsys, "plan", "--stack", "dev", "--resources-out", str(target))
+    code, out, err = run_lz(capsys, "plan", "--stack", "dev", "--resources-out", str(target))
     assert code == 2
     assert err.startswith("lz plan: --resources-out: cannot write")

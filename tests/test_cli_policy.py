@@ -6,9 +6,9 @@ import json
 
 import yaml
 
-from landing_zone.cli import main
 from tests.builders import stack_values
 from tests.conftest import PROJECT_DIR
+from tests.helpers import run_lz, write_stack
 
 BROKEN_ACCOUNTS = [
     {"name": "audit", "ou": "Security"},
@@ -26,20 +26,12 @@ PRODUCTION_URN = (
 )
 
 
-def run(capsys, *argv):
-    code = main([*argv, "--project-dir", str(PROJECT_DIR)])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def write_broken_stack(tmp_path):
-    path = tmp_path / "Pulumi.broken.yaml"
-    path.write_text(yaml.safe_dump({"config": stack_values(accounts=BROKEN_ACCOUNTS)}))
-    return path
+    return write_stack(tmp_path, stack_values(accounts=BROKEN_ACCOUNTS))
 
 
 def test_plan_prod_runs_the_pack_with_its_enforcement_file_and_finds_nothing(capsys):
-    code, out, err = run(capsys, "plan", "--stack", "prod")
+    code, out, err = run_lz(capsys, "plan", "--stack", "prod")
     assert (code, err) == (0, "")
     assert out.endswith(
         f"\nPolicies (landing-zone-policies, {PROJECT_DIR / 'policy' / 'config.prod.json'}): "
@@ -48,7 +40,7 @@ def test_plan_prod_runs_the_pack_with_its_enforcement_file_and_finds_nothing(cap
 
 
 def test_plan_of_a_broken_stack_prints_violations_with_level_and_resource_and_exits_1(capsys, tmp_path):
-    code, out, err = run(capsys, "plan", "--config-file", str(write_broken_stack(tmp_path)))
+    code, out, err = run_lz(capsys, "plan", "--config-file", str(write_broken_stack(tmp_path)))
     assert (code, err) == (1, "")
     policy_part = out[out.index("\nPolicies (") :]
     assert policy_part.splitlines() == [
@@ -64,8 +56,7 @@ def test_plan_of_a_broken_stack_prints_violations_with_level_and_resource_and_ex
 
 def test_policy_config_picks_the_levels_and_json_lists_violations(capsys, tmp_path):
     stack = write_broken_stack(tmp_path)
-    code, out, _ = run(
-        capsys, "plan", "--config-file", str(stack), "--format", "json",
+    code, out, _ = run_lz(capsys, "plan", "--config-file", str(stack), "--format", "json",
         "--policy-config", str(PROJECT_DIR / "policy" / "config.dev.json"),
     )  # fmt: skip
     assert code == 0  # dev enforcement is advisory: reported, not blocking
@@ -87,24 +78,24 @@ def test_policy_config_picks_the_levels_and_json_lists_violations(capsys, tmp_pa
 
 
 def test_no_policy_skips_the_pack(capsys, tmp_path):
-    code, out, _ = run(capsys, "plan", "--config-file", str(write_broken_stack(tmp_path)), "--no-policy")
+    code, out, _ = run_lz(capsys, "plan", "--config-file", str(write_broken_stack(tmp_path)), "--no-policy")
     assert code == 0
     assert "Policies" not in out
-    code, out, _ = run(capsys, "plan", "--stack", "dev", "--no-policy", "--format", "json")
+    code, out, _ = run_lz(capsys, "plan", "--stack", "dev", "--no-policy", "--format", "json")
     assert code == 0 and "policy" not in json.loads(out)
 
 
 def test_bad_policy_config_is_a_usage_error(capsys, tmp_path):
     bad = tmp_path / "levels.json"
     bad.write_text(json.dumps({"account-lifecycle-safe": {"disposableAccount": ["x"]}}))
-    code, out, err = run(capsys, "plan", "--stack", "dev", "--policy-config", str(bad))
+    code, out, err = run_lz(capsys, "plan", "--stack", "dev", "--policy-config", str(bad))
     assert (code, out) == (2, "")
     assert err == (
         "lz plan: --policy-config: 'account-lifecycle-safe'.disposableAccount: unknown property "
         "(policy account-lifecycle-safe takes: disposableAccounts, disposableTags)\n"
     )
     bad.write_text("{")
-    code, out, err = run(capsys, "plan", "--stack", "dev", "--policy-config", str(bad))
+    code, out, err = run_lz(capsys, "plan", "--stack", "dev", "--policy-config", str(bad))
     assert code == 2
     assert err.startswith(f"lz plan: --policy-config: {bad} is not valid JSON: ")
 

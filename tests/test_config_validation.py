@@ -6,6 +6,7 @@ import pytest
 
 from landing_zone.config import ConfigError, load_from_mapping
 from tests.builders import stack_values
+from tests.helpers import problem_table, problems_of
 
 PLACEHOLDER_RULE = "refused in a production stack (organization.production is true)"
 
@@ -172,11 +173,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("values", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@problem_table(CASES)
 def test_problem_is_reported_under_its_key(values, expected):
-    with pytest.raises(ConfigError) as caught:
-        load_from_mapping(values)
-    assert [str(p) for p in caught.value.problems] == expected
+    assert problems_of(values) == expected
 
 
 def test_every_problem_is_reported_at_once():

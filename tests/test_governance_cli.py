@@ -5,11 +5,11 @@ from __future__ import annotations
 import json
 
 from tests.builders import stack_values
-from tests.test_cli import run, write_stack
+from tests.helpers import run_lz, write_stack
 
 
 def test_plan_text_lists_the_guardrails_of_each_target_and_the_budgets(capsys):
-    code, out, err = run(capsys, "plan", "--stack", "prod")
+    code, out, err = run_lz(capsys, "plan", "--stack", "prod")
     assert code == 0, err
     assert (
         "Guardrails (service control policies; FullAWSAccess stays attached to every target):\n"
@@ -31,7 +31,7 @@ def test_plan_text_lists_the_guardrails_of_each_target_and_the_budgets(capsys):
 
 
 def test_plan_json_has_guardrails_and_budgets(capsys):
-    code, out, err = run(capsys, "plan", "--stack", "dev", "--format", "json")
+    code, out, err = run_lz(capsys, "plan", "--stack", "dev", "--format", "json")
     assert code == 0, err
     report = json.loads(out)
     assert report["guardrails"] == [
@@ -55,7 +55,7 @@ def test_plan_json_names_an_account_target_and_an_account_budget(capsys, tmp_pat
         guardrails=[{"guardrail": "deny-iam-users", "accounts": ["production"]}],
         budgets={"accounts": [{"account": "production", "monthlyLimit": 250.5}]},
     )
-    code, out, err = run(
+    code, out, err = run_lz(
         capsys, "plan", "--config-file", str(write_stack(tmp_path, values)), "--format", "json"
     )
     assert code == 0, err
@@ -69,7 +69,7 @@ def test_plan_json_names_an_account_target_and_an_account_budget(capsys, tmp_pat
 
 
 def test_plan_without_guardrails_or_budgets_shows_neither_section(capsys, tmp_path):
-    code, out, err = run(capsys, "plan", "--config-file", str(write_stack(tmp_path, stack_values())))
+    code, out, err = run_lz(capsys, "plan", "--config-file", str(write_stack(tmp_path, stack_values())))
     assert code == 0, err
     assert "Guardrails" not in out and "Budgets" not in out
 
@@ -80,7 +80,7 @@ def test_validate_refuses_six_policies_on_one_target_with_exit_2(capsys, tmp_pat
         guardrails=[{"guardrail": name, "accounts": ["audit"]} for name in names]
         + [{"guardrail": "protect-account-settings", "accounts": ["production", "audit"]}]
     )
-    code, out, err = run(capsys, "validate", "--config-file", str(write_stack(tmp_path, values)))
+    code, out, err = run_lz(capsys, "validate", "--config-file", str(write_stack(tmp_path, values)))
     assert (code, out) == (2, "")
     assert err == (
         "landing-zone:guardrails[4].accounts[1]: account 'audit' would have 6 service control policies "

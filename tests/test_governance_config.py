@@ -3,10 +3,9 @@ every problem under its key, with the exact message a user reads."""
 
 from __future__ import annotations
 
-import pytest
-
-from landing_zone.config import ConfigError, load_from_mapping
+from landing_zone.config import load_from_mapping
 from tests.builders import stack_values
+from tests.helpers import problem_table, problems_of
 
 REGION_DENY = {"guardrail": "deny-unapproved-regions", "parameters": {"allowedRegions": ["eu-west-1"]}}
 NO_PARAMETERS = [
@@ -294,11 +293,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("values", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@problem_table(CASES)
 def test_problem_is_reported_under_its_key(values, expected):
-    with pytest.raises(ConfigError) as caught:
-        load_from_mapping(values)
-    assert [str(p) for p in caught.value.problems] == expected
+    assert problems_of(values) == expected
 
 
 def test_five_policies_on_a_target_counting_full_aws_access_are_accepted():

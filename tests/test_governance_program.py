@@ -13,15 +13,13 @@ from components.organization_trail import OrganizationTrail, OrganizationTrailAr
 from landing_zone.config import load_from_mapping, read_stack_file
 from landing_zone.config.baseline import PasswordPolicy
 from landing_zone.plan.runner import PlanResult, RegisteredResource
+from landing_zone.resource_types import ACCOUNT, BUDGET, POLICY
+from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
+from landing_zone.resource_types import POLICY_ATTACHMENT as ATTACHMENT
 from tests.builders import stack_values
 from tests.conftest import PROJECT_DIR
 from tests.test_program import plan_values
 
-ACCOUNT = "aws:organizations/account:Account"
-OU = "aws:organizations/organizationalUnit:OrganizationalUnit"
-POLICY = "aws:organizations/policy:Policy"
-ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
-BUDGET = "aws:budgets/budget:Budget"
 PROVIDER = "pulumi:providers:aws"
 BASELINE_TYPES = {
     "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from landing_zone.config import ConfigError, load_from_mapping
+from landing_zone.config import load_from_mapping
 from landing_zone.config.identity import AccessGrant, expand_access, session_seconds
 from tests.builders import stack_values
+from tests.helpers import problem_table, problems_of
 
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
 
@@ -188,11 +189,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("values", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@problem_table(CASES)
 def test_problem_is_reported_under_its_key(values, expected):
-    with pytest.raises(ConfigError) as caught:
-        load_from_mapping(values)
-    assert [str(p) for p in caught.value.problems] == expected
+    assert problems_of(values) == expected
 
 
 @pytest.mark.parametrize(

@@ -6,22 +6,20 @@ import json
 
 import pytest
 
-from landing_zone.cli import main
 from landing_zone.plan import mocks
 from landing_zone.plan.runner import PlanResult, run_program
+from landing_zone.resource_types import ACCOUNT, PERMISSION_SET
+from landing_zone.resource_types import ACCOUNT_ASSIGNMENT as ASSIGNMENT
+from landing_zone.resource_types import CUSTOMER_MANAGED_POLICY_ATTACHMENT as CUSTOMER
+from landing_zone.resource_types import IDENTITY_STORE_GROUP as GROUP
+from landing_zone.resource_types import IDENTITY_STORE_MEMBERSHIP as MEMBERSHIP
+from landing_zone.resource_types import IDENTITY_STORE_USER as USER
+from landing_zone.resource_types import MANAGED_POLICY_ATTACHMENT as MANAGED
+from landing_zone.resource_types import PERMISSION_SET_INLINE_POLICY as INLINE
+from landing_zone.resource_types import PERMISSIONS_BOUNDARY_ATTACHMENT as BOUNDARY
 from tests.builders import stack_values
 from tests.conftest import PROJECT_DIR
-
-ASSIGNMENT = "aws:ssoadmin/accountAssignment:AccountAssignment"
-PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"
-MANAGED = "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment"
-INLINE = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"
-CUSTOMER = "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment"
-BOUNDARY = "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment"
-GROUP = "aws:identitystore/group:Group"
-USER = "aws:identitystore/user:User"
-MEMBERSHIP = "aws:identitystore/groupMembership:GroupMembership"
-ACCOUNT = "aws:organizations/account:Account"
+from tests.helpers import run_lz
 
 ALL_MEMBERS = ["audit", "log-archive", "production", "staging", "dev", "sandbox-alice", "sandbox-bob"]
 # What Pulumi.prod.yaml's nine overlapping rules (33 triples before dedupe) come to.
@@ -233,14 +231,8 @@ def test_customer_managed_policies_and_boundaries():
     assert {customer.urn, boundary.urn} <= set(assignment.dependencies)
 
 
-def run_cli(capsys, *argv):
-    code = main([*argv, "--project-dir", str(PROJECT_DIR)])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_plan_json_shows_permission_sets_and_the_access_matrix(capsys):
-    code, out, err = run_cli(capsys, "plan", "--stack", "prod", "--format", "json")
+    code, out, err = run_lz(capsys, "plan", "--stack", "prod", "--format", "json")
     assert (code, err) == (0, "")
     report = json.loads(out)
     assert {(a["account"], a["group"], a["permissionSet"]) for a in report["access"]} == PROD_ACCESS
@@ -260,7 +252,7 @@ def test_plan_json_shows_permission_sets_and_the_access_matrix(capsys):
 
 
 def test_plan_text_shows_who_can_reach_what(capsys):
-    code, out, _ = run_cli(capsys, "plan", "--stack", "prod")
+    code, out, _ = run_lz(capsys, "plan", "--stack", "prod")
     assert code == 0
     lines = out.splitlines()
     start = lines.index("Access: group -> account: permission sets")
@@ -283,7 +275,7 @@ def test_plan_text_shows_who_can_reach_what(capsys):
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_plan_outputs_out_writes_the_stack_outputs(capsys, tmp_path, planned, stack):
     path = tmp_path / "outputs.json"
-    code, _, err = run_cli(capsys, "plan", "--stack", stack, "--outputs-out", str(path))
+    code, _, err = run_lz(capsys, "plan", "--stack", stack, "--outputs-out", str(path))
     assert (code, err) == (0, "")
     outputs = json.loads(path.read_text())
     assert outputs == planned[stack].outputs
@@ -293,7 +285,7 @@ def test_plan_outputs_out_writes_the_stack_outputs(capsys, tmp_path, planned, st
 
 
 def test_plan_json_names_groups_of_an_external_provider(capsys):
-    code, out, _ = run_cli(capsys, "plan", "--stack", "dev", "--format", "json")
+    code, out, _ = run_lz(capsys, "plan", "--stack", "dev", "--format", "json")
     assert code == 0
     access = json.loads(out)["access"]
     assert {"group": "aws-lab-finance", "permissionSet": "Billing", "account": "lab-management"} in access

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import json
 
-import pytest
-
-from landing_zone.config import ConfigError, load_from_mapping
+from landing_zone.config import load_from_mapping
 from landing_zone.plan.runner import run_program
 from tests.builders import stack_values
 from tests.conftest import PROJECT_DIR
+from tests.helpers import problem_table, problems_of
 
 INSTANCE = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
 OTHER_INSTANCE_SET = "arn:aws:sso:::permissionSet/ssoins-fedcba9876543210/ps-0123456789abcdef"
@@ -318,11 +317,9 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize(("values", "expected"), [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+@problem_table(CASES)
 def test_problems(values, expected):
-    with pytest.raises(ConfigError) as raised:
-        load_from_mapping(values)
-    assert [str(p) for p in raised.value.problems] == expected
+    assert problems_of(values) == expected
 
 
 def test_a_valid_imported_stack_loads():

@@ -19,14 +19,13 @@ from tests.policy_builders import (
 )
 
 from lz_policies import accounts, iam, identity_center, management, pack  # isort: skip
+from landing_zone.resource_types import ACCOUNT, PERMISSION_SET
+from landing_zone.resource_types import ACCOUNT_ASSIGNMENT as ASSIGNMENT
+from landing_zone.resource_types import ALTERNATE_CONTACT as CONTACT
+from landing_zone.resource_types import IDENTITY_STORE_GROUP as GROUP
+from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
 
-ACCOUNT = "aws:organizations/account:Account"
-CONTACT = "aws:account/alternativeContact:AlternativeContact"
-OU = "aws:organizations/organizationalUnit:OrganizationalUnit"
 INSTANCE = "aws:ec2/instance:Instance"
-PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"
-ASSIGNMENT = "aws:ssoadmin/accountAssignment:AccountAssignment"
-GROUP = "aws:identitystore/group:Group"
 
 FORCE_MFA = json.dumps(
     {

@@ -16,11 +16,11 @@ from landing_zone.policy_harness import (
     Violation,
     read_enforcement_file,
 )
+from landing_zone.resource_types import ACCOUNT
+from landing_zone.resource_types import ALTERNATE_CONTACT as CONTACT
 from tests.conftest import PROJECT_DIR, STACKS
 from tests.policy_builders import PACK_DIR, UNKNOWN, registered
 
-ACCOUNT = "aws:organizations/account:Account"
-CONTACT = "aws:account/alternativeContact:AlternativeContact"
 MEMBER_ROLE = "arn:aws:iam::210987654321:role/OrganizationAccountAccessRole"
 
 

@@ -8,12 +8,11 @@ import pytest
 
 from landing_zone.config import read_stack_file
 from landing_zone.plan.runner import PlanResult, run_program
+from landing_zone.resource_types import ACCOUNT
+from landing_zone.resource_types import ALTERNATE_CONTACT as CONTACT
+from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
 from tests.builders import stack_values
 from tests.conftest import PROJECT_DIR, STACKS
-
-ACCOUNT = "aws:organizations/account:Account"
-CONTACT = "aws:account/alternativeContact:AlternativeContact"
-OU = "aws:organizations/organizationalUnit:OrganizationalUnit"
 
 
 def plan_values(values: dict, stack: str = "test") -> PlanResult:

@@ -16,12 +16,11 @@ from landing_zone.config import load_from_mapping
 from landing_zone.config.identity import expand_access
 from landing_zone.plan.runner import PlanResult, run_program
 from landing_zone.policy_harness import PolicyPack, PolicyPackError, run_policy_pack
+from landing_zone.resource_types import ALTERNATE_CONTACT as CONTACT
 from tests.conftest import PROJECT_DIR
 from tests.policy_builders import PACK_DIR, UNKNOWN
 
 ACCOUNTS = 20
-ACCOUNT = "aws:organizations/account:Account"
-CONTACT = "aws:account/alternativeContact:AlternativeContact"
 
 
 @pytest.fixture(scope="module")

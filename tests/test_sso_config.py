@@ -14,10 +14,9 @@ import botocore.session
 import pytest
 from moto import mock_aws
 
-from landing_zone.cli import main
 from landing_zone.sso.live import read_live_access
 from landing_zone.sso.profiles import Reachable
-from tests.conftest import PROJECT_DIR
+from tests.helpers import run_lz
 
 AWS_CLI = Path(sys.executable).with_name("aws")
 # Pulumi.prod.yaml's Platform group: admin everywhere, read-only where rules add it.
@@ -37,19 +36,13 @@ PLATFORM_PROFILES = {
 }
 
 
-def run(capsys, *argv):
-    code = main([*argv, "--project-dir", str(PROJECT_DIR)])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def account_ids(outputs_path: Path) -> dict[str, str]:
     outputs = json.loads(outputs_path.read_text())
     return {**outputs["accountIds"], "management": outputs["managementAccountId"]}
 
 
 def test_profiles_are_read_back_by_botocore(capsys, prod_outputs, aws_home):
-    code, out, err = run(
+    code, out, err = run_lz(
         capsys, "sso-config", "--stack", "prod", "--outputs", str(prod_outputs), "--group", "Platform"
     )
     assert (code, err) == (0, "")
@@ -84,7 +77,7 @@ def test_profiles_are_read_back_by_botocore(capsys, prod_outputs, aws_home):
 
 
 def test_profiles_are_read_back_by_the_aws_cli(capsys, prod_outputs, aws_home):
-    code, out, _ = run(
+    code, out, _ = run_lz(
         capsys, "sso-config", "--stack", "prod", "--outputs", str(prod_outputs), "--group", "Platform"
     )
     assert code == 0
@@ -108,7 +101,7 @@ def test_profiles_are_read_back_by_the_aws_cli(capsys, prod_outputs, aws_home):
 
 
 def test_exact_text_for_a_small_group(capsys, prod_outputs):
-    code, out, _ = run(
+    code, out, _ = run_lz(
         capsys,
         "sso-config",
         "--stack",
@@ -142,7 +135,7 @@ def test_exact_text_for_a_small_group(capsys, prod_outputs):
 
 
 def test_templates_name_profiles(capsys, prod_outputs):
-    code, out, _ = run(
+    code, out, _ = run_lz(
         capsys,
         "sso-config",
         "--stack",
@@ -173,8 +166,8 @@ def test_templates_name_profiles(capsys, prod_outputs):
 
 def test_the_dev_stack_uses_its_identity_center_region_and_custom_start_url(capsys, tmp_path):
     outputs = tmp_path / "dev.json"
-    assert run(capsys, "plan", "--stack", "dev", "--outputs-out", str(outputs))[0] == 0
-    code, out, _ = run(
+    assert run_lz(capsys, "plan", "--stack", "dev", "--outputs-out", str(outputs))[0] == 0
+    code, out, _ = run_lz(
         capsys, "sso-config", "--stack", "dev", "--outputs", str(outputs), "--group", "aws-lab-finance"
     )
     assert code == 0
@@ -266,7 +259,7 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, prod_outputs, change,
         outputs = tmp_path / "changed.json"
         outputs.write_text(json.dumps(change(json.loads(prod_outputs.read_text()))))
     source = [] if change == "-" else ["--outputs", str(outputs)]
-    code, out, err = run(capsys, "sso-config", "--stack", "prod", *source, *argv)
+    code, out, err = run_lz(capsys, "sso-config", "--stack", "prod", *source, *argv)
     assert (code, out) == (2, "")
     assert err == "lz sso-config: " + message.replace("OUTPUTS", str(outputs)) + "\n"
 
@@ -281,10 +274,12 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, prod_outputs, change,
 def test_unreadable_outputs_file(capsys, tmp_path, content, message):
     path = tmp_path / "outputs.json"
     path.write_text(content)
-    code, _, err = run(capsys, "sso-config", "--stack", "prod", "--outputs", str(path), "--group", "Platform")
+    code, _, err = run_lz(
+        capsys, "sso-config", "--stack", "prod", "--outputs", str(path), "--group", "Platform"
+    )
     assert code == 2
     assert err == f"lz sso-config: --outputs: {path} {message}\n"
-    code, _, err = run(
+    code, _, err = run_lz(
         capsys, "sso-config", "--stack", "prod", "--outputs", str(tmp_path / "nope.json"), "--group", "X"
     )
     assert (code, err) == (2, f"lz sso-config: --outputs: no file at {tmp_path / 'nope.json'}\n")
@@ -356,7 +351,7 @@ def test_live_access_of_a_group(live_org):
 def test_from_aws_renders_profiles_botocore_reads(capsys, live_org, tmp_path, monkeypatch):
     _, ids, store = live_org
     target = tmp_path / "rendered"
-    code, out, err = run(
+    code, out, err = run_lz(
         capsys,
         "sso-config",
         "--from-aws",
@@ -385,7 +380,7 @@ def test_from_aws_renders_profiles_botocore_reads(capsys, live_org, tmp_path, mo
 
 
 def test_from_aws_with_the_stack_for_org_and_region(capsys, live_org):
-    code, out, _ = run(
+    code, out, _ = run_lz(
         capsys, "sso-config", "--from-aws", "--profile", "mgmt", "--group", "Finance", "--stack", "prod"
     )
     assert code == 0
@@ -413,6 +408,6 @@ def test_from_aws_problems_exit_2(capsys, live_org, argv, message):
     _, _, store = live_org
     if "--profile" not in argv:
         argv = [*argv, "--profile", "mgmt"]
-    code, out, err = run(capsys, "sso-config", "--from-aws", *argv)
+    code, out, err = run_lz(capsys, "sso-config", "--from-aws", *argv)
     assert (code, out) == (2, "")
     assert err == message.replace("STORE", store) + "\n"

@@ -9,10 +9,9 @@ import stat
 import botocore.session
 import pytest
 
-from landing_zone.cli import main
 from landing_zone.sso import merge as merge_module
 from landing_zone.sso.merge import END, merge
-from tests.conftest import PROJECT_DIR
+from tests.helpers import run_lz
 
 SECTIONS = "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = eu-west-1\n"
 
@@ -38,25 +37,9 @@ AWKWARD = (
 )
 
 
-def write(capsys, path, *extra):
-    code = main(
-        [
-            "sso-config",
-            "--stack",
-            "prod",
-            "--outputs",
-            str(extra[0]),
-            "--group",
-            "Platform",
-            "--write",
-            str(path),
-            *extra[1:],
-            "--project-dir",
-            str(PROJECT_DIR),
-        ]
-    )
-    out, err = capsys.readouterr()
-    return code, out, err
+def write(capsys, path, outputs, *extra):
+    return run_lz(capsys, "sso-config", "--stack", "prod", "--outputs", str(outputs), "--group", "Platform",
+                  "--write", str(path), *extra)  # fmt: skip
 
 
 def backups(path):
@@ -174,9 +157,16 @@ def test_empty_file_gets_just_the_block(capsys, tmp_path, prod_outputs):
 
 
 def test_default_path_is_aws_config_file(capsys, prod_outputs, aws_home):
-    code = main(
-        ["sso-config", "--stack", "prod", "--outputs", str(prod_outputs), "--group", "Finance", "--write"]
-        + ["--project-dir", str(PROJECT_DIR)]
+    code, _, _ = run_lz(
+        capsys,
+        "sso-config",
+        "--stack",
+        "prod",
+        "--outputs",
+        str(prod_outputs),
+        "--group",
+        "Finance",
+        "--write",
     )
     assert code == 0
     assert "[profile acme-management-Billing]" in aws_home.read_text()

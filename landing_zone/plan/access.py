@@ -8,16 +8,15 @@ from __future__ import annotations
 
 from typing import Any
 
-from .runner import PlanResult, RegisteredResource
+from landing_zone.resource_types import ACCOUNT, PERMISSION_SET
+from landing_zone.resource_types import ACCOUNT_ASSIGNMENT as ASSIGNMENT
+from landing_zone.resource_types import CUSTOMER_MANAGED_POLICY_ATTACHMENT as CUSTOMER_POLICY
+from landing_zone.resource_types import IDENTITY_STORE_GROUP as GROUP
+from landing_zone.resource_types import MANAGED_POLICY_ATTACHMENT as MANAGED_POLICY
+from landing_zone.resource_types import PERMISSION_SET_INLINE_POLICY as INLINE_POLICY
+from landing_zone.resource_types import PERMISSIONS_BOUNDARY_ATTACHMENT as BOUNDARY
 
-PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"
-MANAGED_POLICY = "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment"
-CUSTOMER_POLICY = "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment"
-INLINE_POLICY = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"
-BOUNDARY = "aws:ssoadmin/permissionsBoundaryAttachment:PermissionsBoundaryAttachment"
-ASSIGNMENT = "aws:ssoadmin/accountAssignment:AccountAssignment"
-ACCOUNT = "aws:organizations/account:Account"
-GROUP = "aws:identitystore/group:Group"
+from .runner import PlanResult, RegisteredResource
 
 
 def access_report(result: PlanResult) -> dict[str, Any]:

@@ -7,12 +7,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from landing_zone.resource_types import ACCOUNT, BUDGET, POLICY, POLICY_ATTACHMENT
+
 from .runner import PlanResult
 
-POLICY = "aws:organizations/policy:Policy"
-POLICY_ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
-BUDGET = "aws:budgets/budget:Budget"
-ACCOUNT = "aws:organizations/account:Account"
 TARGET_ORDER = {"ROOT": 0, "ORGANIZATIONAL_UNIT": 1, "ACCOUNT": 2}
 
 

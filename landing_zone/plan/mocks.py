@@ -15,6 +15,19 @@ from typing import Any
 
 import pulumi
 
+from landing_zone.resource_types import (
+    ACCOUNT,
+    ANOMALY_MONITOR,
+    BUCKET,
+    IDENTITY_STORE_GROUP,
+    IDENTITY_STORE_USER,
+    ORGANIZATION,
+    ORGANIZATIONAL_UNIT,
+    PERMISSION_SET,
+    POLICY,
+    TRAIL,
+)
+
 ORGANIZATION_SEED = "organization"
 REGION = "eu-west-1"
 _ALNUM = string.ascii_lowercase + string.digits
@@ -138,17 +151,17 @@ def _trail(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
 
 
 RESOURCE_BUILDERS: dict[str, Callable[[str, dict, str], tuple[str, dict]]] = {
-    "aws:organizations/organization:Organization": _organization,
-    "aws:organizations/account:Account": _account,
-    "aws:organizations/organizationalUnit:OrganizationalUnit": _organizational_unit,
-    "aws:organizations/policy:Policy": _policy,
-    "aws:ssoadmin/permissionSet:PermissionSet": _permission_set,
-    "aws:identitystore/group:Group": _identity_store_entity("group"),
-    "aws:identitystore/user:User": _identity_store_entity("user"),
+    ORGANIZATION: _organization,
+    ACCOUNT: _account,
+    ORGANIZATIONAL_UNIT: _organizational_unit,
+    POLICY: _policy,
+    PERMISSION_SET: _permission_set,
+    IDENTITY_STORE_GROUP: _identity_store_entity("group"),
+    IDENTITY_STORE_USER: _identity_store_entity("user"),
     "pulumi:providers:aws": _provider,
-    "aws:s3/bucket:Bucket": _bucket,
-    "aws:costexplorer/anomalyMonitor:AnomalyMonitor": _anomaly_monitor,
-    "aws:cloudtrail/trail:Trail": _trail,
+    BUCKET: _bucket,
+    ANOMALY_MONITOR: _anomaly_monitor,
+    TRAIL: _trail,
 }
 
 

@@ -8,13 +8,11 @@ from __future__ import annotations
 from collections import Counter
 from typing import Any
 
+from landing_zone.resource_types import ACCOUNT, ORGANIZATION, ORGANIZATIONAL_UNIT
+
 from .access import access_report, render_access
 from .governance import budget_entries, guardrail_entries, render_governance
 from .runner import PlanResult, RegisteredResource
-
-ACCOUNT = "aws:organizations/account:Account"
-ORGANIZATIONAL_UNIT = "aws:organizations/organizationalUnit:OrganizationalUnit"
-ORGANIZATION = "aws:organizations/organization:Organization"
 
 
 def build_report(project: str, stack: str, result: PlanResult) -> dict[str, Any]:

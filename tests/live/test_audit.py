@@ -9,18 +9,17 @@ import time
 
 import boto3
 import pytest
-import yaml
 from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from moto.iam.models import iam_backends
 
-from landing_zone.cli import main
 from landing_zone.cli.audit import StderrProgress
 from landing_zone.config import load_from_mapping
 from landing_zone.live.audit import AuditOptions, CheckResult, Target, run_audit, runner
 from landing_zone.live.audit.runner import AuditError, failed
 from landing_zone.live.session import Clients
 from tests.conftest import PROJECT_DIR
+from tests.helpers import run_lz, write_stack
 from tests.live.planted import MANAGEMENT_ACCOUNT_ID, audit_stack_values, member_session
 
 # Each planted problem, under its check id and target name.
@@ -98,23 +97,10 @@ def test_an_account_that_cannot_be_entered_is_an_error_for_its_checks_only(plant
     assert len(others) == 12 and {r.outcome for r in others if r.target.name != "production"} == {"pass"}
 
 
-def write_config(tmp_path, values):
-    path = tmp_path / "Pulumi.planted.yaml"
-    path.write_text(yaml.safe_dump({"config": values}))
-    return path
-
-
-def run_lz(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
 def test_audit_json_through_a_moto_server_reports_the_planted_problems(server_env, capsys, tmp_path):
     _, planted = server_env
-    config_file = write_config(tmp_path, audit_stack_values())
-    code, out, err = run_lz(
-        capsys, "audit", "--format", "json", "--config-file", str(config_file),
+    config_file = write_stack(tmp_path, audit_stack_values(), "Pulumi.planted.yaml")
+    code, out, err = run_lz(capsys, "audit", "--format", "json", "--config-file", str(config_file),
         "--project-dir", str(PROJECT_DIR), "--regions", "eu-west-1",
     )  # fmt: skip
     assert (code, err) == (1, "")

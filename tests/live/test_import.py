@@ -8,7 +8,6 @@ import shutil
 import pytest
 import yaml
 
-from landing_zone.cli import main
 from landing_zone.config import load_from_mapping
 from landing_zone.live.audit import drift
 from landing_zone.live.contacts import LiveContact
@@ -21,6 +20,7 @@ from landing_zone.live.organization import (
 )
 from landing_zone.live.session import Clients
 from tests.conftest import PROJECT_DIR
+from tests.helpers import run_lz
 from tests.live.planted import ACCOUNTS, DENY_LEAVE, OU_PATHS, READ_ONLY_INLINE
 
 
@@ -34,12 +34,6 @@ def project(tmp_path):
         PROJECT_DIR / "policy", tmp_path / "policy", ignore=shutil.ignore_patterns("venv", "__pycache__")
     )
     return tmp_path
-
-
-def run_lz(capsys, *argv):
-    code = main(list(argv))
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def import_args(project, *extra):
@@ -108,8 +102,7 @@ def test_import_then_plan_reproduces_the_live_organization(server_env, capsys, p
     ]
 
     resources_file = project / "resources.json"
-    code, out, err = run_lz(
-        capsys, "plan", "--stack", "live", "--project-dir", str(project), "--format", "json",
+    code, out, err = run_lz(capsys, "plan", "--stack", "live", "--project-dir", str(project), "--format", "json",
         "--resources-out", str(resources_file),
     )  # fmt: skip
     assert (code, err) == (0, "")

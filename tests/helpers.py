@@ -1,0 +1,53 @@
+"""What many tests share: running `lz` as a user would, stack files, and problem tables."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any, NamedTuple
+
+import pytest
+import yaml
+
+from landing_zone.cli import main
+from landing_zone.config import ConfigError, load_from_mapping
+
+PROJECT_DIR = Path(__file__).resolve().parents[1]
+
+
+class LzRun(NamedTuple):
+    code: int
+    out: str
+    err: str
+
+
+def run_lz(capsys: pytest.CaptureFixture[str], *argv: str) -> LzRun:
+    """`lz ARGV` in this process: its exit code, stdout and stderr.
+
+    The command runs in this checkout's project unless ARGV names another `--project-dir`
+    (a project copied to tmp_path).
+    """
+    extra = [] if "--project-dir" in argv else ["--project-dir", str(PROJECT_DIR)]
+    code = main([*argv, *extra])
+    out, err = capsys.readouterr()
+    return LzRun(code, out, err)
+
+
+def write_stack(directory: Path, values: dict[str, Any], name: str = "Pulumi.broken.yaml") -> Path:
+    """A stack file holding `values` (a config mapping as `tests.builders` makes them)."""
+    path = directory / name
+    path.write_text(yaml.safe_dump({"config": values}))
+    return path
+
+
+def problems_of(values: dict[str, Any]) -> list[str]:
+    """Every problem loading `values` reports, as a user reads them; [] when it loads."""
+    try:
+        load_from_mapping(values)
+    except ConfigError as err:
+        return [str(problem) for problem in err.problems]
+    return []
+
+
+def problem_table(cases: list[tuple[Any, ...]]) -> pytest.MarkDecorator:
+    """Parametrize a test over `(id, values, expected problems)` rows."""
+    return pytest.mark.parametrize(("values", "expected"), [c[1:] for c in cases], ids=[c[0] for c in cases])
