@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import pulumi
 import pulumi_aws as aws
 
-from landing_zone.config.baseline import PasswordPolicy
+from landing_zone.config.baseline import BaselineConfig, PasswordPolicy
 
 
 class MissingProviderError(ValueError):
@@ -16,11 +16,10 @@ class MissingProviderError(ValueError):
 
 @dataclass(frozen=True)
 class AccountBaselineArgs:
+    config: BaselineConfig
     account_id: pulumi.Input[str]
-    password_policy: PasswordPolicy
-    account_alias: str | None
-    s3_public_access_block: bool = True
-    ebs_encryption_by_default: bool = True
+    # Derived per account (landing_zone.config.baseline): None for none.
+    account_alias: str | None = None
     access_analyzer_name: str | None = None
 
 
@@ -37,12 +36,12 @@ class AccountBaseline(pulumi.ComponentResource):
             )
         super().__init__("landing-zone:account-baseline:AccountBaseline", name, None, opts)
         self._provider = opts.provider
-        self._create_password_policy(name, args.password_policy)
+        self._create_password_policy(name, args.config.password_policy)
         if args.account_alias is not None:
             self._create_alias(name, args.account_alias)
-        if args.s3_public_access_block:
+        if args.config.s3_public_access_block:
             self._create_s3_public_access_block(name, args.account_id)
-        if args.ebs_encryption_by_default:
+        if args.config.ebs_encryption_by_default:
             self._create_ebs_encryption(name)
         if args.access_analyzer_name is not None:
             self._create_access_analyzer(name, args.access_analyzer_name)

@@ -2,96 +2,105 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 import pulumi
 import pulumi_aws as aws
 
+from landing_zone.config.cost_controls import AnomalyDetectionConfig, BudgetNotification, BudgetsConfig
 
-@dataclass(frozen=True)
-class NotificationSpec:
-    notification_type: str  # ACTUAL or FORECASTED
-    threshold: float  # percent of the limit
-
-
-@dataclass(frozen=True)
-class BudgetSpec:
-    name: str  # the budget's name in AWS, also its logical name
-    limit_amount: str  # USD per month, as AWS Budgets takes it
-    notifications: Sequence[NotificationSpec]
-    # Only this member account's costs; None: the whole organization.
-    account_id: pulumi.Input[str] | None = None
-
-
-@dataclass(frozen=True)
-class AnomalyDetectionSpec:
-    name: str
-    threshold: str  # USD of an anomaly's total impact
-    frequency: str  # DAILY or WEEKLY
-    # Subscribe to this existing monitor instead of creating one (AWS allows one services monitor).
-    monitor_arn: str | None = None
+# AWS's zero-spend template: told as soon as actual spend passes one cent.
+ZERO_SPEND_LIMIT = Decimal("0.01")
+ZERO_SPEND_NOTIFICATIONS = (BudgetNotification(type="ACTUAL", threshold=Decimal(100)),)
 
 
 @dataclass(frozen=True)
 class CostControlsArgs:
-    budgets: Sequence[BudgetSpec]
+    config: BudgetsConfig
+    # Who is notified (landing_zone.config.cost_controls.subscribers_of).
     subscribers: Sequence[str]
-    anomaly_detection: AnomalyDetectionSpec | None = None
+    # Member account ids by name, for per-account budgets.
+    account_ids: Mapping[str, pulumi.Input[str]]
 
 
 class CostControls(pulumi.ComponentResource):
     def __init__(self, name: str, args: CostControlsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("landing-zone:cost-controls:CostControls", name, None, opts)
-        for budget in args.budgets:
-            self._create_budget(budget, args.subscribers)
-        if args.anomaly_detection is not None:
-            self._create_anomaly_detection(args.anomaly_detection, args.subscribers)
+        config = args.config
+        if config.monthly_limit is not None:
+            self._create_budget(f"{name}-monthly", config.monthly_limit, config.notifications, args)
+        for budget in config.accounts:
+            self._create_budget(
+                f"{name}-{budget.account}-monthly",
+                budget.monthly_limit,
+                config.notifications,
+                args,
+                account_id=args.account_ids[budget.account],
+            )
+        if config.zero_spend:
+            self._create_budget(f"{name}-zero-spend", ZERO_SPEND_LIMIT, ZERO_SPEND_NOTIFICATIONS, args)
+        if config.anomaly_detection is not None:
+            self._create_anomaly_detection(
+                f"{name}-cost-anomalies", config.anomaly_detection, args.subscribers
+            )
         self.register_outputs({})
 
-    def _create_budget(self, spec: BudgetSpec, subscribers: Sequence[str]) -> None:
+    def _create_budget(
+        self,
+        name: str,
+        limit: Decimal,
+        notifications: Sequence[BudgetNotification],
+        args: CostControlsArgs,
+        account_id: pulumi.Input[str] | None = None,
+    ) -> None:
+        """A monthly cost budget in USD; only `account_id`'s costs when given, else the organization's."""
         cost_filters = (
-            [aws.budgets.BudgetCostFilterArgs(name="LinkedAccount", values=[spec.account_id])]
-            if spec.account_id is not None
+            [aws.budgets.BudgetCostFilterArgs(name="LinkedAccount", values=[account_id])]
+            if account_id is not None
             else None
         )
         aws.budgets.Budget(
-            spec.name,
-            name=spec.name,
+            # The budget's name in AWS is also its logical name.
+            name,
+            name=name,
             budget_type="COST",
             time_unit="MONTHLY",
-            limit_amount=spec.limit_amount,
+            limit_amount=f"{limit:f}",
             limit_unit="USD",
             cost_filters=cost_filters,
             notifications=[
                 aws.budgets.BudgetNotificationArgs(
                     comparison_operator="GREATER_THAN",
-                    notification_type=notification.notification_type,
-                    threshold=notification.threshold,
+                    notification_type=notification.type,
+                    threshold=float(notification.threshold),
                     threshold_type="PERCENTAGE",
-                    subscriber_email_addresses=list(subscribers),
+                    subscriber_email_addresses=list(args.subscribers),
                 )
-                for notification in spec.notifications
+                for notification in notifications
             ],
             opts=pulumi.ResourceOptions(parent=self),
         )
 
-    def _create_anomaly_detection(self, spec: AnomalyDetectionSpec, subscribers: Sequence[str]) -> None:
+    def _create_anomaly_detection(
+        self, name: str, config: AnomalyDetectionConfig, subscribers: Sequence[str]
+    ) -> None:
         monitor_arn: pulumi.Input[str]
-        if spec.monitor_arn is not None:
-            monitor_arn = spec.monitor_arn
+        if config.monitor_arn is not None:
+            monitor_arn = config.monitor_arn
         else:
             monitor_arn = aws.costexplorer.AnomalyMonitor(
-                f"{spec.name}-services",
-                name=f"{spec.name}-services",
+                f"{name}-services",
+                name=f"{name}-services",
                 monitor_type="DIMENSIONAL",
                 monitor_dimension="SERVICE",
                 opts=pulumi.ResourceOptions(parent=self),
             ).arn
         aws.costexplorer.AnomalySubscription(
-            spec.name,
-            name=spec.name,
-            frequency=spec.frequency,
+            name,
+            name=name,
+            frequency=config.frequency,
             monitor_arn_lists=[monitor_arn],
             subscribers=[
                 aws.costexplorer.AnomalySubscriptionSubscriberArgs(type="EMAIL", address=address)
@@ -101,7 +110,7 @@ class CostControls(pulumi.ComponentResource):
                 dimension=aws.costexplorer.AnomalySubscriptionThresholdExpressionDimensionArgs(
                     key="ANOMALY_TOTAL_IMPACT_ABSOLUTE",
                     match_options=["GREATER_THAN_OR_EQUAL"],
-                    values=[spec.threshold],
+                    values=[f"{config.threshold:f}"],
                 )
             ),
             opts=pulumi.ResourceOptions(parent=self),

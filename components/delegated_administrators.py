@@ -2,25 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-# GuardDuty and Security Hub have their own call, which also registers the delegated
-# administrator with Organizations and sets the service up for it; the others only
-# need the Organizations registration.
-ORGANIZATIONS_PRINCIPALS = {
-    "access-analyzer": "access-analyzer.amazonaws.com",
-    "config": "config.amazonaws.com",
-}
+from landing_zone.config.delegated_administrators import DelegatedAdministratorsConfig
+from landing_zone.principals import DELEGATED_SERVICES
 
 
 @dataclass(frozen=True)
 class DelegatedAdministratorsArgs:
-    account_id: pulumi.Input[str]
-    services: Sequence[str]  # guardduty, securityhub, access-analyzer, config
+    config: DelegatedAdministratorsConfig
+    account_id: pulumi.Input[str]  # the delegated administrator (config.account)
 
 
 class DelegatedAdministrators(pulumi.ComponentResource):
@@ -28,13 +22,16 @@ class DelegatedAdministrators(pulumi.ComponentResource):
         self, name: str, args: DelegatedAdministratorsArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("landing-zone:delegated-administrators:DelegatedAdministrators", name, None, opts)
-        for service in args.services:
+        for service in args.config.services:
             self._delegate(name, service, args.account_id)
         self.register_outputs({})
 
     def _delegate(self, name: str, service: str, account_id: pulumi.Input[str]) -> None:
         child = pulumi.ResourceOptions(parent=self)
         resource_name = f"{name}-{service}"
+        # GuardDuty and Security Hub have their own call, which also registers the delegated
+        # administrator with Organizations and sets the service up for it; the others only
+        # need the Organizations registration.
         if service == "guardduty":
             aws.guardduty.OrganizationAdminAccount(resource_name, admin_account_id=account_id, opts=child)
         elif service == "securityhub":
@@ -43,6 +40,6 @@ class DelegatedAdministrators(pulumi.ComponentResource):
             aws.organizations.DelegatedAdministrator(
                 resource_name,
                 account_id=account_id,
-                service_principal=ORGANIZATIONS_PRINCIPALS[service],
+                service_principal=DELEGATED_SERVICES[service],
                 opts=child,
             )

@@ -9,28 +9,17 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
+from landing_zone.config.guardrails import GuardrailConfig, GuardrailTarget
 
-@dataclass(frozen=True)
-class GuardrailTarget:
-    # Natural key of the target, part of the attachment's name: "root", "ou-Workloads", "account-dev".
-    key: str
-    target_id: pulumi.Input[str]
-    # `<target id>:<policy id>` when the attachment exists live and is adopted.
-    import_id: str | None = None
-
-
-@dataclass(frozen=True)
-class GuardrailPolicySpec:
-    name: str  # the policy's name in AWS, also its logical name
-    description: str | None
-    content: str  # minified policy document
-    targets: Sequence[GuardrailTarget]
-    import_id: str | None = None  # the live policy's id (p-...) to adopt
+from .ids import StackIds
 
 
 @dataclass(frozen=True)
 class GuardrailsArgs:
-    policies: Sequence[GuardrailPolicySpec]
+    config: Sequence[GuardrailConfig]
+    # Each entry's targets (landing_zone.config.guardrails.targets_of), by policy name.
+    targets: Mapping[str, Sequence[GuardrailTarget]]
+    ids: StackIds
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -41,28 +30,33 @@ class Guardrails(pulumi.ComponentResource):
     def __init__(self, name: str, args: GuardrailsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("landing-zone:guardrails:Guardrails", name, None, opts)
         self.policy_ids = {}
-        for spec in args.policies:
-            policy = self._create_policy(spec, args.tags)
-            self.policy_ids[spec.name] = policy.id
-            for target in spec.targets:
-                self._attach(spec.name, policy, target)
+        for entry in args.config:
+            policy = self._create_policy(entry, args.tags)
+            self.policy_ids[entry.policy_name] = policy.id
+            for target in args.targets[entry.policy_name]:
+                self._attach(entry.policy_name, policy, target, args.ids)
         self.register_outputs({"policyIds": self.policy_ids})
 
-    def _create_policy(self, spec: GuardrailPolicySpec, tags: Mapping[str, str]) -> aws.organizations.Policy:
+    def _create_policy(self, entry: GuardrailConfig, tags: Mapping[str, str]) -> aws.organizations.Policy:
         return aws.organizations.Policy(
-            spec.name,
-            name=spec.name,
-            description=spec.description,
+            # The policy's name in AWS is also its logical name.
+            entry.policy_name,
+            name=entry.policy_name,
+            description=entry.policy_description,
             type="SERVICE_CONTROL_POLICY",
-            content=spec.content,
+            content=entry.rendered(),
             tags=dict(tags),
-            opts=pulumi.ResourceOptions(parent=self, import_=spec.import_id),
+            opts=pulumi.ResourceOptions(
+                parent=self, import_=entry.import_.policy if entry.import_ is not None else None
+            ),
         )
 
-    def _attach(self, policy_name: str, policy: aws.organizations.Policy, target: GuardrailTarget) -> None:
+    def _attach(
+        self, policy_name: str, policy: aws.organizations.Policy, target: GuardrailTarget, ids: StackIds
+    ) -> None:
         aws.organizations.PolicyAttachment(
             f"{policy_name}-{target.key}",
             policy_id=policy.id,
-            target_id=target.target_id,
+            target_id=ids.target(target.kind, target.name),
             opts=pulumi.ResourceOptions(parent=self, import_=target.import_id),
         )

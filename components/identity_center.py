@@ -16,7 +16,10 @@ from landing_zone.config.identity import (
     GroupConfig,
     IdentityCenterConfig,
     PermissionSetConfig,
+    PermissionSetImportIds,
     UserConfig,
+    permission_set_import_ids,
+    store_import_id,
 )
 
 
@@ -96,22 +99,8 @@ class IdentityCenter(pulumi.ComponentResource):
     ) -> pulumi.ResourceOptions:
         return pulumi.ResourceOptions(parent=self, depends_on=list(depends_on), import_=import_id)
 
-    def _import_id(self, *parts: str) -> str:
-        """`<parts>,<instance arn>`: how ssoadmin resources are imported."""
-        if self.config.import_ is None:
-            raise pulumi.RunError("identityCenter.import is needed to import Identity Center resources")
-        return ",".join((*parts, self.config.import_.instance_arn))
-
-    def _store_import_id(self, item_id: str | None) -> str | None:
-        """`<identity store id>/<id>`: how identitystore resources are imported."""
-        if item_id is None or self.config.import_ is None:
-            return None
-        return f"{self.config.import_.identity_store_id}/{item_id}"
-
     def _create_permission_set(self, ps: PermissionSetConfig, tags: Mapping[str, str]) -> pulumi.Output[str]:
-        region = self.config.region
-        adopted = ps.import_
-        set_import_id = self._import_id(adopted.arn) if adopted else None
+        import_ids = permission_set_import_ids(self.config, ps)
         permission_set = aws.ssoadmin.PermissionSet(
             ps.name,
             instance_arn=self.instance_arn,
@@ -120,57 +109,49 @@ class IdentityCenter(pulumi.ComponentResource):
             session_duration=ps.session_duration,
             relay_state=ps.relay_state,
             tags={**tags, **ps.tags},
-            region=region,
-            opts=self._options(import_id=set_import_id),
+            region=self.config.region,
+            opts=self._options(import_id=import_ids.permission_set),
         )
-        common = {
-            "instance_arn": self.instance_arn,
-            "permission_set_arn": permission_set.arn,
-            "region": region,
-        }
-        attachments: list[pulumi.Resource] = []
-        for arn in ps.managed_policies:
-            attachments.append(
-                aws.ssoadmin.ManagedPolicyAttachment(
-                    f"{ps.name}-{arn.rpartition(':policy/')[2]}",
-                    managed_policy_arn=arn,
-                    **common,
-                    opts=self._options(
-                        import_id=self._import_id(arn, adopted.arn)
-                        if adopted and arn in adopted.managed_policies
-                        else None
-                    ),
-                )
+        self._attachments[ps.name] = self._attach_policies(ps, permission_set.arn, import_ids)
+        return permission_set.arn
+
+    def _attach_policies(
+        self, ps: PermissionSetConfig, arn: pulumi.Output[str], import_ids: PermissionSetImportIds
+    ) -> list[pulumi.Resource]:
+        """Managed, customer managed, inline policies and the boundary: what assignments wait for."""
+        common = {"instance_arn": self.instance_arn, "permission_set_arn": arn, "region": self.config.region}
+        attachments: list[pulumi.Resource] = [
+            aws.ssoadmin.ManagedPolicyAttachment(
+                f"{ps.name}-{policy_arn.rpartition(':policy/')[2]}",
+                managed_policy_arn=policy_arn,
+                **common,
+                opts=self._options(import_id=import_ids.managed_policies.get(policy_arn)),
             )
-        for reference in ps.customer_managed_policies:
-            attachments.append(
-                aws.ssoadmin.CustomerManagedPolicyAttachment(
-                    f"{ps.name}-cm-{reference.path}{reference.name}",
-                    customer_managed_policy_reference=aws.ssoadmin.CustomerManagedPolicyAttachmentCustomerManagedPolicyReferenceArgs(
-                        name=reference.name, path=reference.path
-                    ),
-                    **common,
-                    opts=self._options(
-                        import_id=self._import_id(reference.name, reference.path, adopted.arn)
-                        if adopted and reference in adopted.customer_managed_policies
-                        else None
-                    ),
-                )
+            for policy_arn in ps.managed_policies
+        ]
+        attachments += [
+            aws.ssoadmin.CustomerManagedPolicyAttachment(
+                f"{ps.name}-cm-{reference.path}{reference.name}",
+                customer_managed_policy_reference=aws.ssoadmin.CustomerManagedPolicyAttachmentCustomerManagedPolicyReferenceArgs(
+                    name=reference.name, path=reference.path
+                ),
+                **common,
+                opts=self._options(import_id=import_ids.customer_managed_policies.get(reference)),
             )
+            for reference in ps.customer_managed_policies
+        ]
         if ps.inline_policy is not None:
             attachments.append(
                 aws.ssoadmin.PermissionSetInlinePolicy(
                     f"{ps.name}-inline",
                     inline_policy=ps.inline_policy,
                     **common,
-                    opts=self._options(
-                        import_id=set_import_id if adopted and adopted.inline_policy else None
-                    ),
+                    opts=self._options(import_id=import_ids.inline_policy),
                 )
             )
-        if ps.permissions_boundary is not None:
-            boundary = ps.permissions_boundary
-            boundary_reference = boundary.customer_managed_policy
+        boundary = ps.permissions_boundary
+        if boundary is not None:
+            reference = boundary.customer_managed_policy
             attachments.append(
                 aws.ssoadmin.PermissionsBoundaryAttachment(
                     f"{ps.name}-boundary",
@@ -178,20 +159,17 @@ class IdentityCenter(pulumi.ComponentResource):
                         managed_policy_arn=boundary.managed_policy_arn,
                         customer_managed_policy_reference=(
                             aws.ssoadmin.PermissionsBoundaryAttachmentPermissionsBoundaryCustomerManagedPolicyReferenceArgs(
-                                name=boundary_reference.name, path=boundary_reference.path
+                                name=reference.name, path=reference.path
                             )
-                            if boundary_reference is not None
+                            if reference is not None
                             else None
                         ),
                     ),
                     **common,
-                    opts=self._options(
-                        import_id=set_import_id if adopted and adopted.permissions_boundary else None
-                    ),
+                    opts=self._options(import_id=import_ids.permissions_boundary),
                 )
             )
-        self._attachments[ps.name] = attachments
-        return permission_set.arn
+        return attachments
 
     def _create_user(self, user: UserConfig) -> pulumi.Output[str]:
         created = aws.identitystore.User(
@@ -202,7 +180,7 @@ class IdentityCenter(pulumi.ComponentResource):
             name=aws.identitystore.UserNameArgs(given_name=user.given_name, family_name=user.family_name),
             emails=aws.identitystore.UserEmailsArgs(value=user.email, primary=True),
             region=self.config.region,
-            opts=self._options(import_id=self._store_import_id(user.import_id)),
+            opts=self._options(import_id=store_import_id(self.config, user.import_id)),
         )
         return created.user_id
 
@@ -226,7 +204,7 @@ class IdentityCenter(pulumi.ComponentResource):
             display_name=group.name,
             description=group.description,
             region=self.config.region,
-            opts=self._options(import_id=self._store_import_id(group.import_id)),
+            opts=self._options(import_id=store_import_id(self.config, group.import_id)),
         )
         return created.group_id
 
@@ -239,7 +217,7 @@ class IdentityCenter(pulumi.ComponentResource):
             group_id=self.group_ids[group],
             member_id=user_id,
             region=self.config.region,
-            opts=self._options(import_id=self._store_import_id(membership_id)),
+            opts=self._options(import_id=store_import_id(self.config, membership_id)),
         )
 
     def _create_assignment(

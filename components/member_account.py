@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pulumi
 import pulumi_aws as aws
 
-from landing_zone.config import ResolvedContact
+from landing_zone.config.base import ContactType, aws_contact_type
+from landing_zone.config.organization import ResolvedAccount, ResolvedContact
 
 # Properties that force replacement of an account but cannot be read back from AWS:
 # an imported or hand-made account would otherwise show a diff (and a replace) forever.
@@ -17,16 +17,9 @@ ACCOUNT_IGNORED_CHANGES = ["roleName", "iamUserAccessToBilling"]
 
 @dataclass(frozen=True)
 class MemberAccountArgs:
-    account_name: str
-    email: str
+    # The account's config with its root email, contacts and tags resolved.
+    account: ResolvedAccount
     parent_id: pulumi.Input[str]
-    # Keyed by AWS contact type: BILLING, SECURITY, OPERATIONS.
-    contacts: Mapping[str, ResolvedContact]
-    tags: Mapping[str, str] = field(default_factory=dict)
-    close_on_deletion: bool = False
-    role_name: str = "OrganizationAccountAccessRole"
-    iam_user_access_to_billing: str = "ALLOW"
-    import_id: str | None = None
 
 
 class MemberAccount(pulumi.ComponentResource):
@@ -40,20 +33,21 @@ class MemberAccount(pulumi.ComponentResource):
         account = self._create_account(name, args)
         self.account_id = account.id
         self.arn = account.arn
-        for contact_type, contact in sorted(args.contacts.items()):
+        for contact_type, contact in sorted(args.account.contacts.items()):
             self._create_contact(name, contact_type, contact)
         self.register_outputs({"accountId": self.account_id, "arn": self.arn})
 
     def _create_account(self, name: str, args: MemberAccountArgs) -> aws.organizations.Account:
+        config = args.account.config
         return aws.organizations.Account(
             name,
-            name=args.account_name,
-            email=args.email,
+            name=config.name,
+            email=args.account.email,
             parent_id=args.parent_id,
-            close_on_deletion=args.close_on_deletion,
-            role_name=args.role_name,
-            iam_user_access_to_billing=args.iam_user_access_to_billing,
-            tags=dict(args.tags),
+            close_on_deletion=config.close_on_deletion,
+            role_name=config.role_name,
+            iam_user_access_to_billing=config.iam_user_access_to_billing,
+            tags=dict(args.account.tags),
             opts=pulumi.ResourceOptions(
                 parent=self,
                 # An account is never replaced or deleted by accident: removing it from
@@ -61,15 +55,15 @@ class MemberAccount(pulumi.ComponentResource):
                 protect=True,
                 retain_on_delete=True,
                 ignore_changes=ACCOUNT_IGNORED_CHANGES,
-                import_=args.import_id,
+                import_=config.import_id,
             ),
         )
 
-    def _create_contact(self, name: str, contact_type: str, contact: ResolvedContact) -> None:
+    def _create_contact(self, name: str, contact_type: ContactType, contact: ResolvedContact) -> None:
         aws.account.AlternativeContact(
-            f"{name}-{contact_type.lower()}",
+            f"{name}-{contact_type}",
             account_id=self.account_id,
-            alternate_contact_type=contact_type,
+            alternate_contact_type=aws_contact_type(contact_type),
             name=contact.name,
             title=contact.title,
             email_address=contact.email,

@@ -1,6 +1,8 @@
-"""An AWS provider that acts inside one member account, through its organization access role."""
+"""AWS providers that act inside member accounts, through each account's organization access role."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import pulumi
 import pulumi_aws as aws
@@ -26,3 +28,31 @@ def member_account_provider(
         region=region,
         opts=opts,
     )
+
+
+class MemberProviders:
+    """One provider per member account, made the first time something needs it."""
+
+    def __init__(
+        self,
+        account_ids: Mapping[str, pulumi.Output[str]],
+        role_names: Mapping[str, str],
+        region: str | None,
+        parent: pulumi.Resource,
+    ) -> None:
+        self._account_ids = account_ids
+        self._role_names = role_names
+        self._region = region
+        self._parent = parent
+        self._made: dict[str, aws.Provider] = {}
+
+    def for_account(self, name: str) -> aws.Provider:
+        if name not in self._made:
+            self._made[name] = member_account_provider(
+                f"{name}-member",
+                self._account_ids[name],
+                self._role_names[name],
+                self._region,
+                opts=pulumi.ResourceOptions(parent=self._parent),
+            )
+        return self._made[name]

@@ -10,14 +10,15 @@ from typing import Any
 import pulumi
 import pulumi_aws as aws
 
-from .account_baseline import MissingProviderError
+from landing_zone.config.organization_trail import OrganizationTrailConfig
+from landing_zone.principals import CLOUDTRAIL
 
-CLOUDTRAIL = "cloudtrail.amazonaws.com"
+from .account_baseline import MissingProviderError
 
 
 @dataclass(frozen=True)
 class OrganizationTrailArgs:
-    trail_name: str
+    config: OrganizationTrailConfig
     bucket_name: pulumi.Input[str]
     organization_id: pulumi.Input[str]
     management_account_id: pulumi.Input[str]
@@ -43,7 +44,7 @@ class OrganizationTrail(pulumi.ComponentResource):
         policy = self._create_bucket_policy(name, bucket, args, in_log_archive)
         trail = aws.cloudtrail.Trail(
             name,
-            name=args.trail_name,
+            name=args.config.name,
             s3_bucket_name=bucket.bucket,
             is_organization_trail=True,
             is_multi_region_trail=True,
@@ -94,7 +95,7 @@ class OrganizationTrail(pulumi.ComponentResource):
             organization_id=args.organization_id,
             management_account_id=args.management_account_id,
             region=region,
-        ).apply(lambda values: json.dumps(trail_bucket_policy(trail_name=args.trail_name, **values)))
+        ).apply(lambda values: json.dumps(trail_bucket_policy(trail_name=args.config.name, **values)))
         return aws.s3.BucketPolicy(f"{name}-logs", bucket=bucket.id, policy=document, opts=opts)
 
 

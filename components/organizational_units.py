@@ -8,18 +8,15 @@ from dataclasses import dataclass, field
 import pulumi
 import pulumi_aws as aws
 
-
-@dataclass(frozen=True)
-class OrganizationalUnitSpec:
-    path: str
-    import_id: str | None = None
-    tags: Mapping[str, str] = field(default_factory=dict)
+from landing_zone.config import OrganizationalUnitConfig
 
 
 @dataclass(frozen=True)
 class OrganizationalUnitsArgs:
+    config: Sequence[OrganizationalUnitConfig]
     root_id: pulumi.Input[str]
-    units: Sequence[OrganizationalUnitSpec]
+    # The organization's tags; each OU's own tags add to them.
+    default_tags: Mapping[str, str] = field(default_factory=dict)
 
 
 class OrganizationalUnits(pulumi.ComponentResource):
@@ -35,18 +32,18 @@ class OrganizationalUnits(pulumi.ComponentResource):
         super().__init__("landing-zone:organizational-units:OrganizationalUnits", name, None, opts)
         self.ids = {}
         # Parents before children, whatever the order in config.
-        for unit in sorted(args.units, key=lambda u: u.path.count("/")):
-            self._create_unit(unit, args.root_id)
+        for unit in sorted(args.config, key=lambda u: u.path.count("/")):
+            self._create_unit(unit, args)
         self.register_outputs({"ids": self.ids})
 
-    def _create_unit(self, unit: OrganizationalUnitSpec, root_id: pulumi.Input[str]) -> None:
+    def _create_unit(self, unit: OrganizationalUnitConfig, args: OrganizationalUnitsArgs) -> None:
         parent_path, _, leaf = unit.path.rpartition("/")
         ou = aws.organizations.OrganizationalUnit(
             # The path is the natural key: reordering config never renames anything.
             unit.path,
             name=leaf,
-            parent_id=self.ids[parent_path] if parent_path else root_id,
-            tags=dict(unit.tags),
+            parent_id=self.ids[parent_path] if parent_path else args.root_id,
+            tags={**args.default_tags, **unit.tags},
             opts=pulumi.ResourceOptions(parent=self, import_=unit.import_id),
         )
         self.ids[unit.path] = ou.id

@@ -238,10 +238,10 @@ CASES = [
             baseline={"accountAlias": "{account}", "excludeAccounts": ["legacy"]},
         ),
         [
-            "landing-zone:baseline.excludeAccounts[0]: account 'legacy' is not defined in accounts",
             "landing-zone:baseline.accountAlias: gives 'audit-team' for both Audit Team and audit-team",
-            "landing-zone:baseline.accountAlias: gives 'x' for account x: an alias is 3 to 63 lowercase "
-            "letters, digits and single hyphens, starting and ending with a letter or digit",
+            "landing-zone:baseline.accountAlias: gives 'x' for account x, which is not an alias of 3 to 63 "
+            "lowercase letters, digits and single hyphens, starting and ending with a letter or digit",
+            "landing-zone:baseline.excludeAccounts[0]: account 'legacy' is not defined in accounts",
         ],
     ),
     (
@@ -261,9 +261,9 @@ CASES = [
         "organization trail without its account or trusted access",
         stack_values(organizationTrail={"logArchiveAccount": "log-archive"}),
         [
-            "landing-zone:organizationTrail.logArchiveAccount: account 'log-archive' is not defined in accounts",
             "landing-zone:organizationTrail: an organization trail needs trusted access: "
             "add cloudtrail.amazonaws.com to organization.awsServiceAccessPrincipals",
+            "landing-zone:organizationTrail.logArchiveAccount: account 'log-archive' is not defined in accounts",
         ],
     ),
     (

@@ -11,7 +11,8 @@ import pytest
 from components.account_baseline import AccountBaseline, AccountBaselineArgs, MissingProviderError
 from components.organization_trail import OrganizationTrail, OrganizationTrailArgs
 from landing_zone.config import load_from_mapping, read_stack_file
-from landing_zone.config.baseline import PasswordPolicy
+from landing_zone.config.baseline import BaselineConfig
+from landing_zone.config.organization_trail import OrganizationTrailConfig
 from landing_zone.plan.runner import PlanResult, RegisteredResource
 from landing_zone.resource_types import ACCOUNT, BUDGET, POLICY
 from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
@@ -147,21 +148,17 @@ def test_nothing_cross_account_is_registered_without_config():
     [
         lambda: AccountBaseline(
             "dev",
-            AccountBaselineArgs(
-                account_id="123456789012", password_policy=PasswordPolicy(), account_alias=None
-            ),
+            AccountBaselineArgs(config=BaselineConfig(), account_id="123456789012"),
         ),
         lambda: AccountBaseline(
             "dev",
-            AccountBaselineArgs(
-                account_id="123456789012", password_policy=PasswordPolicy(), account_alias=None
-            ),
+            AccountBaselineArgs(config=BaselineConfig(), account_id="123456789012"),
             opts=pulumi.ResourceOptions(protect=True),
         ),
         lambda: OrganizationTrail(
             "trail",
             OrganizationTrailArgs(
-                trail_name="trail",
+                config=OrganizationTrailConfig(name="trail"),
                 bucket_name="logs",
                 organization_id="o-abcdefghij",
                 management_account_id="123456789012",

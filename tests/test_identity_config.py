@@ -175,7 +175,7 @@ CASES = [
         "bad region and start URL",
         values_with(region="Ireland", startUrl="acme.awsapps.com/start"),
         [
-            f"{KEY}.region: 'Ireland' is not an AWS region like eu-west-1",
+            f"{KEY}.region: 'Ireland' is not an AWS region code like eu-west-1",
             f"{KEY}.startUrl: 'acme.awsapps.com/start' is not an https URL like https://acme.awsapps.com/start",
         ],
     ),
@@ -212,7 +212,10 @@ def test_session_durations_are_read_as_iso_8601(duration, seconds):
 
 def grants(*rules, accounts=None):
     config = load_from_mapping(values_with(accounts=accounts, access=list(rules)))
-    return [(g.account, g.group, g.permission_set) for g in expand_access(config)]
+    return [
+        (g.account, g.group, g.permission_set)
+        for g in expand_access(config.identity_center, config.structure)
+    ]
 
 
 def test_an_ou_target_reaches_every_account_below_it_nested_included():

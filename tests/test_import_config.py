@@ -112,9 +112,9 @@ CASES = [
         ),
         [
             "landing-zone:guardrails[0].name: is required with document: the policy's name in AWS",
-            "landing-zone:guardrails[1].parameters: only catalog guardrails take parameters",
             "landing-zone:guardrails[1].document: is not valid JSON: Expecting property name enclosed in "
             "double quotes (line 1 column 2)",
+            "landing-zone:guardrails[1].parameters: only catalog guardrails take parameters",
         ],
     ),
     (
@@ -304,14 +304,14 @@ CASES = [
             **{"import": {"instanceArn": INSTANCE, "identityStoreId": STORE}},
         ),
         [
-            "landing-zone:identityCenter.access[0].import: an imported rule names its accounts: "
-            "organizationalUnits and allMemberAccounts could reach accounts where the assignment does not "
-            "exist yet",
             "landing-zone:identityCenter.access[0].group: group 'Finance' has no import id",
             "landing-zone:identityCenter.access[0].permissionSets[1]: permission set 'Billing' has no import id",
             "landing-zone:identityCenter.access[0].accounts[1]: account 'staging' has no import id",
             "landing-zone:identityCenter.access[0].accounts[2]: the management account needs "
             "identityCenter.import.managementAccountId",
+            "landing-zone:identityCenter.access[0].import: an imported rule names its accounts: "
+            "organizationalUnits and allMemberAccounts could reach accounts where the assignment does not "
+            "exist yet",
         ],
     ),
 ]

@@ -31,7 +31,7 @@ def scale_plan() -> PlanResult:
 def test_generated_config_validates_and_implies_the_expected_assignments():
     config = load_from_mapping(large_stack_values(ACCOUNTS))
     assert len(config.accounts) == ACCOUNTS
-    grants = expand_access(config)
+    grants = expand_access(config.identity_center, config.structure)
     by_group: dict[str, int] = {}
     for grant in grants:
         by_group[grant.group] = by_group.get(grant.group, 0) + 1

@@ -4,19 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
-import re
 import sys
 from typing import TextIO
 
 from landing_zone.config import ConfigError, load_stack_file
+from landing_zone.config.base import REGION, ROLE_NAME
 from landing_zone.live.audit import AuditOptions, CheckResult, run_audit
 from landing_zone.live.audit.runner import DEFAULT_WORKERS, AuditError, AuditReport, failed
-from landing_zone.live.session import DEFAULT_ROLE_NAME, ROLE_NAME_PATTERN
+from landing_zone.live.session import DEFAULT_ROLE_NAME
 
 from .aws import add_session_arguments, clients_from_args, positive_int
 from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
 
-REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 LABELS = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "manual": "MANUAL"}
 
 
@@ -55,7 +54,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if not ROLE_NAME_PATTERN.fullmatch(args.role):
+    if not ROLE_NAME.matches(args.role):
         raise UsageError(f"--role: {args.role!r} is not an IAM role name")
     regions = _regions(args.regions)
     config = None
@@ -84,7 +83,7 @@ def _regions(text: str | None) -> tuple[str, ...] | None:
     if text is None:
         return None
     regions = tuple(r.strip() for r in text.split(",") if r.strip())
-    bad = [r for r in regions if not REGION_PATTERN.fullmatch(r)]
+    bad = [r for r in regions if not REGION.matches(r)]
     if bad or not regions:
         raise UsageError(f"--regions: {bad[0] if bad else text!r} is not a region like eu-west-1")
     return regions

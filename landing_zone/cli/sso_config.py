@@ -12,12 +12,12 @@ from pathlib import Path
 from typing import Any
 
 from landing_zone.config import ConfigError, StackSettings, load_stack_file
+from landing_zone.config.base import REGION
 from landing_zone.sso.merge import MergeError, managed_block, merge, read_config, write_atomically
 from landing_zone.sso.profiles import (
     DEFAULT_ADMIN_PERMISSION_SET,
     DEFAULT_ADMIN_TEMPLATE,
     DEFAULT_TEMPLATE,
-    REGION,
     ProfileOptions,
     SsoAccess,
     SsoSourceError,
@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     org = args.org or (settings.config.organization.name if settings else None)
     if not org:
         raise UsageError("--org is required with --from-aws unless --stack names the stack")
-    if args.region is not None and not REGION.match(args.region):
+    if args.region is not None and not REGION.matches(args.region):
         raise UsageError(f"--region: '{args.region}' is not an AWS region like eu-west-1")
     try:
         check_template(args.admin_template, "--admin-template")

@@ -7,21 +7,21 @@ default and an IAM Access Analyzer; applied in each member account by assuming i
 
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from pydantic import Field
 
-from .base import ConfigModel
-from .organization import AccountConfig
+from .base import ConfigModel, Matching
+from .checker import Checker
+from .naming import ALIAS_PATTERN_FIELDS, fill, pattern_problem
+from .organization import AccountConfig, OrganizationStructure
 
-if TYPE_CHECKING:
-    from .model import LandingZoneConfig
-    from .validation import _Checker
-
-ALIAS_PATTERN_FIELDS = ("org", "account")
 # IAM account aliases: 3-63 lowercase letters, digits and single hyphens, unique across AWS.
-ACCOUNT_ALIAS = re.compile(r"^[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]$")
+ACCOUNT_ALIAS = Matching(
+    r"[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]",
+    "an alias of 3 to 63 lowercase letters, digits and single hyphens, "
+    "starting and ending with a letter or digit",
+)
 
 
 class PasswordPolicy(ConfigModel):
@@ -48,49 +48,48 @@ class BaselineConfig(ConfigModel):
     exclude_accounts: tuple[str, ...] = ()
 
 
-def baseline_accounts(config: LandingZoneConfig) -> tuple[AccountConfig, ...]:
+def baseline_accounts(
+    baseline: BaselineConfig | None, structure: OrganizationStructure
+) -> tuple[AccountConfig, ...]:
     """The member accounts that get the baseline, in config order."""
-    if config.baseline is None:
-        return ()
-    excluded = set(config.baseline.exclude_accounts)
-    return tuple(a for a in config.accounts if a.name not in excluded)
-
-
-def alias_for(config: LandingZoneConfig, account: AccountConfig) -> str | None:
-    baseline = config.baseline
-    if baseline is None or baseline.account_alias is None:
-        return None
-    return baseline.account_alias.format(
-        org=config.organization.name, account=account.name.lower().replace(" ", "-")
-    )
-
-
-def check_baseline(checker: _Checker) -> None:
-    """Excluded accounts exist; the alias pattern gives valid, distinct aliases."""
-    config = checker.config
-    baseline = config.baseline
     if baseline is None:
-        return
+        return ()
+    excluded = set(baseline.exclude_accounts)
+    return tuple(a for a in structure.accounts if a.name not in excluded)
+
+
+def alias_for(baseline: BaselineConfig, org_name: str, account: AccountConfig) -> str | None:
+    if baseline.account_alias is None:
+        return None
+    return fill(baseline.account_alias, account_name=account.name, org=org_name)
+
+
+def access_analyzer_name(baseline: BaselineConfig, org_name: str) -> str | None:
+    return f"{org_name}-account" if baseline.access_analyzer else None
+
+
+# Checks: `checker` reports under `baseline`.
+
+
+def check_baseline(baseline: BaselineConfig, structure: OrganizationStructure, checker: Checker) -> None:
+    """Excluded accounts exist; the alias pattern gives valid, distinct aliases."""
     for index, name in enumerate(baseline.exclude_accounts):
-        checker.check_account_defined(("baseline", "excludeAccounts", index), name)
-    if baseline.account_alias is None or not checker.check_name_pattern(
-        ("baseline", "accountAlias"),
-        baseline.account_alias,
-        ALIAS_PATTERN_FIELDS,
-        "aliases are unique across AWS",
-    ):
+        checker.account_defined(("excludeAccounts", index), name)
+    if baseline.account_alias is None:
+        return
+    problem = pattern_problem(baseline.account_alias, ALIAS_PATTERN_FIELDS, "aliases are unique across AWS")
+    if problem is not None:
+        checker.report(("accountAlias",), problem)
         return
     seen: dict[str, str] = {}
-    for account in baseline_accounts(config):
-        alias = alias_for(config, account) or ""
-        key = ("baseline", "accountAlias")
-        if not ACCOUNT_ALIAS.match(alias):
+    for account in baseline_accounts(baseline, structure):
+        alias = alias_for(baseline, structure.organization.name, account) or ""
+        if not ACCOUNT_ALIAS.matches(alias):
             checker.report(
-                key,
-                f"gives '{alias}' for account {account.name}: an alias is 3 to 63 lowercase "
-                "letters, digits and single hyphens, starting and ending with a letter or digit",
+                ("accountAlias",),
+                f"gives '{alias}' for account {account.name}, which is not {ACCOUNT_ALIAS.words}",
             )
         elif alias in seen:
-            checker.report(key, f"gives '{alias}' for both {seen[alias]} and {account.name}")
+            checker.report(("accountAlias",), f"gives '{alias}' for both {seen[alias]} and {account.name}")
         else:
             seen[alias] = account.name

@@ -7,20 +7,24 @@ notifications go to `subscribers`, by default the organization's notification li
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import TYPE_CHECKING, Annotated, Literal
+from typing import Annotated, Literal
 
-from pydantic import Field, StringConstraints
+from pydantic import Field
 
-from .base import ConfigModel
-
-if TYPE_CHECKING:
-    from .model import LandingZoneConfig
-    from .validation import _Checker
+from .base import ConfigModel, Matching
+from .checker import Checker, repeats
+from .organization import OrganizationConfig
 
 MAX_NOTIFICATIONS_PER_BUDGET = 5  # AWS Budgets quota
 MAX_EMAIL_SUBSCRIBERS = 10  # per budget notification, and per anomaly subscription
 
-MONITOR_ARN_PATTERN = r"^arn:aws:ce::\d{12}:anomalymonitor/[0-9a-f-]{36}$"
+MonitorArn = Annotated[
+    str,
+    Matching(
+        r"arn:aws:ce::\d{12}:anomalymonitor/[0-9a-f-]{36}",
+        "a cost anomaly monitor ARN like arn:aws:ce::123456789012:anomalymonitor/<uuid>",
+    ),
+]
 
 Amount = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=2)]
 
@@ -49,7 +53,7 @@ class AnomalyDetectionConfig(ConfigModel):
     frequency: Literal["DAILY", "WEEKLY"] = "DAILY"
     # Subscribe to an existing monitor: AWS allows one services monitor per account and
     # creates one by itself in new accounts. None: this stack creates it.
-    monitor_arn: Annotated[str, StringConstraints(pattern=MONITOR_ARN_PATTERN)] | None = None
+    monitor_arn: MonitorArn | None = None
 
 
 class BudgetsConfig(ConfigModel):
@@ -64,57 +68,57 @@ class BudgetsConfig(ConfigModel):
     anomaly_detection: AnomalyDetectionConfig | None = None
 
 
-def subscribers_of(config: LandingZoneConfig) -> tuple[str, ...]:
+def subscribers_of(budgets: BudgetsConfig, organization: OrganizationConfig) -> tuple[str, ...]:
     """Who receives budget and anomaly notifications."""
-    budgets = config.budgets
-    if budgets is not None and budgets.subscribers is not None:
+    if budgets.subscribers is not None:
         return budgets.subscribers
-    return (config.organization.notification_email,)
+    return (organization.notification_email,)
 
 
-def check_budgets(checker: _Checker) -> None:
+# Checks: `checker` reports under `budgets`.
+
+
+def check_budgets(budgets: BudgetsConfig, checker: Checker) -> None:
     """Budget accounts exist, AWS's notification and subscriber limits, valid addresses."""
-    budgets = checker.config.budgets
-    if budgets is None:
-        return
-    report = checker.report
     if not (budgets.monthly_limit or budgets.accounts or budgets.zero_spend or budgets.anomaly_detection):
-        report(("budgets",), "configures nothing: set monthlyLimit, accounts, zeroSpend or anomalyDetection")
-    seen: dict[str, int] = {}
-    for index, budget in enumerate(budgets.accounts):
-        key = ("budgets", "accounts", index, "account")
-        if not checker.check_account_defined(key, budget.account):
-            continue
-        if budget.account in seen:
-            report(
-                key, f"'{budget.account}' already has a budget at budgets.accounts[{seen[budget.account]}]"
-            )
-        else:
-            seen[budget.account] = index
+        checker.report((), "configures nothing: set monthlyLimit, accounts, zeroSpend or anomalyDetection")
+    _check_account_budgets(budgets, checker)
+    _check_notifications(budgets, checker)
+    if budgets.subscribers is not None:
+        _check_subscribers(budgets.subscribers, checker)
+
+
+def _check_account_budgets(budgets: BudgetsConfig, checker: Checker) -> None:
+    defined = [
+        budget.account if checker.account_defined(("accounts", index, "account"), budget.account) else None
+        for index, budget in enumerate(budgets.accounts)
+    ]
+    for index, first in repeats(defined):
+        checker.report(
+            ("accounts", index, "account"),
+            f"'{defined[index]}' already has a budget at budgets.accounts[{first}]",
+        )
+
+
+def _check_notifications(budgets: BudgetsConfig, checker: Checker) -> None:
     if len(budgets.notifications) > MAX_NOTIFICATIONS_PER_BUDGET:
-        report(
-            ("budgets", "notifications"),
+        checker.report(
+            ("notifications",),
             f"has {len(budgets.notifications)} entries; "
             f"AWS allows at most {MAX_NOTIFICATIONS_PER_BUDGET} notifications per budget",
         )
-    thresholds: dict[tuple[str, Decimal], int] = {}
-    for index, notification in enumerate(budgets.notifications):
-        same = (notification.type, notification.threshold)
-        if same in thresholds:
-            report(
-                ("budgets", "notifications", index),
-                f"same type and threshold as budgets.notifications[{thresholds[same]}]",
-            )
-        else:
-            thresholds[same] = index
-    if budgets.subscribers is not None:
-        if not budgets.subscribers:
-            report(("budgets", "subscribers"), "must list at least one email address (or be left out)")
-        if len(budgets.subscribers) > MAX_EMAIL_SUBSCRIBERS:
-            report(
-                ("budgets", "subscribers"),
-                f"has {len(budgets.subscribers)} addresses; "
-                f"AWS allows at most {MAX_EMAIL_SUBSCRIBERS} email subscribers per notification",
-            )
-        for index, address in enumerate(budgets.subscribers):
-            checker.check_email(("budgets", "subscribers", index), address)
+    for index, first in repeats((n.type, n.threshold) for n in budgets.notifications):
+        checker.report(("notifications", index), f"same type and threshold as budgets.notifications[{first}]")
+
+
+def _check_subscribers(subscribers: tuple[str, ...], checker: Checker) -> None:
+    if not subscribers:
+        checker.report(("subscribers",), "must list at least one email address (or be left out)")
+    if len(subscribers) > MAX_EMAIL_SUBSCRIBERS:
+        checker.report(
+            ("subscribers",),
+            f"has {len(subscribers)} addresses; "
+            f"AWS allows at most {MAX_EMAIL_SUBSCRIBERS} email subscribers per notification",
+        )
+    for index, address in enumerate(subscribers):
+        checker.email(("subscribers", index), address)

@@ -2,20 +2,15 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal
+from typing import Literal
+
+from landing_zone import principals
 
 from .base import ConfigModel
-
-if TYPE_CHECKING:
-    from .validation import _Checker
+from .checker import Checker, repeats
+from .organization import OrganizationStructure
 
 DelegatedService = Literal["guardduty", "securityhub", "access-analyzer", "config"]
-SERVICE_PRINCIPALS: dict[str, str] = {
-    "guardduty": "guardduty.amazonaws.com",
-    "securityhub": "securityhub.amazonaws.com",
-    "access-analyzer": "access-analyzer.amazonaws.com",
-    "config": "config.amazonaws.com",
-}
 
 
 class DelegatedAdministratorsConfig(ConfigModel):
@@ -23,26 +18,25 @@ class DelegatedAdministratorsConfig(ConfigModel):
     services: tuple[DelegatedService, ...]
 
 
-def check_delegated_administrators(checker: _Checker) -> None:
+# Checks: `checker` reports under `delegatedAdministrators`.
+
+
+def check_delegated_administrators(
+    delegated: DelegatedAdministratorsConfig, structure: OrganizationStructure, checker: Checker
+) -> None:
     """The account exists; each service is listed once and has trusted access."""
-    config = checker.config
-    delegated = config.delegated_administrators
-    if delegated is None:
-        return
-    checker.check_account_defined(("delegatedAdministrators", "account"), delegated.account)
+    checker.account_defined(("account",), delegated.account)
     if not delegated.services:
-        checker.report(("delegatedAdministrators", "services"), "must list at least one service")
-    seen: set[str] = set()
+        checker.report(("services",), "must list at least one service")
+    repeated = {index for index, _ in repeats(delegated.services)}
     for index, service in enumerate(delegated.services):
-        key = ("delegatedAdministrators", "services", index)
-        if service in seen:
-            checker.report(key, f"'{service}' is listed twice")
+        if index in repeated:
+            checker.report(("services", index), f"'{service}' is listed twice")
             continue
-        seen.add(service)
-        principal = SERVICE_PRINCIPALS[service]
-        if principal not in config.organization.aws_service_access_principals:
+        principal = principals.DELEGATED_SERVICES[service]
+        if principal not in structure.organization.aws_service_access_principals:
             checker.report(
-                key,
+                ("services", index),
                 f"'{service}' needs trusted access: "
                 f"add {principal} to organization.awsServiceAccessPrincipals",
             )

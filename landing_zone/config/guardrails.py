@@ -10,10 +10,8 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
-from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
@@ -26,30 +24,11 @@ from landing_zone.guardrails import (
     minify,
 )
 
-from .base import ACCOUNT_ID_PATTERN, OU_ID_PATTERN, PATTERN_DESCRIPTIONS, ConfigModel
+from .base import ACCOUNT_ID, OU_ID, ROOT_ID, ConfigModel, PolicyId, PolicyName, Region, RoleArn
+from .checker import Checker, Key, repeats
+from .organization import OrganizationStructure
 
-if TYPE_CHECKING:
-    from .validation import _Checker
-
-REGION_PATTERN = r"^[a-z]{2}(-[a-z]+)+-\d{1,2}$"
-ROLE_ARN_PATTERN = r"^arn:aws[a-z-]*:iam::(\d{12}|\*):role/[\w+=,.@/*?-]+$"
-POLICY_NAME_PATTERN = r"^[\w+=,.@-]{1,128}$"
-POLICY_ID_PATTERN = r"^p-[0-9a-z_]{8,128}$"
-ROOT_ID_PATTERN = r"^r-[0-9a-z]{4,32}$"
 MAX_POLICY_DESCRIPTION = 512  # AWS Organizations' limit on a policy's description
-
-# How these patterns read in shape errors (loading looks them up by pattern).
-PATTERN_DESCRIPTIONS.update(
-    {
-        REGION_PATTERN: "an AWS region code like eu-west-1",
-        ROLE_ARN_PATTERN: "an IAM role ARN like arn:aws:iam::*:role/BreakGlass",
-        POLICY_NAME_PATTERN: "a policy name of 1 to 128 letters, digits and +=,.@_-",
-        POLICY_ID_PATTERN: "a policy id like p-ab12cd34",
-    }
-)
-
-Region = Annotated[str, StringConstraints(pattern=REGION_PATTERN)]
-RoleArn = Annotated[str, StringConstraints(pattern=ROLE_ARN_PATTERN)]
 
 
 class GuardrailParameters(ConfigModel):
@@ -69,7 +48,7 @@ class GuardrailImport(ConfigModel):
     Only those attachments get import ids: a target added later is a new attachment.
     """
 
-    policy: Annotated[str, StringConstraints(pattern=POLICY_ID_PATTERN)]
+    policy: PolicyId
     # Target ids: the root's r-..., OU ids and account ids, each one of the entry's targets.
     attachments: tuple[str, ...] = ()
 
@@ -84,7 +63,7 @@ def root_attachment_import_id(adopted: GuardrailImport | None) -> str | None:
     """The root attachment's import id: the root is named by its r-... id in the attachments."""
     if adopted is None:
         return None
-    root_id = next((t for t in adopted.attachments if re.fullmatch(ROOT_ID_PATTERN, t)), None)
+    root_id = next((t for t in adopted.attachments if ROOT_ID.matches(t)), None)
     return adopted.attachment_import_id(root_id)
 
 
@@ -94,7 +73,7 @@ class GuardrailConfig(ConfigModel):
     # A custom policy document (JSON text), instead of a catalog guardrail; needs a `name`.
     document: str | None = None
     # The policy's name in AWS; by default the guardrail's. Needed to use a guardrail twice.
-    name: Annotated[str, StringConstraints(pattern=POLICY_NAME_PATTERN)] | None = None
+    name: PolicyName | None = None
     # The policy's description in AWS; by default the catalog's (none for a document).
     description: Annotated[str, StringConstraints(max_length=MAX_POLICY_DESCRIPTION)] | None = None
     parameters: GuardrailParameters = GuardrailParameters()
@@ -123,169 +102,208 @@ class GuardrailConfig(ConfigModel):
 
 
 @dataclass(frozen=True)
-class _Attachment:
-    entry: int
-    key: tuple[str | int, ...]
+class GuardrailTarget:
+    """Where one entry's policy is attached: a natural key, what kind, and the live attachment."""
+
+    key: str  # part of the attachment's logical name: "root", "ou-Workloads", "account-dev"
+    kind: str  # "root", "ou" or "account"
+    name: str | None  # the OU path or account name; None for the root
+    import_id: str | None  # `<target id>:<policy id>` when the attachment exists live
 
 
-def check_guardrails(checker: _Checker) -> None:
+def targets_of(entry: GuardrailConfig, structure: OrganizationStructure) -> list[GuardrailTarget]:
+    """Every target of `entry`, root first, then OUs and accounts in config order."""
+    adopted = entry.import_
+    targets = (
+        [GuardrailTarget("root", "root", None, root_attachment_import_id(adopted))] if entry.root else []
+    )
+    targets += [
+        GuardrailTarget(
+            f"ou-{path}",
+            "ou",
+            path,
+            adopted.attachment_import_id(structure.ou_import_ids.get(path)) if adopted else None,
+        )
+        for path in entry.organizational_units
+    ]
+    targets += [
+        GuardrailTarget(
+            f"account-{name}",
+            "account",
+            name,
+            adopted.attachment_import_id(structure.account_import_ids.get(name)) if adopted else None,
+        )
+        for name in entry.accounts
+    ]
+    return targets
+
+
+# Checks: `checker` reports under `guardrails`.
+
+
+def check_guardrails(
+    guardrails: tuple[GuardrailConfig, ...], structure: OrganizationStructure, checker: Checker
+) -> None:
     """Catalog names, parameters, size once minified, targets, and the five-per-target limit."""
-    config, report = checker.config, checker.report
-    if not config.guardrails:
+    if not guardrails:
         return
-    if "SERVICE_CONTROL_POLICY" not in config.organization.enabled_policy_types:
-        report(
-            ("guardrails",),
+    if "SERVICE_CONTROL_POLICY" not in structure.organization.enabled_policy_types:
+        checker.report(
+            (),
             "service control policies are not enabled in the organization: "
             "add SERVICE_CONTROL_POLICY to organization.enabledPolicyTypes",
         )
-    known = catalog()
-    ou_paths = {ou.path for ou in config.organizational_units}
-    policy_names: dict[str, int] = {}
-    # Target label -> policies attached there, in config order.
-    attached: dict[str, list[tuple[str, _Attachment]]] = {}
-    for index, entry in enumerate(config.guardrails):
-        here: tuple[str | int, ...] = ("guardrails", index)
-        renderable = False
-        if (entry.guardrail is None) == (entry.document is None):
-            report(here, "set exactly one of guardrail (from the catalog) and document (a custom policy)")
-        elif entry.document is not None:
-            renderable = _check_document(entry, entry.document, here, report)
-        elif entry.guardrail is not None:
-            guardrail = known.get(entry.guardrail)
-            if guardrail is None:
-                guess = difflib.get_close_matches(entry.guardrail, known, n=1)
-                hint = f"did you mean '{guess[0]}'?" if guess else f"the catalog has {', '.join(known)}"
-                report((*here, "guardrail"), f"unknown guardrail '{entry.guardrail}'; {hint}")
-            else:
-                renderable = _check_parameters(entry, guardrail, here, report)
-        if entry.name is None and entry.guardrail is None:
-            pass  # reported above: a document needs a name
-        elif entry.policy_name in policy_names:
-            report(
-                (*here, "name"),
-                f"policy name '{entry.policy_name}' is already used by guardrails"
-                f"[{policy_names[entry.policy_name]}]; set a different name",
-            )
-        else:
-            policy_names[entry.policy_name] = index
-        if renderable:
-            size = len(entry.rendered())
-            if size > MAX_POLICY_SIZE:
-                report(
-                    here,
-                    f"'{entry.policy_name}' is {size:,} characters once minified; "
-                    f"AWS allows at most {MAX_POLICY_SIZE:,} per service control policy",
-                )
-        if not (entry.root or entry.organizational_units or entry.accounts):
-            report(here, "attaches to nothing: set root, organizationalUnits or accounts")
-        if entry.root:
-            attached.setdefault("the root", []).append(
-                (entry.policy_name, _Attachment(index, (*here, "root")))
-            )
-        for position, path in enumerate(entry.organizational_units):
-            key = (*here, "organizationalUnits", position)
-            if path not in ou_paths:
-                report(key, f"OU '{path}' is not defined in organizationalUnits")
-                continue
-            attached.setdefault(f"OU '{path}'", []).append((entry.policy_name, _Attachment(index, key)))
-        for position, name in enumerate(entry.accounts):
-            key = (*here, "accounts", position)
-            if not checker.check_account_defined(key, name):
-                continue
-            attached.setdefault(f"account '{name}'", []).append((entry.policy_name, _Attachment(index, key)))
+    for index, entry in enumerate(guardrails):
+        here = checker.under(index)
+        if _check_content(entry, here):
+            _check_size(entry, here)
+        _check_targets(entry, structure, here)
         if entry.import_ is not None:
-            _check_import(checker, entry, entry.import_, here)
+            _check_import(entry, entry.import_, structure, here.under("import"))
+    names = [entry.policy_name if entry.name is not None or entry.guardrail is not None else None
+             for entry in guardrails]  # fmt: skip
+    for index, first in repeats(names):
+        checker.report(
+            (index, "name"),
+            f"policy name '{names[index]}' is already used by guardrails[{first}]; set a different name",
+        )
+    _check_policies_per_target(guardrails, structure, checker)
+
+
+def _check_content(entry: GuardrailConfig, checker: Checker) -> bool:
+    """A catalog guardrail with its parameters, or a custom document. True when renderable."""
+    if entry.document is not None and entry.guardrail is None:
+        return _check_document(entry, entry.document, checker)
+    if entry.guardrail is not None and entry.document is None:
+        known = catalog()
+        guardrail = known.get(entry.guardrail)
+        if guardrail is not None:
+            return _check_parameters(entry, guardrail, checker)
+        guess = difflib.get_close_matches(entry.guardrail, known, n=1)
+        hint = f"did you mean '{guess[0]}'?" if guess else f"the catalog has {', '.join(known)}"
+        checker.report(("guardrail",), f"unknown guardrail '{entry.guardrail}'; {hint}")
+        return False
+    checker.report((), "set exactly one of guardrail (from the catalog) and document (a custom policy)")
+    return False
+
+
+def _check_size(entry: GuardrailConfig, checker: Checker) -> None:
+    size = len(entry.rendered())
+    if size > MAX_POLICY_SIZE:
+        checker.report(
+            (),
+            f"'{entry.policy_name}' is {size:,} characters once minified; "
+            f"AWS allows at most {MAX_POLICY_SIZE:,} per service control policy",
+        )
+
+
+def _check_targets(entry: GuardrailConfig, structure: OrganizationStructure, checker: Checker) -> None:
+    if not (entry.root or entry.organizational_units or entry.accounts):
+        checker.report((), "attaches to nothing: set root, organizationalUnits or accounts")
+    for position, path in enumerate(entry.organizational_units):
+        if path not in structure.ou_paths:
+            checker.report(
+                ("organizationalUnits", position), f"OU '{path}' is not defined in organizationalUnits"
+            )
+    for position, name in enumerate(entry.accounts):
+        checker.account_defined(("accounts", position), name)
+
+
+def _check_policies_per_target(
+    guardrails: tuple[GuardrailConfig, ...], structure: OrganizationStructure, checker: Checker
+) -> None:
+    """At most five policies per root, OU or account, FullAWSAccess included."""
+    # Target label -> (policy name, key of the entry's reference to the target), in config order.
+    attached: dict[str, list[tuple[str, Key]]] = {}
+    for index, entry in enumerate(guardrails):
+        if entry.root:
+            attached.setdefault("the root", []).append((entry.policy_name, (index, "root")))
+        for position, path in enumerate(entry.organizational_units):
+            if path in structure.ou_paths:
+                attached.setdefault(f"OU '{path}'", []).append(
+                    (entry.policy_name, (index, "organizationalUnits", position))
+                )
+        for position, name in enumerate(entry.accounts):
+            if name in structure.account_names:
+                attached.setdefault(f"account '{name}'", []).append(
+                    (entry.policy_name, (index, "accounts", position))
+                )
     for target, policies in attached.items():
         total = 1 + len(policies)
         if total > MAX_POLICIES_PER_TARGET:
             # Reported where the target goes over the limit: the entry to move elsewhere.
             _, first_over = policies[MAX_POLICIES_PER_TARGET - 1]
             names = ", ".join([FULL_AWS_ACCESS, *(name for name, _ in policies)])
-            report(
-                first_over.key,
+            checker.report(
+                first_over,
                 f"{target} would have {total} service control policies attached ({names}); "
                 f"AWS allows at most {MAX_POLICIES_PER_TARGET} per target, {FULL_AWS_ACCESS} included",
             )
 
 
-def _check_parameters(
-    entry: GuardrailConfig,
-    guardrail: Guardrail,
-    here: tuple[str | int, ...],
-    report: Callable[[Iterable[str | int], str], None],
-) -> bool:
+def _check_parameters(entry: GuardrailConfig, guardrail: Guardrail, checker: Checker) -> bool:
     """True when the guardrail can be rendered with the entry's parameters."""
     ok = True
     accepted = guardrail.parameters
     given = entry.parameters.given()
     for name, values in given.items():
-        key = (*here, "parameters", name)
+        key = ("parameters", name)
         if name not in accepted:
             takes = f"it takes {', '.join(accepted)}" if accepted else "it takes none"
-            report(key, f"'{entry.guardrail}' has no parameter {name}; {takes}")
+            checker.report(key, f"'{entry.guardrail}' has no parameter {name}; {takes}")
             ok = False
         elif not values:
             wanted = "region" if name == "allowedRegions" else "role ARN"
-            report(key, f"must list at least one {wanted}")
+            checker.report(key, f"must list at least one {wanted}")
             ok = False
     for name in guardrail.required_parameters:
         if name not in given:
-            report((*here, "parameters", name), f"is required by '{entry.guardrail}'")
+            checker.report(("parameters", name), f"is required by '{entry.guardrail}'")
             ok = False
     return ok
 
 
-def _check_document(
-    entry: GuardrailConfig,
-    text: str,
-    here: tuple[str | int, ...],
-    report: Callable[[Iterable[str | int], str], None],
-) -> bool:
+def _check_document(entry: GuardrailConfig, text: str, checker: Checker) -> bool:
     """A custom document: named, JSON, a statement list with a Sid on each. True when renderable."""
     if entry.name is None:
-        report((*here, "name"), "is required with document: the policy's name in AWS")
+        checker.report(("name",), "is required with document: the policy's name in AWS")
     if entry.parameters.given():
-        report((*here, "parameters"), "only catalog guardrails take parameters")
+        checker.report(("parameters",), "only catalog guardrails take parameters")
     try:
         document = json.loads(text)
     except json.JSONDecodeError as err:
-        report((*here, "document"), f"is not valid JSON: {err.msg} (line {err.lineno} column {err.colno})")
+        checker.report(("document",), f"is not valid JSON: {err.msg} (line {err.lineno} column {err.colno})")
         return False
     statements = document.get("Statement") if isinstance(document, dict) else None
     if isinstance(statements, dict):
         statements = [statements]
     if not isinstance(statements, list) or not statements:
-        report((*here, "document"), "must be a policy document: an object with a Statement list")
+        checker.report(("document",), "must be a policy document: an object with a Statement list")
         return False
     for position, statement in enumerate(statements):
         if not isinstance(statement, dict) or not statement.get("Sid"):
-            report(
-                (*here, "document"),
+            checker.report(
+                ("document",),
                 f"statement {position} has no Sid: every statement needs one, to name it in reviews",
             )
     return True
 
 
 def _check_import(
-    checker: _Checker, entry: GuardrailConfig, adopted: GuardrailImport, here: tuple[str | int, ...]
+    entry: GuardrailConfig, adopted: GuardrailImport, structure: OrganizationStructure, checker: Checker
 ) -> None:
     """Every imported attachment is one of the entry's targets, named by its live id."""
-    ou_ids = {ou.path: ou.import_id for ou in checker.config.organizational_units}
-    account_ids = {account.name: account.import_id for account in checker.config.accounts}
-    targets = {ou_ids.get(path) for path in entry.organizational_units}
-    targets |= {account_ids.get(name) for name in entry.accounts}
-    seen: set[str] = set()
+    targets = {structure.ou_import_ids.get(path) for path in entry.organizational_units}
+    targets |= {structure.account_import_ids.get(name) for name in entry.accounts}
+    repeated = {position for position, _ in repeats(adopted.attachments)}
     for position, target_id in enumerate(adopted.attachments):
-        key = (*here, "import", "attachments", position)
-        if target_id in seen:
+        key = ("attachments", position)
+        if position in repeated:
             checker.report(key, f"'{target_id}' is listed twice")
-            continue
-        seen.add(target_id)
-        if re.fullmatch(ROOT_ID_PATTERN, target_id):
+        elif ROOT_ID.matches(target_id):
             if not entry.root:
                 checker.report(key, f"'{target_id}' is the root, but root is not set")
-        elif re.fullmatch(OU_ID_PATTERN, target_id) or re.fullmatch(ACCOUNT_ID_PATTERN, target_id):
+        elif OU_ID.matches(target_id) or ACCOUNT_ID.matches(target_id):
             if target_id not in targets:
                 checker.report(
                     key,

@@ -9,59 +9,68 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Annotated, Literal
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
-from .base import EMAIL_PATTERN, PATTERN_DESCRIPTIONS, AccountId, ConfigModel, Tags
-from .errors import Problem
-
-if TYPE_CHECKING:
-    from .model import LandingZoneConfig
+from .base import AccountId, ConfigModel, Matching, PolicyName, Region, Tags
+from .checker import Checker, Key, repeats
+from .organization import OrganizationStructure
 
 # Identity Center's limits on a permission set's session (ISO-8601 durations).
 MIN_SESSION_SECONDS = 3600
 MAX_SESSION_SECONDS = 12 * 3600
 MAX_INLINE_POLICY_CHARACTERS = 32768  # Identity Center's limit on a permission set's inline policy
-ISO_DURATION = re.compile(r"^PT(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$")
-AWS_MANAGED_POLICY_ARN = re.compile(r"^arn:aws(-[a-z]+)*:iam::aws:policy/[\w+=,.@/-]+$")
-REGION_PATTERN = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
-START_URL_PATTERN = re.compile(r"^https://[A-Za-z0-9.-]+(/[^\s]*)?$")
+ISO_DURATION = re.compile(r"PT(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?", re.ASCII)
+AWS_MANAGED_POLICY_ARN = re.compile(r"arn:aws(-[a-z]+)*:iam::aws:policy/[\w+=,.@/-]+", re.ASCII)
+START_URL = Matching(r"https://[A-Za-z0-9.-]+(/[^\s]*)?", "an https URL like https://acme.awsapps.com/start")
 
-INSTANCE_ARN_PATTERN = r"^arn:aws[a-z-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9.-]{16}$"
+InstanceArn = Annotated[
+    str,
+    Matching(
+        r"arn:aws[a-z-]*:sso:::instance/(sso)?ins-[a-zA-Z0-9.-]{16}",
+        "an Identity Center instance ARN like arn:aws:sso:::instance/ssoins-0123456789abcdef",
+    ),
+]
 # AWS writes arn:aws:sso:::permissionSet/ssoins-.../ps-...; moto writes "instance/" in its place.
 # The ARN is only copied back into import ids, so the resource word is not pinned down.
-PERMISSION_SET_ARN_PATTERN = (
-    r"^arn:aws[a-z-]*:sso:::[A-Za-z]+/(sso)?ins-[a-zA-Z0-9.-]{16}/ps-[a-zA-Z0-9.-]{16}$"
-)
+PermissionSetArn = Annotated[
+    str,
+    Matching(
+        r"arn:aws[a-z-]*:sso:::[A-Za-z]+/(sso)?ins-[a-zA-Z0-9.-]{16}/ps-[a-zA-Z0-9.-]{16}",
+        "a permission set ARN like arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef",
+    ),
+]
 # AWS: d- and 10 hex digits (or a UUID); moto's ids have letters past f.
-IDENTITY_STORE_ID_PATTERN = r"^(d-[0-9a-z]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})$"
+IdentityStoreId = Annotated[
+    str,
+    Matching(
+        r"d-[0-9a-z]{10}|[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}",
+        "an identity store id like d-1234567890",
+    ),
+]
 # Identity store ids of groups, users and memberships: a UUID, possibly after a 10-hex prefix.
-IDENTITY_STORE_ITEM_ID_PATTERN = (
-    r"^([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}$"
-)
-PATTERN_DESCRIPTIONS.update(
-    {
-        INSTANCE_ARN_PATTERN: "an Identity Center instance ARN like "
-        "arn:aws:sso:::instance/ssoins-0123456789abcdef",
-        PERMISSION_SET_ARN_PATTERN: "a permission set ARN like "
-        "arn:aws:sso:::permissionSet/ssoins-0123456789abcdef/ps-0123456789abcdef",
-        IDENTITY_STORE_ID_PATTERN: "an identity store id like d-1234567890",
-        IDENTITY_STORE_ITEM_ID_PATTERN: "an identity store id of a group, user or membership (a UUID)",
-    }
-)
-IdentityStoreItemId = Annotated[str, StringConstraints(pattern=IDENTITY_STORE_ITEM_ID_PATTERN)]
-
-PermissionSetName = Annotated[str, StringConstraints(pattern=r"^[\w+=,.@-]{1,32}$")]
-PolicyPath = Annotated[str, StringConstraints(pattern=r"^/([\x21-\x7e]*/)?$")]
+IdentityStoreItemId = Annotated[
+    str,
+    Matching(
+        r"([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}",
+        "an identity store id of a group, user or membership (a UUID)",
+    ),
+]
+PermissionSetName = Annotated[
+    str, Matching(r"[\w+=,.@-]{1,32}", "a permission set name of 1 to 32 letters, digits and +=,.@_-")
+]
+PolicyPath = Annotated[
+    str,
+    Matching(r"/([\x21-\x7e]*/)?", "an IAM path that starts and ends with '/', like / or /teams/"),
+]
 
 
 class CustomerManagedPolicyReference(ConfigModel):
     """A policy of this name (and path) that must exist in every account the set reaches."""
 
-    name: Annotated[str, StringConstraints(pattern=r"^[\w+=,.@-]{1,128}$")]
+    name: PolicyName
     path: PolicyPath = "/"
 
 
@@ -78,7 +87,7 @@ class PermissionSetImport(ConfigModel):
     Only those get import ids: a policy added later is a new attachment, created.
     """
 
-    arn: Annotated[str, StringConstraints(pattern=PERMISSION_SET_ARN_PATTERN)]
+    arn: PermissionSetArn
     managed_policies: tuple[str, ...] = ()
     customer_managed_policies: tuple[CustomerManagedPolicyReference, ...] = ()
     inline_policy: bool = False
@@ -136,8 +145,8 @@ class AccessRule(ConfigModel):
 class IdentityCenterImport(ConfigModel):
     """The live instance's ids, as strings: import ids are built from them."""
 
-    instance_arn: Annotated[str, StringConstraints(pattern=INSTANCE_ARN_PATTERN)]
-    identity_store_id: Annotated[str, StringConstraints(pattern=IDENTITY_STORE_ID_PATTERN)]
+    instance_arn: InstanceArn
+    identity_store_id: IdentityStoreId
     # Needed when imported access rules reach the management account.
     management_account_id: AccountId | None = None
 
@@ -146,9 +155,9 @@ class IdentityCenterConfig(ConfigModel):
     """The existing Identity Center instance's content; the instance itself is looked up."""
 
     # Where the instance lives; default: the stack's aws:region.
-    region: str | None = None
+    region: Region | None = None
     # A custom alias (https://acme.awsapps.com/start); default: the identity store's URL.
-    start_url: str | None = None
+    start_url: Annotated[str, START_URL] | None = None
     # "external": groups come from an identity provider (SCIM) and are looked up by display
     # name; users and memberships are the provider's business.
     identity_source: Literal["identityCenter", "external"] = "identityCenter"
@@ -184,47 +193,89 @@ class AccessGrant:
 
 def session_seconds(duration: str) -> int | None:
     """Seconds in an ISO-8601 time duration like PT8H or PT1H30M; None if not one."""
-    match = ISO_DURATION.match(duration)
+    match = ISO_DURATION.fullmatch(duration)
     if not match:
         return None
     hours, minutes, seconds = (int(part or 0) for part in match.groups())
     return hours * 3600 + minutes * 60 + seconds
 
 
-def accounts_in_ou(config: LandingZoneConfig, path: str) -> list[str]:
-    """Names of the member accounts in the OU at `path` or any OU below it."""
-    return [
-        account.name
-        for account in config.accounts
-        if account.ou is not None and (account.ou == path or account.ou.startswith(path + "/"))
-    ]
-
-
-def expand_access(config: LandingZoneConfig) -> list[AccessGrant]:
+def expand_access(
+    identity: IdentityCenterConfig | None, structure: OrganizationStructure
+) -> list[AccessGrant]:
     """Every distinct (account, group, permission set) the access rules imply, sorted."""
-    identity = config.identity_center
     if identity is None:
         return []
     grants: set[AccessGrant] = set()
     for rule in identity.access:
         accounts = set(rule.accounts)
         for path in rule.organizational_units:
-            accounts.update(accounts_in_ou(config, path))
+            accounts.update(structure.accounts_in_ou(path))
         if rule.all_member_accounts:
-            accounts.update(account.name for account in config.accounts)
+            accounts.update(structure.account_names)
         for account in accounts:
             for permission_set in rule.permission_sets:
                 grants.add(AccessGrant(account=account, group=rule.group, permission_set=permission_set))
     return sorted(grants)
 
 
-def assignment_import_ids(config: LandingZoneConfig) -> dict[AccessGrant, str]:
+# Import ids, built from strings in config: a resource's import id cannot wait for an Output.
+
+
+def _instance_import_id(identity: IdentityCenterConfig, *parts: str) -> str | None:
+    """`<parts>,<instance arn>`: how ssoadmin resources are imported."""
+    if identity.import_ is None:
+        return None
+    return ",".join((*parts, identity.import_.instance_arn))
+
+
+def store_import_id(identity: IdentityCenterConfig, item_id: str | None) -> str | None:
+    """`<identity store id>/<id>`: how identitystore resources (users, groups, memberships) are imported."""
+    if item_id is None or identity.import_ is None:
+        return None
+    return f"{identity.import_.identity_store_id}/{item_id}"
+
+
+@dataclass(frozen=True)
+class PermissionSetImportIds:
+    """Import ids of a permission set and of the attachments that existed live (None: created)."""
+
+    permission_set: str | None = None
+    managed_policies: dict[str, str] = field(default_factory=dict)  # by policy ARN
+    customer_managed_policies: dict[CustomerManagedPolicyReference, str] = field(default_factory=dict)
+    inline_policy: str | None = None
+    permissions_boundary: str | None = None
+
+
+def permission_set_import_ids(
+    identity: IdentityCenterConfig, permission_set: PermissionSetConfig
+) -> PermissionSetImportIds:
+    adopted = permission_set.import_
+    if adopted is None or identity.import_ is None:
+        return PermissionSetImportIds()
+    set_id = _instance_import_id(identity, adopted.arn)
+    return PermissionSetImportIds(
+        permission_set=set_id,
+        managed_policies={
+            arn: f"{arn},{adopted.arn},{identity.import_.instance_arn}" for arn in adopted.managed_policies
+        },
+        customer_managed_policies={
+            reference: f"{reference.name},{reference.path},{adopted.arn},{identity.import_.instance_arn}"
+            for reference in adopted.customer_managed_policies
+        },
+        inline_policy=set_id if adopted.inline_policy else None,
+        permissions_boundary=set_id if adopted.permissions_boundary else None,
+    )
+
+
+def assignment_import_ids(
+    identity: IdentityCenterConfig | None, structure: OrganizationStructure
+) -> dict[AccessGrant, str]:
     """Import ids of the assignments imported access rules name (only valid configs)."""
-    identity = config.identity_center
     if identity is None or identity.import_ is None:
         return {}
     adopted = identity.import_
-    account_ids = {account.name: account.import_id for account in config.accounts}
+    account_ids = dict(structure.account_import_ids)
     account_ids[identity.management_account_name] = adopted.management_account_id
     group_ids = {group.name: group.import_id for group in identity.groups}
     permission_set_arns = {ps.name: ps.import_.arn for ps in identity.permission_sets if ps.import_}
@@ -247,265 +298,240 @@ def assignment_import_ids(config: LandingZoneConfig) -> dict[AccessGrant, str]:
     return ids
 
 
-def identity_center_problems(config: LandingZoneConfig, namespace: str) -> list[Problem]:
-    """Cross-reference problems under `landing-zone:identityCenter`, in config order."""
-    if config.identity_center is None:
-        return []
-    checker = _IdentityChecker(config, config.identity_center, namespace)
-    checker.check()
-    return checker.problems
+# Checks: `checker` reports under `identityCenter`.
 
 
-class _IdentityChecker:
-    def __init__(self, config: LandingZoneConfig, identity: IdentityCenterConfig, namespace: str) -> None:
-        self.config = config
-        self.identity = identity
-        self.namespace = namespace
-        self.problems: list[Problem] = []
+def check_identity_center(
+    identity: IdentityCenterConfig, structure: OrganizationStructure, checker: Checker
+) -> None:
+    _check_management_account_name(identity, structure, checker)
+    _check_permission_sets(identity, checker)
+    _check_users(identity, checker)
+    _check_groups(identity, checker)
+    _check_access(identity, structure, checker)
+    _check_imports(identity, structure, checker)
 
-    def report(self, parts: Iterable[str | int], message: str) -> None:
-        # Imported here: validation.py imports this module to run these checks.
-        from .validation import key_path
 
-        self.problems.append(Problem(key_path(self.namespace, "identityCenter", *parts), message))
-
-    def check(self) -> None:
-        self.check_instance_settings()
-        self.check_permission_sets()
-        self.check_users()
-        self.check_groups()
-        self.check_access()
-        self.check_imports()
-
-    def check_instance_settings(self) -> None:
-        identity = self.identity
-        if identity.region is not None and not REGION_PATTERN.match(identity.region):
-            self.report(("region",), f"'{identity.region}' is not an AWS region like eu-west-1")
-        if identity.start_url is not None and not START_URL_PATTERN.match(identity.start_url):
-            self.report(
-                ("startUrl",),
-                f"'{identity.start_url}' is not an https URL like https://acme.awsapps.com/start",
-            )
-        for index, account in enumerate(self.config.accounts):
-            if account.name.lower() == identity.management_account_name.lower():
-                self.report(
-                    ("managementAccountName",),
-                    f"'{identity.management_account_name}' is also the name of accounts[{index}]; "
-                    "access rules could not tell them apart",
-                )
-
-    def check_permission_sets(self) -> None:
-        seen: dict[str, int] = {}
-        for index, permission_set in enumerate(self.identity.permission_sets):
-            parts: tuple[str | int, ...] = ("permissionSets", index)
-            if permission_set.name in seen:
-                self.report((*parts, "name"), f"same name as permissionSets[{seen[permission_set.name]}]")
-            else:
-                seen[permission_set.name] = index
-            self.check_session_duration((*parts, "sessionDuration"), permission_set.session_duration)
-            for position, arn in enumerate(permission_set.managed_policies):
-                self.check_managed_policy_arn((*parts, "managedPolicies", position), arn)
-            if permission_set.inline_policy is not None:
-                self.check_inline_policy((*parts, "inlinePolicy"), permission_set.inline_policy)
-            boundary = permission_set.permissions_boundary
-            if boundary is not None:
-                if (boundary.managed_policy_arn is None) == (boundary.customer_managed_policy is None):
-                    self.report(
-                        (*parts, "permissionsBoundary"),
-                        "set exactly one of managedPolicyArn and customerManagedPolicy",
-                    )
-                elif boundary.managed_policy_arn is not None:
-                    self.check_managed_policy_arn(
-                        (*parts, "permissionsBoundary", "managedPolicyArn"), boundary.managed_policy_arn
-                    )
-
-    def check_session_duration(self, parts: tuple[str | int, ...], duration: str) -> None:
-        seconds = session_seconds(duration)
-        if seconds is None:
-            self.report(parts, f"'{duration}' is not an ISO-8601 duration like PT8H or PT1H30M")
-        elif seconds > MAX_SESSION_SECONDS:
-            self.report(parts, f"'{duration}' is longer than PT12H, the Identity Center maximum")
-        elif seconds < MIN_SESSION_SECONDS:
-            self.report(parts, f"'{duration}' is shorter than PT1H, the Identity Center minimum")
-
-    def check_managed_policy_arn(self, parts: tuple[str | int, ...], arn: str) -> None:
-        if not AWS_MANAGED_POLICY_ARN.match(arn):
-            self.report(
-                parts,
-                f"'{arn}' is not an AWS managed policy ARN like arn:aws:iam::aws:policy/ReadOnlyAccess "
-                "(customer managed policies go in customerManagedPolicies)",
+def _check_management_account_name(
+    identity: IdentityCenterConfig, structure: OrganizationStructure, checker: Checker
+) -> None:
+    for index, account in enumerate(structure.accounts):
+        if account.name.lower() == identity.management_account_name.lower():
+            checker.report(
+                ("managementAccountName",),
+                f"'{identity.management_account_name}' is also the name of accounts[{index}]; "
+                "access rules could not tell them apart",
             )
 
-    def check_inline_policy(self, parts: tuple[str | int, ...], text: str) -> None:
-        try:
-            document = json.loads(text)
-        except json.JSONDecodeError as err:
-            self.report(parts, f"is not valid JSON: {err.msg} (line {err.lineno} column {err.colno})")
-            return
-        if not isinstance(document, dict) or "Statement" not in document:
-            self.report(parts, "must be a JSON policy document: an object with a Statement")
-        elif len(text) > MAX_INLINE_POLICY_CHARACTERS:
-            self.report(
-                parts,
-                f"is {len(text)} characters; Identity Center allows at most {MAX_INLINE_POLICY_CHARACTERS}",
+
+def _check_permission_sets(identity: IdentityCenterConfig, checker: Checker) -> None:
+    sets = identity.permission_sets
+    for index, first in repeats(ps.name for ps in sets):
+        checker.report(("permissionSets", index, "name"), f"same name as permissionSets[{first}]")
+    for index, permission_set in enumerate(sets):
+        here = checker.under("permissionSets", index)
+        _check_session_duration(here, permission_set.session_duration)
+        for position, arn in enumerate(permission_set.managed_policies):
+            _check_managed_policy_arn(here, ("managedPolicies", position), arn)
+        if permission_set.inline_policy is not None:
+            _check_inline_policy(here, permission_set.inline_policy)
+        if permission_set.permissions_boundary is not None:
+            _check_boundary(here, permission_set.permissions_boundary)
+
+
+def _check_session_duration(checker: Checker, duration: str) -> None:
+    seconds = session_seconds(duration)
+    key = ("sessionDuration",)
+    if seconds is None:
+        checker.report(key, f"'{duration}' is not an ISO-8601 duration like PT8H or PT1H30M")
+    elif seconds > MAX_SESSION_SECONDS:
+        checker.report(key, f"'{duration}' is longer than PT12H, the Identity Center maximum")
+    elif seconds < MIN_SESSION_SECONDS:
+        checker.report(key, f"'{duration}' is shorter than PT1H, the Identity Center minimum")
+
+
+def _check_managed_policy_arn(checker: Checker, key: Key, arn: str) -> None:
+    if not AWS_MANAGED_POLICY_ARN.fullmatch(arn):
+        checker.report(
+            key,
+            f"'{arn}' is not an AWS managed policy ARN like arn:aws:iam::aws:policy/ReadOnlyAccess "
+            "(customer managed policies go in customerManagedPolicies)",
+        )
+
+
+def _check_inline_policy(checker: Checker, text: str) -> None:
+    key = ("inlinePolicy",)
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as err:
+        checker.report(key, f"is not valid JSON: {err.msg} (line {err.lineno} column {err.colno})")
+        return
+    if not isinstance(document, dict) or "Statement" not in document:
+        checker.report(key, "must be a JSON policy document: an object with a Statement")
+    elif len(text) > MAX_INLINE_POLICY_CHARACTERS:
+        checker.report(
+            key, f"is {len(text)} characters; Identity Center allows at most {MAX_INLINE_POLICY_CHARACTERS}"
+        )
+
+
+def _check_boundary(checker: Checker, boundary: PermissionsBoundary) -> None:
+    if (boundary.managed_policy_arn is None) == (boundary.customer_managed_policy is None):
+        checker.report(
+            ("permissionsBoundary",), "set exactly one of managedPolicyArn and customerManagedPolicy"
+        )
+    elif boundary.managed_policy_arn is not None:
+        _check_managed_policy_arn(
+            checker, ("permissionsBoundary", "managedPolicyArn"), boundary.managed_policy_arn
+        )
+
+
+def _check_users(identity: IdentityCenterConfig, checker: Checker) -> None:
+    if identity.external_groups and identity.users:
+        checker.report(
+            ("users",), "cannot be set with identitySource external: users come from the identity provider"
+        )
+        return
+    for index, first in repeats(user.user_name.lower() for user in identity.users):
+        checker.report(("users", index, "userName"), f"same user name as users[{first}]")
+    for index, user in enumerate(identity.users):
+        # The same rule as every other address of the stack (production refuses placeholders).
+        checker.email(("users", index, "email"), user.email)
+
+
+def _check_groups(identity: IdentityCenterConfig, checker: Checker) -> None:
+    users = {user.user_name for user in identity.users}
+    for index, first in repeats(group.name for group in identity.groups):
+        checker.report(("groups", index, "name"), f"same name as groups[{first}]")
+    for index, group in enumerate(identity.groups):
+        if identity.external_groups and group.members:
+            checker.report(
+                ("groups", index, "members"),
+                "cannot be set with identitySource external: the identity provider owns memberships",
             )
+            continue
+        for position, member in enumerate(group.members):
+            if member not in users:
+                checker.report(
+                    ("groups", index, "members", position),
+                    f"user '{member}' is not defined in identityCenter.users",
+                )
 
-    def check_users(self) -> None:
-        if self.identity.external_groups and self.identity.users:
-            self.report(
-                ("users",),
-                "cannot be set with identitySource external: users come from the identity provider",
+
+def _check_access(identity: IdentityCenterConfig, structure: OrganizationStructure, checker: Checker) -> None:
+    groups = {group.name for group in identity.groups}
+    permission_sets = {permission_set.name for permission_set in identity.permission_sets}
+    management = identity.management_account_name
+    for index, rule in enumerate(identity.access):
+        here = checker.under("access", index)
+        if rule.group not in groups:
+            here.report(("group",), f"group '{rule.group}' is not defined in identityCenter.groups")
+        if not rule.permission_sets:
+            here.report(("permissionSets",), "names no permission set")
+        for position, name in enumerate(rule.permission_sets):
+            if name not in permission_sets:
+                here.report(
+                    ("permissionSets", position),
+                    f"permission set '{name}' is not defined in identityCenter.permissionSets",
+                )
+        for position, name in enumerate(rule.accounts):
+            if name not in structure.account_names and name != management:
+                here.report(
+                    ("accounts", position),
+                    f"account '{name}' is not defined in accounts (the management account is '{management}')",
+                )
+        for position, path in enumerate(rule.organizational_units):
+            if path not in structure.ou_paths:
+                here.report(
+                    ("organizationalUnits", position), f"OU '{path}' is not defined in organizationalUnits"
+                )
+        if not (rule.accounts or rule.organizational_units or rule.all_member_accounts):
+            here.report((), "names no target: set accounts, organizationalUnits or allMemberAccounts")
+
+
+def _check_imports(
+    identity: IdentityCenterConfig, structure: OrganizationStructure, checker: Checker
+) -> None:
+    """Everything marked imported carries the live ids its import ids are built from."""
+    instance = identity.import_
+    marked: list[Key] = [
+        ("permissionSets", i, "import") for i, ps in enumerate(identity.permission_sets) if ps.import_
+    ]
+    marked += [("users", i, "import") for i, user in enumerate(identity.users) if user.import_id]
+    marked += [("groups", i, "import") for i, group in enumerate(identity.groups) if group.import_id]
+    marked += [("access", i, "import") for i, rule in enumerate(identity.access) if rule.import_]
+    if instance is None:
+        for key in marked:
+            checker.report(key, "needs identityCenter.import: the instance ARN and identity store id")
+    else:
+        _check_permission_set_imports(identity, instance.instance_arn, checker)
+    _check_membership_imports(identity, checker)
+    _check_access_imports(identity, structure, checker)
+
+
+def _check_permission_set_imports(
+    identity: IdentityCenterConfig, instance_arn: str, checker: Checker
+) -> None:
+    instance_id = instance_arn.rpartition("/")[2]
+    for index, ps in enumerate(identity.permission_sets):
+        adopted = ps.import_
+        if adopted is None:
+            continue
+        here = checker.under("permissionSets", index, "import")
+        if adopted.arn.split("/")[1] != instance_id:
+            here.report(("arn",), f"belongs to another instance than {instance_arn}")
+        for position, arn in enumerate(adopted.managed_policies):
+            if arn not in ps.managed_policies:
+                here.report(("managedPolicies", position), f"'{arn}' is not in this set's managedPolicies")
+        for position, reference in enumerate(adopted.customer_managed_policies):
+            if reference not in ps.customer_managed_policies:
+                here.report(
+                    ("customerManagedPolicies", position),
+                    f"'{reference.path}{reference.name}' is not in this set's customerManagedPolicies",
+                )
+        if adopted.inline_policy and ps.inline_policy is None:
+            here.report(("inlinePolicy",), "this set has no inlinePolicy")
+        if adopted.permissions_boundary and ps.permissions_boundary is None:
+            here.report(("permissionsBoundary",), "this set has no permissionsBoundary")
+
+
+def _check_membership_imports(identity: IdentityCenterConfig, checker: Checker) -> None:
+    for index, group in enumerate(identity.groups):
+        for user_name in group.import_memberships:
+            if user_name not in group.members:
+                checker.report(
+                    ("groups", index, "importMemberships", user_name), "is not one of this group's members"
+                )
+
+
+def _check_access_imports(
+    identity: IdentityCenterConfig, structure: OrganizationStructure, checker: Checker
+) -> None:
+    groups = {group.name: group for group in identity.groups}
+    permission_sets = {ps.name: ps for ps in identity.permission_sets}
+    account_ids = structure.account_import_ids
+    management = identity.management_account_name
+    for index, rule in enumerate(identity.access):
+        if not rule.import_:
+            continue
+        here = checker.under("access", index)
+        if rule.organizational_units or rule.all_member_accounts:
+            here.report(
+                ("import",),
+                "an imported rule names its accounts: organizationalUnits and allMemberAccounts "
+                "could reach accounts where the assignment does not exist yet",
             )
-            return
-        seen: dict[str, int] = {}
-        for index, user in enumerate(self.identity.users):
-            folded = user.user_name.lower()
-            if folded in seen:
-                self.report(("users", index, "userName"), f"same user name as users[{seen[folded]}]")
-            else:
-                seen[folded] = index
-            if not EMAIL_PATTERN.match(user.email):
-                self.report(("users", index, "email"), f"'{user.email}' is not a valid email address")
-
-    def check_groups(self) -> None:
-        users = {user.user_name for user in self.identity.users}
-        seen: dict[str, int] = {}
-        for index, group in enumerate(self.identity.groups):
-            if group.name in seen:
-                self.report(("groups", index, "name"), f"same name as groups[{seen[group.name]}]")
-            else:
-                seen[group.name] = index
-            if self.identity.external_groups and group.members:
-                self.report(
-                    ("groups", index, "members"),
-                    "cannot be set with identitySource external: the identity provider owns memberships",
-                )
-                continue
-            for position, member in enumerate(group.members):
-                if member not in users:
-                    self.report(
-                        ("groups", index, "members", position),
-                        f"user '{member}' is not defined in identityCenter.users",
+        group = groups.get(rule.group)
+        if group is not None and group.import_id is None:
+            here.report(("group",), f"group '{rule.group}' has no import id")
+        for position, name in enumerate(rule.permission_sets):
+            if name in permission_sets and permission_sets[name].import_ is None:
+                here.report(("permissionSets", position), f"permission set '{name}' has no import id")
+        for position, name in enumerate(rule.accounts):
+            if name == management and name not in account_ids:
+                if identity.import_ is not None and identity.import_.management_account_id is None:
+                    here.report(
+                        ("accounts", position),
+                        "the management account needs identityCenter.import.managementAccountId",
                     )
-
-    def check_access(self) -> None:
-        groups = {group.name for group in self.identity.groups}
-        permission_sets = {permission_set.name for permission_set in self.identity.permission_sets}
-        accounts = {account.name for account in self.config.accounts}
-        management = self.identity.management_account_name
-        ou_paths = {ou.path for ou in self.config.organizational_units}
-        for index, rule in enumerate(self.identity.access):
-            parts: tuple[str | int, ...] = ("access", index)
-            if rule.group not in groups:
-                self.report(
-                    (*parts, "group"), f"group '{rule.group}' is not defined in identityCenter.groups"
-                )
-            if not rule.permission_sets:
-                self.report((*parts, "permissionSets"), "names no permission set")
-            for position, name in enumerate(rule.permission_sets):
-                if name not in permission_sets:
-                    self.report(
-                        (*parts, "permissionSets", position),
-                        f"permission set '{name}' is not defined in identityCenter.permissionSets",
-                    )
-            for position, name in enumerate(rule.accounts):
-                if name not in accounts and name != management:
-                    self.report(
-                        (*parts, "accounts", position),
-                        f"account '{name}' is not defined in accounts "
-                        f"(the management account is '{management}')",
-                    )
-            for position, path in enumerate(rule.organizational_units):
-                if path not in ou_paths:
-                    self.report(
-                        (*parts, "organizationalUnits", position),
-                        f"OU '{path}' is not defined in organizationalUnits",
-                    )
-            if not (rule.accounts or rule.organizational_units or rule.all_member_accounts):
-                self.report(parts, "names no target: set accounts, organizationalUnits or allMemberAccounts")
-
-    def check_imports(self) -> None:
-        """Everything marked imported carries the live ids its import ids are built from."""
-        identity = self.identity
-        instance = identity.import_
-        marked: list[tuple[str | int, ...]] = [
-            ("permissionSets", i, "import") for i, ps in enumerate(identity.permission_sets) if ps.import_
-        ]
-        marked += [("users", i, "import") for i, user in enumerate(identity.users) if user.import_id]
-        marked += [("groups", i, "import") for i, group in enumerate(identity.groups) if group.import_id]
-        marked += [("access", i, "import") for i, rule in enumerate(identity.access) if rule.import_]
-        if instance is None:
-            for parts in marked:
-                self.report(parts, "needs identityCenter.import: the instance ARN and identity store id")
-        else:
-            self.check_permission_set_imports(instance.instance_arn)
-        self.check_membership_imports()
-        self.check_access_imports()
-
-    def check_permission_set_imports(self, instance_arn: str) -> None:
-        instance_id = instance_arn.rpartition("/")[2]
-        for index, ps in enumerate(self.identity.permission_sets):
-            adopted = ps.import_
-            if adopted is None:
-                continue
-            parts: tuple[str | int, ...] = ("permissionSets", index, "import")
-            if adopted.arn.split("/")[1] != instance_id:
-                self.report((*parts, "arn"), f"belongs to another instance than {instance_arn}")
-            for position, arn in enumerate(adopted.managed_policies):
-                if arn not in ps.managed_policies:
-                    self.report(
-                        (*parts, "managedPolicies", position), f"'{arn}' is not in this set's managedPolicies"
-                    )
-            for position, reference in enumerate(adopted.customer_managed_policies):
-                if reference not in ps.customer_managed_policies:
-                    self.report(
-                        (*parts, "customerManagedPolicies", position),
-                        f"'{reference.path}{reference.name}' is not in this set's customerManagedPolicies",
-                    )
-            if adopted.inline_policy and ps.inline_policy is None:
-                self.report((*parts, "inlinePolicy"), "this set has no inlinePolicy")
-            if adopted.permissions_boundary and ps.permissions_boundary is None:
-                self.report((*parts, "permissionsBoundary"), "this set has no permissionsBoundary")
-
-    def check_membership_imports(self) -> None:
-        for index, group in enumerate(self.identity.groups):
-            for user_name in group.import_memberships:
-                if user_name not in group.members:
-                    self.report(
-                        ("groups", index, "importMemberships", user_name),
-                        "is not one of this group's members",
-                    )
-
-    def check_access_imports(self) -> None:
-        identity = self.identity
-        groups = {group.name: group for group in identity.groups}
-        permission_sets = {ps.name: ps for ps in identity.permission_sets}
-        account_ids = {account.name: account.import_id for account in self.config.accounts}
-        management = identity.management_account_name
-        for index, rule in enumerate(identity.access):
-            if not rule.import_:
-                continue
-            parts: tuple[str | int, ...] = ("access", index)
-            if rule.organizational_units or rule.all_member_accounts:
-                self.report(
-                    (*parts, "import"),
-                    "an imported rule names its accounts: organizationalUnits and allMemberAccounts "
-                    "could reach accounts where the assignment does not exist yet",
-                )
-            group = groups.get(rule.group)
-            if group is not None and group.import_id is None:
-                self.report((*parts, "group"), f"group '{rule.group}' has no import id")
-            for position, name in enumerate(rule.permission_sets):
-                if name in permission_sets and permission_sets[name].import_ is None:
-                    self.report(
-                        (*parts, "permissionSets", position), f"permission set '{name}' has no import id"
-                    )
-            for position, name in enumerate(rule.accounts):
-                if name == management and name not in account_ids:
-                    if identity.import_ is not None and identity.import_.management_account_id is None:
-                        self.report(
-                            (*parts, "accounts", position),
-                            "the management account needs identityCenter.import.managementAccountId",
-                        )
-                elif name in account_ids and account_ids[name] is None:
-                    self.report((*parts, "accounts", position), f"account '{name}' has no import id")
+            elif name in account_ids and account_ids[name] is None:
+                here.report(("accounts", position), f"account '{name}' has no import id")

@@ -8,20 +8,21 @@ from __future__ import annotations
 
 import difflib
 import json
-import types
-import typing
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
+from pydantic_core import ErrorDetails
 
-from .base import PATTERN_DESCRIPTIONS
+from .base import RULE_ERROR
+from .checker import key_path
 from .errors import ConfigError, Problem
+from .keys import known_keys
 from .model import LandingZoneConfig
-from .validation import key_path, validate
+from .validation import validate
 
 DEFAULT_NAMESPACE = "landing-zone"
 # libyaml's safe loader when PyYAML has it: six times faster on a 1000-account stack file.
@@ -116,63 +117,28 @@ def load_from_pulumi_runtime(namespace: str) -> LandingZoneConfig:
 
 
 def _shape_problems(error: ValidationError, namespace: str) -> list[Problem]:
-    problems = []
-    for detail in error.errors():
-        loc = tuple(detail["loc"])
-        kind = detail["type"]
-        if kind == "extra_forbidden":
-            message = _unknown_key_message(loc)
-        elif kind == "missing":
-            message = "is required"
-        elif kind == "string_pattern_mismatch":
-            pattern = detail["ctx"]["pattern"]
-            wanted = PATTERN_DESCRIPTIONS.get(pattern, f"a value matching {pattern}")
-            message = f"{detail['input']!r} is not {wanted}"
-        elif kind in KIND_MESSAGES:
-            message = f"{KIND_MESSAGES[kind]} (got {detail['input']!r})"
-        elif kind == "literal_error":
-            message = f"{detail['input']!r} is not one of {detail['ctx']['expected']}"
-        else:
-            message = f"{detail['msg'][:1].lower()}{detail['msg'][1:]} (got {detail['input']!r})"
-        problems.append(Problem(key_path(namespace, *loc), message))
-    return problems
+    return [Problem(key_path(namespace, *detail["loc"]), shape_message(detail)) for detail in error.errors()]
+
+
+def shape_message(detail: ErrorDetails) -> str:
+    """One pydantic error in the words of a YAML stack file: never a regex or a type name."""
+    kind = detail["type"]
+    if kind == "extra_forbidden":
+        return _unknown_key_message(tuple(detail["loc"]))
+    if kind == "missing":
+        return "is required"
+    if kind == RULE_ERROR:
+        return f"{detail['input']!r} is not {detail['ctx']['words']}"
+    if kind in KIND_MESSAGES:
+        return f"{KIND_MESSAGES[kind]} (got {detail['input']!r})"
+    if kind == "literal_error":
+        return f"{detail['input']!r} is not one of {detail['ctx']['expected']}"
+    return f"{detail['msg'][:1].lower()}{detail['msg'][1:]} (got {detail['input']!r})"
 
 
 def _unknown_key_message(loc: tuple[str | int, ...]) -> str:
-    known = _known_keys(LandingZoneConfig, loc[:-1])
+    known = known_keys(loc[:-1])
     unknown = str(loc[-1])
     guess = difflib.get_close_matches(unknown, known, n=1)
     hint = f"; did you mean '{guess[0]}'?" if guess else f"; known keys: {', '.join(known)}"
     return f"unknown key{hint}"
-
-
-def _known_keys(model: type[BaseModel], loc: tuple[str | int, ...]) -> list[str]:
-    """The camelCase keys allowed at `loc` below `model` (for 'did you mean' hints)."""
-    current: Any = model
-    for part in loc:
-        current = _unwrap(current)
-        if isinstance(part, int):
-            args = typing.get_args(current)
-            current = args[0] if args else Any
-        elif isinstance(current, type) and issubclass(current, BaseModel):
-            field = next((f for n, f in current.model_fields.items() if part in (n, f.alias)), None)
-            current = field.annotation if field else Any
-        else:  # a dict's value
-            args = typing.get_args(current)
-            current = args[1] if len(args) == 2 else Any
-    current = _unwrap(current)
-    if isinstance(current, type) and issubclass(current, BaseModel):
-        return [f.alias or n for n, f in current.model_fields.items()]
-    return []
-
-
-def _unwrap(annotation: Any) -> Any:
-    """`X | None` -> X, so that the walk can go on into X."""
-    origin = typing.get_origin(annotation)
-    if origin in (typing.Union, types.UnionType):
-        options = [a for a in typing.get_args(annotation) if a is not type(None)]
-        if len(options) == 1:
-            return _unwrap(options[0])
-    if origin is typing.Annotated:
-        return _unwrap(typing.get_args(annotation)[0])
-    return annotation

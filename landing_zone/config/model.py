@@ -8,7 +8,9 @@ Each domain's models live in their own module; cross-references are checked afte
 
 from __future__ import annotations
 
-from .base import CONTACT_TYPES, ConfigModel, ContactType
+from functools import cached_property
+
+from .base import ConfigModel, ContactType
 from .baseline import BaselineConfig
 from .cost_controls import BudgetsConfig
 from .delegated_administrators import DelegatedAdministratorsConfig
@@ -16,21 +18,14 @@ from .guardrails import GuardrailConfig
 from .identity import IdentityCenterConfig
 from .organization import (
     AccountConfig,
-    Contact,
     OrganizationalUnitConfig,
     OrganizationConfig,
+    OrganizationStructure,
     ResolvedContact,
 )
 from .organization_trail import OrganizationTrailConfig
 
 __all__ = ["LandingZoneConfig"]
-
-
-class _PatternFields(dict):
-    """Leaves unknown placeholders as they are; validation reports them once, by key."""
-
-    def __missing__(self, key: str) -> str:
-        return "{" + key + "}"
 
 
 class LandingZoneConfig(ConfigModel):
@@ -47,25 +42,15 @@ class LandingZoneConfig(ConfigModel):
     organization_trail: OrganizationTrailConfig | None = None
     delegated_administrators: DelegatedAdministratorsConfig | None = None
 
+    @cached_property
+    def structure(self) -> OrganizationStructure:
+        """The organization, its OUs and accounts, as the other domains refer to them."""
+        return OrganizationStructure(self.organization, self.organizational_units, self.accounts)
+
     def email_for(self, account: AccountConfig) -> str:
         """The account's root email: explicit, or built from the organization's pattern."""
-        if account.email:
-            return account.email
-        org = self.organization
-        return org.email_pattern.format_map(
-            _PatternFields(org=org.name, account=account.name.lower().replace(" ", "-"), domain=org.domain)
-        )
+        return self.structure.email_for(account)
 
     def contacts_for(self, account: AccountConfig) -> dict[ContactType, ResolvedContact]:
         """The account's three alternate contacts: organization defaults plus its overrides."""
-        resolved: dict[ContactType, ResolvedContact] = {}
-        for contact_type in CONTACT_TYPES:
-            default: Contact = getattr(self.organization.contacts, contact_type)
-            override = getattr(account.contacts, contact_type) if account.contacts else None
-            fields = {
-                **default.model_dump(),
-                **(override.model_dump(exclude_none=True) if override else {}),
-            }
-            fields["email"] = fields["email"] or self.organization.notification_email
-            resolved[contact_type] = ResolvedContact(**fields)
-        return resolved
+        return self.structure.contacts_for(account)

@@ -1,32 +1,54 @@
-"""The organization's structure in config: the organization, its OUs, its accounts, contacts."""
+"""The organization's structure in config: the organization, its OUs, its accounts, contacts,
+and the checks on them. Other domains refer to accounts and OUs through `OrganizationStructure`.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from landing_zone import principals
+
 from .base import (
-    ACCOUNT_NAME_PATTERN,
-    DOMAIN_PATTERN,
-    ORG_NAME_PATTERN,
-    PHONE_PATTERN,
+    ACCOUNT_NAME,
+    CONTACT_TYPES,
+    DOMAIN,
+    ORG_NAME,
+    PHONE,
     AccountId,
     ConfigModel,
+    ContactType,
+    Matching,
     OrganizationalUnitId,
     OrganizationId,
     PolicyType,
+    RoleName,
     Tags,
 )
+from .checker import Checker, is_placeholder_domain, repeats
+from .naming import DEFAULT_EMAIL_PATTERN, EMAIL_PATTERN_FIELDS, fill, pattern_problem
+
+MAX_OU_DEPTH = 5  # AWS allows five levels of OUs below the root
+MAX_OU_NAME_LENGTH = 128
+ServicePrincipal = Annotated[
+    str, Matching(r"[a-z0-9.-]+\.amazonaws\.com", "an AWS service principal (like sso.amazonaws.com)")
+]
+WHY_EMAIL_ACCOUNT = "every account needs its own root email"
+
+ContactName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
+ContactTitle = Annotated[str, StringConstraints(min_length=1, max_length=50)]
+Phone = Annotated[str, PHONE]
 
 
 class Contact(ConfigModel):
     """An alternate contact; `email` defaults to the organization's notification list."""
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=64)]
-    title: Annotated[str, StringConstraints(min_length=1, max_length=50)]
-    phone: Annotated[str, StringConstraints(pattern=PHONE_PATTERN)]
+    name: ContactName
+    title: ContactTitle
+    phone: Phone
     email: str | None = None
 
 
@@ -43,9 +65,9 @@ class ResolvedContact:
 class ContactOverride(ConfigModel):
     """Per-account changes to an organization-wide contact; unset fields keep the default."""
 
-    name: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
-    title: Annotated[str, StringConstraints(min_length=1, max_length=50)] | None = None
-    phone: Annotated[str, StringConstraints(pattern=PHONE_PATTERN)] | None = None
+    name: ContactName | None = None
+    title: ContactTitle | None = None
+    phone: Phone | None = None
     email: str | None = None
 
 
@@ -62,8 +84,8 @@ class ContactOverrides(ConfigModel):
 
 
 class OrganizationConfig(ConfigModel):
-    name: Annotated[str, StringConstraints(pattern=ORG_NAME_PATTERN)]
-    domain: Annotated[str, StringConstraints(pattern=DOMAIN_PATTERN, to_lower=True)]
+    name: Annotated[str, ORG_NAME]
+    domain: Annotated[str, StringConstraints(to_lower=True), DOMAIN]
     # A production stack refuses placeholder domains such as example.com.
     production: bool = False
     # By default the existing organization is looked up (enabling Identity Center creates one).
@@ -71,11 +93,11 @@ class OrganizationConfig(ConfigModel):
     import_id: OrganizationId | None = Field(default=None, alias="import")
     feature_set: Literal["ALL", "CONSOLIDATED_BILLING"] = "ALL"
     enabled_policy_types: tuple[PolicyType, ...] = ("SERVICE_CONTROL_POLICY",)
-    aws_service_access_principals: tuple[str, ...] = (
-        "account.amazonaws.com",
-        "sso.amazonaws.com",
+    aws_service_access_principals: tuple[ServicePrincipal, ...] = (
+        principals.ACCOUNT,
+        principals.IDENTITY_CENTER,
     )
-    email_pattern: str = "aws-{org}+{account}@{domain}"
+    email_pattern: str = DEFAULT_EMAIL_PATTERN
     notification_email: str
     contacts: Contacts
     tags: Tags = Field(default_factory=dict)
@@ -94,7 +116,7 @@ class OrganizationalUnitConfig(ConfigModel):
 
 
 class AccountConfig(ConfigModel):
-    name: Annotated[str, StringConstraints(pattern=ACCOUNT_NAME_PATTERN)]
+    name: Annotated[str, ACCOUNT_NAME]
     # The OU path the account lives in; None places it directly under the root.
     ou: str | None = None
     # Explicit root email; by default built from organization.emailPattern.
@@ -102,13 +124,198 @@ class AccountConfig(ConfigModel):
     # Sandboxes may opt in to being closed when removed from config; nothing else should.
     close_on_deletion: bool = False
     iam_user_access_to_billing: Literal["ALLOW", "DENY"] = "ALLOW"
-    role_name: Annotated[str, StringConstraints(pattern=r"^[\w+=,.@-]{1,64}$")] = (
-        "OrganizationAccountAccessRole"
-    )
+    role_name: RoleName = "OrganizationAccountAccessRole"
     # Adopt an existing account (created by hand, or a legacy one) without replacing it.
     import_id: AccountId | None = Field(default=None, alias="import")
     tags: Tags = Field(default_factory=dict)
     contacts: ContactOverrides | None = None
 
 
-# After ConfigModel: identity.py derives its models from it.
+@dataclass(frozen=True)
+class ResolvedAccount:
+    """What AWS gets for one account: its root email, contacts and tags, every default applied."""
+
+    config: AccountConfig
+    email: str
+    contacts: dict[ContactType, ResolvedContact]
+    tags: dict[str, str]
+
+
+@dataclass(frozen=True)
+class OrganizationStructure:
+    """The organization, its OUs and accounts: what every other domain refers to by name."""
+
+    organization: OrganizationConfig
+    organizational_units: tuple[OrganizationalUnitConfig, ...]
+    accounts: tuple[AccountConfig, ...]
+
+    @cached_property
+    def account_names(self) -> frozenset[str]:
+        return frozenset(account.name for account in self.accounts)
+
+    @cached_property
+    def ou_paths(self) -> frozenset[str]:
+        return frozenset(ou.path for ou in self.organizational_units)
+
+    @cached_property
+    def account_import_ids(self) -> dict[str, str | None]:
+        """Live account id by account name (None: created by this stack)."""
+        return {account.name: account.import_id for account in self.accounts}
+
+    @cached_property
+    def ou_import_ids(self) -> dict[str, str | None]:
+        """Live OU id by path (None: created by this stack)."""
+        return {ou.path: ou.import_id for ou in self.organizational_units}
+
+    def accounts_in_ou(self, path: str) -> list[str]:
+        """Names of the member accounts in the OU at `path` or any OU below it."""
+        return [
+            account.name
+            for account in self.accounts
+            if account.ou is not None and (account.ou == path or account.ou.startswith(path + "/"))
+        ]
+
+    def email_for(self, account: AccountConfig) -> str:
+        """The account's root email: explicit, or built from the organization's pattern."""
+        if account.email:
+            return account.email
+        org = self.organization
+        return fill(org.email_pattern, account_name=account.name, org=org.name, domain=org.domain)
+
+    def contacts_for(self, account: AccountConfig) -> dict[ContactType, ResolvedContact]:
+        """The account's three alternate contacts: organization defaults plus its overrides."""
+        resolved: dict[ContactType, ResolvedContact] = {}
+        for contact_type in CONTACT_TYPES:
+            default: Contact = getattr(self.organization.contacts, contact_type)
+            override = getattr(account.contacts, contact_type) if account.contacts else None
+            fields = {
+                **default.model_dump(),
+                **(override.model_dump(exclude_none=True) if override else {}),
+            }
+            fields["email"] = fields["email"] or self.organization.notification_email
+            resolved[contact_type] = ResolvedContact(**fields)
+        return resolved
+
+    def resolve(self, account: AccountConfig) -> ResolvedAccount:
+        return ResolvedAccount(
+            config=account,
+            email=self.email_for(account),
+            contacts=self.contacts_for(account),
+            tags={**self.organization.tags, **account.tags},
+        )
+
+    def ou_tags(self, ou: OrganizationalUnitConfig) -> dict[str, str]:
+        return {**self.organization.tags, **ou.tags}
+
+
+# Checks: one small function per rule, each reporting every case it finds.
+
+
+def check_organization(structure: OrganizationStructure, checker: Checker) -> None:
+    """`checker` reports under `organization`."""
+    org = structure.organization
+    if org.create and org.import_id:
+        checker.report(
+            ("import",),
+            "cannot be set together with organization.create: "
+            "either create a new organization or import the existing one",
+        )
+    if org.production and is_placeholder_domain(org.domain):
+        checker.report(
+            ("domain",),
+            f"{org.domain} is a placeholder domain, refused in a production stack "
+            "(organization.production is true)",
+        )
+    problem = pattern_problem(org.email_pattern, EMAIL_PATTERN_FIELDS, WHY_EMAIL_ACCOUNT)
+    if problem is not None:
+        checker.report(("emailPattern",), problem)
+    checker.email(("notificationEmail",), org.notification_email)
+    for contact_type in CONTACT_TYPES:
+        contact: Contact = getattr(org.contacts, contact_type)
+        if contact.email is not None:
+            checker.email(("contacts", contact_type, "email"), contact.email)
+    if org.feature_set != "ALL" and org.enabled_policy_types:
+        checker.report(
+            ("enabledPolicyTypes",),
+            "policy types need featureSet ALL; CONSOLIDATED_BILLING cannot enable them",
+        )
+
+
+def check_organizational_units(structure: OrganizationStructure, checker: Checker) -> None:
+    """`checker` reports under `organizationalUnits`."""
+    units = structure.organizational_units
+    well_formed = {index for index, ou in enumerate(units) if _check_ou_path(index, ou, checker)}
+    for index, first in repeats(ou.path if index in well_formed else None for index, ou in enumerate(units)):
+        checker.report((index, "path"), f"same path as organizationalUnits[{first}]")
+    for index, ou in enumerate(units):
+        parent = ou.parent_path
+        if index in well_formed and parent is not None and parent not in structure.ou_paths:
+            checker.report((index, "path"), f"parent OU '{parent}' is not defined in organizationalUnits")
+    _check_unique_imports(checker, "organizationalUnits", [ou.import_id for ou in units])
+
+
+def _check_ou_path(index: int, ou: OrganizationalUnitConfig, checker: Checker) -> bool:
+    """Names not empty nor too long, depth within AWS's limit. True when the path is usable."""
+    parts = (index, "path")
+    segments = ou.path.split("/")
+    if any(not segment.strip() for segment in segments):
+        checker.report(parts, f"'{ou.path}' has an empty name; write paths like Workloads/Production")
+        return False
+    too_long = [segment for segment in segments if len(segment) > MAX_OU_NAME_LENGTH]
+    if too_long:
+        checker.report(
+            parts, f"OU name '{too_long[0][:20]}...' is longer than {MAX_OU_NAME_LENGTH} characters"
+        )
+    if len(segments) > MAX_OU_DEPTH:
+        checker.report(
+            parts, f"'{ou.path}' is {len(segments)} levels deep; AWS allows at most {MAX_OU_DEPTH}"
+        )
+    return True
+
+
+def check_accounts(structure: OrganizationStructure, checker: Checker) -> None:
+    """`checker` reports under `accounts`."""
+    accounts = structure.accounts
+    for index, first in repeats(account.name.lower() for account in accounts):
+        checker.report((index, "name"), f"same name as accounts[{first}] ({accounts[first].name})")
+    for index, account in enumerate(accounts):
+        if account.ou is not None and account.ou not in structure.ou_paths:
+            checker.report((index, "ou"), f"OU '{account.ou}' is not defined in organizationalUnits")
+    _check_root_emails(structure, checker)
+    _check_contact_overrides(accounts, checker)
+    _check_unique_imports(checker, "accounts", [account.import_id for account in accounts])
+
+
+def _check_root_emails(structure: OrganizationStructure, checker: Checker) -> None:
+    """Valid, at most 64 characters, distinct (AWS refuses an email already in use)."""
+    pattern_ok = (
+        pattern_problem(structure.organization.email_pattern, EMAIL_PATTERN_FIELDS, WHY_EMAIL_ACCOUNT) is None
+    )
+    valid: list[str | None] = []
+    for index, account in enumerate(structure.accounts):
+        if not account.email and not pattern_ok:
+            valid.append(None)  # reported once, at organization.emailPattern
+            continue
+        origin = "" if account.email else " (from organization.emailPattern)"
+        email = structure.email_for(account)
+        valid.append(email.lower() if checker.email((index, "email"), email, origin) else None)
+    for index, first in repeats(valid):
+        checker.report(
+            (index, "email"), f"same address as accounts[{first}] ({structure.accounts[first].name})"
+        )
+
+
+def _check_contact_overrides(accounts: tuple[AccountConfig, ...], checker: Checker) -> None:
+    for index, account in enumerate(accounts):
+        if account.contacts is None:
+            continue
+        for contact_type in CONTACT_TYPES:
+            override: ContactOverride | None = getattr(account.contacts, contact_type)
+            if override is not None and override.email is not None:
+                checker.email((index, "contacts", contact_type, "email"), override.email)
+
+
+def _check_unique_imports(checker: Checker, collection: str, import_ids: list[str | None]) -> None:
+    """`checker` reports under `collection`: one live resource is adopted once."""
+    for index, first in repeats(import_ids):
+        checker.report((index, "import"), f"{import_ids[index]} is already imported by {collection}[{first}]")

@@ -6,34 +6,40 @@ out of reach of the accounts it records.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
-from pydantic import StringConstraints
+from landing_zone import principals
 
-from .base import ConfigModel
+from .base import ConfigModel, Matching
+from .checker import Checker
+from .organization import OrganizationStructure
 
-if TYPE_CHECKING:
-    from .validation import _Checker
-
-CLOUDTRAIL_PRINCIPAL = "cloudtrail.amazonaws.com"
+TrailName = Annotated[
+    str,
+    Matching(
+        r"[A-Za-z0-9][\w.-]{2,127}",
+        "a trail name of 3 to 128 letters, digits, '.', '_' and '-', starting with a letter or digit",
+    ),
+]
 
 
 class OrganizationTrailConfig(ConfigModel):
     # The member account that owns the log bucket.
     log_archive_account: str = "log-archive"
-    name: Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9][\w.-]{2,127}$")] = "organization-trail"
+    name: TrailName = "organization-trail"
 
 
-def check_organization_trail(checker: _Checker) -> None:
+# Checks: `checker` reports under `organizationTrail`.
+
+
+def check_organization_trail(
+    trail: OrganizationTrailConfig, structure: OrganizationStructure, checker: Checker
+) -> None:
     """The log-archive account exists and CloudTrail has trusted access to the organization."""
-    config = checker.config
-    trail = config.organization_trail
-    if trail is None:
-        return
-    checker.check_account_defined(("organizationTrail", "logArchiveAccount"), trail.log_archive_account)
-    if CLOUDTRAIL_PRINCIPAL not in config.organization.aws_service_access_principals:
+    checker.account_defined(("logArchiveAccount",), trail.log_archive_account)
+    if principals.CLOUDTRAIL not in structure.organization.aws_service_access_principals:
         checker.report(
-            ("organizationTrail",),
-            f"an organization trail needs trusted access: add {CLOUDTRAIL_PRINCIPAL} "
+            (),
+            f"an organization trail needs trusted access: add {principals.CLOUDTRAIL} "
             "to organization.awsServiceAccessPrincipals",
         )

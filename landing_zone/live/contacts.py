@@ -9,11 +9,12 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
+from landing_zone.config.base import AWS_CONTACT_TYPES
+
 from .session import Clients
 
 log = logging.getLogger(__name__)
 
-CONTACT_TYPES = ("BILLING", "OPERATIONS", "SECURITY")
 WORKERS = 8
 
 
@@ -29,7 +30,7 @@ def read_contacts(clients: Clients, account_id: str | None = None) -> dict[str, 
     """The contacts that are set, by type; `account_id` None means the caller's own account."""
     account = clients.client("account")
     found: dict[str, LiveContact] = {}
-    for contact_type in CONTACT_TYPES:
+    for contact_type in AWS_CONTACT_TYPES:
         kwargs = {"AlternateContactType": contact_type}
         if account_id is not None:
             kwargs["AccountId"] = account_id

@@ -14,7 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from landing_zone.config import LandingZoneConfig
-from landing_zone.config.base import EMAIL_PATTERN
+from landing_zone.config.base import EMAIL
 
 from .identity_center import LiveIdentityCenter, LivePermissionSet, LiveUser
 from .organization import LiveOrganization
@@ -107,7 +107,7 @@ def _users(live_users: tuple[LiveUser, ...], comments: list[str]) -> dict[str, d
     """Config entries by user id for the users the config can describe."""
     users: dict[str, dict[str, Any]] = {}
     for user in live_users:
-        if not (user.given_name and user.family_name and user.email and EMAIL_PATTERN.match(user.email)):
+        if not (user.given_name and user.family_name and user.email and EMAIL.matches(user.email)):
             comments.append(
                 f"not imported: user {user.user_name} ({user.id}) lacks a given name, family name or "
                 "valid email; it and its memberships stay as they are"

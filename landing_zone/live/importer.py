@@ -17,9 +17,11 @@ import yaml
 from pydantic import ValidationError
 
 from landing_zone.config import AccountConfig, ConfigError, LandingZoneConfig, load_from_mapping
-from landing_zone.config.base import DOMAIN_PATTERN, ORG_NAME_PATTERN, PHONE_PATTERN
+from landing_zone.config.base import AWS_CONTACT_TYPES, DOMAIN, ORG_NAME, PHONE
+from landing_zone.config.loading import shape_message
+from landing_zone.config.naming import DEFAULT_EMAIL_PATTERN
 
-from .contacts import CONTACT_TYPES, LiveContact, read_contacts, read_member_contacts
+from .contacts import LiveContact, read_contacts, read_member_contacts
 from .errors import AWS_ERRORS, describe_error
 from .identity_center import LiveIdentityCenter, read_identity_center
 from .import_guardrails import guardrail_entries
@@ -29,7 +31,6 @@ from .session import Clients
 
 log = logging.getLogger(__name__)
 
-DEFAULT_EMAIL_PATTERN = "aws-{org}+{account}@{domain}"
 PLACEHOLDER_PHONE = "+1 555 0100"
 _PLUS_ADDRESSED = re.compile(r"^aws-([a-z0-9][a-z0-9-]*)\+")
 
@@ -122,10 +123,10 @@ def organization_section(ctx: _Context) -> Section:
     management_email = live.management_email
     comments = []
     domain = (options.domain or management_email.rpartition("@")[2]).lower()
-    if not re.fullmatch(DOMAIN_PATTERN, domain):
+    if not DOMAIN.matches(domain):
         raise ImportProblem(f"cannot derive a domain from {management_email!r}; pass --domain")
     org_name = options.org_name or _org_name_from(management_email, domain)
-    if not re.fullmatch(ORG_NAME_PATTERN, org_name):
+    if not ORG_NAME.matches(org_name):
         raise ImportProblem(f"--org-name: {org_name!r} is not a short lowercase code like acme")
     security = ctx.state.management_contacts.get("SECURITY")
     notification_email = options.notification_email or (security.email if security else management_email)
@@ -133,10 +134,10 @@ def organization_section(ctx: _Context) -> Section:
         source = "the management account's SECURITY contact" if security else "the management account's email"
         comments.append(f"notificationEmail comes from {source}: point it at a distribution list")
     contacts = {}
-    for contact_type in CONTACT_TYPES:
+    for contact_type in AWS_CONTACT_TYPES:
         live_contact = ctx.state.management_contacts.get(contact_type)
         key = contact_type.lower()
-        if live_contact is None or not re.fullmatch(PHONE_PATTERN, live_contact.phone):
+        if live_contact is None or not PHONE.matches(live_contact.phone):
             why = "is not set" if live_contact is None else "has a phone number AWS config cannot take"
             comments.append(
                 f"PLACEHOLDER organization.contacts.{key}: the management account's {contact_type} contact "
@@ -224,7 +225,7 @@ def _contact_overrides(config: LandingZoneConfig, live: Mapping[str, LiveContact
             )
             if value and value != getattr(default, key)
         }
-        if changed and re.fullmatch(PHONE_PATTERN, changed.get("phone", PLACEHOLDER_PHONE)):
+        if changed and PHONE.matches(changed.get("phone", PLACEHOLDER_PHONE)):
             overrides[contact_type.lower()] = changed
     return overrides
 
@@ -260,7 +261,7 @@ def build_stack(state: LiveState, options: ImportOptions, namespace: str, stack:
         sections = [section for builder in SECTIONS if (section := builder(ctx)) is not None]
     except ValidationError as err:
         # A live value the config model cannot hold (an account name of 51 characters, ...).
-        problems = "\n".join(f"  {'.'.join(map(str, e['loc']))}: {e['msg']}" for e in err.errors())
+        problems = "\n".join(f"  {'.'.join(map(str, e['loc']))}: {shape_message(e)}" for e in err.errors())
         raise ImportProblem(f"the live organization does not fit the config model:\n{problems}") from None
     values: dict[str, Any] = {"aws:region": options.region or "us-east-1"}
     values.update({f"{namespace}:{s.key}": s.value for s in sections})

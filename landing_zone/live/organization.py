@@ -5,21 +5,15 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from landing_zone.config.base import ACCOUNT_ID_PATTERN, ORGANIZATION_ID_PATTERN, OU_ID_PATTERN
+from landing_zone.config.base import ACCOUNT_ID, ORGANIZATION_ID, OU_ID, ROOT_ID, Matching
 
 from .session import Clients, paginate
 
 log = logging.getLogger(__name__)
-
-_ACCOUNT_ID = re.compile(ACCOUNT_ID_PATTERN)
-_OU_ID = re.compile(OU_ID_PATTERN)
-_ORGANIZATION_ID = re.compile(ORGANIZATION_ID_PATTERN)
-_ROOT_ID = re.compile(r"^r-[0-9a-z]{4,32}$")
 
 
 class LiveDataError(Exception):
@@ -89,12 +83,12 @@ def read_organization(
     """Everything `lz import` and the drift checks need to know about the organization."""
     org = clients.client("organizations")
     description = org.describe_organization()["Organization"]
-    organization_id = _checked(_ORGANIZATION_ID, description["Id"], "organization id")
+    organization_id = _checked(ORGANIZATION_ID, description["Id"], "organization id")
     roots = org.list_roots()["Roots"]
     if len(roots) != 1:
         raise LiveDataError(f"organization {organization_id} has {len(roots)} roots; expected one")
     root = roots[0]
-    root_id = _checked(_ROOT_ID, root["Id"], "root id")
+    root_id = _checked(ROOT_ID, root["Id"], "root id")
     units = list(_walk_units(org, root_id, None))
     paths = {unit.id: unit.path for unit in units}
     accounts = []
@@ -102,7 +96,7 @@ def read_organization(
         for account in paginate(org, "list_accounts_for_parent", "Accounts", ParentId=parent_id):
             accounts.append(
                 LiveAccount(
-                    id=_checked(_ACCOUNT_ID, account["Id"], "account id"),
+                    id=_checked(ACCOUNT_ID, account["Id"], "account id"),
                     name=account["Name"],
                     email=account["Email"],
                     status=account.get("State") or account.get("Status", "ACTIVE"),
@@ -152,7 +146,7 @@ def _walk_units(org: Any, parent_id: str, parent_path: str | None) -> Iterator[L
             # Paths are the config's natural key; a '/' inside a name would make them ambiguous.
             raise LiveDataError(f"OU {unit['Id']} is named {name!r}: names with '/' are not supported")
         path = f"{parent_path}/{name}" if parent_path else name
-        ou_id = _checked(_OU_ID, unit["Id"], "OU id")
+        ou_id = _checked(OU_ID, unit["Id"], "OU id")
         yield LiveOrganizationalUnit(id=ou_id, name=name, path=path, parent_id=parent_id)
         yield from _walk_units(org, ou_id, path)
 
@@ -184,7 +178,7 @@ def _with_tags(org: Any, item: Any) -> Any:
     return dataclasses.replace(item, tags=tags)
 
 
-def _checked(pattern: re.Pattern[str], value: str, what: str) -> str:
-    if not pattern.fullmatch(value):
+def _checked(rule: Matching, value: str, what: str) -> str:
+    if not rule.matches(value):
         raise LiveDataError(f"AWS returned {value!r} as {what}, which is not in the expected form")
     return value

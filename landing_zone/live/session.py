@@ -8,7 +8,6 @@ thread-safe, so every client is made under one lock; the clients themselves are.
 from __future__ import annotations
 
 import logging
-import re
 import threading
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -16,15 +15,12 @@ from typing import Any
 import boto3
 from botocore.config import Config
 
-from landing_zone.config.base import ACCOUNT_ID_PATTERN
+from landing_zone.config.base import ACCOUNT_ID, ROLE_NAME
 
 log = logging.getLogger(__name__)
 
 DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
-ROLE_NAME_PATTERN = re.compile(r"^[\w+=,.@-]{1,64}$")
 SESSION_NAME = "lz-audit"
-# fullmatch, not match: `$` also matches before a trailing newline.
-_ACCOUNT_ID = re.compile(ACCOUNT_ID_PATTERN)
 _client_lock = threading.Lock()
 
 
@@ -76,9 +72,9 @@ class Clients:
 
     def for_account(self, account_id: str, role_name: str = DEFAULT_ROLE_NAME) -> Clients:
         """The clients of a member account, through a role it trusts the management account with."""
-        if not _ACCOUNT_ID.fullmatch(account_id):
+        if not ACCOUNT_ID.matches(account_id):
             raise ValueError(f"{account_id!r} is not an AWS account id of 12 digits")
-        if not ROLE_NAME_PATTERN.fullmatch(role_name):
+        if not ROLE_NAME.matches(role_name):
             raise ValueError(f"{role_name!r} is not an IAM role name")
         role_arn = f"arn:aws:iam::{account_id}:role/{role_name}"
         log.debug("assuming %s", role_arn)

@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from landing_zone.config import LandingZoneConfig
+from landing_zone.config.base import ACCOUNT_ID
 from landing_zone.config.identity import expand_access
+from landing_zone.config.naming import account_slug
 
-ACCOUNT_ID = re.compile(r"^\d{12}$")
-REGION = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
 # Characters safe in an INI section name and on a command line.
-PROFILE_NAME = re.compile(r"^[A-Za-z0-9._+@-]+$")
+PROFILE_NAME = re.compile(r"[A-Za-z0-9._+@-]+", re.ASCII)
+_PROFILE_UNSAFE = re.compile(r"[^A-Za-z0-9._+@-]", re.ASCII)
 TEMPLATE_FIELDS = frozenset({"org", "account", "account_id", "permission_set"})
 DEFAULT_ADMIN_TEMPLATE = "{org}-{account}"
 DEFAULT_TEMPLATE = "{org}-{account}-{permission_set}"
@@ -88,7 +89,7 @@ def from_stack_outputs(
     ids = {name: value for name, value in account_ids.items() if isinstance(value, str)}
     ids[identity.management_account_name] = _required_text(outputs, "managementAccountId", source)
     reachable = []
-    for grant in expand_access(config):
+    for grant in expand_access(identity, config.structure):
         if grant.group != group:
             continue
         account_id = ids.get(grant.account)
@@ -97,7 +98,7 @@ def from_stack_outputs(
                 f"{source} has no id for account '{grant.account}' in accountIds: "
                 "was the stack updated (pulumi up) since the account was added?"
             )
-        if not ACCOUNT_ID.match(account_id):
+        if not ACCOUNT_ID.matches(account_id):
             raise SsoSourceError(
                 f"{source}: '{account_id}' (account '{grant.account}') is not a 12-digit account id"
             )
@@ -125,16 +126,18 @@ def check_template(template: str, option: str) -> None:
         )
 
 
-def account_slug(name: str) -> str:
-    """`Acme Prod` -> `acme-prod`: account names as they read in a profile name."""
-    return re.sub(r"[^a-z0-9._-]+", "-", name.lower()).strip("-")
+def profile_account(name: str) -> str:
+    """An account's name as it reads in a profile name: the slug of its root email, with any
+    character an INI section name cannot hold (a name with an explicit email may have some)
+    made a hyphen. `Data Lake` -> `data-lake`, as in `aws-acme+data-lake@...`."""
+    return _PROFILE_UNSAFE.sub("-", account_slug(name))
 
 
 def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
     """One profile per reachable (account, permission set), named from the templates."""
     check_template(options.admin_template, "--admin-template")
     check_template(options.template, "--template")
-    if not PROFILE_NAME.match(options.session_name):
+    if not PROFILE_NAME.fullmatch(options.session_name):
         raise SsoSourceError(
             f"sso-session name '{options.session_name}' may only have letters, digits and . _ + @ -"
         )
@@ -152,11 +155,11 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
         )
         name = template.format(
             org=options.org,
-            account=account_slug(item.account),
+            account=profile_account(item.account),
             account_id=item.account_id,
             permission_set=item.permission_set,
         )
-        if not PROFILE_NAME.match(name):
+        if not PROFILE_NAME.fullmatch(name):
             raise SsoSourceError(f"profile name '{name}' may only have letters, digits and . _ + @ -")
         if name in profiles:
             first = origin[name]

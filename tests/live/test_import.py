@@ -394,5 +394,5 @@ def test_a_live_value_the_config_cannot_hold_is_refused_without_a_traceback():
         build_stack(state, ImportOptions(region="eu-west-1"), "landing-zone", "live")
     assert str(raised.value) == (
         "the live organization does not fit the config model:\n"
-        "  name: String should match pattern '^[\\x20-\\x7e]{1,50}$'"
+        f"  name: '{long_name}' is not 1 to 50 printable ASCII characters (AWS account name rules)"
     )

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+from landing_zone.config.base import AWS_CONTACT_TYPES
+
 from ..session import Clients
 from .model import Check, Finding
-
-CONTACT_TYPES = ("BILLING", "OPERATIONS", "SECURITY")
 
 
 def alternate_contacts(clients: Clients) -> Finding:
     """Read from inside the account (its own contacts), so no trusted access is needed."""
     account = clients.client("account")
     present, missing = [], []
-    for contact_type in CONTACT_TYPES:
+    for contact_type in AWS_CONTACT_TYPES:
         try:
             contact = account.get_alternate_contact(AlternateContactType=contact_type)["AlternateContact"]
         except account.exceptions.ResourceNotFoundException:

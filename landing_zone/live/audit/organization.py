@@ -6,13 +6,14 @@ import fnmatch
 import json
 from typing import Any
 
+from landing_zone import principals as service_principals
+
 from ..identity_center import list_instances
 from ..session import Clients, paginate
 from .model import Check, Finding
 
 SCP = "SERVICE_CONTROL_POLICY"
 LEAVE_ACTION = "organizations:LeaveOrganization"
-IDENTITY_CENTER_PRINCIPAL = "sso.amazonaws.com"
 
 
 def all_features(clients: Clients) -> Finding:
@@ -66,7 +67,7 @@ def identity_center_trusted_access(clients: Clients) -> Finding:
         for p in paginate(org, "list_aws_service_access_for_organization", "EnabledServicePrincipals")
     )
     shown = f"trusted access: {', '.join(principals) or 'none'}"
-    return Finding("pass" if IDENTITY_CENTER_PRINCIPAL in principals else "fail", (shown,))
+    return Finding("pass" if service_principals.IDENTITY_CENTER in principals else "fail", (shown,))
 
 
 ALL_FEATURES = Check("organization.all-features", "All features enabled", all_features)
