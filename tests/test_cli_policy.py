@@ -6,6 +6,7 @@ import json
 
 import yaml
 
+from landing_zone.config import read_stack_file
 from tests.builders import stack_values
 from tests.conftest import PROJECT_DIR
 from tests.helpers import run_lz, write_stack
@@ -111,3 +112,19 @@ def test_ci_example_previews_prod_with_the_pack_and_its_enforcement_file():
     ]  # fmt: skip
     assert (PROJECT_DIR / "policy" / "PulumiPolicy.yaml").is_file()
     assert (PROJECT_DIR / "policy" / "config.prod.json").is_file()
+
+
+def test_an_account_name_with_a_space_validates_and_plans_clean_under_the_prod_enforcement(capsys, tmp_path):
+    # The pack once read `{account}` as the raw name while the program slugs it into the email.
+    values = read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml")
+    values["landing-zone:accounts"].append({"name": "Data Lake", "ou": "Workloads/Production"})
+    path = write_stack(tmp_path, values, "Pulumi.prod.yaml")
+    code, out, err = run_lz(capsys, "validate", "--config-file", str(path))
+    assert (code, err) == (0, "")
+    code, out, err = run_lz(capsys, "plan", "--config-file", str(path), "--format", "json")
+    assert (code, err) == (0, "")
+    report = json.loads(out)
+    assert report["policy"]["config"] == str(PROJECT_DIR / "policy" / "config.prod.json")
+    assert report["policy"]["violations"] == []
+    (data_lake,) = [a for a in report["accounts"] if a["name"] == "Data Lake"]
+    assert data_lake["email"] == "aws-acme+data-lake@acme-corp.io"

@@ -12,6 +12,17 @@ PLACEHOLDER_RULE = "refused in a production stack (organization.production is tr
 
 CASES = [
     (
+        "a bad emailPattern does not hide a bad contact email (every problem at once)",
+        stack_values(
+            organization_changes={"emailPattern": "aws-{org}@{domain}"},
+            accounts=[{"name": "audit", "contacts": {"billing": {"email": "not-an-address"}}}],
+        ),
+        [
+            "landing-zone:organization.emailPattern: must contain {account}: every account needs its own root email",
+            "landing-zone:accounts[0].contacts.billing.email: 'not-an-address' is not a valid email address",
+        ],
+    ),
+    (
         "duplicate account name (case-insensitive)",
         stack_values(
             accounts=[

@@ -55,7 +55,37 @@ def permission_set(**fields):
 
 
 KEY = "landing-zone:identityCenter"
+PLACEHOLDER_USER = {"userName": "bob", "givenName": "Bob", "familyName": "K", "email": "bob@example.com"}
+
+
+def production(values):
+    values["landing-zone:organization"]["production"] = True
+    return values
+
+
 CASES = [
+    (
+        "a user at a placeholder domain in a production stack (the rule every address follows)",
+        production(values_with(users=[PLACEHOLDER_USER], groups=[{"name": "Platform"}])),
+        [
+            f"{KEY}.users[0].email: 'bob@example.com' uses the placeholder domain example.com, "
+            "refused in a production stack (organization.production is true)"
+        ],
+    ),
+    (
+        "a user email over AWS's 64 characters and one that is not an address",
+        values_with(
+            users=[
+                {**PLACEHOLDER_USER, "email": f"{'b' * 60}@acme-corp.io"},
+                {**PLACEHOLDER_USER, "userName": "carol", "email": "carol at acme"},
+            ],
+            groups=[{"name": "Platform"}],
+        ),
+        [
+            f"{KEY}.users[0].email: '{'b' * 60}@acme-corp.io' is 73 characters; AWS allows at most 64",
+            f"{KEY}.users[1].email: 'carol at acme' is not a valid email address",
+        ],
+    ),
     (
         "unknown permission set, group, account and OU in a rule",
         values_with(

@@ -14,12 +14,11 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from .program_rules import ACCOUNT, ALTERNATE_CONTACT, CONTACT_TYPES, MAX_EMAIL_LENGTH, account_slug
 from .props import is_unknown, plain, tag_matches
 from .schema import string_list
-from .stack import ACCOUNT, ALTERNATE_CONTACT, References, of_type, resources_of
+from .stack import References, of_type, resources_of
 
-CONTACT_TYPES = ("BILLING", "OPERATIONS", "SECURITY")
-MAX_EMAIL_LENGTH = 64
 DEFAULT_EMAIL_PATTERN = r"^[a-z0-9][a-z0-9._-]*\+{account}@[a-z0-9-]+(\.[a-z0-9-]+)+$"
 
 
@@ -100,7 +99,8 @@ def _check_email_convention(args: StackValidationArgs, report_violation: ReportV
         email, name = account.props.get("email"), account.label()
         if not isinstance(email, str) or is_unknown(email) or name in exempt:
             continue
-        expected = pattern.replace("{account}", re.escape(name))
+        # {account} is the name as the program puts it in emails: `Data Lake` -> `data-lake`.
+        expected = pattern.replace("{account}", re.escape(account_slug(name)))
         if len(email) > MAX_EMAIL_LENGTH:
             report_violation(
                 f"account '{name}' has a root email of {len(email)} characters "

@@ -14,8 +14,8 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from .program_rules import ACCOUNT_ID, PERMISSION_SET, PERMISSION_SET_INLINE_POLICY
 from .props import (
-    ACCOUNT_ID,
     as_list,
     condition_values,
     is_unknown,
@@ -24,7 +24,7 @@ from .props import (
     statements,
 )
 from .schema import string_list
-from .stack import PERMISSION_SET, PERMISSION_SET_INLINE_POLICY, References, Resource, of_type, resources_of
+from .stack import References, Resource, of_type, resources_of
 
 USER = "aws:iam/user:User"
 LOGIN_PROFILE = "aws:iam/userLoginProfile:UserLoginProfile"
@@ -171,7 +171,7 @@ def _account_principals(statement: dict[str, Any]) -> list[str]:
     for value in values:
         if not isinstance(value, str):
             continue
-        if value == "*" or ACCOUNT_ID.match(value) or value.endswith(":root") or ":user/" in value:
+        if value == "*" or ACCOUNT_ID.fullmatch(value) or value.endswith(":root") or ":user/" in value:
             humans.append(value)
     return humans
 

@@ -15,14 +15,11 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from .program_rules import ACCOUNT, ACCOUNT_ASSIGNMENT, ORGANIZATIONAL_UNIT, PERMISSION_SET
+from .program_rules import IDENTITY_STORE_GROUP as GROUP
 from .props import is_unknown, plain, tag_matches
 from .schema import string_list
 from .stack import (
-    ACCOUNT,
-    ACCOUNT_ASSIGNMENT,
-    GROUP,
-    ORGANIZATIONAL_UNIT,
-    PERMISSION_SET,
     References,
     Resource,
     of_type,

@@ -19,12 +19,12 @@ from pulumi_policy import (
     ResourceValidationPolicy,
 )
 
+from .program_rules import TRAIL
 from .props import UNKNOWN, arn_account, as_list, is_unknown, json_value, plain
 from .schema import string_list
 
 # Cloud packages whose resources live in an account; components and other packages do not.
 ACCOUNT_SCOPED_PACKAGES = ("aws", "aws-native")
-ORGANIZATION_TRAIL = "aws:cloudtrail/trail:Trail"
 DEFAULT_ALLOWED_TYPES = [
     "aws:organizations/*",
     "aws:ssoadmin/*",
@@ -79,7 +79,7 @@ def _check_management_account(args: ResourceValidationArgs, report_violation: Re
     allowed = config.get("allowedTypes", DEFAULT_ALLOWED_TYPES)
     if any(fnmatchcase(args.resource_type, pattern) for pattern in allowed):
         return
-    if args.resource_type == ORGANIZATION_TRAIL:
+    if args.resource_type == TRAIL:
         is_org_trail = plain(args.props).get("isOrganizationTrail")
         if is_org_trail is True or is_unknown(is_org_trail):
             return

@@ -137,8 +137,7 @@ def tag_matches(tags: Any, selectors: Iterable[str]) -> bool:
     return False
 
 
-ACCOUNT_ID = re.compile(r"^\d{12}$")
-_ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):")
+_ARN_ACCOUNT = re.compile(r"^arn:aws[a-z-]*:iam::(\d{12}):", re.ASCII)
 
 
 def arn_account(arn: Any) -> str | None:

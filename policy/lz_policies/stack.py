@@ -15,14 +15,6 @@ from pulumi_policy import StackValidationArgs
 
 from .props import is_unknown, plain
 
-ACCOUNT = "aws:organizations/account:Account"
-ORGANIZATIONAL_UNIT = "aws:organizations/organizationalUnit:OrganizationalUnit"
-ALTERNATE_CONTACT = "aws:account/alternativeContact:AlternativeContact"
-PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"
-ACCOUNT_ASSIGNMENT = "aws:ssoadmin/accountAssignment:AccountAssignment"
-PERMISSION_SET_INLINE_POLICY = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"
-GROUP = "aws:identitystore/group:Group"
-
 
 @dataclass
 class Resource:

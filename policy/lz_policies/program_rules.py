@@ -1,0 +1,31 @@
+"""Copies of the program's rules the pack reasons with (the pack cannot import the program).
+
+Each is pinned to the program's own by tests/test_shared_rules.py: change them together.
+"""
+
+from __future__ import annotations
+
+import re
+
+# landing_zone/resource_types.py
+ORGANIZATION = "aws:organizations/organization:Organization"
+ORGANIZATIONAL_UNIT = "aws:organizations/organizationalUnit:OrganizationalUnit"
+ACCOUNT = "aws:organizations/account:Account"
+ALTERNATE_CONTACT = "aws:account/alternativeContact:AlternativeContact"
+PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"
+ACCOUNT_ASSIGNMENT = "aws:ssoadmin/accountAssignment:AccountAssignment"
+PERMISSION_SET_INLINE_POLICY = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"
+IDENTITY_STORE_GROUP = "aws:identitystore/group:Group"
+TRAIL = "aws:cloudtrail/trail:Trail"
+
+# landing_zone/config/base.py: AWS_CONTACT_TYPES and ACCOUNT_ID
+CONTACT_TYPES = ("BILLING", "OPERATIONS", "SECURITY")
+ACCOUNT_ID = re.compile(r"\d{12}", re.ASCII)
+
+# landing_zone/config/checker.py: MAX_EMAIL_LENGTH
+MAX_EMAIL_LENGTH = 64
+
+
+def account_slug(name: str) -> str:
+    """landing_zone/config/naming.py: how an account's name reads in its root email."""
+    return name.lower().replace(" ", "-")
