@@ -12,7 +12,7 @@ from landing_zone.plan.report import build_report, render_text
 from landing_zone.plan.runner import run_program
 
 from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
-from .plan_policy import add_policy_arguments, check_policies, has_mandatory, render_policy_text
+from .plan_policy import add_policy_arguments, check_policies, render_policy_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -53,14 +53,14 @@ def run(args: argparse.Namespace) -> int:
     report = build_report(location.project, location.stack, result)
     policy = check_policies(args, location, values, result.resources)
     if policy is not None:
-        report["policy"] = policy
+        report["policy"] = policy.to_json()
     if args.format == "json":
         print(json.dumps(report, indent=2))
     else:
         print(render_text(report), end="")
         if policy is not None:
-            print(render_policy_text(policy, result.resources), end="")
-    return EXIT_FAILED if has_mandatory(policy) else EXIT_OK
+            print(render_policy_text(policy), end="")
+    return EXIT_FAILED if policy is not None and policy.has_mandatory else EXIT_OK
 
 
 def _write_json(path: Path, data: Any, option: str) -> None:
