@@ -8,11 +8,12 @@ from pathlib import Path
 from typing import Any
 
 from landing_zone.config import ConfigError, load_from_mapping, read_stack_file
-from landing_zone.plan.report import build_report, render_text
+from landing_zone.plan.render import render_text
+from landing_zone.plan.report import build_report
 from landing_zone.plan.runner import run_program
 
 from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
-from .plan_policy import add_policy_arguments, check_policies, render_policy_text
+from .plan_policy import add_policy_arguments, check_policies
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -50,17 +51,13 @@ def run(args: argparse.Namespace) -> int:
         _write_json(args.resources_out, [r.to_json() for r in result.resources], "--resources-out")
     if args.outputs_out is not None:
         _write_json(args.outputs_out, result.outputs, "--outputs-out")
-    report = build_report(location.project, location.stack, result)
     policy = check_policies(args, location, values, result.resources)
-    if policy is not None:
-        report["policy"] = policy.to_json()
+    report = build_report(location.project, location.stack, result, policy)
     if args.format == "json":
-        print(json.dumps(report, indent=2))
+        print(json.dumps(report.to_json(), indent=2))
     else:
         print(render_text(report), end="")
-        if policy is not None:
-            print(render_policy_text(policy), end="")
-    return EXIT_FAILED if policy is not None and policy.has_mandatory else EXIT_OK
+    return EXIT_FAILED if report.has_mandatory_violations else EXIT_OK
 
 
 def _write_json(path: Path, data: Any, option: str) -> None:

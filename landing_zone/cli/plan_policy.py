@@ -59,22 +59,3 @@ def check_policies(
         raise UsageError(f"{err} (pass --no-policy to skip it)") from None
     except PolicyPackError as err:
         raise UsageError(str(err)) from None
-
-
-def render_policy_text(check: PolicyCheck) -> str:
-    violations = check.violations
-    source = check.enforcement_file or "the pack's default levels"
-    lines = [
-        "",
-        f"Policies ({check.pack}, {source}): {len(violations)} violation"
-        f"{'' if len(violations) == 1 else 's'}, {check.mandatory} mandatory",
-    ]
-    for violation in violations:
-        where = (
-            f"{violation.resource.type} '{violation.resource.name}'"
-            if violation.resource is not None
-            else violation.urn or "the stack"
-        )
-        lines.append(f"  [{violation.level}] {violation.policy}: {where}")
-        lines += [f"      {line}" for line in violation.message.splitlines()]
-    return "\n".join(lines) + "\n"
