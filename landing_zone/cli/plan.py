@@ -1,4 +1,7 @@
-"""`lz plan`: the program under Pulumi's mocks, offline, and what it would create."""
+"""`lz plan`: what a stack would create (its program under Pulumi's mocks) and the policy pack's verdict.
+
+Arguments to `landing_zone.plan.stack` calls, the library's exceptions to exit codes and messages.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +10,18 @@ import json
 from pathlib import Path
 from typing import Any
 
-from landing_zone.config import ConfigError, load_from_mapping, read_stack_file
-from landing_zone.plan.report import build_report, render_text
-from landing_zone.plan.runner import run_program
+from landing_zone.config import ConfigError, read_stack_file
+from landing_zone.plan.policy import (
+    PACK_DIR_NAME,
+    PolicyConfigError,
+    PolicyPackError,
+    PolicyPackNotFoundError,
+)
+from landing_zone.plan.render import render_text
+from landing_zone.plan.report import PlanReport
+from landing_zone.plan.stack import StackRun, report_stack, run_stack
 
 from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
-from .plan_policy import add_policy_arguments, check_policies, has_mandatory, render_policy_text
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -27,7 +36,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="write every registered resource (inputs and options) as JSON",
     )
-    add_policy_arguments(parser)
+    policy = parser.add_mutually_exclusive_group()
+    policy.add_argument(
+        "--policy-config",
+        type=Path,
+        metavar="FILE",
+        help="enforcement config in the --policy-pack-config form "
+        f"(default: {PACK_DIR_NAME}/config.STACK.json when it exists, else the pack's defaults)",
+    )
+    policy.add_argument("--no-policy", action="store_true", help="do not run the policy pack")
     parser.add_argument(
         "--outputs-out",
         type=Path,
@@ -41,26 +58,31 @@ def run(args: argparse.Namespace) -> int:
     location = locate_stack(args)
     try:
         values = read_stack_file(location.config_file)
-        # Validate before running: config problems are reported, not raised from the program.
-        load_from_mapping(values, location.project)
+        stack_run = run_stack(location.project_dir, location.project, location.stack, values)
     except ConfigError as err:
         return report_config_error(err)
-    result = run_program(location.project_dir, location.project, location.stack, values)
     if args.resources_out is not None:
-        _write_json(args.resources_out, [r.to_json() for r in result.resources], "--resources-out")
+        _write_json(args.resources_out, [r.to_json() for r in stack_run.result.resources], "--resources-out")
     if args.outputs_out is not None:
-        _write_json(args.outputs_out, result.outputs, "--outputs-out")
-    report = build_report(location.project, location.stack, result)
-    policy = check_policies(args, location, values, result.resources)
-    if policy is not None:
-        report["policy"] = policy
+        _write_json(args.outputs_out, stack_run.result.outputs, "--outputs-out")
+    report = _report(stack_run, args)
     if args.format == "json":
-        print(json.dumps(report, indent=2))
+        print(json.dumps(report.to_json(), indent=2))
     else:
         print(render_text(report), end="")
-        if policy is not None:
-            print(render_policy_text(policy, result.resources), end="")
-    return EXIT_FAILED if has_mandatory(policy) else EXIT_OK
+    return EXIT_FAILED if report.has_mandatory_violations else EXIT_OK
+
+
+def _report(stack_run: StackRun, args: argparse.Namespace) -> PlanReport:
+    """The report, the policy pack's failures as usage errors (exit 2)."""
+    try:
+        return report_stack(stack_run, policies=not args.no_policy, enforcement_file=args.policy_config)
+    except PolicyConfigError as err:
+        raise UsageError(f"--policy-config: {err}") from None
+    except PolicyPackNotFoundError as err:
+        raise UsageError(f"{err} (pass --no-policy to skip it)") from None
+    except PolicyPackError as err:  # did not start, or a policy raised
+        raise UsageError(str(err)) from None
 
 
 def _write_json(path: Path, data: Any, option: str) -> None:

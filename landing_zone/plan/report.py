@@ -1,45 +1,135 @@
-"""What `lz plan` shows: built from the registered resources, so it is what the program does.
+"""What `lz plan` shows, as typed data: built from the registered resources, so it is what the program does.
 
-`build_report` gives the JSON form; `render_text` draws the same data for a terminal.
+`PlanReport.to_json()` is the `--format json` form; `landing_zone.plan.render` draws the same report
+for a terminal. The Identity Center and governance parts are built beside their domain
+(`access.py`, `governance.py`), the policy part by `policy.py`.
 """
 
 from __future__ import annotations
 
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from landing_zone.resource_types import ACCOUNT, ORGANIZATION, ORGANIZATIONAL_UNIT
 
-from .access import access_report, render_access
-from .governance import budget_entries, guardrail_entries, render_governance
+from .access import AccessEntry, PermissionSetEntry, access_entries, permission_set_entries
+from .governance import BudgetEntry, GuardrailAttachment, budget_entries, guardrail_entries
+from .policy import PolicyCheck
 from .runner import PlanResult, RegisteredResource
 
 
-def build_report(project: str, stack: str, result: PlanResult) -> dict[str, Any]:
+@dataclass(frozen=True)
+class OrganizationSummary:
+    managed: bool  # created or imported by the stack; False: an existing one, looked up
+    id: str | None
+    root_id: str | None
+
+    def to_json(self) -> dict[str, Any]:
+        return {"managed": self.managed, "id": self.id, "rootId": self.root_id}
+
+
+@dataclass(frozen=True)
+class AccountEntry:
+    name: str
+    email: str | None
+    ou: str | None  # the OU's path; None: directly under the root
+    id: str | None
+    close_on_deletion: bool
+    import_id: str | None  # the account id it adopts; None: created
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "name": self.name,
+            "email": self.email,
+            "ou": self.ou,
+            "id": self.id,
+            "closeOnDeletion": self.close_on_deletion,
+            "import": self.import_id,
+        }
+
+
+@dataclass(frozen=True)
+class ResourceSummary:
+    """The custom resources (not components): how many, and how many of each type."""
+
+    count: int
+    by_type: tuple[tuple[str, int], ...]  # (type token, count), by type token
+
+    def to_json(self) -> dict[str, Any]:
+        return {"count": self.count, "byType": dict(self.by_type)}
+
+
+@dataclass(frozen=True)
+class PlanReport:
+    project: str
+    stack: str
+    organization: OrganizationSummary
+    organizational_units: tuple[str, ...]  # OU paths, sorted
+    accounts: tuple[AccountEntry, ...]  # by OU path (root first), then name
+    guardrails: tuple[GuardrailAttachment, ...]
+    budgets: tuple[BudgetEntry, ...]
+    resources: ResourceSummary
+    diagnostics: tuple[str, ...]  # what the program logged, as "level: message"
+    permission_sets: tuple[PermissionSetEntry, ...]
+    access: tuple[AccessEntry, ...]
+    policy: PolicyCheck | None = None  # None: the pack was not run
+
+    @property
+    def has_mandatory_violations(self) -> bool:
+        return self.policy is not None and self.policy.has_mandatory
+
+    def to_json(self) -> dict[str, Any]:
+        """The `lz plan --format json` document (its keys and their order are a contract)."""
+        document: dict[str, Any] = {
+            "project": self.project,
+            "stack": self.stack,
+            "organization": self.organization.to_json(),
+            "organizationalUnits": list(self.organizational_units),
+            "accounts": [a.to_json() for a in self.accounts],
+            "guardrails": [g.to_json() for g in self.guardrails],
+            "budgets": [b.to_json() for b in self.budgets],
+            "resources": self.resources.to_json(),
+            "diagnostics": list(self.diagnostics),
+            "permissionSets": [p.to_json() for p in self.permission_sets],
+            "access": [a.to_json() for a in self.access],
+        }
+        if self.policy is not None:
+            document["policy"] = self.policy.to_json()
+        return document
+
+
+def build_report(
+    project: str, stack: str, result: PlanResult, policy: PolicyCheck | None = None
+) -> PlanReport:
+    """The report of one run of the program, with the pack's verdict on it when there is one."""
     ou_paths = _ou_paths_by_id(result.of_type(ORGANIZATIONAL_UNIT))
     custom = [r for r in result.resources if r.custom]
-    return {
-        "project": project,
-        "stack": stack,
-        "organization": {
-            "managed": bool(result.of_type(ORGANIZATION)),
-            "id": result.outputs.get("organizationId"),
-            "rootId": result.outputs.get("rootId"),
-        },
-        "organizationalUnits": sorted(ou_paths.values()),
-        "accounts": sorted(
-            (_account_entry(account, ou_paths) for account in result.of_type(ACCOUNT)),
-            key=lambda a: (a["ou"] or "", a["name"]),
+    return PlanReport(
+        project=project,
+        stack=stack,
+        organization=OrganizationSummary(
+            managed=bool(result.of_type(ORGANIZATION)),
+            id=result.outputs.get("organizationId"),
+            root_id=result.outputs.get("rootId"),
         ),
-        "guardrails": guardrail_entries(result, ou_paths),
-        "budgets": budget_entries(result),
-        "resources": {
-            "count": len(custom),
-            "byType": dict(sorted(Counter(r.type for r in custom).items())),
-        },
-        "diagnostics": result.diagnostics,
-        **access_report(result),
-    }
+        organizational_units=tuple(sorted(ou_paths.values())),
+        accounts=tuple(
+            sorted(
+                (_account_entry(account, ou_paths) for account in result.of_type(ACCOUNT)),
+                key=lambda a: (a.ou or "", a.name),
+            )
+        ),
+        guardrails=guardrail_entries(result, ou_paths),
+        budgets=budget_entries(result),
+        resources=ResourceSummary(
+            count=len(custom), by_type=tuple(sorted(Counter(r.type for r in custom).items()))
+        ),
+        diagnostics=tuple(result.diagnostics),
+        permission_sets=permission_set_entries(result),
+        access=access_entries(result),
+        policy=policy,
+    )
 
 
 def _ou_paths_by_id(units: list[RegisteredResource]) -> dict[str, str]:
@@ -59,67 +149,12 @@ def _ou_paths_by_id(units: list[RegisteredResource]) -> dict[str, str]:
     return paths
 
 
-def _account_entry(account: RegisteredResource, ou_paths: dict[str, str]) -> dict[str, Any]:
-    return {
-        "name": account.inputs.get("name"),
-        "email": account.inputs.get("email"),
-        "ou": ou_paths.get(account.inputs.get("parentId", "")),
-        "id": account.id,
-        "closeOnDeletion": bool(account.inputs.get("closeOnDeletion", False)),
-        "import": account.import_id or None,
-    }
-
-
-def render_text(report: dict[str, Any]) -> str:
-    lines = [
-        f"Offline plan of stack '{report['stack']}' (project {report['project']}): "
-        "Pulumi mocks, no AWS credentials used.",
-        "",
-    ]
-    org = report["organization"]
-    mode = "managed by this stack" if org["managed"] else "existing, looked up"
-    lines += [f"Organization {org['id']} ({mode}), root {org['rootId']}", ""]
-    lines += _render_tree(report)
-    lines += render_access(report)
-    if report["diagnostics"]:
-        lines += ["", "Program diagnostics:", *(f"  {d}" for d in report["diagnostics"])]
-    lines += render_governance(report)
-    lines += ["", f"Resources: {report['resources']['count']}"]
-    width = max((len(t) for t in report["resources"]["byType"]), default=0)
-    for type_, count in report["resources"]["byType"].items():
-        lines.append(f"  {type_:<{width}}  {count:>4}")
-    return "\n".join(lines) + "\n"
-
-
-def _render_tree(report: dict[str, Any]) -> list[str]:
-    accounts_by_ou: dict[str | None, list[dict[str, Any]]] = {}
-    for account in report["accounts"]:
-        accounts_by_ou.setdefault(account["ou"], []).append(account)
-    children: dict[str | None, list[str]] = {}
-    for path in report["organizationalUnits"]:
-        parent = path.rpartition("/")[0] or None
-        children.setdefault(parent, []).append(path)
-
-    lines = ["Root"]
-
-    def draw(ou: str | None, indent: str) -> None:
-        entries: list[tuple[str, str | None]] = [(_account_line(a), None) for a in accounts_by_ou.get(ou, [])]
-        entries += [(path.rpartition("/")[2] + "/", path) for path in children.get(ou, [])]
-        for position, (label, path) in enumerate(entries):
-            last = position == len(entries) - 1
-            lines.append(f"{indent}{'└── ' if last else '├── '}{label}")
-            if path is not None:
-                draw(path, indent + ("    " if last else "│   "))
-
-    draw(None, "")
-    return lines
-
-
-def _account_line(account: dict[str, Any]) -> str:
-    notes = []
-    if account["import"]:
-        notes.append(f"import {account['import']}")
-    if account["closeOnDeletion"]:
-        notes.append("closed on deletion")
-    suffix = f"  [{', '.join(notes)}]" if notes else ""
-    return f"{account['name']}  <{account['email']}>{suffix}"
+def _account_entry(account: RegisteredResource, ou_paths: dict[str, str]) -> AccountEntry:
+    return AccountEntry(
+        name=account.inputs["name"],
+        email=account.inputs.get("email"),
+        ou=ou_paths.get(account.inputs.get("parentId", "")),
+        id=account.id,
+        close_on_deletion=bool(account.inputs.get("closeOnDeletion", False)),
+        import_id=account.import_id or None,
+    )

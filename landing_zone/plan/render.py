@@ -1,0 +1,160 @@
+"""The plan report drawn for a terminal: the OU tree, access, guardrails, budgets, resources, policies.
+
+Every text form of `lz plan` is here; the data comes from `landing_zone.plan.report.PlanReport`.
+"""
+
+from __future__ import annotations
+
+from .access import AccessEntry, PermissionSetEntry
+from .governance import BudgetEntry, GuardrailAttachment
+from .policy import PolicyCheck, PolicyViolation
+from .report import AccountEntry, PlanReport
+
+TARGET_LABELS = {"ROOT": "Root", "ORGANIZATIONAL_UNIT": "OU ", "ACCOUNT": "account "}
+
+
+def render_text(report: PlanReport) -> str:
+    lines = [
+        f"Offline plan of stack '{report.stack}' (project {report.project}): "
+        "Pulumi mocks, no AWS credentials used.",
+        "",
+    ]
+    org = report.organization
+    mode = "managed by this stack" if org.managed else "existing, looked up"
+    lines += [f"Organization {org.id} ({mode}), root {org.root_id}", ""]
+    lines += _tree(report.organizational_units, report.accounts)
+    lines += _access(report.permission_sets, report.access)
+    if report.diagnostics:
+        lines += ["", "Program diagnostics:", *(f"  {d}" for d in report.diagnostics)]
+    lines += _guardrails(report.guardrails)
+    lines += _budgets(report.budgets)
+    lines += ["", f"Resources: {report.resources.count}"]
+    width = max((len(type_) for type_, _ in report.resources.by_type), default=0)
+    for type_, count in report.resources.by_type:
+        lines.append(f"  {type_:<{width}}  {count:>4}")
+    if report.policy is not None:
+        lines += _policies(report.policy)
+    return "\n".join(lines) + "\n"
+
+
+def _tree(organizational_units: tuple[str, ...], accounts: tuple[AccountEntry, ...]) -> list[str]:
+    accounts_by_ou: dict[str | None, list[AccountEntry]] = {}
+    for account in accounts:
+        accounts_by_ou.setdefault(account.ou, []).append(account)
+    children: dict[str | None, list[str]] = {}
+    for path in organizational_units:
+        parent = path.rpartition("/")[0] or None
+        children.setdefault(parent, []).append(path)
+
+    lines = ["Root"]
+
+    def draw(ou: str | None, indent: str) -> None:
+        entries: list[tuple[str, str | None]] = [(_account_line(a), None) for a in accounts_by_ou.get(ou, [])]
+        entries += [(path.rpartition("/")[2] + "/", path) for path in children.get(ou, [])]
+        for position, (label, path) in enumerate(entries):
+            last = position == len(entries) - 1
+            lines.append(f"{indent}{'└── ' if last else '├── '}{label}")
+            if path is not None:
+                draw(path, indent + ("    " if last else "│   "))
+
+    draw(None, "")
+    return lines
+
+
+def _account_line(account: AccountEntry) -> str:
+    notes = []
+    if account.import_id:
+        notes.append(f"import {account.import_id}")
+    if account.close_on_deletion:
+        notes.append("closed on deletion")
+    suffix = f"  [{', '.join(notes)}]" if notes else ""
+    return f"{account.name}  <{account.email}>{suffix}"
+
+
+def _access(permission_sets: tuple[PermissionSetEntry, ...], access: tuple[AccessEntry, ...]) -> list[str]:
+    """The permission sets, then group -> account: permission sets (nothing without either)."""
+    if not permission_sets and not access:
+        return []
+    lines = ["", "Permission sets (IAM Identity Center)"]
+    width = max((len(ps.name) for ps in permission_sets), default=0)
+    for ps in permission_sets:
+        policies = [arn.rpartition(":policy/")[2] for arn in ps.managed_policies]
+        policies += [f"{ref.full_name} (customer managed)" for ref in ps.customer_managed_policies]
+        if ps.inline_policy:
+            policies.append("inline policy")
+        if ps.permissions_boundary is not None:
+            policies.append("permissions boundary")
+        lines.append(f"  {ps.name:<{width}}  {ps.session_duration or 'PT1H':<5}  {', '.join(policies)}")
+    lines += ["", "Access: group -> account: permission sets"]
+    by_group: dict[str, dict[str, list[str]]] = {}
+    for entry in access:
+        by_group.setdefault(entry.group, {}).setdefault(entry.account, []).append(entry.permission_set)
+    account_width = max((len(entry.account) for entry in access), default=0)
+    for group, accounts in by_group.items():
+        lines.append(f"  {group}")
+        for account, sets in accounts.items():
+            lines.append(f"    {account:<{account_width}}  {', '.join(sets)}")
+    return lines
+
+
+def _guardrails(guardrails: tuple[GuardrailAttachment, ...]) -> list[str]:
+    """The guardrails per target (nothing when there are none)."""
+    by_target: dict[str, list[str]] = {}
+    for entry in guardrails:
+        label = TARGET_LABELS[entry.target_type] + (entry.target if entry.target_type != "ROOT" else "")
+        by_target.setdefault(label, []).append(entry.policy)
+    if not by_target:
+        return []
+    width = max(len(label) for label in by_target)
+    return [
+        "",
+        "Guardrails (service control policies; FullAWSAccess stays attached to every target):",
+        *(f"  {label:<{width}}  {', '.join(policies)}" for label, policies in by_target.items()),
+    ]
+
+
+def _budgets(budgets: tuple[BudgetEntry, ...]) -> list[str]:
+    """One line per budget and who is notified (nothing when there are none)."""
+    if not budgets:
+        return []
+    rows = [
+        (
+            budget.name,
+            f"{budget.limit_amount} {budget.limit_unit}/month",
+            budget.account or "whole organization",
+            ", ".join(f"{n.type} {n.threshold:g}%" for n in budget.notifications),
+        )
+        for budget in budgets
+    ]
+    widths = [max(len(row[column]) for row in rows) for column in range(3)]
+    subscribers = sorted({address for budget in budgets for address in budget.subscribers})
+    return [
+        "",
+        "Budgets:",
+        *(
+            f"  {name:<{widths[0]}}  {limit:>{widths[1]}}  {scope:<{widths[2]}}  {alerts}"
+            for name, limit, scope, alerts in rows
+        ),
+        f"  notifications to {', '.join(subscribers)}",
+    ]
+
+
+def _policies(check: PolicyCheck) -> list[str]:
+    """The pack, its levels' source and each violation with its level and resource."""
+    count = len(check.violations)
+    source = check.enforcement_file or "the pack's default levels"
+    lines = [
+        "",
+        f"Policies ({check.pack}, {source}): {count} violation{'' if count == 1 else 's'}, "
+        f"{check.mandatory} mandatory",
+    ]
+    for violation in check.violations:
+        lines.append(f"  [{violation.level}] {violation.policy}: {_subject(violation)}")
+        lines += [f"      {line}" for line in violation.message.splitlines()]
+    return lines
+
+
+def _subject(violation: PolicyViolation) -> str:
+    if violation.resource is not None:
+        return f"{violation.resource.type} '{violation.resource.name}'"
+    return violation.urn or "the stack"

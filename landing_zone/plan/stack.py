@@ -1,0 +1,51 @@
+"""`lz plan` as two library calls: run a stack's program under mocks, then report on that run.
+
+Two calls, not one, so a caller can use the run (its resources and outputs) before the policy
+pack is started, as `lz plan --resources-out` does.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from landing_zone.config import load_from_mapping
+
+from .policy import check_policies, pack_dir_of
+from .report import PlanReport, build_report
+from .runner import PlanResult, run_program
+
+
+@dataclass(frozen=True)
+class StackRun:
+    """One run of a stack's program under mocks, and what it ran with."""
+
+    project_dir: Path
+    project: str  # the config namespace: Pulumi.yaml's name
+    stack: str
+    config: Mapping[str, Any]  # the stack file's keys
+    result: PlanResult
+
+
+def run_stack(project_dir: Path, project: str, stack: str, config: Mapping[str, Any]) -> StackRun:
+    """Validate `config` (ConfigError with every problem), then run the program under mocks."""
+    # Validate first: a config problem is then reported under its key, not raised from the program.
+    load_from_mapping(config, project)
+    return StackRun(project_dir, project, stack, config, run_program(project_dir, project, stack, config))
+
+
+def report_stack(run: StackRun, *, policies: bool = True, enforcement_file: Path | None = None) -> PlanReport:
+    """The report of `run`, with the verdict of the project's policy pack unless `policies` is False.
+
+    `enforcement_file` (unused without policies) and the exceptions are as for `check_policies`;
+    by default the pack's `config.<stack>.json` sets the levels when it exists.
+    """
+    if not policies:
+        return build_report(run.project, run.stack, run.result)
+    pack_dir = pack_dir_of(run.project_dir)
+    check = check_policies(
+        pack_dir, run.project, run.stack, run.config, run.result.resources, enforcement_file
+    )
+    return build_report(run.project, run.stack, run.result, check)
