@@ -14,7 +14,8 @@ import botocore.session
 import pytest
 from moto import mock_aws
 
-from landing_zone.sso.live import read_live_access
+from landing_zone.live.group_access import read_group_access
+from landing_zone.live.session import Clients
 from landing_zone.sso.profiles import Reachable
 from tests.helpers import run_lz, sso_config_args
 
@@ -314,7 +315,7 @@ def live_org(aws_home, monkeypatch):
 
 def test_live_access_of_a_group(live_org):
     session, ids, store = live_org
-    access = read_live_access(session, "Platform")
+    access = read_group_access(Clients(session), "Platform")
     assert access.start_url == f"https://{store}.awsapps.com/start"
     assert access.sso_region == "eu-west-1"
     assert access.reachable == (

@@ -171,11 +171,12 @@ def _read_aws(args: argparse.Namespace) -> SsoAccess:
     import boto3
     import botocore.exceptions
 
-    from landing_zone.sso.live import read_live_access
+    from landing_zone.live.group_access import read_group_access
+    from landing_zone.live.session import Clients
 
     try:
         session = boto3.Session(profile_name=args.profile, region_name=args.sso_region)
-        return read_live_access(session, args.group, args.start_url)
+        return read_group_access(Clients(session), args.group, args.start_url)
     except SsoSourceError as err:
         raise SsoSourceError(f"--from-aws: {err}") from None
     except botocore.exceptions.ProfileNotFound as err:
