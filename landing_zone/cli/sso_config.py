@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from landing_zone.config import ConfigError, StackSettings, load_stack_file
+from landing_zone.live.group_access import read_group_access
 from landing_zone.sso.merge import MergeError, managed_block, merge, read_config, write_atomically
 from landing_zone.sso.profiles import (
     DEFAULT_ADMIN_PERMISSION_SET,
@@ -27,14 +28,11 @@ from landing_zone.sso.profiles import (
     render_sections,
 )
 
-from .common import EXIT_FAILED, EXIT_OK, UsageError, find_project_dir, read_project_name, report_config_error
+from .aws import add_session_arguments, clients_for, reading_the_organization
+from .common import EXIT_OK, UsageError, find_project_dir, read_project_name, report_config_error
 
 DEFAULT_CONFIG = Path("~/.aws/config")
 OUTPUTS_NEED_STACK = "--outputs needs --stack NAME: the stack's rules say what the group can reach"
-
-
-class AwsReadError(Exception):
-    """AWS answered with an error (permissions, throttling, network): exit 1."""
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -56,9 +54,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="`pulumi stack output --json` (or `lz plan --outputs-out`)",
     )
     parser.add_argument("--from-aws", action="store_true", help="read the live organization with boto3")
-    parser.add_argument("--profile", help="with --from-aws: the AWS profile to read with")
-    parser.add_argument(
-        "--sso-region", help="with --from-aws: the Identity Center region (default: the profile's)"
+    add_session_arguments(
+        parser.add_argument_group("with --from-aws"),
+        region_option="--sso-region",
+        region_help="the Identity Center region (default: the profile's)",
     )
     parser.add_argument("--start-url", help="the SSO start URL, e.g. a custom https://acme.awsapps.com/start")
     parser.add_argument("--org", help="{org} in profile names (default: the stack's organization.name)")
@@ -113,11 +112,7 @@ def run(args: argparse.Namespace) -> int:
         check_template(args.admin_template, "--admin-template")
         check_template(args.template, "--template")
         if args.from_aws:
-            try:
-                access = _read_aws(args)
-            except AwsReadError as err:
-                print(f"lz sso-config: reading from AWS failed: {err}", file=sys.stderr)
-                return EXIT_FAILED
+            access = _read_aws(args)
         else:
             if settings is None:
                 raise UsageError(OUTPUTS_NEED_STACK)
@@ -168,23 +163,12 @@ def _read_outputs(path: Path) -> dict[str, Any]:
 
 
 def _read_aws(args: argparse.Namespace) -> SsoAccess:
-    import boto3
-    import botocore.exceptions
-
-    from landing_zone.live.group_access import read_group_access
-    from landing_zone.live.session import Clients
-
+    clients = clients_for(args.profile, args.sso_region, args.max_attempts)
     try:
-        session = boto3.Session(profile_name=args.profile, region_name=args.sso_region)
-        return read_group_access(Clients(session), args.group, args.start_url)
+        with reading_the_organization():
+            return read_group_access(clients, args.group, args.start_url)
     except SsoSourceError as err:
         raise SsoSourceError(f"--from-aws: {err}") from None
-    except botocore.exceptions.ProfileNotFound as err:
-        raise UsageError(f"--profile: {err}") from None
-    except (botocore.exceptions.NoCredentialsError, botocore.exceptions.NoRegionError) as err:
-        raise UsageError(f"--from-aws: {err}") from None
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as err:
-        raise AwsReadError(str(err)) from None
 
 
 def _default_config_path() -> Path:
