@@ -17,7 +17,7 @@ from moto import mock_aws
 from landing_zone.live.group_access import read_group_access
 from landing_zone.live.session import Clients
 from landing_zone.sso.profiles import Reachable
-from tests.helpers import run_lz, sso_config_args
+from tests.helpers import PROJECT_DIR, run_lz, sso_config_args
 
 AWS_CLI = Path(sys.executable).with_name("aws")
 # Pulumi.prod.yaml's Platform group: admin everywhere, read-only where rules add it.
@@ -221,13 +221,13 @@ ERROR_CASES = [
         "no source",
         "-",
         ["Platform"],
-        "choose one source: --stack NAME --outputs FILE, or --from-aws [--profile P]",
+        "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, or --from-aws [--profile P]",
     ),
     (
         "two sources",
         None,
         ["Platform", "--from-aws"],
-        "choose one source: --stack NAME --outputs FILE, or --from-aws [--profile P]",
+        "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, or --from-aws [--profile P]",
     ),
 ]
 
@@ -260,6 +260,52 @@ def test_unreadable_outputs_file(capsys, tmp_path, content, message):
     assert err == f"lz sso-config: --outputs: {path} {message}\n"
     code, _, err = run_lz(capsys, *sso_config_args(tmp_path / "nope.json", "X"))
     assert (code, err) == (2, f"lz sso-config: --outputs: no file at {tmp_path / 'nope.json'}\n")
+
+
+def test_config_file_names_the_stack_as_stack_does(capsys, prod_outputs, tmp_path):
+    config_file = tmp_path / "Pulumi.acme.yaml"
+    config_file.write_text((PROJECT_DIR / "Pulumi.prod.yaml").read_text())
+    by_file = run_lz(
+        capsys, *sso_config_args(prod_outputs, "Platform", "--config-file", str(config_file), stack=None)
+    )
+    assert by_file == run_lz(capsys, *sso_config_args(prod_outputs))
+    assert (by_file.code, by_file.err) == (0, "") and "[profile acme-dev]\n" in by_file.out
+
+
+def test_outputs_need_a_stack(capsys, prod_outputs):
+    code, out, err = run_lz(capsys, *sso_config_args(prod_outputs, stack=None))
+    assert (code, out) == (2, "")
+    assert err == (
+        "lz sso-config: --outputs needs --stack NAME or --config-file PATH: "
+        "the stack's rules say what the group can reach\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--stack", "nope"], f"no stack config file at {PROJECT_DIR / 'Pulumi.nope.yaml'}"),
+        (["--config-file", "TMP/Pulumi.gone.yaml"], "no stack config file at TMP/Pulumi.gone.yaml"),
+    ],
+    ids=["stack", "config-file"],
+)
+def test_a_missing_stack_file_is_reported_as_by_validate(capsys, prod_outputs, tmp_path, argv, message):
+    argv = [a.replace("TMP", str(tmp_path)) for a in argv]
+    for command in (["validate"], sso_config_args(prod_outputs, stack=None)):
+        code, out, err = run_lz(capsys, *command, *argv)
+        assert (code, out) == (2, "")
+        assert err == f"lz {command[0]}: {message.replace('TMP', str(tmp_path))}\n"
+
+
+def test_stack_and_config_file_are_refused_together_as_by_validate(capsys, prod_outputs):
+    both = ["--config-file", str(PROJECT_DIR / "Pulumi.prod.yaml")]
+    for command in (["validate", "--stack", "prod"], sso_config_args(prod_outputs)):
+        with pytest.raises(SystemExit) as exited:
+            run_lz(capsys, *command, *both)
+        assert exited.value.code == 2
+        assert capsys.readouterr().err.endswith(
+            f"lz {command[0]}: error: argument --config-file: not allowed with argument --stack/-s\n"
+        )
 
 
 # --from-aws against moto: an organization, Identity Center's default instance, a group.
@@ -358,8 +404,14 @@ def test_from_aws_renders_profiles_botocore_reads(capsys, live_org, tmp_path, mo
     )
 
 
-def test_from_aws_with_the_stack_for_org_and_region(capsys, live_org):
-    code, out, _ = run_lz(capsys, *sso_config_args(None, "Finance", "--from-aws", "--profile", "mgmt"))
+@pytest.mark.parametrize(
+    "stack",
+    [["--stack", "prod"], ["--config-file", str(PROJECT_DIR / "Pulumi.prod.yaml")]],
+    ids=["stack", "config-file"],
+)
+def test_from_aws_with_the_stack_for_org_and_region(capsys, live_org, stack):
+    argv = ["--from-aws", "--profile", "mgmt", *stack]
+    code, out, _ = run_lz(capsys, *sso_config_args(None, "Finance", *argv, stack=None))
     assert code == 0
     assert "[profile acme-master-Billing]\n" in out and "region = eu-west-1\n" in out
 
@@ -374,7 +426,7 @@ def test_from_aws_with_the_stack_for_org_and_region(capsys, live_org):
         ),
         (
             ["Platform"],
-            "lz sso-config: --org is required with --from-aws unless --stack names the stack",
+            "lz sso-config: --org is required with --from-aws unless --stack or --config-file names the stack",
         ),
         (
             ["Platform", "--org", "acme", "--profile", "nope"],

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from landing_zone.config import ConfigError, StackSettings, load_stack_file
+from landing_zone.config import ConfigError, load_stack_file
 from landing_zone.live.group_access import read_group_access
 from landing_zone.sso.merge import MergeError, managed_block, merge, read_config, write_atomically
 from landing_zone.sso.profiles import (
@@ -29,10 +29,15 @@ from landing_zone.sso.profiles import (
 )
 
 from .aws import add_session_arguments, clients_for, reading_the_organization
-from .common import EXIT_OK, UsageError, find_project_dir, read_project_name, report_config_error
+from .common import EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
 
 DEFAULT_CONFIG = Path("~/.aws/config")
-OUTPUTS_NEED_STACK = "--outputs needs --stack NAME: the stack's rules say what the group can reach"
+ONE_SOURCE = (
+    "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, or --from-aws [--profile P]"
+)
+OUTPUTS_NEED_STACK = (
+    "--outputs needs --stack NAME or --config-file PATH: the stack's rules say what the group can reach"
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -41,12 +46,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="SSO profiles (AWS CLI v2 config) for the accounts a group can reach",
         description=(
             "Render one [sso-session] and one [profile] per (account, permission set) the group "
-            "can use, from a stack's outputs (--stack with --outputs) or the live organization "
-            "(--from-aws). Prints to stdout unless --write."
+            "can use, from a stack's outputs (--outputs with --stack or --config-file) or the live "
+            "organization (--from-aws). Prints to stdout unless --write."
         ),
     )
     parser.add_argument("--group", required=True, help="the Identity Center group (display name)")
-    parser.add_argument("--stack", "-s", help="stack name: Pulumi.NAME.yaml gives rules, {org} and region")
+    add_stack_arguments(parser)
     parser.add_argument(
         "--outputs",
         type=Path,
@@ -90,22 +95,25 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="PATH",
         help="merge into PATH (default: $AWS_CONFIG_FILE or ~/.aws/config), keeping everything else",
     )
-    parser.add_argument("--project-dir", type=Path, help="the Pulumi project (default: found from here)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.from_aws == (args.outputs is not None):
-        raise UsageError("choose one source: --stack NAME --outputs FILE, or --from-aws [--profile P]")
-    if args.outputs is not None and not args.stack:
+        raise UsageError(ONE_SOURCE)
+    # The stack (its rules, organization name and region) from --stack or --config-file.
+    settings = None
+    if args.stack or args.config_file is not None:
+        location = locate_stack(args)
+        try:
+            settings = load_stack_file(location.config_file, location.project)
+        except ConfigError as err:
+            return report_config_error(err)
+    elif args.outputs is not None:
         raise UsageError(OUTPUTS_NEED_STACK)
-    try:
-        settings = _load_stack(args) if args.stack else None
-    except ConfigError as err:
-        return report_config_error(err)
     org = args.org or (settings.config.organization.name if settings else None)
     if not org:
-        raise UsageError("--org is required with --from-aws unless --stack names the stack")
+        raise UsageError("--org is required with --from-aws unless --stack or --config-file names the stack")
     if args.region is not None and not REGION.match(args.region):
         raise UsageError(f"--region: '{args.region}' is not an AWS region like eu-west-1")
     try:
@@ -138,14 +146,6 @@ def run(args: argparse.Namespace) -> int:
         print(managed_block(options.session_name, sections), end="")
         return EXIT_OK
     return _write(args.write or _default_config_path(), options.session_name, sections, len(profiles))
-
-
-def _load_stack(args: argparse.Namespace) -> StackSettings:
-    project_dir = args.project_dir or find_project_dir(Path.cwd())
-    path = project_dir / f"Pulumi.{args.stack}.yaml"
-    if not path.is_file():
-        raise UsageError(f"no stack config file at {path}")
-    return load_stack_file(path, read_project_name(project_dir))
 
 
 def _read_outputs(path: Path) -> dict[str, Any]:
