@@ -1,4 +1,5 @@
-"""What many tests share: running `lz` as a user would, stack files, and problem tables."""
+"""What many tests share: running `lz` as a user would, its sso-config arguments, stack files, and
+problem tables."""
 
 from __future__ import annotations
 
@@ -30,6 +31,23 @@ def run_lz(capsys: pytest.CaptureFixture[str], *argv: str) -> LzRun:
     code = main([*argv, *extra])
     out, err = capsys.readouterr()
     return LzRun(code, out, err)
+
+
+def sso_config_args(
+    outputs: Path | None, group: str = "Platform", *extra: str, stack: str | None = "prod"
+) -> list[str]:
+    """`sso-config --stack STACK --outputs OUTPUTS --group GROUP EXTRA...` for `run_lz`.
+
+    `outputs=None` leaves out `--outputs` (for `--from-aws`), `stack=None` leaves out `--stack`.
+    """
+    return [
+        "sso-config",
+        *(["--stack", stack] if stack is not None else []),
+        *(["--outputs", str(outputs)] if outputs is not None else []),
+        "--group",
+        group,
+        *extra,
+    ]
 
 
 def write_stack(directory: Path, values: dict[str, Any], name: str = "Pulumi.broken.yaml") -> Path:

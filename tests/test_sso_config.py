@@ -14,9 +14,10 @@ import botocore.session
 import pytest
 from moto import mock_aws
 
-from landing_zone.sso.live import read_live_access
+from landing_zone.live.group_access import read_group_access
+from landing_zone.live.session import Clients
 from landing_zone.sso.profiles import Reachable
-from tests.helpers import run_lz
+from tests.helpers import PROJECT_DIR, run_lz, sso_config_args
 
 AWS_CLI = Path(sys.executable).with_name("aws")
 # Pulumi.prod.yaml's Platform group: admin everywhere, read-only where rules add it.
@@ -42,9 +43,7 @@ def account_ids(outputs_path: Path) -> dict[str, str]:
 
 
 def test_profiles_are_read_back_by_botocore(capsys, prod_outputs, aws_home):
-    code, out, err = run_lz(
-        capsys, "sso-config", "--stack", "prod", "--outputs", str(prod_outputs), "--group", "Platform"
-    )
+    code, out, err = run_lz(capsys, *sso_config_args(prod_outputs))
     assert (code, err) == (0, "")
     aws_home.parent.mkdir()
     aws_home.write_text(out)
@@ -77,9 +76,7 @@ def test_profiles_are_read_back_by_botocore(capsys, prod_outputs, aws_home):
 
 
 def test_profiles_are_read_back_by_the_aws_cli(capsys, prod_outputs, aws_home):
-    code, out, _ = run_lz(
-        capsys, "sso-config", "--stack", "prod", "--outputs", str(prod_outputs), "--group", "Platform"
-    )
+    code, out, _ = run_lz(capsys, *sso_config_args(prod_outputs))
     assert code == 0
     aws_home.parent.mkdir()
     aws_home.write_text(out)
@@ -103,17 +100,7 @@ def test_profiles_are_read_back_by_the_aws_cli(capsys, prod_outputs, aws_home):
 def test_exact_text_for_a_small_group(capsys, prod_outputs):
     code, out, _ = run_lz(
         capsys,
-        "sso-config",
-        "--stack",
-        "prod",
-        "--outputs",
-        str(prod_outputs),
-        "--group",
-        "Finance",
-        "--region",
-        "eu-central-1",
-        "--sso-session",
-        "acme-corp",
+        *sso_config_args(prod_outputs, "Finance", "--region", "eu-central-1", "--sso-session", "acme-corp"),
     )
     assert code == 0
     outputs = json.loads(prod_outputs.read_text())
@@ -137,19 +124,16 @@ def test_exact_text_for_a_small_group(capsys, prod_outputs):
 def test_templates_name_profiles(capsys, prod_outputs):
     code, out, _ = run_lz(
         capsys,
-        "sso-config",
-        "--stack",
-        "prod",
-        "--outputs",
-        str(prod_outputs),
-        "--group",
-        "Developers",
-        "--admin-template",
-        "{account}",
-        "--template",
-        "{account}.{permission_set}",
-        "--admin-permission-set",
-        "Developer",
+        *sso_config_args(
+            prod_outputs,
+            "Developers",
+            "--admin-template",
+            "{account}",
+            "--template",
+            "{account}.{permission_set}",
+            "--admin-permission-set",
+            "Developer",
+        ),
     )
     assert code == 0
     names = [line[len("[profile ") : -1] for line in out.splitlines() if line.startswith("[profile ")]
@@ -167,9 +151,7 @@ def test_templates_name_profiles(capsys, prod_outputs):
 def test_the_dev_stack_uses_its_identity_center_region_and_custom_start_url(capsys, tmp_path):
     outputs = tmp_path / "dev.json"
     assert run_lz(capsys, "plan", "--stack", "dev", "--outputs-out", str(outputs))[0] == 0
-    code, out, _ = run_lz(
-        capsys, "sso-config", "--stack", "dev", "--outputs", str(outputs), "--group", "aws-lab-finance"
-    )
+    code, out, _ = run_lz(capsys, *sso_config_args(outputs, "aws-lab-finance", stack="dev"))
     assert code == 0
     assert "sso_start_url = https://acme-lab.awsapps.com/start\nsso_region = us-east-1\n" in out
     # Profiles work in the stack's region, not Identity Center's.
@@ -184,68 +166,68 @@ def without_start_url(outputs):
     return {k: v for k, v in outputs.items() if k != "ssoStartUrl"}
 
 
-# (id, how to change the outputs file, arguments, message); "-" as the change: no --outputs at all.
+# (id, how to change the outputs file, group and arguments, message); "-" as the change: no --outputs.
 ERROR_CASES = [
     (
         "unknown group",
         None,
-        ["--group", "Platfrom"],
+        ["Platfrom"],
         "--group: 'Platfrom' is not in the stack's identityCenter.groups (known: Platform, Developers, Finance, Auditors)",
     ),
     (
         "outputs without the start URL",
         without_start_url,
-        ["--group", "Platform"],
+        ["Platform"],
         "OUTPUTS has no ssoStartUrl output: is the stack's Identity Center config deployed?",
     ),
     (
         "outputs without an account the rules reach",
         without_dev,
-        ["--group", "Platform"],
+        ["Platform"],
         "OUTPUTS has no id for account 'dev' in accountIds: was the stack updated (pulumi up) since the account was added?",
     ),
     (
         "template with an unknown placeholder",
         None,
-        ["--group", "Platform", "--template", "{org}-{acount}"],
+        ["Platform", "--template", "{org}-{acount}"],
         "--template: unknown placeholder {acount}; use {org}, {account}, {account_id} and {permission_set}",
     ),
     (
         "template that names two profiles the same",
         None,
-        ["--group", "Platform", "--template", "{org}-{account}"],
+        ["Platform", "--template", "{org}-{account}"],
         "profile name 'acme-dev' is made twice (dev/AdministratorAccess and dev/ReadOnlyAccess): "
         "add {permission_set} or {account} to the template",
     ),
     (
         "session name with a space",
         None,
-        ["--group", "Platform", "--sso-session", "acme corp"],
+        ["Platform", "--sso-session", "acme corp"],
         "sso-session name 'acme corp' may only have letters, digits and . _ + @ -",
     ),
     (
         "template making a profile name with a space",
         None,
-        ["--group", "Platform", "--template", "{org} {account}"],
+        ["Platform", "--template", "{org} {account}"],
         "profile name 'acme dev' may only have letters, digits and . _ + @ -",
     ),
     (
         "bad region",
         None,
-        ["--group", "Platform", "--region", "Ireland"],
-        "--region: 'Ireland' is not an AWS region like eu-west-1",
+        ["Platform", "--region", "Ireland"],
+        "--region: 'Ireland' is not an AWS region code like eu-west-1",
     ),
     (
         "no source",
         "-",
-        ["--group", "Platform"],
-        "choose one source: --stack NAME --outputs FILE, or --from-aws [--profile P]",
+        ["Platform"],
+        "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, or --from-aws [--profile P]",
     ),
     (
         "two sources",
         None,
-        ["--group", "Platform", "--from-aws"],
-        "choose one source: --stack NAME --outputs FILE, or --from-aws [--profile P]",
+        ["Platform", "--from-aws"],
+        "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, or --from-aws [--profile P]",
     ),
 ]
 
@@ -258,8 +240,7 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, prod_outputs, change,
     if callable(change):
         outputs = tmp_path / "changed.json"
         outputs.write_text(json.dumps(change(json.loads(prod_outputs.read_text()))))
-    source = [] if change == "-" else ["--outputs", str(outputs)]
-    code, out, err = run_lz(capsys, "sso-config", "--stack", "prod", *source, *argv)
+    code, out, err = run_lz(capsys, *sso_config_args(None if change == "-" else outputs, *argv))
     assert (code, out) == (2, "")
     assert err == "lz sso-config: " + message.replace("OUTPUTS", str(outputs)) + "\n"
 
@@ -274,15 +255,57 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, prod_outputs, change,
 def test_unreadable_outputs_file(capsys, tmp_path, content, message):
     path = tmp_path / "outputs.json"
     path.write_text(content)
-    code, _, err = run_lz(
-        capsys, "sso-config", "--stack", "prod", "--outputs", str(path), "--group", "Platform"
-    )
+    code, _, err = run_lz(capsys, *sso_config_args(path))
     assert code == 2
     assert err == f"lz sso-config: --outputs: {path} {message}\n"
-    code, _, err = run_lz(
-        capsys, "sso-config", "--stack", "prod", "--outputs", str(tmp_path / "nope.json"), "--group", "X"
-    )
+    code, _, err = run_lz(capsys, *sso_config_args(tmp_path / "nope.json", "X"))
     assert (code, err) == (2, f"lz sso-config: --outputs: no file at {tmp_path / 'nope.json'}\n")
+
+
+def test_config_file_names_the_stack_as_stack_does(capsys, prod_outputs, tmp_path):
+    config_file = tmp_path / "Pulumi.acme.yaml"
+    config_file.write_text((PROJECT_DIR / "Pulumi.prod.yaml").read_text())
+    by_file = run_lz(
+        capsys, *sso_config_args(prod_outputs, "Platform", "--config-file", str(config_file), stack=None)
+    )
+    assert by_file == run_lz(capsys, *sso_config_args(prod_outputs))
+    assert (by_file.code, by_file.err) == (0, "") and "[profile acme-dev]\n" in by_file.out
+
+
+def test_outputs_need_a_stack(capsys, prod_outputs):
+    code, out, err = run_lz(capsys, *sso_config_args(prod_outputs, stack=None))
+    assert (code, out) == (2, "")
+    assert err == (
+        "lz sso-config: --outputs needs --stack NAME or --config-file PATH: "
+        "the stack's rules say what the group can reach\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--stack", "nope"], f"no stack config file at {PROJECT_DIR / 'Pulumi.nope.yaml'}"),
+        (["--config-file", "TMP/Pulumi.gone.yaml"], "no stack config file at TMP/Pulumi.gone.yaml"),
+    ],
+    ids=["stack", "config-file"],
+)
+def test_a_missing_stack_file_is_reported_as_by_validate(capsys, prod_outputs, tmp_path, argv, message):
+    argv = [a.replace("TMP", str(tmp_path)) for a in argv]
+    for command in (["validate"], sso_config_args(prod_outputs, stack=None)):
+        code, out, err = run_lz(capsys, *command, *argv)
+        assert (code, out) == (2, "")
+        assert err == f"lz {command[0]}: {message.replace('TMP', str(tmp_path))}\n"
+
+
+def test_stack_and_config_file_are_refused_together_as_by_validate(capsys, prod_outputs):
+    both = ["--config-file", str(PROJECT_DIR / "Pulumi.prod.yaml")]
+    for command in (["validate", "--stack", "prod"], sso_config_args(prod_outputs)):
+        with pytest.raises(SystemExit) as exited:
+            run_lz(capsys, *command, *both)
+        assert exited.value.code == 2
+        assert capsys.readouterr().err.endswith(
+            f"lz {command[0]}: error: argument --config-file: not allowed with argument --stack/-s\n"
+        )
 
 
 # --from-aws against moto: an organization, Identity Center's default instance, a group.
@@ -338,7 +361,7 @@ def live_org(aws_home, monkeypatch):
 
 def test_live_access_of_a_group(live_org):
     session, ids, store = live_org
-    access = read_live_access(session, "Platform")
+    access = read_group_access(Clients(session), "Platform")
     assert access.start_url == f"https://{store}.awsapps.com/start"
     assert access.sso_region == "eu-west-1"
     assert access.reachable == (
@@ -353,16 +376,18 @@ def test_from_aws_renders_profiles_botocore_reads(capsys, live_org, tmp_path, mo
     target = tmp_path / "rendered"
     code, out, err = run_lz(
         capsys,
-        "sso-config",
-        "--from-aws",
-        "--profile",
-        "mgmt",
-        "--group",
-        "Platform",
-        "--org",
-        "acme",
-        "--write",
-        str(target),
+        *sso_config_args(
+            None,
+            "Platform",
+            "--from-aws",
+            "--profile",
+            "mgmt",
+            "--org",
+            "acme",
+            "--write",
+            str(target),
+            stack=None,
+        ),
     )
     assert (code, err) == (0, "")
     assert out == f"{target}: wrote 3 profiles under sso-session acme\n"
@@ -379,27 +404,32 @@ def test_from_aws_renders_profiles_botocore_reads(capsys, live_org, tmp_path, mo
     )
 
 
-def test_from_aws_with_the_stack_for_org_and_region(capsys, live_org):
-    code, out, _ = run_lz(
-        capsys, "sso-config", "--from-aws", "--profile", "mgmt", "--group", "Finance", "--stack", "prod"
-    )
+@pytest.mark.parametrize(
+    "stack",
+    [["--stack", "prod"], ["--config-file", str(PROJECT_DIR / "Pulumi.prod.yaml")]],
+    ids=["stack", "config-file"],
+)
+def test_from_aws_with_the_stack_for_org_and_region(capsys, live_org, stack):
+    argv = ["--from-aws", "--profile", "mgmt", *stack]
+    code, out, _ = run_lz(capsys, *sso_config_args(None, "Finance", *argv, stack=None))
     assert code == 0
     assert "[profile acme-master-Billing]\n" in out and "region = eu-west-1\n" in out
 
 
+# (group and arguments, message)
 @pytest.mark.parametrize(
     ("argv", "message"),
     [
         (
-            ["--group", "Nobody", "--org", "acme"],
+            ["Nobody", "--org", "acme"],
             "lz sso-config: --from-aws: no group named 'Nobody' in identity store STORE",
         ),
         (
-            ["--group", "Platform"],
-            "lz sso-config: --org is required with --from-aws unless --stack names the stack",
+            ["Platform"],
+            "lz sso-config: --org is required with --from-aws unless --stack or --config-file names the stack",
         ),
         (
-            ["--group", "Platform", "--org", "acme", "--profile", "nope"],
+            ["Platform", "--org", "acme", "--profile", "nope"],
             "lz sso-config: --profile: The config profile (nope) could not be found",
         ),
     ],
@@ -408,6 +438,6 @@ def test_from_aws_problems_exit_2(capsys, live_org, argv, message):
     _, _, store = live_org
     if "--profile" not in argv:
         argv = [*argv, "--profile", "mgmt"]
-    code, out, err = run_lz(capsys, "sso-config", "--from-aws", *argv)
+    code, out, err = run_lz(capsys, *sso_config_args(None, *argv, "--from-aws", stack=None))
     assert (code, out) == (2, "")
     assert err == message.replace("STORE", store) + "\n"

@@ -11,7 +11,7 @@ import pytest
 
 from landing_zone.sso import merge as merge_module
 from landing_zone.sso.merge import END, merge
-from tests.helpers import run_lz
+from tests.helpers import run_lz, sso_config_args
 
 SECTIONS = "[sso-session acme]\nsso_start_url = https://acme.awsapps.com/start\nsso_region = eu-west-1\n"
 
@@ -38,8 +38,7 @@ AWKWARD = (
 
 
 def write(capsys, path, outputs, *extra):
-    return run_lz(capsys, "sso-config", "--stack", "prod", "--outputs", str(outputs), "--group", "Platform",
-                  "--write", str(path), *extra)  # fmt: skip
+    return run_lz(capsys, *sso_config_args(outputs, "Platform", "--write", str(path), *extra))
 
 
 def backups(path):
@@ -157,17 +156,7 @@ def test_empty_file_gets_just_the_block(capsys, tmp_path, prod_outputs):
 
 
 def test_default_path_is_aws_config_file(capsys, prod_outputs, aws_home):
-    code, _, _ = run_lz(
-        capsys,
-        "sso-config",
-        "--stack",
-        "prod",
-        "--outputs",
-        str(prod_outputs),
-        "--group",
-        "Finance",
-        "--write",
-    )
+    code, _, _ = run_lz(capsys, *sso_config_args(prod_outputs, "Finance", "--write"))
     assert code == 0
     assert "[profile acme-management-Billing]" in aws_home.read_text()
 

@@ -6,7 +6,6 @@ import argparse
 import re
 from pathlib import Path
 
-from landing_zone.live.errors import AWS_ERRORS, describe_error
 from landing_zone.live.importer import (
     DEFAULT_EMAIL_PATTERN,
     ImportOptions,
@@ -16,7 +15,7 @@ from landing_zone.live.importer import (
 )
 from landing_zone.live.organization import LiveDataError
 
-from .aws import add_session_arguments, clients_from_args
+from .aws import add_session_arguments, clients_from_args, reading_the_organization
 from .common import EXIT_OK, UsageError, find_project_dir, read_project_name
 
 STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
@@ -62,9 +61,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"{target} already exists; pass --force to overwrite it")
     clients = clients_from_args(args)
     try:
-        state = read_live_state(clients)
-    except AWS_ERRORS as err:
-        raise UsageError(f"cannot read the organization: {describe_error(err)}") from None
+        with reading_the_organization():
+            state = read_live_state(clients)
     except LiveDataError as err:
         raise UsageError(str(err)) from None
     options = ImportOptions(

@@ -11,8 +11,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from landing_zone.config import ConfigError, StackSettings, load_stack_file
+from landing_zone.config import ConfigError, load_stack_file
 from landing_zone.config.base import REGION
+from landing_zone.live.group_access import read_group_access
 from landing_zone.sso.merge import MergeError, managed_block, merge, read_config, write_atomically
 from landing_zone.sso.profiles import (
     DEFAULT_ADMIN_PERMISSION_SET,
@@ -27,14 +28,16 @@ from landing_zone.sso.profiles import (
     render_sections,
 )
 
-from .common import EXIT_FAILED, EXIT_OK, UsageError, find_project_dir, read_project_name, report_config_error
+from .aws import add_session_arguments, clients_for, reading_the_organization
+from .common import EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
 
 DEFAULT_CONFIG = Path("~/.aws/config")
-OUTPUTS_NEED_STACK = "--outputs needs --stack NAME: the stack's rules say what the group can reach"
-
-
-class AwsReadError(Exception):
-    """AWS answered with an error (permissions, throttling, network): exit 1."""
+ONE_SOURCE = (
+    "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, or --from-aws [--profile P]"
+)
+OUTPUTS_NEED_STACK = (
+    "--outputs needs --stack NAME or --config-file PATH: the stack's rules say what the group can reach"
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -43,12 +46,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="SSO profiles (AWS CLI v2 config) for the accounts a group can reach",
         description=(
             "Render one [sso-session] and one [profile] per (account, permission set) the group "
-            "can use, from a stack's outputs (--stack with --outputs) or the live organization "
-            "(--from-aws). Prints to stdout unless --write."
+            "can use, from a stack's outputs (--outputs with --stack or --config-file) or the live "
+            "organization (--from-aws). Prints to stdout unless --write."
         ),
     )
     parser.add_argument("--group", required=True, help="the Identity Center group (display name)")
-    parser.add_argument("--stack", "-s", help="stack name: Pulumi.NAME.yaml gives rules, {org} and region")
+    add_stack_arguments(parser)
     parser.add_argument(
         "--outputs",
         type=Path,
@@ -56,9 +59,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="`pulumi stack output --json` (or `lz plan --outputs-out`)",
     )
     parser.add_argument("--from-aws", action="store_true", help="read the live organization with boto3")
-    parser.add_argument("--profile", help="with --from-aws: the AWS profile to read with")
-    parser.add_argument(
-        "--sso-region", help="with --from-aws: the Identity Center region (default: the profile's)"
+    add_session_arguments(
+        parser.add_argument_group("with --from-aws"),
+        region_option="--sso-region",
+        region_help="the Identity Center region (default: the profile's)",
     )
     parser.add_argument("--start-url", help="the SSO start URL, e.g. a custom https://acme.awsapps.com/start")
     parser.add_argument("--org", help="{org} in profile names (default: the stack's organization.name)")
@@ -91,33 +95,32 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="PATH",
         help="merge into PATH (default: $AWS_CONFIG_FILE or ~/.aws/config), keeping everything else",
     )
-    parser.add_argument("--project-dir", type=Path, help="the Pulumi project (default: found from here)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     if args.from_aws == (args.outputs is not None):
-        raise UsageError("choose one source: --stack NAME --outputs FILE, or --from-aws [--profile P]")
-    if args.outputs is not None and not args.stack:
+        raise UsageError(ONE_SOURCE)
+    # The stack (its rules, organization name and region) from --stack or --config-file.
+    settings = None
+    if args.stack or args.config_file is not None:
+        location = locate_stack(args)
+        try:
+            settings = load_stack_file(location.config_file, location.project)
+        except ConfigError as err:
+            return report_config_error(err)
+    elif args.outputs is not None:
         raise UsageError(OUTPUTS_NEED_STACK)
-    try:
-        settings = _load_stack(args) if args.stack else None
-    except ConfigError as err:
-        return report_config_error(err)
     org = args.org or (settings.config.organization.name if settings else None)
     if not org:
-        raise UsageError("--org is required with --from-aws unless --stack names the stack")
+        raise UsageError("--org is required with --from-aws unless --stack or --config-file names the stack")
     if args.region is not None and not REGION.matches(args.region):
-        raise UsageError(f"--region: '{args.region}' is not an AWS region like eu-west-1")
+        raise UsageError(f"--region: '{args.region}' is not {REGION.words}")
     try:
         check_template(args.admin_template, "--admin-template")
         check_template(args.template, "--template")
         if args.from_aws:
-            try:
-                access = _read_aws(args)
-            except AwsReadError as err:
-                print(f"lz sso-config: reading from AWS failed: {err}", file=sys.stderr)
-                return EXIT_FAILED
+            access = _read_aws(args)
         else:
             if settings is None:
                 raise UsageError(OUTPUTS_NEED_STACK)
@@ -145,14 +148,6 @@ def run(args: argparse.Namespace) -> int:
     return _write(args.write or _default_config_path(), options.session_name, sections, len(profiles))
 
 
-def _load_stack(args: argparse.Namespace) -> StackSettings:
-    project_dir = args.project_dir or find_project_dir(Path.cwd())
-    path = project_dir / f"Pulumi.{args.stack}.yaml"
-    if not path.is_file():
-        raise UsageError(f"no stack config file at {path}")
-    return load_stack_file(path, read_project_name(project_dir))
-
-
 def _read_outputs(path: Path) -> dict[str, Any]:
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
@@ -168,22 +163,12 @@ def _read_outputs(path: Path) -> dict[str, Any]:
 
 
 def _read_aws(args: argparse.Namespace) -> SsoAccess:
-    import boto3
-    import botocore.exceptions
-
-    from landing_zone.sso.live import read_live_access
-
+    clients = clients_for(args.profile, args.sso_region, args.max_attempts)
     try:
-        session = boto3.Session(profile_name=args.profile, region_name=args.sso_region)
-        return read_live_access(session, args.group, args.start_url)
+        with reading_the_organization():
+            return read_group_access(clients, args.group, args.start_url)
     except SsoSourceError as err:
         raise SsoSourceError(f"--from-aws: {err}") from None
-    except botocore.exceptions.ProfileNotFound as err:
-        raise UsageError(f"--profile: {err}") from None
-    except (botocore.exceptions.NoCredentialsError, botocore.exceptions.NoRegionError) as err:
-        raise UsageError(f"--from-aws: {err}") from None
-    except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError) as err:
-        raise AwsReadError(str(err)) from None
 
 
 def _default_config_path() -> Path:

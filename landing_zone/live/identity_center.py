@@ -126,26 +126,22 @@ def read_identity_center(clients: Clients) -> LiveIdentityCenter | None:
     # By principal: ListAccountsForProvisionedPermissionSet would miss unprovisioned assignments.
     principals = [("GROUP", g.id) for g in groups] + [("USER", user.id) for user in users]
     for principal_type, principal_id in principals:
-        token = None
-        while True:
-            page = sso.list_account_assignments_for_principal(
+        assignments += [
+            LiveAssignment(
+                account_id=a["AccountId"],
+                permission_set_arn=a["PermissionSetArn"],
+                principal_type=principal_type,
+                principal_id=principal_id,
+            )
+            for a in paginate(
+                sso,
+                "list_account_assignments_for_principal",
+                "AccountAssignments",
                 InstanceArn=instance_arn,
                 PrincipalType=principal_type,
                 PrincipalId=principal_id,
-                **({"NextToken": token} if token else {}),
             )
-            assignments += [
-                LiveAssignment(
-                    account_id=a["AccountId"],
-                    permission_set_arn=a["PermissionSetArn"],
-                    principal_type=principal_type,
-                    principal_id=principal_id,
-                )
-                for a in page.get("AccountAssignments", [])
-            ]
-            token = page.get("NextToken")
-            if not token:
-                break
+        ]
     log.info(
         "identity center %s: %d permission sets, %d groups, %d assignments",
         instance_arn,

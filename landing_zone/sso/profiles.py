@@ -1,7 +1,7 @@
 """What one group can reach through Identity Center, and its AWS CLI v2 config text.
 
 Two sources give the same `SsoAccess`: the stack's config plus `pulumi stack output --json`
-(`from_stack_outputs`), or the live organization (`live.read_live_access`).
+(`from_stack_outputs`), or the live organization (`landing_zone.live.group_access.read_group_access`).
 """
 
 from __future__ import annotations

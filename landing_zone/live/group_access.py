@@ -1,0 +1,81 @@
+"""What one Identity Center group can reach, read from the live organization (for
+`lz sso-config --from-aws`).
+
+Run with management-account (or delegated administrator) credentials in the Identity
+Center region: the session's region is taken as the SSO region.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from landing_zone.sso.profiles import Reachable, SsoAccess, SsoSourceError
+
+from .identity_center import list_instances
+from .session import Clients, paginate
+
+log = logging.getLogger(__name__)
+
+
+def read_group_access(clients: Clients, group: str, start_url: str | None = None) -> SsoAccess:
+    # Not `clients.region`, which falls back to us-east-1: the SSO region is written into the
+    # user's config, so it must be the one asked for.
+    region = clients.session.region_name
+    if not region:
+        raise SsoSourceError("the AWS session has no region: pass --sso-region or set the profile's region")
+    instances = list_instances(clients)
+    if not instances:
+        raise SsoSourceError(f"no IAM Identity Center instance in {region}")
+    instance_arn = instances[0]["InstanceArn"]
+    store_id = instances[0]["IdentityStoreId"]
+    group_id = _group_id(clients, store_id, group)
+    accounts = _account_names(clients)
+
+    sso_admin = clients.client("sso-admin")
+    permission_set_names: dict[str, str] = {}
+    reachable: set[Reachable] = set()
+    for assignment in paginate(
+        sso_admin,
+        "list_account_assignments_for_principal",
+        "AccountAssignments",
+        InstanceArn=instance_arn,
+        PrincipalId=group_id,
+        PrincipalType="GROUP",
+    ):
+        account_id = assignment["AccountId"]
+        if account_id not in accounts:
+            log.warning("skipping account %s: not an active account of the organization", account_id)
+            continue
+        arn = assignment["PermissionSetArn"]
+        if arn not in permission_set_names:
+            described = sso_admin.describe_permission_set(InstanceArn=instance_arn, PermissionSetArn=arn)
+            permission_set_names[arn] = described["PermissionSet"]["Name"]
+        reachable.add(Reachable(accounts[account_id], account_id, permission_set_names[arn]))
+    return SsoAccess(
+        start_url=start_url or f"https://{store_id}.awsapps.com/start",
+        sso_region=region,
+        reachable=tuple(sorted(reachable)),
+    )
+
+
+def _group_id(clients: Clients, store_id: str, group: str) -> str:
+    identity_store = clients.client("identitystore")
+    try:
+        found = identity_store.get_group_id(
+            IdentityStoreId=store_id,
+            AlternateIdentifier={
+                "UniqueAttribute": {"AttributePath": "displayName", "AttributeValue": group}
+            },
+        )
+    except identity_store.exceptions.ResourceNotFoundException:
+        raise SsoSourceError(f"no group named '{group}' in identity store {store_id}") from None
+    return str(found["GroupId"])
+
+
+def _account_names(clients: Clients) -> dict[str, str]:
+    """Active accounts of the organization, id -> name."""
+    return {
+        account["Id"]: account["Name"]
+        for account in paginate(clients.client("organizations"), "list_accounts", "Accounts")
+        if account.get("State", account.get("Status")) == "ACTIVE"
+    }
