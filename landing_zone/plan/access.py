@@ -10,11 +10,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from landing_zone.resource_types import ACCOUNT, PERMISSION_SET
 from landing_zone.resource_types import ACCOUNT_ASSIGNMENT as ASSIGNMENT
 from landing_zone.resource_types import CUSTOMER_MANAGED_POLICY_ATTACHMENT as CUSTOMER_POLICY
 from landing_zone.resource_types import IDENTITY_STORE_GROUP as GROUP
 from landing_zone.resource_types import MANAGED_POLICY_ATTACHMENT as MANAGED_POLICY
+from landing_zone.resource_types import PERMISSION_SET
 from landing_zone.resource_types import PERMISSION_SET_INLINE_POLICY as INLINE_POLICY
 from landing_zone.resource_types import PERMISSIONS_BOUNDARY_ATTACHMENT as BOUNDARY
 
@@ -112,7 +112,7 @@ def permission_set_entries(result: PlanResult) -> tuple[PermissionSetEntry, ...]
 def access_entries(result: PlanResult) -> tuple[AccessEntry, ...]:
     """Every assignment by names (ids where no name is known), by group, account, permission set."""
     names_by_arn = {ps.outputs.get("arn"): ps.inputs["name"] for ps in result.of_type(PERMISSION_SET)}
-    groups, accounts = _group_names(result), _account_names(result)
+    groups, accounts = _group_names(result), result.account_names()
     entries = (
         AccessEntry(
             group=groups.get(a.inputs["principalId"], a.inputs["principalId"]),
@@ -163,12 +163,4 @@ def _group_names(result: PlanResult) -> dict[str, str]:
     }
     # Groups of an external identity provider are looked up: only the outputs name them.
     names.update({group_id: name for name, group_id in (result.outputs.get("ssoGroupIds") or {}).items()})
-    return names
-
-
-def _account_names(result: PlanResult) -> dict[str, str]:
-    names = {a.id: a.inputs["name"] for a in result.of_type(ACCOUNT) if a.id}
-    management_id = result.outputs.get("managementAccountId")
-    if management_id:
-        names[management_id] = result.outputs.get("managementAccountName") or "management"
     return names

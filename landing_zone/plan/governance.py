@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from landing_zone.resource_types import ACCOUNT, BUDGET, POLICY, POLICY_ATTACHMENT
+from landing_zone.resource_types import BUDGET, POLICY, POLICY_ATTACHMENT
 
 from .runner import PlanResult
 
@@ -65,7 +65,7 @@ def guardrail_entries(result: PlanResult, ou_paths: dict[str, str]) -> tuple[Gua
     Registration order under mocks is not stable.
     """
     policies = {p.id: p.inputs.get("name", p.name) for p in result.of_type(POLICY)}
-    accounts = _account_names(result)
+    accounts = result.account_names()
     root_id = result.outputs.get("rootId")
     entries = []
     for attachment in result.of_type(POLICY_ATTACHMENT):
@@ -88,7 +88,7 @@ def guardrail_entries(result: PlanResult, ou_paths: dict[str, str]) -> tuple[Gua
 
 def budget_entries(result: PlanResult) -> tuple[BudgetEntry, ...]:
     """One entry per budget: organization-wide ones first, then by account and name."""
-    accounts = _account_names(result)
+    accounts = result.account_names()
     entries = []
     for budget in result.of_type(BUDGET):
         linked = [
@@ -121,7 +121,3 @@ def budget_entries(result: PlanResult) -> tuple[BudgetEntry, ...]:
             )
         )
     return tuple(sorted(entries, key=lambda e: (e.account is not None, e.account or "", e.name)))
-
-
-def _account_names(result: PlanResult) -> dict[str | None, str]:
-    return {account.id: account.inputs.get("name", account.name) for account in result.of_type(ACCOUNT)}

@@ -15,6 +15,7 @@ from typing import Any
 
 import pulumi
 
+from landing_zone import principals
 from landing_zone.resource_types import (
     ACCOUNT,
     ANOMALY_MONITOR,
@@ -79,13 +80,10 @@ def organization_outputs() -> dict[str, Any]:
         # Trusted access as a landing zone's organization has it: contacts, Identity Center,
         # the organization trail and the security services delegated to the audit account.
         "awsServiceAccessPrincipals": [
-            "account.amazonaws.com",
-            "sso.amazonaws.com",
-            "cloudtrail.amazonaws.com",
-            "guardduty.amazonaws.com",
-            "securityhub.amazonaws.com",
-            "access-analyzer.amazonaws.com",
-            "config.amazonaws.com",
+            principals.ACCOUNT,
+            principals.IDENTITY_CENTER,
+            principals.CLOUDTRAIL,
+            *principals.DELEGATED_SERVICES.values(),
         ],
         "enabledPolicyTypes": ["SERVICE_CONTROL_POLICY"],
     }

@@ -24,6 +24,8 @@ from pulumi.runtime.proto import source_pb2
 from pulumi.runtime.stack import run_in_stack
 from pulumi.runtime.sync_await import _sync_await
 
+from landing_zone.resource_types import ACCOUNT
+
 from .mocks import LandingZoneMocks
 
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -73,6 +75,15 @@ class PlanResult:
 
     def of_type(self, type_: str) -> list[RegisteredResource]:
         return [r for r in self.resources if r.type == type_]
+
+    def account_names(self) -> dict[str, str]:
+        """Account name by id: every member account, and the management account by the name
+        access rules use for it."""
+        names = {a.id: a.inputs["name"] for a in self.of_type(ACCOUNT) if a.id}
+        management_id = self.outputs.get("managementAccountId")
+        if management_id:
+            names[management_id] = self.outputs.get("managementAccountName") or "management"
+        return names
 
 
 class RecordingMonitor(runtime_mocks.MockMonitor):
