@@ -3,13 +3,16 @@
 import pulumi
 
 from components.landing_zone import LandingZone, LandingZoneArgs
-from landing_zone.config import ConfigError, load_from_pulumi_runtime
+from landing_zone.config import ConfigError, config_warnings, load_from_pulumi_runtime
 
 try:
     config = load_from_pulumi_runtime(namespace=pulumi.get_project())
 except ConfigError as err:
     # RunError: the engine shows the message without a Python traceback.
     raise pulumi.RunError(str(err)) from None
+# Allowed, but risky on a later change: shown in `pulumi preview` and `lz plan`.
+for warning in config_warnings(config, pulumi.get_project()):
+    pulumi.log.warn(str(warning))
 
 zone = LandingZone(
     config.organization.name,

@@ -88,3 +88,19 @@ def test_validate_refuses_six_policies_on_one_target_with_exit_2(capsys, tmp_pat
         "deny-region-changes, protect-account-settings); AWS allows at most 5 per target, "
         "FullAWSAccess included\n"
     )
+
+
+def test_validate_and_plan_show_a_warning_without_failing(capsys, tmp_path):
+    names = ["deny-leaving-organization", "deny-root-user", "deny-root-access-keys", "deny-region-changes"]
+    values = stack_values(guardrails=[{"guardrail": name, "root": True} for name in names])
+    path = write_stack(tmp_path, values)
+    warning = (
+        "landing-zone:guardrails[3].root: the root has 5 service control policies attached, AWS's limit "
+        "(FullAWSAccess included): replacing one of them later attaches the new policy before detaching "
+        "the old one and fails; keep a slot free (attach one to a parent OU)"
+    )
+    code, out, err = run_lz(capsys, "validate", "--config-file", str(path))
+    assert (code, err) == (0, f"warning: {warning}\n")
+    code, out, err = run_lz(capsys, "plan", "--config-file", str(path), "--format", "json", "--no-policy")
+    assert code == 0
+    assert json.loads(out)["diagnostics"] == [f"warning: {warning}"]

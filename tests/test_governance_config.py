@@ -3,7 +3,7 @@ every problem under its key, with the exact message a user reads."""
 
 from __future__ import annotations
 
-from landing_zone.config import load_from_mapping
+from landing_zone.config import config_warnings, load_from_mapping
 from tests.builders import stack_values
 from tests.helpers import problem_table, problems_of
 
@@ -303,6 +303,19 @@ def test_five_policies_on_a_target_counting_full_aws_access_are_accepted():
         stack_values(guardrails=[{"guardrail": name, "root": True} for name in NO_PARAMETERS[:4]])
     )
     assert [g.policy_name for g in config.guardrails] == NO_PARAMETERS[:4]
+    # Allowed, with a warning: a later swap on a full target cannot succeed.
+    assert [str(w) for w in config_warnings(config, "landing-zone")] == [
+        "landing-zone:guardrails[3].root: the root has 5 service control policies attached, AWS's limit "
+        "(FullAWSAccess included): replacing one of them later attaches the new policy before detaching "
+        "the old one and fails; keep a slot free (attach one to a parent OU)"
+    ]
+
+
+def test_a_target_with_a_free_slot_gives_no_warning():
+    config = load_from_mapping(
+        stack_values(guardrails=[{"guardrail": name, "root": True} for name in NO_PARAMETERS[:3]])
+    )
+    assert config_warnings(config, "landing-zone") == []
 
 
 def test_a_complete_governance_config_loads_with_defaults():

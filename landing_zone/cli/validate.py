@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
-from landing_zone.config import ConfigError, load_stack_file
+from landing_zone.config import ConfigError, config_warnings, load_stack_file
 
 from .common import EXIT_OK, add_stack_arguments, locate_stack, report_config_error
 
@@ -22,6 +23,8 @@ def run(args: argparse.Namespace) -> int:
     except ConfigError as err:
         return report_config_error(err)
     config = settings.config
+    for warning in config_warnings(config, location.project):
+        print(f"warning: {warning}", file=sys.stderr)
     print(
         f"{location.config_file}: valid ({len(config.accounts)} accounts, "
         f"{len(config.organizational_units)} organizational units)"

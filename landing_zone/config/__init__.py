@@ -17,6 +17,7 @@ from .organization import (
     OrganizationConfig,
     ResolvedContact,
 )
+from .validation import config_warnings
 
 __all__ = [
     "DEFAULT_NAMESPACE",
@@ -29,6 +30,7 @@ __all__ = [
     "Problem",
     "ResolvedContact",
     "StackSettings",
+    "config_warnings",
     "load_from_mapping",
     "load_from_pulumi_runtime",
     "load_stack_file",

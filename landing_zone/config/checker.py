@@ -60,8 +60,9 @@ class _Report:
     namespace: str
     account_names: frozenset[str]
     production: bool
-    # Each problem with the key parts it is under, for ordering.
+    # Each problem (and warning) with the key parts it is under, for ordering.
     located: list[tuple[Key, Problem]] = field(default_factory=list)
+    warned: list[tuple[Key, Problem]] = field(default_factory=list)
 
 
 class Checker:
@@ -85,6 +86,11 @@ class Checker:
         return list(self._shared.located)
 
     @property
+    def warnings(self) -> list[tuple[Key, Problem]]:
+        """Every warning so far: allowed, but risky later (a change AWS could not make safely)."""
+        return list(self._shared.warned)
+
+    @property
     def production(self) -> bool:
         """Placeholder domains are refused (organization.production)."""
         return self._shared.production
@@ -96,6 +102,11 @@ class Checker:
     def report(self, parts: Iterable[KeyPart], message: str) -> None:
         located = (*self._prefix, *parts)
         self._shared.located.append((located, Problem(key_path(self._shared.namespace, *located), message)))
+
+    def warn(self, parts: Iterable[KeyPart], message: str) -> None:
+        """Not a problem today; said so that nobody is surprised by a later change."""
+        located = (*self._prefix, *parts)
+        self._shared.warned.append((located, Problem(key_path(self._shared.namespace, *located), message)))
 
     def account_defined(self, parts: Key, name: str) -> bool:
         """A reference to a member account by name: it must be one of `accounts`."""

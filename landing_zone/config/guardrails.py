@@ -230,6 +230,16 @@ def _check_policies_per_target(
                 )
     for target, policies in attached.items():
         total = 1 + len(policies)
+        if total == MAX_POLICIES_PER_TARGET:
+            # Pulumi replaces an attachment by attaching the new policy first: on a full target
+            # AWS refuses that (ConstraintViolationException), so no swap can be made in one update.
+            _, last = policies[-1]
+            checker.warn(
+                last,
+                f"{target} has {total} service control policies attached, AWS's limit "
+                f"({FULL_AWS_ACCESS} included): replacing one of them later attaches the new policy "
+                "before detaching the old one and fails; keep a slot free (attach one to a parent OU)",
+            )
         if total > MAX_POLICIES_PER_TARGET:
             # Reported where the target goes over the limit: the entry to move elsewhere.
             _, first_over = policies[MAX_POLICIES_PER_TARGET - 1]

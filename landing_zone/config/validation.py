@@ -7,7 +7,7 @@ at once, each under the key they would edit.
 from __future__ import annotations
 
 from .baseline import check_baseline
-from .checker import Checker
+from .checker import Checker, Key
 from .cost_controls import check_budgets
 from .delegated_administrators import check_delegated_administrators
 from .errors import Problem
@@ -21,6 +21,20 @@ from .organization_trail import check_organization_trail
 
 def validate(config: LandingZoneConfig, namespace: str) -> list[Problem]:
     """Every cross-reference problem in `config`, in the order of the stack file."""
+    return _in_file_order(_run_checks(config, namespace).problems)
+
+
+def config_warnings(config: LandingZoneConfig, namespace: str) -> list[Problem]:
+    """What is allowed but would hurt on a later change, in the order of the stack file."""
+    return _in_file_order(_run_checks(config, namespace).warnings)
+
+
+def _in_file_order(located: list[tuple[Key, Problem]]) -> list[Problem]:
+    # The order of the stack file, whatever order the rules ran in (the sort is stable).
+    return [problem for _, problem in sorted(located, key=lambda item: config_position(item[0]))]
+
+
+def _run_checks(config: LandingZoneConfig, namespace: str) -> Checker:
     structure = config.structure
     checker = Checker(
         namespace, account_names=structure.account_names, production=config.organization.production
@@ -41,6 +55,4 @@ def validate(config: LandingZoneConfig, namespace: str) -> list[Problem]:
         check_delegated_administrators(
             config.delegated_administrators, structure, checker.under("delegatedAdministrators")
         )
-    # In the order of the stack file, whatever order the rules ran in (the sort is stable).
-    ordered = sorted(checker.problems, key=lambda located: config_position(located[0]))
-    return [problem for _, problem in ordered]
+    return checker
