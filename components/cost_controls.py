@@ -90,11 +90,16 @@ class CostControls(pulumi.ComponentResource):
         if config.monitor_arn is not None:
             monitor_arn = config.monitor_arn
         else:
+            # An AWS managed monitor of member accounts: each account evaluated on its own, new
+            # accounts included as they come. Never a second "AWS services" (SERVICE) monitor:
+            # AWS allows one per account and creates it by itself in most accounts, so creating
+            # one fails the first `pulumi up`. Member-account monitors are made in the management
+            # account only. https://docs.aws.amazon.com/cost-management/latest/userguide/getting-started-ad.html
             monitor_arn = aws.costexplorer.AnomalyMonitor(
-                f"{name}-services",
-                name=f"{name}-services",
+                f"{name}-accounts",
+                name=f"{name}-accounts",
                 monitor_type="DIMENSIONAL",
-                monitor_dimension="SERVICE",
+                monitor_dimension="LINKED_ACCOUNT",
                 opts=pulumi.ResourceOptions(parent=self),
             ).arn
         aws.costexplorer.AnomalySubscription(

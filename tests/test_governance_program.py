@@ -263,7 +263,12 @@ def test_prod_anomaly_subscription_watches_the_monitor_with_its_threshold(planne
     result = planned["prod"]
     (monitor,) = result.of_type("aws:costexplorer/anomalyMonitor:AnomalyMonitor")
     (subscription,) = result.of_type("aws:costexplorer/anomalySubscription:AnomalySubscription")
-    assert (monitor.inputs["monitorType"], monitor.inputs["monitorDimension"]) == ("DIMENSIONAL", "SERVICE")
+    # Never a second "AWS services" monitor: AWS allows one per account and has made it already.
+    assert (monitor.inputs["monitorType"], monitor.inputs["monitorDimension"]) == (
+        "DIMENSIONAL",
+        "LINKED_ACCOUNT",
+    )
+    assert monitor.name == monitor.inputs["name"] == "acme-cost-anomalies-accounts"
     assert subscription.inputs["monitorArnLists"] == [monitor.outputs["arn"]]
     assert subscription.inputs["frequency"] == "DAILY"
     assert subscription.inputs["subscribers"] == [

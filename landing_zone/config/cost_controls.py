@@ -51,8 +51,8 @@ class AnomalyDetectionConfig(ConfigModel):
     threshold: Amount
     # IMMEDIATE needs an SNS topic: email subscribers take DAILY or WEEKLY summaries.
     frequency: Literal["DAILY", "WEEKLY"] = "DAILY"
-    # Subscribe to an existing monitor: AWS allows one services monitor per account and
-    # creates one by itself in new accounts. None: this stack creates it.
+    # Subscribe to an existing monitor (the "AWS services" one AWS made, say). None: this stack
+    # creates a monitor of the member accounts, which coexists with AWS's services monitor.
     monitor_arn: MonitorArn | None = None
 
 
