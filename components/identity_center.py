@@ -79,12 +79,19 @@ class IdentityCenter(pulumi.ComponentResource):
 
     def _lookup_instance(self) -> None:
         region = self.config.region
-        instances = aws.ssoadmin.get_instances_output(
-            region=region, opts=pulumi.InvokeOutputOptions(parent=self)
-        )
-        where = f" in {region}" if region else ""
-        self.instance_arn = instances.arns.apply(lambda arns: _the_one(arns, where))
-        self.identity_store_id = instances.identity_store_ids.apply(lambda ids: _the_one(ids, where))
+        adopted = self.config.import_
+        if adopted is not None:
+            # Known in config (lz import wrote them, or the bootstrap of a new organization
+            # copied them from the console): no lookup to depend on.
+            self.instance_arn = pulumi.Output.from_input(adopted.instance_arn)
+            self.identity_store_id = pulumi.Output.from_input(adopted.identity_store_id)
+        else:
+            instances = aws.ssoadmin.get_instances_output(
+                region=region, opts=pulumi.InvokeOutputOptions(parent=self)
+            )
+            where = f" in {region}" if region else ""
+            self.instance_arn = instances.arns.apply(lambda arns: _the_one(arns, where))
+            self.identity_store_id = instances.identity_store_ids.apply(lambda ids: _the_one(ids, where))
         if region is not None:
             self.region = pulumi.Output.from_input(region)
         else:

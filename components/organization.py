@@ -54,26 +54,39 @@ class Organization(pulumi.ComponentResource):
 
     def _lookup_existing(self, config: OrganizationConfig) -> None:
         found = aws.organizations.get_organization_output(opts=pulumi.InvokeOutputOptions(parent=self))
-        # A looked-up organization is read-only: say so when it lacks what the config expects
-        # (alternate contacts need account.amazonaws.com, guardrails need their policy type).
-        pulumi.Output.all(found.enabled_policy_types, found.aws_service_access_principals).apply(
-            lambda live: self._warn_missing(config, live[0], live[1])
-        )
+        # A looked-up organization is read-only: what the stack needs of it (policy types for its
+        # policies, trusted access for contacts, delegation, the trail, Identity Center) must be
+        # there already. Checked on the root id, which every OU, account and policy waits for, so
+        # that `pulumi preview` fails before anything is created.
+        self.root_id = pulumi.Output.all(
+            found.roots.apply(_first_root_id), found.enabled_policy_types, found.aws_service_access_principals
+        ).apply(lambda live: _ready_root_id(config, live[0], live[1], live[2]))
         self.organization_id = found.id
-        self.root_id = found.roots.apply(_first_root_id)
         self.management_account_id = found.master_account_id
 
-    def _warn_missing(
-        self, config: OrganizationConfig, live_types: Sequence[str], live_principals: Sequence[str]
-    ) -> None:
-        missing: list[str] = [t for t in config.enabled_policy_types if t not in live_types]
-        missing += [p for p in config.aws_service_access_principals if p not in live_principals]
-        if missing:
-            pulumi.log.warn(
-                f"the existing organization does not enable {', '.join(missing)}; enable them in "
-                "AWS Organizations, or set organization.import to manage the organization here",
-                resource=self,
-            )
+
+def _ready_root_id(
+    config: OrganizationConfig, root_id: str, live_types: Sequence[str], live_principals: Sequence[str]
+) -> str:
+    missing = [
+        f"  organization.enabledPolicyTypes: {policy_type} is not enabled on the root "
+        f"(aws organizations enable-policy-type --root-id {root_id} --policy-type {policy_type})"
+        for policy_type in config.enabled_policy_types
+        if policy_type not in live_types
+    ]
+    missing += [
+        f"  organization.awsServiceAccessPrincipals: {principal} has no trusted access "
+        f"(aws organizations enable-aws-service-access --service-principal {principal})"
+        for principal in config.aws_service_access_principals
+        if principal not in live_principals
+    ]
+    if missing:
+        raise pulumi.RunError(
+            "the existing organization lacks what this stack needs; enable it in AWS Organizations "
+            "(management account), or set organization.import to manage the organization here:\n"
+            + "\n".join(missing)
+        )
+    return root_id
 
 
 def _first_root_id(roots: Sequence[Any]) -> str:

@@ -12,6 +12,24 @@ PLACEHOLDER_RULE = "refused in a production stack (organization.production is tr
 
 CASES = [
     (
+        "member accounts without trusted access for alternate contacts (created organization)",
+        stack_values(
+            organization_changes={"create": True, "awsServiceAccessPrincipals": ["sso.amazonaws.com"]}
+        ),
+        [
+            "landing-zone:accounts: member accounts get alternate contacts, which need trusted access: "
+            "add account.amazonaws.com to organization.awsServiceAccessPrincipals"
+        ],
+    ),
+    (
+        "no trusted access for contacts in a looked-up organization either",
+        stack_values(organization_changes={"awsServiceAccessPrincipals": []}),
+        [
+            "landing-zone:accounts: member accounts get alternate contacts, which need trusted access: "
+            "add account.amazonaws.com to organization.awsServiceAccessPrincipals"
+        ],
+    ),
+    (
         "a bad emailPattern does not hide a bad contact email (every problem at once)",
         stack_values(
             organization_changes={"emailPattern": "aws-{org}@{domain}"},

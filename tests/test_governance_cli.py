@@ -13,12 +13,12 @@ def test_plan_text_lists_the_guardrails_of_each_target_and_the_budgets(capsys):
     assert code == 0, err
     assert (
         "Guardrails (service control policies; FullAWSAccess stays attached to every target):\n"
-        "  Root                     deny-leaving-organization, deny-root-user, protect-account-settings, "
-        "protect-security-services\n"
-        "  OU Sandbox               deny-region-changes, deny-unapproved-regions\n"
-        "  OU Security              deny-iam-users, deny-region-changes, deny-unapproved-regions\n"
-        "  OU Workloads             deny-iam-users, deny-region-changes, deny-unapproved-regions\n"
-        "  OU Workloads/Production  deny-s3-bucket-deletion\n"
+        "  Root                        deny-leaving-organization, deny-root-user, protect-security-services\n"
+        "  OU Sandbox                  deny-region-changes, deny-unapproved-regions, protect-account-settings\n"
+        "  OU Security                 deny-iam-users, deny-unapproved-regions, protect-account-settings\n"
+        "  OU Workloads                deny-iam-users, deny-unapproved-regions, protect-account-settings\n"
+        "  OU Workloads/NonProduction  deny-region-changes\n"
+        "  OU Workloads/Production     deny-region-changes, deny-s3-bucket-deletion\n"
     ) in out
     assert (
         "Budgets:\n"

@@ -16,6 +16,7 @@ NO_PARAMETERS = [
     "deny-region-changes",
 ]
 ALL_PRINCIPALS = [
+    "account.amazonaws.com",
     "sso.amazonaws.com",
     "cloudtrail.amazonaws.com",
     "guardduty.amazonaws.com",
@@ -269,7 +270,9 @@ CASES = [
     (
         "delegated administration to an unknown account, a service twice, one without trusted access",
         stack_values(
-            organization_changes={"awsServiceAccessPrincipals": ["guardduty.amazonaws.com"]},
+            organization_changes={
+                "awsServiceAccessPrincipals": ["account.amazonaws.com", "guardduty.amazonaws.com"]
+            },
             delegatedAdministrators={"account": "security", "services": ["guardduty", "guardduty", "config"]},
         ),
         [

@@ -189,16 +189,12 @@ def test_prod_guardrails_are_the_rendered_documents_attached_where_configured(pl
         target = "Root" if target_id == result.outputs["rootId"] else ou_ids[target_id]
         targets.setdefault(target, []).append(names_by_id[attachment.inputs["policyId"]])
     assert {target: sorted(names) for target, names in targets.items()} == {
-        "Root": [
-            "deny-leaving-organization",
-            "deny-root-user",
-            "protect-account-settings",
-            "protect-security-services",
-        ],
-        "Security": ["deny-iam-users", "deny-region-changes", "deny-unapproved-regions"],
-        "Workloads": ["deny-iam-users", "deny-region-changes", "deny-unapproved-regions"],
-        "Sandbox": ["deny-region-changes", "deny-unapproved-regions"],
-        "Production": ["deny-s3-bucket-deletion"],  # the custom document
+        "Root": ["deny-leaving-organization", "deny-root-user", "protect-security-services"],
+        "Security": ["deny-iam-users", "deny-unapproved-regions", "protect-account-settings"],
+        "Workloads": ["deny-iam-users", "deny-unapproved-regions", "protect-account-settings"],
+        "Sandbox": ["deny-region-changes", "deny-unapproved-regions", "protect-account-settings"],
+        "NonProduction": ["deny-region-changes"],
+        "Production": ["deny-region-changes", "deny-s3-bucket-deletion"],  # and the custom document
     }
     assert policies["deny-s3-bucket-deletion"].inputs["description"] == (
         "Buckets in production are deleted by the platform team only."

@@ -58,12 +58,36 @@ KEY = "landing-zone:identityCenter"
 PLACEHOLDER_USER = {"userName": "bob", "givenName": "Bob", "familyName": "K", "email": "bob@example.com"}
 
 
+def values_with_organization(changes, **identity_changes):
+    values = values_with(**identity_changes)
+    values["landing-zone:organization"].update(changes)
+    return values
+
+
 def production(values):
     values["landing-zone:organization"]["production"] = True
     return values
 
 
 CASES = [
+    (
+        "Identity Center in an organization this stack creates (no instance exists yet)",
+        values_with_organization({"create": True}),
+        [
+            f"{KEY}: a new organization (organization.create) has no Identity Center instance yet: "
+            "1) run pulumi up without identityCenter; 2) enable IAM Identity Center in the management "
+            "account's console; 3) add identityCenter with import: {instanceArn, identityStoreId} from "
+            "its Settings page, then run pulumi up again"
+        ],
+    ),
+    (
+        "Identity Center without its trusted access",
+        values_with_organization({"awsServiceAccessPrincipals": ["account.amazonaws.com"]}),
+        [
+            f"{KEY}: Identity Center needs trusted access: "
+            "add sso.amazonaws.com to organization.awsServiceAccessPrincipals"
+        ],
+    ),
     (
         "a user at a placeholder domain in a production stack (the rule every address follows)",
         production(values_with(users=[PLACEHOLDER_USER], groups=[{"name": "Platform"}])),

@@ -291,3 +291,17 @@ def test_plan_json_names_groups_of_an_external_provider(capsys):
     assert {"group": "aws-lab-finance", "permissionSet": "Billing", "account": "lab-management"} in access
     assert {entry["group"] for entry in access} == {"aws-lab-admins", "aws-lab-finance"}
     assert len(access) == 9
+
+
+def test_a_new_organization_s_identity_center_comes_from_config_not_a_lookup():
+    # Step 3 of the bootstrap: the instance enabled in the console, its ids copied into config.
+    instance = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+    values = small_stack(
+        [{"group": "Platform", "permissionSets": ["AdministratorAccess"], "accounts": ["audit"]}],
+        **{"import": {"instanceArn": instance, "identityStoreId": "d-0123456789"}},
+    )
+    values["landing-zone:organization"]["create"] = True
+    result = run_program(PROJECT_DIR, "landing-zone", "bootstrap", values)
+    assert {ps.inputs["instanceArn"] for ps in result.of_type(PERMISSION_SET)} == {instance}
+    assert {g.inputs["identityStoreId"] for g in result.of_type(GROUP)} == {"d-0123456789"}
+    assert result.outputs["ssoInstanceArn"] == instance

@@ -7,12 +7,14 @@ import re
 import pytest
 
 from landing_zone.config import read_stack_file
+from landing_zone.plan.mocks import ROOT_ID
 from landing_zone.plan.runner import PlanResult, run_program
 from landing_zone.resource_types import ACCOUNT
 from landing_zone.resource_types import ALTERNATE_CONTACT as CONTACT
 from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
 from tests.builders import stack_values
 from tests.conftest import PROJECT_DIR, STACKS
+from tests.helpers import run_lz, write_stack
 
 
 def plan_values(values: dict, stack: str = "test") -> PlanResult:
@@ -135,14 +137,14 @@ def test_a_created_organization_is_protected_and_enables_configured_policy_types
         organization_changes={
             "create": True,
             "enabledPolicyTypes": ["SERVICE_CONTROL_POLICY", "TAG_POLICY"],
-            "awsServiceAccessPrincipals": ["sso.amazonaws.com"],
+            "awsServiceAccessPrincipals": ["account.amazonaws.com", "sso.amazonaws.com"],
         }
     )
     result = plan_values(values)
     (organization,) = result.of_type("aws:organizations/organization:Organization")
     assert organization.protect and organization.retain_on_delete
     assert organization.inputs["enabledPolicyTypes"] == ["SERVICE_CONTROL_POLICY", "TAG_POLICY"]
-    assert organization.inputs["awsServiceAccessPrincipals"] == ["sso.amazonaws.com"]
+    assert organization.inputs["awsServiceAccessPrincipals"] == ["account.amazonaws.com", "sso.amazonaws.com"]
     assert organization.inputs["featureSet"] == "ALL"
     top = [ou for ou in result.of_type(OU) if "/" not in ou.name]
     assert {ou.inputs["parentId"] for ou in top} == {result.outputs["rootId"]}
@@ -154,15 +156,24 @@ def test_an_account_at_the_root_hangs_from_the_root():
     assert account.inputs["parentId"] == result.outputs["rootId"]
 
 
-def test_a_looked_up_organization_missing_configured_features_gives_a_warning(planned):
+def test_a_looked_up_organization_missing_what_the_stack_needs_stops_the_program(capsys, tmp_path, planned):
     assert planned["prod"].diagnostics == []
+    # The mock organization enables service control policies only, and trusts the usual services.
     values = stack_values(
         organization_changes={
             "enabledPolicyTypes": ["SERVICE_CONTROL_POLICY", "TAG_POLICY"],
-            "awsServiceAccessPrincipals": ["sso.amazonaws.com", "ram.amazonaws.com"],
+            "awsServiceAccessPrincipals": ["account.amazonaws.com", "sso.amazonaws.com", "ram.amazonaws.com"],
         }
     )
-    assert plan_values(values).diagnostics == [
-        "warning: the existing organization does not enable TAG_POLICY, ram.amazonaws.com; "
-        "enable them in AWS Organizations, or set organization.import to manage the organization here"
-    ]
+    code, out, err = run_lz(
+        capsys, "plan", "--config-file", str(write_stack(tmp_path, values)), "--no-policy"
+    )
+    assert (code, out) == (1, "")
+    assert err == (
+        "lz plan: the program stopped: the existing organization lacks what this stack needs; enable it in "
+        "AWS Organizations (management account), or set organization.import to manage the organization here:\n"
+        "  organization.enabledPolicyTypes: TAG_POLICY is not enabled on the root "
+        f"(aws organizations enable-policy-type --root-id {ROOT_ID} --policy-type TAG_POLICY)\n"
+        "  organization.awsServiceAccessPrincipals: ram.amazonaws.com has no trusted access "
+        "(aws organizations enable-aws-service-access --service-principal ram.amazonaws.com)\n"
+    )

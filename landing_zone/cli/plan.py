@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,7 +20,7 @@ from landing_zone.plan.policy import (
 )
 from landing_zone.plan.render import render_text
 from landing_zone.plan.report import PlanReport
-from landing_zone.plan.stack import StackRun, report_stack, run_stack
+from landing_zone.plan.stack import ProgramError, StackRun, report_stack, run_stack
 
 from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
 
@@ -61,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
         stack_run = run_stack(location.project_dir, location.project, location.stack, values)
     except ConfigError as err:
         return report_config_error(err)
+    except ProgramError as err:
+        # What `pulumi preview` would stop with: not a bad argument, a stack that cannot deploy.
+        print(f"lz plan: the program stopped: {err}", file=sys.stderr)
+        return EXIT_FAILED
     if args.resources_out is not None:
         _write_json(args.resources_out, [r.to_json() for r in stack_run.result.resources], "--resources-out")
     if args.outputs_out is not None:

@@ -14,6 +14,8 @@ from typing import Annotated, Literal
 
 from pydantic import Field, StringConstraints
 
+from landing_zone import principals
+
 from .base import AccountId, ConfigModel, Matching, PolicyName, Region, Tags
 from .checker import Checker, Key, repeats
 from .organization import OrganizationStructure
@@ -304,12 +306,36 @@ def assignment_import_ids(
 def check_identity_center(
     identity: IdentityCenterConfig, structure: OrganizationStructure, checker: Checker
 ) -> None:
+    _check_organization_prerequisites(identity, structure, checker)
     _check_management_account_name(identity, structure, checker)
     _check_permission_sets(identity, checker)
     _check_users(identity, checker)
     _check_groups(identity, checker)
     _check_access(identity, structure, checker)
     _check_imports(identity, structure, checker)
+
+
+def _check_organization_prerequisites(
+    identity: IdentityCenterConfig, structure: OrganizationStructure, checker: Checker
+) -> None:
+    organization = structure.organization
+    if principals.IDENTITY_CENTER not in organization.aws_service_access_principals:
+        checker.report(
+            (),
+            "Identity Center needs trusted access: "
+            f"add {principals.IDENTITY_CENTER} to organization.awsServiceAccessPrincipals",
+        )
+    if organization.create and identity.import_ is None:
+        # An organization instance of Identity Center is enabled in the console, never by an
+        # API this stack can call: a brand-new organization has none, and the lookup would fail.
+        # https://docs.aws.amazon.com/singlesignon/latest/userguide/get-set-up-for-idc.html
+        checker.report(
+            (),
+            "a new organization (organization.create) has no Identity Center instance yet: "
+            "1) run pulumi up without identityCenter; 2) enable IAM Identity Center in the "
+            "management account's console; 3) add identityCenter with import: {instanceArn, "
+            "identityStoreId} from its Settings page, then run pulumi up again",
+        )
 
 
 def _check_management_account_name(

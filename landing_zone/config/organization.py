@@ -276,6 +276,15 @@ def _check_ou_path(index: int, ou: OrganizationalUnitConfig, checker: Checker) -
 def check_accounts(structure: OrganizationStructure, checker: Checker) -> None:
     """`checker` reports under `accounts`."""
     accounts = structure.accounts
+    if accounts and principals.ACCOUNT not in structure.organization.aws_service_access_principals:
+        # Every member account gets its three alternate contacts, set from the management account:
+        # without trusted access AWS refuses each one (AccessDeniedException).
+        # https://docs.aws.amazon.com/accounts/latest/reference/using-orgs-trusted-access.html
+        checker.report(
+            (),
+            "member accounts get alternate contacts, which need trusted access: "
+            f"add {principals.ACCOUNT} to organization.awsServiceAccessPrincipals",
+        )
     for index, first in repeats(account.name.lower() for account in accounts):
         checker.report((index, "name"), f"same name as accounts[{first}] ({accounts[first].name})")
     for index, account in enumerate(accounts):

@@ -6,6 +6,7 @@ URN, parent, provider reference, camelCase inputs and the resource options.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import json
 import logging
@@ -160,6 +161,11 @@ def run_program(project_dir: Path, project: str, stack: str, config: Mapping[str
     try:
         with _without_stack_traces():
             _sync_await(run_in_stack(lambda: _run_path(program)))
+    except BaseException:
+        # A program that stops (a RunError) leaves outputs pending: they would resolve, and
+        # raise, inside the next run in this process.
+        _cancel_leftover_tasks()
+        raise
     finally:
         if added_path:
             sys.path.remove(str(project_dir))
@@ -167,6 +173,27 @@ def run_program(project_dir: Path, project: str, stack: str, config: Mapping[str
     return PlanResult(
         resources=monitor.registered, outputs=monitor.stack_outputs, diagnostics=collector.messages
     )
+
+
+def _cancel_leftover_tasks() -> None:
+    """Cancel what a failed run left pending, and forget it: the SDK keeps its pending outputs
+    and RPCs in process-wide settings, which the next run would otherwise wait on."""
+    loop = asyncio.get_event_loop()
+    leftover = [task for task in asyncio.all_tasks(loop) if not task.done()]
+    for task in leftover:
+        task.cancel()
+    if leftover and not loop.is_running():
+        loop.run_until_complete(asyncio.gather(*leftover, return_exceptions=True))
+    settings.SETTINGS.outputs.clear()
+    settings.SETTINGS.rpc_manager.clear()
+    # Every resource waiting on the failed output holds the same RunError: asyncio would log
+    # each one when collected ("exception was never retrieved"); it is reported once instead.
+    loop.set_exception_handler(_quiet_about_run_errors)
+
+
+def _quiet_about_run_errors(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+    if not isinstance(context.get("exception"), pulumi.RunError):
+        loop.default_exception_handler(context)
 
 
 @contextlib.contextmanager

@@ -11,11 +11,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import pulumi
+
 from landing_zone.config import load_from_mapping
 
 from .policy import check_policies, pack_dir_of
 from .report import PlanReport, build_report
 from .runner import PlanResult, run_program
+
+
+class ProgramError(Exception):
+    """The program stopped the way `pulumi preview` would (a RunError): nothing to report on."""
 
 
 @dataclass(frozen=True)
@@ -30,10 +36,15 @@ class StackRun:
 
 
 def run_stack(project_dir: Path, project: str, stack: str, config: Mapping[str, Any]) -> StackRun:
-    """Validate `config` (ConfigError with every problem), then run the program under mocks."""
+    """Validate `config` (ConfigError with every problem), then run the program under mocks
+    (ProgramError when it stops, as it would stop `pulumi preview`)."""
     # Validate first: a config problem is then reported under its key, not raised from the program.
     load_from_mapping(config, project)
-    return StackRun(project_dir, project, stack, config, run_program(project_dir, project, stack, config))
+    try:
+        result = run_program(project_dir, project, stack, config)
+    except pulumi.RunError as err:
+        raise ProgramError(str(err)) from None
+    return StackRun(project_dir, project, stack, config, result)
 
 
 def report_stack(run: StackRun, *, policies: bool = True, enforcement_file: Path | None = None) -> PlanReport:
