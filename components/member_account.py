@@ -10,9 +10,13 @@ import pulumi_aws as aws
 from landing_zone.config.base import ContactType, aws_contact_type
 from landing_zone.config.organization import ResolvedAccount, ResolvedContact
 
-# Properties that force replacement of an account but cannot be read back from AWS:
-# an imported or hand-made account would otherwise show a diff (and a replace) forever.
-ACCOUNT_IGNORED_CHANGES = ["roleName", "iamUserAccessToBilling"]
+# Properties whose change would replace the account (the provider forces replacement):
+# - roleName and iamUserAccessToBilling cannot be read back from AWS, so an imported or
+#   hand-made account would otherwise show a diff (and a replace) forever;
+# - email: a new organization name, domain or emailPattern changes every derived root email.
+#   AWS changes a primary email in place (account:StartPrimaryEmailUpdate), the provider
+#   does not: the drift is reported by `lz audit --stack` (stack.account-emails) instead.
+ACCOUNT_IGNORED_CHANGES = ["roleName", "iamUserAccessToBilling", "email"]
 
 
 @dataclass(frozen=True)
@@ -52,8 +56,10 @@ class MemberAccount(pulumi.ComponentResource):
                 parent=self,
                 # An account is never replaced or deleted by accident: removing it from
                 # config leaves it in AWS (retain) and `pulumi destroy` refuses (protect).
-                protect=True,
-                retain_on_delete=True,
+                # A disposable one (closeOnDeletion) is closed when removed: Pulumi must then
+                # call Delete, which neither protect nor retainOnDelete would let it do.
+                protect=not config.close_on_deletion,
+                retain_on_delete=not config.close_on_deletion,
                 ignore_changes=ACCOUNT_IGNORED_CHANGES,
                 import_=config.import_id,
             ),

@@ -138,7 +138,7 @@ def test_resources_out_is_the_view_a_policy_pack_gets(capsys, tmp_path):
         }
         assert account["protect"] is True and account["retainOnDelete"] is True
         assert account["inputs"]["email"].startswith("aws-acme-lab+")
-        assert account["ignoreChanges"] == ["roleName", "iamUserAccessToBilling"]
+        assert account["ignoreChanges"] == ["roleName", "iamUserAccessToBilling", "email"]
 
 
 def test_an_unwritable_resources_out_is_a_usage_error(capsys, tmp_path):

@@ -175,6 +175,27 @@ def test_management_account_reads_assume_roles_as_a_list_too():
         ({"name": "sb", "closeOnDeletion": True}, True, {"disposableAccounts": ["sb"]}, []),
         ({"name": "sb", "closeOnDeletion": True, "tags": UNKNOWN}, True, None, []),
         ({"name": "sb", "closeOnDeletion": UNKNOWN}, True, None, []),
+        # Closed when removed, so necessarily unprotected: fine for a disposable account only.
+        ({"name": "sb", "closeOnDeletion": True, "tags": {"environment": "sandbox"}}, False, None, []),
+        ({"name": "sb", "closeOnDeletion": True}, False, {"disposableAccounts": ["sb"]}, []),
+        (
+            {"name": "prod", "closeOnDeletion": True, "tags": {"environment": "Sandbox"}},
+            False,
+            None,
+            [
+                "account 'prod' sets closeOnDeletion but is not disposable: deleting it would close "
+                "the account; list it in disposableAccounts or tag it environment=sandbox"
+            ],
+        ),
+        (
+            {"name": "audit", "tags": {"environment": "sandbox"}},
+            False,
+            None,
+            [
+                "account 'audit' is not protected: a removed config entry or `pulumi destroy` would "
+                "take it out of the organization; register it with protect=True"
+            ],
+        ),
     ],
     ids=[
         "unprotected",
@@ -184,6 +205,10 @@ def test_management_account_reads_assume_roles_as_a_list_too():
         "listed",
         "unknown-tags",
         "unknown-close",
+        "unprotected-disposable-sandbox",
+        "unprotected-disposable-listed",
+        "unprotected-closing-tag-in-another-case",
+        "unprotected-sandbox-that-does-not-close",
     ],
 )
 def test_account_lifecycle(props, protect, config, expected):

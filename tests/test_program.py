@@ -22,16 +22,18 @@ def plan_values(values: dict, stack: str = "test") -> PlanResult:
 
 
 @pytest.mark.parametrize("stack", STACKS)
-def test_every_configured_account_is_registered_protected(planned, stack):
+def test_every_configured_account_is_protected_unless_it_is_closed_on_deletion(planned, stack):
     config = read_stack_file(PROJECT_DIR / f"Pulumi.{stack}.yaml")
     accounts = planned[stack].of_type(ACCOUNT)
     assert sorted(a.inputs["name"] for a in accounts) == sorted(
         a["name"] for a in config["landing-zone:accounts"]
     )
     for account in accounts:
-        assert account.protect, account.urn
-        assert account.retain_on_delete, account.urn
-        assert account.ignore_changes == ["roleName", "iamUserAccessToBilling"], account.urn
+        # A disposable account is closed when removed from config: Pulumi must be free to delete it.
+        disposable = account.inputs["closeOnDeletion"]
+        assert account.protect is not disposable, account.urn
+        assert account.retain_on_delete is not disposable, account.urn
+        assert account.ignore_changes == ["roleName", "iamUserAccessToBilling", "email"], account.urn
 
 
 @pytest.mark.parametrize("stack", STACKS)

@@ -28,31 +28,32 @@ def _check_account_lifecycle(args: ResourceValidationArgs, report_violation: Rep
     props = plain(args.props)
     config = args.get_config()
     name = props.get("name") if isinstance(props.get("name"), str) else args.name
-    if not args.opts.protect:
+    close, tags = props.get("closeOnDeletion"), props.get("tags")
+    if is_unknown(close) or (close is True and is_unknown(tags)):
+        return  # cannot judge during this preview
+    disposable_names = config.get("disposableAccounts", [])
+    disposable_tags = config.get("disposableTags", ["environment=sandbox"])
+    disposable = name in disposable_names or tag_matches(tags, disposable_tags)
+    if close is True and not disposable:
+        report_violation(
+            f"account '{name}' sets closeOnDeletion but is not disposable: deleting it would "
+            f"close the account; list it in disposableAccounts or tag it "
+            f"{' or '.join(disposable_tags) or 'as disposable'}",
+            None,
+        )
+    # An account closed when removed goes unprotected (Pulumi can only close an account it may
+    # delete): allowed for a disposable one, and reported above for any other.
+    if not args.opts.protect and close is not True:
         report_violation(
             f"account '{name}' is not protected: a removed config entry or `pulumi destroy` "
             "would take it out of the organization; register it with protect=True",
             None,
         )
-    close = props.get("closeOnDeletion")
-    if close is True:
-        disposable_names = config.get("disposableAccounts", [])
-        disposable_tags = config.get("disposableTags", ["environment=sandbox"])
-        tags = props.get("tags")
-        if is_unknown(tags):
-            return
-        if name not in disposable_names and not tag_matches(tags, disposable_tags):
-            report_violation(
-                f"account '{name}' sets closeOnDeletion but is not disposable: deleting it would "
-                f"close the account; list it in disposableAccounts or tag it "
-                f"{' or '.join(disposable_tags) or 'as disposable'}",
-                None,
-            )
 
 
 account_lifecycle_safe = ResourceValidationPolicy(
     name="account-lifecycle-safe",
-    description="Every AWS account is protected, and only disposable accounts are closed on deletion.",
+    description="Every AWS account is protected, but for disposable ones that are closed on deletion.",
     enforcement_level=EnforcementLevel.MANDATORY,
     validate=_check_account_lifecycle,
     config_schema=PolicyConfigSchema(
