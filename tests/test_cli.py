@@ -136,7 +136,8 @@ def test_resources_out_is_the_view_a_policy_pack_gets(capsys, tmp_path):
             "ignoreChanges",
             "dependencies",
         }
-        assert account["protect"] is True and account["retainOnDelete"] is True
+        kept = not account["inputs"]["closeOnDeletion"]
+        assert account["protect"] is kept and account["retainOnDelete"] is kept
         assert account["inputs"]["email"].startswith("aws-acme-lab+")
         assert account["ignoreChanges"] == ["roleName", "iamUserAccessToBilling", "email"]
 
