@@ -3,6 +3,8 @@
 A document may hold placeholders, strings like `"{{allowedRegions}}"` standing for a whole
 value; `render` replaces them with the stack's parameters (or the defaults below) and
 `minify` gives the text the program sends to AWS, whose size is what the 5,120 limit counts.
+`exemptPermissionSets` is no placeholder: every guardrail with `{{exemptRoleArns}}` takes it,
+and its names are rendered into the ARN patterns of their Identity Center roles.
 """
 
 from __future__ import annotations
@@ -21,11 +23,35 @@ MAX_POLICIES_PER_TARGET = 5  # SCPs directly attached to one root, OU or account
 FULL_AWS_ACCESS = "FullAWSAccess"
 
 PLACEHOLDER = re.compile(r"^\{\{([A-Za-z]+)\}\}$")
+EXEMPT_ROLE_ARNS = "exemptRoleArns"
+# Names of Identity Center permission sets whose roles join exemptRoleArns (its value or default).
+EXEMPT_PERMISSION_SETS = "exemptPermissionSets"
 # Parameters with a default. The default exemption is the role the management account uses to
 # reach member accounts (and through which this project manages their baseline): the way in
 # when everything else is denied.
 DEFAULT_EXEMPT_ROLE_ARNS = ("arn:aws:iam::*:role/OrganizationAccountAccessRole",)
-PARAMETER_DEFAULTS: Mapping[str, Sequence[str]] = {"exemptRoleArns": DEFAULT_EXEMPT_ROLE_ARNS}
+PARAMETER_DEFAULTS: Mapping[str, Sequence[str]] = {EXEMPT_ROLE_ARNS: DEFAULT_EXEMPT_ROLE_ARNS}
+
+# The roles Identity Center creates for a permission set in each account it is assigned to:
+#   arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_<set>_<suffix>
+# ("Referencing permission sets in resource policies",
+# https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html), where
+# aws:PrincipalArn of a role session is the role's ARN, path included. Roles of older instances
+# in us-east-1 have no <region> segment (.../sso.amazonaws.com/AWSReservedSSO_...):
+# https://repost.aws/questions/QUpP-HDDmXT4C1YvjWvoVl_A/aws-identity-center-assumed-role-principals
+# https://masterpoint.io/blog/fix-iam-trust-policy-errors-with-aws-sso-regional-arn
+# hence two patterns. Not one `sso.amazonaws.com/*AWSReservedSSO_<set>_...`: its `*` would also
+# take the roles of a set named `x` + `AWSReservedSSO_<set>`. After `*/`, the role name (which
+# has no '/') must be exactly the rest of the pattern.
+SSO_ROLE_PREFIX = "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/"
+SSO_ROLE_NAME_PREFIX = "AWSReservedSSO_"
+# AWS's examples show a suffix of 16 hexadecimal characters (1234567890abcdef, abcdef0123456789),
+# and 15 + 32 (the longest set name) + 1 + 16 is 64, IAM's limit on a role name. One `?` per
+# character (ArnLike: "?" matches one character) makes the pattern match the named set only:
+# with `_*`, `AWSReservedSSO_Platform_*` would also match the roles of a set `Platform_Admin`.
+# Should AWS ever change the suffix's length, the exemption matches nothing: the set is denied
+# like everyone else (the access role still is not), never widened to another set.
+SSO_ROLE_SUFFIX_LENGTH = 16
 
 DESCRIPTIONS: Mapping[str, str] = {
     "deny-leaving-organization": "Member accounts cannot leave the organization.",
@@ -55,13 +81,36 @@ class Guardrail:
     def required_parameters(self) -> tuple[str, ...]:
         return tuple(p for p in self.parameters if p not in PARAMETER_DEFAULTS)
 
+    @property
+    def accepted_parameters(self) -> tuple[str, ...]:
+        """The placeholders, and exemptPermissionSets wherever exemptRoleArns is one."""
+        derived = (EXEMPT_PERMISSION_SETS,) if EXEMPT_ROLE_ARNS in self.parameters else ()
+        return (*self.parameters, *derived)
+
     def render(self, parameters: Mapping[str, Sequence[str]]) -> dict[str, Any]:
         """The document with every placeholder replaced; unknown parameters are ignored."""
         values = {**PARAMETER_DEFAULTS, **parameters}
+        permission_sets = values.pop(EXEMPT_PERMISSION_SETS, ())
+        if permission_sets:
+            values[EXEMPT_ROLE_ARNS] = [
+                *values[EXEMPT_ROLE_ARNS],
+                *(arn for name in dict.fromkeys(permission_sets) for arn in permission_set_role_arns(name)),
+            ]
         missing = [p for p in self.parameters if p not in values]
         if missing:
             raise KeyError(f"guardrail {self.name} needs parameter {missing[0]}")
         return _substitute(self.document, values)
+
+
+def permission_set_role_arns(name: str) -> tuple[str, str]:
+    """ArnLike patterns of the roles of permission set `name`, in every account and region:
+    with the region segment, then without (instances in us-east-1)."""
+    if not name or any(c in name for c in "*?/"):
+        # The config refuses such names (PERMISSION_SET_NAME); a wildcard here would widen the
+        # exemption to other roles.
+        raise ValueError(f"'{name}' cannot be a permission set name")
+    role = f"{SSO_ROLE_NAME_PREFIX}{name}_{'?' * SSO_ROLE_SUFFIX_LENGTH}"
+    return f"{SSO_ROLE_PREFIX}*/{role}", f"{SSO_ROLE_PREFIX}{role}"
 
 
 def minify(document: Mapping[str, Any]) -> str:
