@@ -225,3 +225,68 @@ def test_an_exempted_permission_set_exempts_its_roles_and_no_others(guardrail, p
     )
     action, region = DENIED[guardrail]
     assert denies(document, action, request(principal, region)) is not exempt
+
+
+# The delegated administrator (the audit account, a member account: SCPs bind it) at work in its
+# own account, through a permission set of the security team.
+SECURITY_TEAM = sso_role("SecurityAudit")
+ADMINISTRATOR_WORK = [
+    "access-analyzer:CreateAnalyzer",
+    "config:DeleteConfigurationAggregator",
+    "config:PutConfigurationAggregator",
+    "config:PutConfigurationRecorder",
+    "config:PutDeliveryChannel",
+    "config:StartConfigurationRecorder",
+    "guardduty:CreateMembers",
+    "guardduty:DeleteMembers",
+    "guardduty:DisassociateMembers",
+    "guardduty:StopMonitoringMembers",
+    "guardduty:UpdateMemberDetectors",
+    "guardduty:UpdateOrganizationConfiguration",
+    "securityhub:CreateMembers",
+    "securityhub:DeleteMembers",
+    "securityhub:DisassociateMembers",
+    "securityhub:UpdateOrganizationConfiguration",
+]
+# What turns a service off in the account it runs in.
+STOPPING = [
+    "access-analyzer:DeleteAnalyzer",
+    "cloudtrail:DeleteTrail",
+    "cloudtrail:PutEventSelectors",
+    "cloudtrail:StopLogging",
+    "cloudtrail:UpdateTrail",
+    "config:DeleteConfigurationRecorder",
+    "config:DeleteDeliveryChannel",
+    "config:StopConfigurationRecorder",
+    "guardduty:DeleteDetector",
+    "guardduty:DisassociateFromAdministratorAccount",
+    "guardduty:DisassociateFromMasterAccount",
+    "guardduty:UpdateDetector",
+    "securityhub:DisableSecurityHub",
+    "securityhub:DisassociateFromAdministratorAccount",
+    "securityhub:DisassociateFromMasterAccount",
+]
+
+
+def test_protect_security_services_denies_exactly_stopping_deleting_and_disabling():
+    (statement,) = catalog()["protect-security-services"].render({})["Statement"]
+    assert statement["Action"] == STOPPING
+    assert statement["Condition"] == {
+        "ArnNotLike": {"aws:PrincipalARN": ["arn:aws:iam::*:role/OrganizationAccountAccessRole"]}
+    }
+
+
+@pytest.mark.parametrize("action", ADMINISTRATOR_WORK)
+def test_protect_security_services_leaves_the_delegated_administrator_its_work(action):
+    document = catalog()["protect-security-services"].render({})
+    assert not denies(document, action, request(SECURITY_TEAM))
+
+
+@pytest.mark.parametrize("action", STOPPING)
+def test_protect_security_services_stops_everyone_but_the_exempt_from_stopping(action):
+    document = catalog()["protect-security-services"].render({"exemptPermissionSets": ["SecurityAudit"]})
+    assert denies(document, action, request(sso_role("Developer")))
+    assert denies(document, action, request(sso_role("SecurityAudit_ReadOnly")))
+    assert not denies(document, action, request(ACCESS_ROLE))
+    assert not denies(document, action, request(SECURITY_TEAM))
+    assert not denies(document, action, request(sso_role("SecurityAudit", region=None)))

@@ -60,6 +60,19 @@ DESCRIPTIONS: Mapping[str, str] = {
     "deny-root-access-keys": "The root user cannot create access keys.",
     "deny-unapproved-regions": "Denies regional services outside the allowed regions; global "
     "services and the exempt roles are not affected.",
+    # Only what turns a service off in the account it runs in: stopping or deleting a trail,
+    # recorder, delivery channel, detector or analyzer; silencing a trail (UpdateTrail,
+    # PutEventSelectors); suspending a detector (UpdateDetector); disabling Security Hub; leaving
+    # the administrator. Creating recorders and delivery channels, and the administrator's side
+    # (members, aggregators), stay open: SCPs bind the delegated administrator too, a member
+    # account ("SCPs apply to member accounts that are designated as delegated administrators",
+    # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html),
+    # and its own principals do that work (e.g. GuardDuty's administrator disassociates members,
+    # https://docs.aws.amazon.com/guardduty/latest/ug/disassociate-remove-member-account-from-admin.html).
+    # Exempting the administrator instead would need its account id, unknown until it is created.
+    # Left open on purpose: PutConfigurationRecorder and PutDeliveryChannel could also narrow what
+    # a recorder records or where it delivers. Service-linked roles (through which the services
+    # enable members) are never restricted by SCPs (same page): no exemption for them.
     "protect-security-services": "CloudTrail, AWS Config, GuardDuty, Security Hub and IAM Access "
     "Analyzer cannot be stopped, deleted or detached, except by the exempt roles.",
     "deny-iam-users": "No IAM users, console passwords or access keys (sign in through IAM "
