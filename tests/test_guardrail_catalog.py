@@ -10,6 +10,7 @@ import parliament
 import pytest
 
 from landing_zone.config import load_from_mapping
+from landing_zone.config.identity import expand_access
 from landing_zone.config.loading import read_stack_file
 from landing_zone.guardrails import MAX_POLICY_SIZE, catalog, minify, permission_set_role_arns
 from tests.conftest import PROJECT_DIR, STACKS
@@ -290,3 +291,46 @@ def test_protect_security_services_stops_everyone_but_the_exempt_from_stopping(a
     assert not denies(document, action, request(ACCESS_ROLE))
     assert not denies(document, action, request(SECURITY_TEAM))
     assert not denies(document, action, request(sso_role("SecurityAudit", region=None)))
+
+
+# Principals of the production accounts, and whether they may delete a bucket there.
+PRODUCTION_BUCKET_DELETION = {
+    "platform team (AdministratorAccess)": (sso_role("AdministratorAccess"), True),
+    "platform team, us-east-1 instance": (sso_role("AdministratorAccess", region=None), True),
+    "read-only": (sso_role("ReadOnlyAccess"), False),
+    "developer": (sso_role("Developer"), False),
+    "a lookalike set": (sso_role("AdministratorAccess_Temp"), False),
+    "a role named Platform...": ("arn:aws:iam::111122223333:role/PlatformDeployer", False),
+    "the access role": (ACCESS_ROLE, False),
+}
+
+
+@pytest.mark.parametrize(
+    ("principal", "allowed"), PRODUCTION_BUCKET_DELETION.values(), ids=PRODUCTION_BUCKET_DELETION
+)
+def test_the_prod_bucket_guardrail_exempts_the_platform_team_s_permission_set(principal, allowed):
+    config = load_from_mapping(read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml"))
+    (entry,) = [e for e in config.guardrails if e.policy_name == "deny-s3-bucket-deletion"]
+    document = json.loads(entry.rendered())
+    assert denies(document, "s3:DeleteBucket", request(principal)) is not allowed
+    assert denies(document, "s3:DeleteBucketPolicy", request(principal)) is not allowed
+
+
+def test_the_prod_bucket_guardrail_names_the_set_only_the_platform_group_holds_in_production():
+    config = load_from_mapping(read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml"))
+    (entry,) = [e for e in config.guardrails if e.policy_name == "deny-s3-bucket-deletion"]
+    (statement,) = json.loads(entry.rendered())["Statement"]
+    # Hand-written in the document, the program's rendering of the set.
+    assert statement["Condition"] == {
+        "ArnNotLike": {"aws:PrincipalArn": list(permission_set_role_arns("AdministratorAccess"))}
+    }
+    production = {
+        account for path in entry.organizational_units for account in config.structure.accounts_in_ou(path)
+    }
+    holders = {
+        grant.group
+        for grant in expand_access(config.identity_center, config.structure)
+        if grant.account in production and grant.permission_set == "AdministratorAccess"
+    }
+    assert production == {"production"}
+    assert holders == {"Platform"}
