@@ -49,8 +49,10 @@ SSO_ROLE_NAME_PREFIX = "AWSReservedSSO_"
 # and 15 + 32 (the longest set name) + 1 + 16 is 64, IAM's limit on a role name. One `?` per
 # character (ArnLike: "?" matches one character) makes the pattern match the named set only:
 # with `_*`, `AWSReservedSSO_Platform_*` would also match the roles of a set `Platform_Admin`.
-# Should AWS ever change the suffix's length, the exemption matches nothing: the set is denied
-# like everyone else (the access role still is not), never widened to another set.
+# Should AWS ever change the suffix's length, the exemption matches nothing: the set's users are
+# denied like everyone else (the access role stays exempt), never widened to another set.
+# Residual risk: AWS does not document that IAM refuses customer roles under /aws-reserved/, so
+# whoever may create roles in a member account could name one to match, as with any exempt name.
 SSO_ROLE_SUFFIX_LENGTH = 16
 
 DESCRIPTIONS: Mapping[str, str] = {
