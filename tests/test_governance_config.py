@@ -3,7 +3,11 @@ every problem under its key, with the exact message a user reads."""
 
 from __future__ import annotations
 
+import json
+
 from landing_zone.config import config_warnings, load_from_mapping
+from landing_zone.config.guardrails import PARAMETER_ITEMS
+from landing_zone.guardrails import catalog
 from tests.builders import stack_values
 from tests.helpers import problem_table, problems_of
 
@@ -15,6 +19,10 @@ NO_PARAMETERS = [
     "protect-account-settings",
     "deny-region-changes",
 ]
+# Permission sets of the stack, for guardrails that exempt some by name.
+IDENTITY = {
+    "permissionSets": [{"name": "AdministratorAccess"}, {"name": "Platform"}, {"name": "SecurityAudit"}]
+}
 ALL_PRINCIPALS = [
     "account.amazonaws.com",
     "sso.amazonaws.com",
@@ -121,7 +129,7 @@ CASES = [
         ),
         [
             "landing-zone:guardrails[0].parameters.allowedRegions: "
-            "'deny-iam-users' has no parameter allowedRegions; it takes exemptRoleArns",
+            "'deny-iam-users' has no parameter allowedRegions; it takes exemptRoleArns, exemptPermissionSets",
             "landing-zone:guardrails[1].parameters.allowedRegions: "
             "'deny-root-user' has no parameter allowedRegions; it takes none",
         ],
@@ -141,6 +149,93 @@ CASES = [
             "landing-zone:guardrails[0].parameters.allowedRegions[0]: 'Ireland' is not an AWS region code like eu-west-1",
             "landing-zone:guardrails[0].parameters.exemptRoleArns[0]: "
             "'BreakGlass' is not an IAM role ARN like arn:aws:iam::*:role/BreakGlass",
+        ],
+    ),
+    (
+        "exempted permission sets the stack does not define",
+        stack_values(
+            identityCenter=IDENTITY,
+            guardrails=[
+                {
+                    "guardrail": "deny-iam-users",
+                    "root": True,
+                    # A typo, the wrong case (role ARNs keep it, ArnNotLike is case-sensitive),
+                    # nothing close, a defined one.
+                    "parameters": {
+                        "exemptPermissionSets": ["Platfrom", "platform", "Billing", "SecurityAudit"]
+                    },
+                }
+            ],
+        ),
+        [
+            "landing-zone:guardrails[0].parameters.exemptPermissionSets[0]: permission set 'Platfrom' "
+            "is not defined in identityCenter.permissionSets; did you mean 'Platform'?",
+            "landing-zone:guardrails[0].parameters.exemptPermissionSets[1]: permission set 'platform' "
+            "is not defined in identityCenter.permissionSets; did you mean 'Platform'?",
+            "landing-zone:guardrails[0].parameters.exemptPermissionSets[2]: permission set 'Billing' "
+            "is not defined in identityCenter.permissionSets",
+        ],
+    ),
+    (
+        "permission set names the rule refuses",
+        stack_values(
+            guardrails=[
+                {
+                    "guardrail": "protect-security-services",
+                    "root": True,
+                    "parameters": {
+                        "exemptPermissionSets": [
+                            "Platform*",
+                            "Admin?",
+                            "Ops/Platform",
+                            "Platform Team",
+                            "P" * 33,
+                        ]
+                    },
+                }
+            ],
+        ),
+        [
+            f"landing-zone:guardrails[0].parameters.exemptPermissionSets[{n}]: '{name}' is not "
+            "a permission set name of 1 to 32 letters, digits and +=,.@_-"
+            for n, name in enumerate(["Platform*", "Admin?", "Ops/Platform", "Platform Team", "P" * 33])
+        ],
+    ),
+    (
+        "no permission set, or one for a guardrail without exemptions",
+        stack_values(
+            guardrails=[
+                {"guardrail": "deny-iam-users", "root": True, "parameters": {"exemptPermissionSets": []}},
+                {
+                    "guardrail": "deny-root-user",
+                    "root": True,
+                    "parameters": {"exemptPermissionSets": ["Platform"]},
+                },
+            ]
+        ),
+        [
+            "landing-zone:guardrails[0].parameters.exemptPermissionSets: must list at least one permission set",
+            "landing-zone:guardrails[1].parameters.exemptPermissionSets: "
+            "'deny-root-user' has no parameter exemptPermissionSets; it takes none",
+        ],
+    ),
+    (
+        "exempted permission sets over the size limit once rendered",
+        stack_values(
+            guardrails=[
+                {
+                    **REGION_DENY,
+                    "root": True,
+                    "parameters": {
+                        "allowedRegions": ["eu-west-1"],
+                        "exemptPermissionSets": [f"Team{n:02d}" for n in range(20)],
+                    },
+                }
+            ]
+        ),
+        [
+            "landing-zone:guardrails[0]: 'deny-unapproved-regions' is 5,165 characters once minified; "
+            "AWS allows at most 5,120 per service control policy"
         ],
     ),
     (
@@ -348,3 +443,49 @@ def test_a_complete_governance_config_loads_with_defaults():
     assert config.organization_trail.log_archive_account == "log-archive"
     assert config.delegated_administrators.account == "audit"
     assert config.guardrails[0].rendered().startswith('{"Version":"2012-10-17","Statement":[{"Sid":')
+
+
+def test_exempted_permission_sets_the_stack_defines_or_cannot_know_are_accepted():
+    defined = stack_values(
+        identityCenter=IDENTITY,
+        guardrails=[
+            {
+                **REGION_DENY,
+                "root": True,
+                "parameters": {"allowedRegions": ["eu-west-1"], "exemptPermissionSets": ["Platform"]},
+            }
+        ],
+    )
+    # Without identityCenter, the permission sets are managed elsewhere: nothing to check against.
+    elsewhere = stack_values(
+        guardrails=[
+            {"guardrail": "deny-iam-users", "root": True, "parameters": {"exemptPermissionSets": ["Ops"]}}
+        ]
+    )
+    # Nineteen fit under the size limit.
+    nineteen = stack_values(
+        guardrails=[
+            {
+                **REGION_DENY,
+                "root": True,
+                "parameters": {
+                    "allowedRegions": ["eu-west-1"],
+                    "exemptPermissionSets": [f"Team{n:02d}" for n in range(19)],
+                },
+            }
+        ]
+    )
+    assert [problems_of(values) for values in (defined, elsewhere, nineteen)] == [[], [], []]
+    (statement,) = json.loads(load_from_mapping(defined).guardrails[0].rendered())["Statement"]
+    assert statement["Condition"]["ArnNotLike"] == {
+        "aws:PrincipalARN": [
+            "arn:aws:iam::*:role/OrganizationAccountAccessRole",
+            "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Platform_????????????????",
+            "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/AWSReservedSSO_Platform_????????????????",
+        ]
+    }
+
+
+def test_every_parameter_has_words_for_an_empty_list():
+    accepted = {name for guardrail in catalog().values() for name in guardrail.accepted_parameters}
+    assert accepted == set(PARAMETER_ITEMS)

@@ -67,6 +67,12 @@ ROLE_ARN = Matching(
     "an IAM role ARN like arn:aws:iam::*:role/BreakGlass",
 )
 POLICY_NAME = Matching(r"[\w+=,.@-]{1,128}", "a policy name of 1 to 128 letters, digits and +=,.@_-")
+# Identity Center's rule for PermissionSet.Name (1 to 32 of [\w+=,.@-]:
+# https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_PermissionSet.html). It admits
+# no IAM wildcard (* or ?), which matters where guardrails render names into ArnNotLike patterns.
+PERMISSION_SET_NAME = Matching(
+    r"[\w+=,.@-]{1,32}", "a permission set name of 1 to 32 letters, digits and +=,.@_-"
+)
 # Every email address of a stack: root emails, contacts, subscribers, Identity Center users.
 EMAIL = Matching(
     r"[A-Za-z0-9._%+-]+@([A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+[A-Za-z]{2,63}",
@@ -92,6 +98,7 @@ Region = Annotated[str, REGION]
 RoleName = Annotated[str, ROLE_NAME]
 RoleArn = Annotated[str, ROLE_ARN]
 PolicyName = Annotated[str, POLICY_NAME]
+PermissionSetName = Annotated[str, PERMISSION_SET_NAME]
 Tags = dict[
     Annotated[str, StringConstraints(min_length=1, max_length=128)],
     Annotated[str, StringConstraints(max_length=256)],

@@ -10,12 +10,14 @@ from __future__ import annotations
 
 import difflib
 import json
+from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Annotated
 
 from pydantic import Field, StringConstraints
 
 from landing_zone.guardrails import (
+    EXEMPT_PERMISSION_SETS,
     FULL_AWS_ACCESS,
     MAX_POLICIES_PER_TARGET,
     MAX_POLICY_SIZE,
@@ -24,11 +26,27 @@ from landing_zone.guardrails import (
     minify,
 )
 
-from .base import ACCOUNT_ID, OU_ID, ROOT_ID, ConfigModel, PolicyId, PolicyName, Region, RoleArn
+from .base import (
+    ACCOUNT_ID,
+    OU_ID,
+    ROOT_ID,
+    ConfigModel,
+    PermissionSetName,
+    PolicyId,
+    PolicyName,
+    Region,
+    RoleArn,
+)
 from .checker import Checker, Key, repeats
 from .organization import OrganizationStructure
 
 MAX_POLICY_DESCRIPTION = 512  # AWS Organizations' limit on a policy's description
+# What each parameter lists, for "must list at least one ...".
+PARAMETER_ITEMS = {
+    "allowedRegions": "region",
+    "exemptRoleArns": "role ARN",
+    EXEMPT_PERMISSION_SETS: "permission set",
+}
 
 
 class GuardrailParameters(ConfigModel):
@@ -36,6 +54,8 @@ class GuardrailParameters(ConfigModel):
 
     allowed_regions: tuple[Region, ...] | None = None
     exempt_role_arns: tuple[RoleArn, ...] | None = None
+    # Identity Center permission sets whose roles are exempt too, in every account and region.
+    exempt_permission_sets: tuple[PermissionSetName, ...] | None = None
 
     def given(self) -> dict[str, tuple[str, ...]]:
         """The parameters set in config, by their camelCase (placeholder) name."""
@@ -142,9 +162,16 @@ def targets_of(entry: GuardrailConfig, structure: OrganizationStructure) -> list
 
 
 def check_guardrails(
-    guardrails: tuple[GuardrailConfig, ...], structure: OrganizationStructure, checker: Checker
+    guardrails: tuple[GuardrailConfig, ...],
+    structure: OrganizationStructure,
+    checker: Checker,
+    permission_sets: Collection[str] | None = None,
 ) -> None:
-    """Catalog names, parameters, size once minified, targets, and the five-per-target limit."""
+    """Catalog names, parameters, size once minified, targets, and the five-per-target limit.
+
+    `permission_sets`: the names in identityCenter.permissionSets, None without identityCenter
+    (then exempted permission sets cannot be checked: they may be managed elsewhere).
+    """
     if not guardrails:
         return
     if "SERVICE_CONTROL_POLICY" not in structure.organization.enabled_policy_types:
@@ -157,6 +184,10 @@ def check_guardrails(
         here = checker.under(index)
         if _check_content(entry, here):
             _check_size(entry, here)
+        if permission_sets is not None:
+            _check_exempt_permission_sets(
+                entry, permission_sets, here.under("parameters", EXEMPT_PERMISSION_SETS)
+            )
         _check_targets(entry, structure, here)
         if entry.import_ is not None:
             _check_import(entry, entry.import_, structure, here.under("import"))
@@ -254,7 +285,7 @@ def _check_policies_per_target(
 def _check_parameters(entry: GuardrailConfig, guardrail: Guardrail, checker: Checker) -> bool:
     """True when the guardrail can be rendered with the entry's parameters."""
     ok = True
-    accepted = guardrail.parameters
+    accepted = guardrail.accepted_parameters
     given = entry.parameters.given()
     for name, values in given.items():
         key = ("parameters", name)
@@ -263,14 +294,29 @@ def _check_parameters(entry: GuardrailConfig, guardrail: Guardrail, checker: Che
             checker.report(key, f"'{entry.guardrail}' has no parameter {name}; {takes}")
             ok = False
         elif not values:
-            wanted = "region" if name == "allowedRegions" else "role ARN"
-            checker.report(key, f"must list at least one {wanted}")
+            checker.report(key, f"must list at least one {PARAMETER_ITEMS[name]}")
             ok = False
     for name in guardrail.required_parameters:
         if name not in given:
             checker.report(("parameters", name), f"is required by '{entry.guardrail}'")
             ok = False
     return ok
+
+
+def _check_exempt_permission_sets(
+    entry: GuardrailConfig, permission_sets: Collection[str], checker: Checker
+) -> None:
+    """Every exempted permission set is one the stack defines: a typo would exempt nobody."""
+    for position, name in enumerate(entry.parameters.exempt_permission_sets or ()):
+        if name in permission_sets:
+            continue
+        # Role ARNs keep the set's case and ArnNotLike compares case-sensitively.
+        same_but_case = sorted(known for known in permission_sets if known.lower() == name.lower())
+        guess = same_but_case or difflib.get_close_matches(name, sorted(permission_sets), n=1)
+        hint = f"; did you mean '{guess[0]}'?" if guess else ""
+        checker.report(
+            (position,), f"permission set '{name}' is not defined in identityCenter.permissionSets{hint}"
+        )
 
 
 def _check_document(entry: GuardrailConfig, text: str, checker: Checker) -> bool:

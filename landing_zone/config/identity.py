@@ -16,7 +16,7 @@ from pydantic import Field, StringConstraints
 
 from landing_zone import principals
 
-from .base import AccountId, ConfigModel, Matching, PolicyName, Region, Tags
+from .base import AccountId, ConfigModel, Matching, PermissionSetName, PolicyName, Region, Tags
 from .checker import Checker, Key, repeats
 from .organization import OrganizationStructure
 
@@ -59,9 +59,6 @@ IdentityStoreItemId = Annotated[
         r"([0-9a-f]{10}-)?[A-Fa-f0-9]{8}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{4}-[A-Fa-f0-9]{12}",
         "an identity store id of a group, user or membership (a UUID)",
     ),
-]
-PermissionSetName = Annotated[
-    str, Matching(r"[\w+=,.@-]{1,32}", "a permission set name of 1 to 32 letters, digits and +=,.@_-")
 ]
 PolicyPath = Annotated[
     str,

@@ -44,7 +44,9 @@ def _run_checks(config: LandingZoneConfig, namespace: str) -> Checker:
     check_accounts(structure, checker.under("accounts"))
     if config.identity_center is not None:
         check_identity_center(config.identity_center, structure, checker.under("identityCenter"))
-    check_guardrails(config.guardrails, structure, checker.under("guardrails"))
+    identity = config.identity_center
+    permission_sets = None if identity is None else {ps.name for ps in identity.permission_sets}
+    check_guardrails(config.guardrails, structure, checker.under("guardrails"), permission_sets)
     if config.budgets is not None:
         check_budgets(config.budgets, checker.under("budgets"))
     if config.baseline is not None:

@@ -3,6 +3,8 @@
 A document may hold placeholders, strings like `"{{allowedRegions}}"` standing for a whole
 value; `render` replaces them with the stack's parameters (or the defaults below) and
 `minify` gives the text the program sends to AWS, whose size is what the 5,120 limit counts.
+`exemptPermissionSets` is no placeholder: every guardrail with `{{exemptRoleArns}}` takes it,
+and its names are rendered into the ARN patterns of their Identity Center roles.
 """
 
 from __future__ import annotations
@@ -21,11 +23,37 @@ MAX_POLICIES_PER_TARGET = 5  # SCPs directly attached to one root, OU or account
 FULL_AWS_ACCESS = "FullAWSAccess"
 
 PLACEHOLDER = re.compile(r"^\{\{([A-Za-z]+)\}\}$")
+EXEMPT_ROLE_ARNS = "exemptRoleArns"
+# Names of Identity Center permission sets whose roles join exemptRoleArns (its value or default).
+EXEMPT_PERMISSION_SETS = "exemptPermissionSets"
 # Parameters with a default. The default exemption is the role the management account uses to
 # reach member accounts (and through which this project manages their baseline): the way in
 # when everything else is denied.
 DEFAULT_EXEMPT_ROLE_ARNS = ("arn:aws:iam::*:role/OrganizationAccountAccessRole",)
-PARAMETER_DEFAULTS: Mapping[str, Sequence[str]] = {"exemptRoleArns": DEFAULT_EXEMPT_ROLE_ARNS}
+PARAMETER_DEFAULTS: Mapping[str, Sequence[str]] = {EXEMPT_ROLE_ARNS: DEFAULT_EXEMPT_ROLE_ARNS}
+
+# The roles Identity Center creates for a permission set in each account it is assigned to:
+#   arn:aws:iam::<account>:role/aws-reserved/sso.amazonaws.com/<region>/AWSReservedSSO_<set>_<suffix>
+# ("Referencing permission sets in resource policies",
+# https://docs.aws.amazon.com/singlesignon/latest/userguide/referencingpermissionsets.html), where
+# aws:PrincipalArn of a role session is the role's ARN, path included. Roles of older instances
+# in us-east-1 have no <region> segment (.../sso.amazonaws.com/AWSReservedSSO_...):
+# https://repost.aws/questions/QUpP-HDDmXT4C1YvjWvoVl_A/aws-identity-center-assumed-role-principals
+# https://masterpoint.io/blog/fix-iam-trust-policy-errors-with-aws-sso-regional-arn
+# hence two patterns. Not one `sso.amazonaws.com/*AWSReservedSSO_<set>_...`: its `*` would also
+# take the roles of a set named `x` + `AWSReservedSSO_<set>`. After `*/`, the role name (which
+# has no '/') must be exactly the rest of the pattern.
+SSO_ROLE_PREFIX = "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/"
+SSO_ROLE_NAME_PREFIX = "AWSReservedSSO_"
+# AWS's examples show a suffix of 16 hexadecimal characters (1234567890abcdef, abcdef0123456789),
+# and 15 + 32 (the longest set name) + 1 + 16 is 64, IAM's limit on a role name. One `?` per
+# character (ArnLike: "?" matches one character) makes the pattern match the named set only:
+# with `_*`, `AWSReservedSSO_Platform_*` would also match the roles of a set `Platform_Admin`.
+# Should AWS ever change the suffix's length, the exemption matches nothing: the set's users are
+# denied like everyone else (the access role stays exempt), never widened to another set.
+# Residual risk: AWS does not document that IAM refuses customer roles under /aws-reserved/, so
+# whoever may create roles in a member account could name one to match, as with any exempt name.
+SSO_ROLE_SUFFIX_LENGTH = 16
 
 DESCRIPTIONS: Mapping[str, str] = {
     "deny-leaving-organization": "Member accounts cannot leave the organization.",
@@ -34,6 +62,19 @@ DESCRIPTIONS: Mapping[str, str] = {
     "deny-root-access-keys": "The root user cannot create access keys.",
     "deny-unapproved-regions": "Denies regional services outside the allowed regions; global "
     "services and the exempt roles are not affected.",
+    # Only what turns a service off in the account it runs in: stopping or deleting a trail,
+    # recorder, delivery channel, detector or analyzer; silencing a trail (UpdateTrail,
+    # PutEventSelectors); suspending a detector (UpdateDetector); disabling Security Hub; leaving
+    # the administrator. Creating recorders and delivery channels, and the administrator's side
+    # (members, aggregators), stay open: SCPs bind the delegated administrator too, a member
+    # account ("SCPs apply to member accounts that are designated as delegated administrators",
+    # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_scps.html),
+    # and its own principals do that work (e.g. GuardDuty's administrator disassociates members,
+    # https://docs.aws.amazon.com/guardduty/latest/ug/disassociate-remove-member-account-from-admin.html).
+    # Exempting the administrator instead would need its account id, unknown until it is created.
+    # Left open on purpose: PutConfigurationRecorder and PutDeliveryChannel could also narrow what
+    # a recorder records or where it delivers. Service-linked roles (through which the services
+    # enable members) are never restricted by SCPs (same page): no exemption for them.
     "protect-security-services": "CloudTrail, AWS Config, GuardDuty, Security Hub and IAM Access "
     "Analyzer cannot be stopped, deleted or detached, except by the exempt roles.",
     "deny-iam-users": "No IAM users, console passwords or access keys (sign in through IAM "
@@ -55,13 +96,36 @@ class Guardrail:
     def required_parameters(self) -> tuple[str, ...]:
         return tuple(p for p in self.parameters if p not in PARAMETER_DEFAULTS)
 
+    @property
+    def accepted_parameters(self) -> tuple[str, ...]:
+        """The placeholders, and exemptPermissionSets wherever exemptRoleArns is one."""
+        derived = (EXEMPT_PERMISSION_SETS,) if EXEMPT_ROLE_ARNS in self.parameters else ()
+        return (*self.parameters, *derived)
+
     def render(self, parameters: Mapping[str, Sequence[str]]) -> dict[str, Any]:
         """The document with every placeholder replaced; unknown parameters are ignored."""
         values = {**PARAMETER_DEFAULTS, **parameters}
+        permission_sets = values.pop(EXEMPT_PERMISSION_SETS, ())
+        if permission_sets:
+            values[EXEMPT_ROLE_ARNS] = [
+                *values[EXEMPT_ROLE_ARNS],
+                *(arn for name in dict.fromkeys(permission_sets) for arn in permission_set_role_arns(name)),
+            ]
         missing = [p for p in self.parameters if p not in values]
         if missing:
             raise KeyError(f"guardrail {self.name} needs parameter {missing[0]}")
         return _substitute(self.document, values)
+
+
+def permission_set_role_arns(name: str) -> tuple[str, str]:
+    """ArnLike patterns of the roles of permission set `name`, in every account and region:
+    with the region segment, then without (instances in us-east-1)."""
+    if not name or any(c in name for c in "*?/"):
+        # The config refuses such names (PERMISSION_SET_NAME); a wildcard here would widen the
+        # exemption to other roles.
+        raise ValueError(f"'{name}' cannot be a permission set name")
+    role = f"{SSO_ROLE_NAME_PREFIX}{name}_{'?' * SSO_ROLE_SUFFIX_LENGTH}"
+    return f"{SSO_ROLE_PREFIX}*/{role}", f"{SSO_ROLE_PREFIX}{role}"
 
 
 def minify(document: Mapping[str, Any]) -> str:
