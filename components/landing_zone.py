@@ -30,6 +30,9 @@ from .organization_trail import OrganizationTrail, OrganizationTrailArgs
 from .organizational_units import OrganizationalUnits, OrganizationalUnitsArgs
 
 
+TRAIL_COMPONENT_NAME = "organization-trail"
+
+
 @dataclass(frozen=True)
 class LandingZoneArgs:
     config: LandingZoneConfig
@@ -165,8 +168,12 @@ class LandingZone(pulumi.ComponentResource):
         if trail is None:
             return None
         log_archive_id = ids.accounts[trail.log_archive_account]
+        # A stable logical name: renaming the trail must not recreate its protected bucket
+        # under the same physical name. Stacks deployed when the trail's name was the logical
+        # name move over through an alias (children follow their parent's alias).
+        aliases = [pulumi.Alias(name=trail.name)] if trail.name != TRAIL_COMPONENT_NAME else None
         return OrganizationTrail(
-            trail.name,
+            TRAIL_COMPONENT_NAME,
             OrganizationTrailArgs(
                 config=trail,
                 bucket_name=pulumi.Output.concat(config.organization.name, "-cloudtrail-", log_archive_id),
@@ -175,7 +182,7 @@ class LandingZone(pulumi.ComponentResource):
                 log_archive_provider=providers.for_account(trail.log_archive_account),
                 tags=config.organization.tags,
             ),
-            opts=pulumi.ResourceOptions(parent=self),
+            opts=pulumi.ResourceOptions(parent=self, aliases=aliases),
         )
 
     def _create_delegated_administrators(

@@ -19,6 +19,7 @@ from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
 from landing_zone.resource_types import POLICY_ATTACHMENT as ATTACHMENT
 from tests.builders import stack_values
 from tests.conftest import PROJECT_DIR
+from tests.test_governance_config import ALL_PRINCIPALS
 from tests.test_program import plan_values
 
 PROVIDER = "pulumi:providers:aws"
@@ -408,3 +409,24 @@ def test_reordering_governance_config_renames_nothing():
 
 def _prod_accounts() -> list[dict]:
     return read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml")["landing-zone:accounts"]
+
+
+def test_renaming_the_trail_keeps_its_bucket_s_logical_names():
+    # A new logical name would make Pulumi create a second bucket of the same physical name
+    # (and fail), while the protected old one cannot be deleted.
+    def trail_children(name):
+        values = stack_values(
+            organization_changes={"awsServiceAccessPrincipals": ALL_PRINCIPALS},
+            accounts=[{"name": "log-archive"}],
+            organizationTrail={"name": name},
+        )
+        result = plan_values(values)
+        (trail,) = result.of_type("aws:cloudtrail/trail:Trail")
+        others = {(r.type, r.name) for r in result.resources if "organization-trail" in r.urn}
+        return trail.inputs["name"], others
+
+    first_name, first = trail_children("acme-trail")
+    second_name, second = trail_children("acme-audit-trail")
+    assert (first_name, second_name) == ("acme-trail", "acme-audit-trail")
+    assert first == second
+    assert ("aws:s3/bucket:Bucket", "organization-trail-logs") in first
