@@ -29,7 +29,6 @@ from .organization import Organization, OrganizationArgs
 from .organization_trail import OrganizationTrail, OrganizationTrailArgs
 from .organizational_units import OrganizationalUnits, OrganizationalUnitsArgs
 
-
 TRAIL_COMPONENT_NAME = "organization-trail"
 
 
