@@ -1,0 +1,60 @@
+"""What a config change does to existing accounts: closures within AWS's quota, and the edits
+the program cannot apply to an account that exists."""
+
+from __future__ import annotations
+
+import pytest
+
+from landing_zone.config import load_from_mapping
+from landing_zone.config.changes import Edit, account_changes, closure_quota
+from tests.builders import stack_values
+
+SANDBOXES = [
+    {"name": f"sandbox-{n}", "closeOnDeletion": True, "tags": {"environment": "sandbox"}} for n in range(3)
+]
+
+
+def config(accounts, **organization):
+    return load_from_mapping(stack_values(accounts=accounts, organization_changes=organization or None))
+
+
+@pytest.mark.parametrize(
+    ("members", "quota"), [(1, 10), (99, 10), (100, 10), (109, 10), (110, 11), (5000, 500), (20000, 1000)]
+)
+def test_closure_quota_is_ten_percent_between_10_and_1000(members, quota):
+    assert closure_quota(members) == quota
+
+
+def test_removed_accounts_are_closed_when_disposable_and_released_otherwise():
+    before = config([{"name": "audit"}, {"name": "legacy"}, *SANDBOXES])
+    after = config([{"name": "audit"}, SANDBOXES[1]])
+    changes = account_changes(before, after)
+    assert (changes.closed, changes.released) == (("sandbox-0", "sandbox-2"), ("legacy",))
+    assert (changes.closure_quota, changes.over_quota) == (10, False)
+
+
+def test_closing_more_than_the_quota_is_flagged():
+    sandboxes = [{"name": f"sb-{n:02}", "closeOnDeletion": True} for n in range(11)]
+    changes = account_changes(config([{"name": "audit"}, *sandboxes]), config([{"name": "audit"}]))
+    assert (len(changes.closed), changes.closure_quota, changes.over_quota) == (11, 10, True)
+
+
+def test_role_name_and_email_edits_are_found_renames_are_not_edits():
+    before = config([{"name": "audit"}, {"name": "dev", "roleName": "Admin"}, {"name": "old"}])
+    after = config(
+        [{"name": "audit"}, {"name": "dev", "roleName": "LandingZoneAccess"}, {"name": "new"}],
+        emailPattern="aws+{account}@{domain}",
+    )
+    changes = account_changes(before, after)
+    assert changes.role_names == (Edit("dev", "Admin", "LandingZoneAccess"),)
+    assert changes.emails == (
+        Edit("audit", "aws-acme+audit@acme-corp.io", "aws+audit@acme-corp.io"),
+        Edit("dev", "aws-acme+dev@acme-corp.io", "aws+dev@acme-corp.io"),
+    )
+    assert changes.released == ("old",)  # `new` is another account, as Pulumi sees it
+
+
+def test_an_email_that_only_changes_case_is_the_same_address():
+    before = config([{"name": "audit", "email": "Audit@acme-corp.io"}])
+    after = config([{"name": "audit", "email": "audit@acme-corp.io"}])
+    assert account_changes(before, after).emails == ()
