@@ -3,11 +3,14 @@ the program cannot apply to an account that exists."""
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from landing_zone.config import load_from_mapping
 from landing_zone.config.changes import Edit, account_changes, closure_quota
 from tests.builders import stack_values
+from tests.helpers import run_lz, write_stack
 
 SANDBOXES = [
     {"name": f"sandbox-{n}", "closeOnDeletion": True, "tags": {"environment": "sandbox"}} for n in range(3)
@@ -58,3 +61,68 @@ def test_an_email_that_only_changes_case_is_the_same_address():
     before = config([{"name": "audit", "email": "Audit@acme-corp.io"}])
     after = config([{"name": "audit", "email": "audit@acme-corp.io"}])
     assert account_changes(before, after).emails == ()
+
+
+def test_lz_plan_previous_lists_what_the_change_does_and_fails_past_the_quota(capsys, tmp_path):
+    sandboxes = [{"name": f"sb-{n:02}", "closeOnDeletion": True} for n in range(12)]
+    before = write_stack(
+        tmp_path,
+        stack_values(accounts=[{"name": "audit"}, {"name": "legacy"}, *sandboxes]),
+        "Pulumi.old.yaml",
+    )
+    after = write_stack(
+        tmp_path,
+        stack_values(accounts=[{"name": "audit", "roleName": "LandingZoneAccess"}, sandboxes[0]]),
+        "Pulumi.new.yaml",
+    )
+    code, out, err = run_lz(
+        capsys, "plan", "--config-file", str(after), "--previous", str(before), "--no-policy"
+    )
+    assert (code, err) == (1, "")
+    closed = ", ".join(f"sb-{n:02}" for n in range(1, 12))
+    assert out.endswith(
+        "\nChanges to existing accounts (against --previous):\n"
+        f"  closed: {closed} (11; AWS closes at most 10 per rolling 30 days: OVER THE QUOTA: close fewer at a time)\n"
+        "  leave the stack, stay in the organization: legacy\n"
+        "  roleName of audit: OrganizationAccountAccessRole -> LandingZoneAccess (not applied to the account; "
+        "the stack would assume the new role: create it first)\n"
+    )
+    code, out, err = run_lz(
+        capsys,
+        "plan",
+        "--config-file",
+        str(after),
+        "--previous",
+        str(before),
+        "--no-policy",
+        "--format",
+        "json",
+    )
+    assert code == 1
+    assert json.loads(out)["accountChanges"] == {
+        "closed": [f"sb-{n:02}" for n in range(1, 12)],
+        "released": ["legacy"],
+        "roleNames": [
+            {"account": "audit", "before": "OrganizationAccountAccessRole", "after": "LandingZoneAccess"}
+        ],
+        "emails": [],
+        "closureQuota": 10,
+        "overQuota": True,
+    }
+
+
+def test_lz_plan_previous_must_be_a_valid_stack_file(capsys, tmp_path):
+    after = write_stack(tmp_path, stack_values(), "Pulumi.new.yaml")
+    missing = tmp_path / "nope.yaml"
+    assert run_lz(capsys, "plan", "--config-file", str(after), "--previous", str(missing)) == (
+        2,
+        "",
+        f"lz plan: --previous: no stack config file at {missing}\n",
+    )
+    broken = write_stack(tmp_path, stack_values(accounts=[{"name": "a", "ou": "Nowhere"}]), "Pulumi.old.yaml")
+    assert run_lz(capsys, "plan", "--config-file", str(after), "--previous", str(broken)) == (
+        2,
+        "",
+        f"lz plan: --previous: {broken} is not a valid stack config: "
+        "landing-zone:accounts[0].ou: OU 'Nowhere' is not defined in organizationalUnits\n",
+    )

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from landing_zone.config import ConfigError, read_stack_file
+from landing_zone.config import ConfigError, LandingZoneConfig, load_from_mapping, read_stack_file
 from landing_zone.plan.policy import (
     PACK_DIR_NAME,
     PolicyConfigError,
@@ -52,11 +52,19 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="write the stack outputs as `pulumi stack output --json` would (for lz sso-config --outputs)",
     )
+    parser.add_argument(
+        "--previous",
+        type=Path,
+        metavar="FILE",
+        help="the stack file as deployed: also list what the change does to existing accounts "
+        "(closed, leaving the stack, role and email edits); exit 1 past AWS's closure quota",
+    )
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     location = locate_stack(args)
+    previous = _previous_config(args.previous, location.project) if args.previous is not None else None
     try:
         values = read_stack_file(location.config_file)
         stack_run = run_stack(location.project_dir, location.project, location.stack, values)
@@ -70,18 +78,32 @@ def run(args: argparse.Namespace) -> int:
         _write_json(args.resources_out, [r.to_json() for r in stack_run.result.resources], "--resources-out")
     if args.outputs_out is not None:
         _write_json(args.outputs_out, stack_run.result.outputs, "--outputs-out")
-    report = _report(stack_run, args)
+    report = _report(stack_run, args, previous)
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2))
     else:
         print(render_text(report), end="")
-    return EXIT_FAILED if report.has_mandatory_violations else EXIT_OK
+    return EXIT_FAILED if report.fails else EXIT_OK
 
 
-def _report(stack_run: StackRun, args: argparse.Namespace) -> PlanReport:
+def _previous_config(path: Path, project: str) -> LandingZoneConfig:
+    """The deployed config `--previous` names: it must be a valid stack file itself."""
+    if not path.is_file():
+        raise UsageError(f"--previous: no stack config file at {path}")
+    try:
+        return load_from_mapping(read_stack_file(path), project)
+    except ConfigError as err:
+        first = err.problems[0]
+        more = f" (and {len(err.problems) - 1} more)" if len(err.problems) > 1 else ""
+        raise UsageError(f"--previous: {path} is not a valid stack config: {first}{more}") from None
+
+
+def _report(stack_run: StackRun, args: argparse.Namespace, previous: LandingZoneConfig | None) -> PlanReport:
     """The report, the policy pack's failures as usage errors (exit 2)."""
     try:
-        return report_stack(stack_run, policies=not args.no_policy, enforcement_file=args.policy_config)
+        return report_stack(
+            stack_run, policies=not args.no_policy, enforcement_file=args.policy_config, previous=previous
+        )
     except PolicyConfigError as err:
         raise UsageError(f"--policy-config: {err}") from None
     except PolicyPackNotFoundError as err:

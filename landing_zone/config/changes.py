@@ -8,6 +8,7 @@ addition, as Pulumi sees it.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from .model import LandingZoneConfig
 
@@ -22,6 +23,9 @@ class Edit:
     account: str
     before: str
     after: str
+
+    def to_json(self) -> dict[str, str]:
+        return {"account": self.account, "before": self.before, "after": self.after}
 
 
 @dataclass(frozen=True)
@@ -42,6 +46,16 @@ class AccountChanges:
     @property
     def over_quota(self) -> bool:
         return len(self.closed) > self.closure_quota
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "closed": list(self.closed),
+            "released": list(self.released),
+            "roleNames": [edit.to_json() for edit in self.role_names],
+            "emails": [edit.to_json() for edit in self.emails],
+            "closureQuota": self.closure_quota,
+            "overQuota": self.over_quota,
+        }
 
 
 def closure_quota(member_accounts: int) -> int:

@@ -5,6 +5,8 @@ Every text form of `lz plan` is here; the data comes from `landing_zone.plan.rep
 
 from __future__ import annotations
 
+from landing_zone.config.changes import AccountChanges
+
 from .access import AccessEntry, PermissionSetEntry
 from .governance import BudgetEntry, GuardrailAttachment
 from .policy import PolicyCheck, PolicyViolation
@@ -34,6 +36,8 @@ def render_text(report: PlanReport) -> str:
         lines.append(f"  {type_:<{width}}  {count:>4}")
     if report.policy is not None:
         lines += _policies(report.policy)
+    if report.account_changes is not None:
+        lines += _account_changes(report.account_changes)
     return "\n".join(lines) + "\n"
 
 
@@ -158,3 +162,26 @@ def _subject(violation: PolicyViolation) -> str:
     if violation.resource is not None:
         return f"{violation.resource.type} '{violation.resource.name}'"
     return violation.urn or "the stack"
+
+
+def _account_changes(changes: AccountChanges) -> list[str]:
+    lines = ["", "Changes to existing accounts (against --previous):"]
+    if changes.closed:
+        quota = f"AWS closes at most {changes.closure_quota} per rolling 30 days"
+        verdict = "OVER THE QUOTA: close fewer at a time" if changes.over_quota else "within the quota"
+        lines.append(f"  closed: {', '.join(changes.closed)} ({len(changes.closed)}; {quota}: {verdict})")
+    if changes.released:
+        lines.append(f"  leave the stack, stay in the organization: {', '.join(changes.released)}")
+    lines += [
+        f"  roleName of {edit.account}: {edit.before} -> {edit.after} (not applied to the account; "
+        "the stack would assume the new role: create it first)"
+        for edit in changes.role_names
+    ]
+    lines += [
+        f"  root email of {edit.account}: {edit.before} -> {edit.after} (not applied: change it in "
+        "the account's settings; lz audit --stack reports it until then)"
+        for edit in changes.emails
+    ]
+    if len(lines) == 2:
+        lines.append("  none")
+    return lines

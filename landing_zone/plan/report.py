@@ -11,6 +11,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from landing_zone.config.changes import AccountChanges
 from landing_zone.resource_types import ACCOUNT, ORGANIZATION, ORGANIZATIONAL_UNIT
 
 from .access import AccessEntry, PermissionSetEntry, access_entries, permission_set_entries
@@ -74,10 +75,17 @@ class PlanReport:
     permission_sets: tuple[PermissionSetEntry, ...]
     access: tuple[AccessEntry, ...]
     policy: PolicyCheck | None = None  # None: the pack was not run
+    account_changes: AccountChanges | None = None  # None: no previous config to compare with
 
     @property
     def has_mandatory_violations(self) -> bool:
         return self.policy is not None and self.policy.has_mandatory
+
+    @property
+    def fails(self) -> bool:
+        """What makes `lz plan` exit 1: a mandatory violation, or more closures than AWS allows."""
+        over_quota = self.account_changes is not None and self.account_changes.over_quota
+        return self.has_mandatory_violations or over_quota
 
     def to_json(self) -> dict[str, Any]:
         """The `lz plan --format json` document (its keys and their order are a contract)."""
@@ -96,11 +104,17 @@ class PlanReport:
         }
         if self.policy is not None:
             document["policy"] = self.policy.to_json()
+        if self.account_changes is not None:
+            document["accountChanges"] = self.account_changes.to_json()
         return document
 
 
 def build_report(
-    project: str, stack: str, result: PlanResult, policy: PolicyCheck | None = None
+    project: str,
+    stack: str,
+    result: PlanResult,
+    policy: PolicyCheck | None = None,
+    account_changes: AccountChanges | None = None,
 ) -> PlanReport:
     """The report of one run of the program, with the pack's verdict on it when there is one."""
     ou_paths = _ou_paths_by_id(result.of_type(ORGANIZATIONAL_UNIT))
@@ -129,6 +143,7 @@ def build_report(
         permission_sets=permission_set_entries(result),
         access=access_entries(result),
         policy=policy,
+        account_changes=account_changes,
     )
 
 

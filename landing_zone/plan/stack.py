@@ -13,7 +13,8 @@ from typing import Any
 
 import pulumi
 
-from landing_zone.config import load_from_mapping
+from landing_zone.config import LandingZoneConfig, load_from_mapping
+from landing_zone.config.changes import account_changes
 
 from .policy import check_policies, pack_dir_of
 from .report import PlanReport, build_report
@@ -32,6 +33,7 @@ class StackRun:
     project: str  # the config namespace: Pulumi.yaml's name
     stack: str
     config: Mapping[str, Any]  # the stack file's keys
+    parsed: LandingZoneConfig
     result: PlanResult
 
 
@@ -39,24 +41,32 @@ def run_stack(project_dir: Path, project: str, stack: str, config: Mapping[str, 
     """Validate `config` (ConfigError with every problem), then run the program under mocks
     (ProgramError when it stops, as it would stop `pulumi preview`)."""
     # Validate first: a config problem is then reported under its key, not raised from the program.
-    load_from_mapping(config, project)
+    parsed = load_from_mapping(config, project)
     try:
         result = run_program(project_dir, project, stack, config)
     except pulumi.RunError as err:
         raise ProgramError(str(err)) from None
-    return StackRun(project_dir, project, stack, config, result)
+    return StackRun(project_dir, project, stack, config, parsed, result)
 
 
-def report_stack(run: StackRun, *, policies: bool = True, enforcement_file: Path | None = None) -> PlanReport:
-    """The report of `run`, with the verdict of the project's policy pack unless `policies` is False.
+def report_stack(
+    run: StackRun,
+    *,
+    policies: bool = True,
+    enforcement_file: Path | None = None,
+    previous: LandingZoneConfig | None = None,
+) -> PlanReport:
+    """The report of `run`, with the verdict of the project's policy pack unless `policies` is False,
+    and what the change from `previous` (the config as deployed) does to existing accounts.
 
     `enforcement_file` (unused without policies) and the exceptions are as for `check_policies`;
     by default the pack's `config.<stack>.json` sets the levels when it exists.
     """
+    changes = account_changes(previous, run.parsed) if previous is not None else None
     if not policies:
-        return build_report(run.project, run.stack, run.result)
+        return build_report(run.project, run.stack, run.result, account_changes=changes)
     pack_dir = pack_dir_of(run.project_dir)
     check = check_policies(
         pack_dir, run.project, run.stack, run.config, run.result.resources, enforcement_file
     )
-    return build_report(run.project, run.stack, run.result, check)
+    return build_report(run.project, run.stack, run.result, check, account_changes=changes)
