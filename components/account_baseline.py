@@ -36,7 +36,7 @@ class AccountBaseline(pulumi.ComponentResource):
             )
         super().__init__("landing-zone:account-baseline:AccountBaseline", name, None, opts)
         self._provider = opts.provider
-        self._create_password_policy(name, args.config.password_policy)
+        create_password_policy(f"{name}-password-policy", args.config.password_policy, self._child())
         if args.account_alias is not None:
             self._create_alias(name, args.account_alias)
         if args.config.s3_public_access_block:
@@ -51,22 +51,19 @@ class AccountBaseline(pulumi.ComponentResource):
         # Explicit on every child rather than inherited: the point of this component.
         return pulumi.ResourceOptions(parent=self, provider=self._provider)
 
-    def _create_password_policy(self, name: str, policy: PasswordPolicy) -> None:
-        aws.iam.AccountPasswordPolicy(
-            f"{name}-password-policy",
-            minimum_password_length=policy.minimum_length,
-            password_reuse_prevention=policy.reuse_prevention,
-            max_password_age=policy.max_age,
-            require_lowercase_characters=policy.require_lowercase,
-            require_uppercase_characters=policy.require_uppercase,
-            require_numbers=policy.require_numbers,
-            require_symbols=policy.require_symbols,
-            allow_users_to_change_password=True,
-            opts=self._child(),
-        )
-
     def _create_alias(self, name: str, alias: str) -> None:
-        aws.iam.AccountAlias(f"{name}-alias", account_alias=alias, opts=self._child())
+        # An account has one alias, and creating another overwrites it ("Your AWS account can
+        # have only one alias", IAM User Guide, "Using an alias for your AWS account ID"):
+        # created first, the new alias leaves nothing for the old one's delete, which fails
+        # (pulumi/pulumi-aws#2208). Deleting first, a taken alias leaves the account without
+        # one until the config is fixed, which `pulumi up` reports (EntityAlreadyExists).
+        aws.iam.AccountAlias(
+            f"{name}-alias",
+            account_alias=alias,
+            opts=pulumi.ResourceOptions.merge(
+                self._child(), pulumi.ResourceOptions(delete_before_replace=True)
+            ),
+        )
 
     def _create_s3_public_access_block(self, name: str, account_id: pulumi.Input[str]) -> None:
         aws.s3.AccountPublicAccessBlock(
@@ -83,6 +80,33 @@ class AccountBaseline(pulumi.ComponentResource):
         aws.ebs.EncryptionByDefault(f"{name}-ebs-encryption-by-default", enabled=True, opts=self._child())
 
     def _create_access_analyzer(self, name: str, analyzer_name: str) -> None:
+        # One account analyzer per account and region (IAM User Guide, IAM Access Analyzer:
+        # "you can create only one analyzer with your account as the zone of trust"): a
+        # replacement (a new name) must delete the old one first.
         aws.accessanalyzer.Analyzer(
-            f"{name}-access-analyzer", analyzer_name=analyzer_name, type="ACCOUNT", opts=self._child()
+            f"{name}-access-analyzer",
+            analyzer_name=analyzer_name,
+            type="ACCOUNT",
+            opts=pulumi.ResourceOptions.merge(
+                self._child(), pulumi.ResourceOptions(delete_before_replace=True)
+            ),
         )
+
+
+def create_password_policy(
+    name: str, policy: PasswordPolicy, opts: pulumi.ResourceOptions
+) -> aws.iam.AccountPasswordPolicy:
+    """An account's IAM password policy, in the account `opts.provider` acts in (member accounts
+    here, the management account in LandingZone)."""
+    return aws.iam.AccountPasswordPolicy(
+        name,
+        minimum_password_length=policy.minimum_length,
+        password_reuse_prevention=policy.reuse_prevention,
+        max_password_age=policy.max_age,
+        require_lowercase_characters=policy.require_lowercase,
+        require_uppercase_characters=policy.require_uppercase,
+        require_numbers=policy.require_numbers,
+        require_symbols=policy.require_symbols,
+        allow_users_to_change_password=True,
+        opts=opts,
+    )

@@ -12,12 +12,18 @@ from dataclasses import dataclass
 import pulumi
 
 from landing_zone.config import AccountConfig, LandingZoneConfig
-from landing_zone.config.baseline import access_analyzer_name, alias_for, baseline_accounts
+from landing_zone.config.baseline import (
+    access_analyzer_name,
+    alias_for,
+    baseline_accounts,
+    management_password_policy,
+)
 from landing_zone.config.cost_controls import subscribers_of
 from landing_zone.config.guardrails import targets_of
 from landing_zone.config.identity import assignment_import_ids, expand_access
+from landing_zone.config.organization_trail import trail_bucket_name
 
-from .account_baseline import AccountBaseline, AccountBaselineArgs
+from .account_baseline import AccountBaseline, AccountBaselineArgs, create_password_policy
 from .cost_controls import CostControls, CostControlsArgs
 from .delegated_administrators import DelegatedAdministrators, DelegatedAdministratorsArgs
 from .guardrails import Guardrails, GuardrailsArgs
@@ -69,6 +75,7 @@ class LandingZone(pulumi.ComponentResource):
         self.identity_center = self._create_identity_center(name, config, ids)
         self.guardrails = self._create_guardrails(name, config, ids)
         self.cost_controls = self._create_cost_controls(name, config, ids)
+        self._create_management_password_policy(name, config)
         self.baselines = self._create_baselines(config, ids, providers)
         self.organization_trail = self._create_organization_trail(config, ids, providers)
         self.delegated_administrators = self._create_delegated_administrators(name, config, ids)
@@ -137,6 +144,15 @@ class LandingZone(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
+    def _create_management_password_policy(self, name: str, config: LandingZoneConfig) -> None:
+        # The management account meets the rules it sets for members (and lz audit's
+        # management.password-policy): through the default provider, its own credentials.
+        create_password_policy(
+            f"{name}-management-password-policy",
+            management_password_policy(config.baseline),
+            pulumi.ResourceOptions(parent=self),
+        )
+
     def _create_baselines(
         self, config: LandingZoneConfig, ids: StackIds, providers: MemberProviders
     ) -> dict[str, AccountBaseline]:
@@ -151,7 +167,7 @@ class LandingZone(pulumi.ComponentResource):
                     config=baseline,
                     account_id=ids.accounts[account.name],
                     account_alias=alias_for(baseline, org_name, account),
-                    access_analyzer_name=access_analyzer_name(baseline, org_name),
+                    access_analyzer_name=access_analyzer_name(org_name) if baseline.access_analyzer else None,
                 ),
                 opts=pulumi.ResourceOptions(parent=self, provider=providers.for_account(account.name)),
             )
@@ -169,7 +185,9 @@ class LandingZone(pulumi.ComponentResource):
             trail.name,
             OrganizationTrailArgs(
                 config=trail,
-                bucket_name=pulumi.Output.concat(config.organization.name, "-cloudtrail-", log_archive_id),
+                bucket_name=log_archive_id.apply(
+                    lambda account_id: trail_bucket_name(config.organization.name, account_id)
+                ),
                 organization_id=self.organization.organization_id,
                 management_account_id=ids.management_account_id,
                 log_archive_provider=providers.for_account(trail.log_archive_account),

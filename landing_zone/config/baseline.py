@@ -1,8 +1,9 @@
 """`landing-zone:baseline`: the settings every member account gets, through its own provider.
 
-IAM password policy, account alias, account-level S3 public access block, EBS encryption by
-default and an IAM Access Analyzer; applied in each member account by assuming its
-`roleName` role, never in the management account.
+IAM password policy, an optional account alias, the account-level S3 public access block, EBS
+encryption by default and an IAM Access Analyzer; applied in each member account by assuming
+its `roleName` role, never in the management account (which gets the same password policy, see
+`management_password_policy`).
 """
 
 from __future__ import annotations
@@ -16,11 +17,19 @@ from .checker import Checker
 from .naming import ALIAS_PATTERN_FIELDS, fill, pattern_problem
 from .organization import AccountConfig, OrganizationStructure
 
-# IAM account aliases: 3-63 lowercase letters, digits and single hyphens, unique across AWS.
+# IAM's CreateAccountAlias: 3-63 characters, ^[a-z0-9]([a-z0-9]|-(?!-)){1,61}[a-z0-9]$ (IAM API
+# reference). Aliases are unique across all AWS customers (IAM User Guide, "Using an alias for
+# your AWS account ID"), so `acme-dev` is most likely taken already.
 ACCOUNT_ALIAS = Matching(
     r"[a-z0-9](?:[a-z0-9]|-(?!-)){1,61}[a-z0-9]",
     "an alias of 3 to 63 lowercase letters, digits and single hyphens, "
     "starting and ending with a letter or digit",
+)
+# Access Analyzer's CreateAnalyzer: analyzerName of 1-255 characters, [A-Za-z_][A-Za-z0-9_.-]*
+# (IAM Access Analyzer API reference; botocore's accessanalyzer model). A digit may not lead.
+ANALYZER_NAME = Matching(
+    r"[A-Za-z_][A-Za-z0-9_.-]{0,254}",
+    "an analyzer name of 1 to 255 letters, digits, '_', '.' and '-', starting with a letter or '_'",
 )
 
 
@@ -39,8 +48,9 @@ class PasswordPolicy(ConfigModel):
 
 class BaselineConfig(ConfigModel):
     password_policy: PasswordPolicy = PasswordPolicy()
-    # Pattern of each account's IAM alias ({org}, {account}); None: no alias.
-    account_alias: str | None = "{org}-{account}"
+    # Pattern of each account's IAM alias ({org}, {account}); None: no alias. Opt-in: aliases
+    # are unique across all AWS customers, give it a prefix only your company would use.
+    account_alias: str | None = None
     s3_public_access_block: bool = True
     ebs_encryption_by_default: bool = True
     access_analyzer: bool = True
@@ -58,23 +68,41 @@ def baseline_accounts(
     return tuple(a for a in structure.accounts if a.name not in excluded)
 
 
+def management_password_policy(baseline: BaselineConfig | None) -> PasswordPolicy:
+    """The management account's password policy: the baseline's, or CIS's without a baseline."""
+    return baseline.password_policy if baseline is not None else PasswordPolicy()
+
+
 def alias_for(baseline: BaselineConfig, org_name: str, account: AccountConfig) -> str | None:
     if baseline.account_alias is None:
         return None
     return fill(baseline.account_alias, account_name=account.name, org=org_name)
 
 
-def access_analyzer_name(baseline: BaselineConfig, org_name: str) -> str | None:
-    return f"{org_name}-account" if baseline.access_analyzer else None
+def access_analyzer_name(org_name: str) -> str:
+    """The name of the account analyzer the baseline creates in each account and region."""
+    return f"{org_name}-account"
 
 
 # Checks: `checker` reports under `baseline`.
 
 
 def check_baseline(baseline: BaselineConfig, structure: OrganizationStructure, checker: Checker) -> None:
-    """Excluded accounts exist; the alias pattern gives valid, distinct aliases."""
+    """Excluded accounts exist; the alias pattern gives valid, distinct aliases; the analyzer's
+    name is valid."""
     for index, name in enumerate(baseline.exclude_accounts):
         checker.account_defined(("excludeAccounts", index), name)
+    _check_aliases(baseline, structure, checker)
+    org_name = structure.organization.name
+    if baseline.access_analyzer and not ANALYZER_NAME.matches(access_analyzer_name(org_name)):
+        checker.at("organization", "name").report(
+            (),
+            f"'{org_name}' gives the access analyzer name '{access_analyzer_name(org_name)}', which is "
+            f"not {ANALYZER_NAME.words}; change the code, or set baseline.accessAnalyzer to false",
+        )
+
+
+def _check_aliases(baseline: BaselineConfig, structure: OrganizationStructure, checker: Checker) -> None:
     if baseline.account_alias is None:
         return
     problem = pattern_problem(baseline.account_alias, ALIAS_PATTERN_FIELDS, "aliases are unique across AWS")

@@ -46,7 +46,7 @@ def _run_checks(config: LandingZoneConfig, namespace: str) -> Checker:
         check_identity_center(config.identity_center, structure, checker.under("identityCenter"))
     check_guardrails(config.guardrails, structure, checker.under("guardrails"))
     if config.budgets is not None:
-        check_budgets(config.budgets, checker.under("budgets"))
+        check_budgets(config.budgets, structure, checker.under("budgets"))
     if config.baseline is not None:
         check_baseline(config.baseline, structure, checker.under("baseline"))
     if config.organization_trail is not None:
