@@ -65,7 +65,7 @@ def owning_account(result: PlanResult, resource: RegisteredResource) -> str:
     return component.name
 
 
-MEMBER_REGIONS = ("eu-west-1",)  # prod's aws:region
+MEMBER_REGIONS = ("eu-west-1", "eu-central-1")  # prod's aws:region, then the other allowed region
 REGIONAL_TYPES = {"aws:ebs/encryptionByDefault:EncryptionByDefault", "aws:accessanalyzer/analyzer:Analyzer"}
 
 
@@ -166,11 +166,11 @@ def test_nothing_cross_account_is_registered_without_config():
     [
         lambda: AccountBaseline(
             "dev",
-            AccountBaselineArgs(config=BaselineConfig(), account_id="123456789012"),
+            AccountBaselineArgs(config=BaselineConfig(), account_id="123456789012", regions=[]),
         ),
         lambda: AccountBaseline(
             "dev",
-            AccountBaselineArgs(config=BaselineConfig(), account_id="123456789012"),
+            AccountBaselineArgs(config=BaselineConfig(), account_id="123456789012", regions=[]),
             opts=pulumi.ResourceOptions(protect=True),
         ),
         lambda: OrganizationTrail(

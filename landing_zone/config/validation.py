@@ -6,7 +6,7 @@ at once, each under the key they would edit.
 
 from __future__ import annotations
 
-from .baseline import check_baseline
+from .baseline import check_assumed_roles, check_baseline
 from .checker import Checker, Key
 from .cost_controls import check_budgets
 from .delegated_administrators import check_delegated_administrators
@@ -48,7 +48,11 @@ def _run_checks(config: LandingZoneConfig, namespace: str) -> Checker:
     if config.budgets is not None:
         check_budgets(config.budgets, structure, checker.under("budgets"))
     if config.baseline is not None:
-        check_baseline(config.baseline, structure, checker.under("baseline"))
+        check_baseline(config.baseline, structure, config.guardrails, checker.under("baseline"))
+    trail = config.organization_trail
+    check_assumed_roles(
+        config.baseline, trail.log_archive_account if trail else None, structure, checker.under("accounts")
+    )
     if config.organization_trail is not None:
         check_organization_trail(config.organization_trail, structure, checker.under("organizationTrail"))
     if config.delegated_administrators is not None:
