@@ -9,7 +9,16 @@ from decimal import Decimal
 import pulumi
 import pulumi_aws as aws
 
-from landing_zone.config.cost_controls import AnomalyDetectionConfig, BudgetNotification, BudgetsConfig
+from landing_zone.config.cost_controls import (
+    AnomalyDetectionConfig,
+    BudgetNotification,
+    BudgetsConfig,
+    account_budget_name,
+    anomaly_monitor_name,
+    anomaly_subscription_name,
+    organization_budget_name,
+    zero_spend_budget_name,
+)
 
 # AWS's zero-spend template: told as soon as actual spend passes one cent.
 ZERO_SPEND_LIMIT = Decimal("0.01")
@@ -26,25 +35,30 @@ class CostControlsArgs:
 
 
 class CostControls(pulumi.ComponentResource):
+    """`name` is the organization's code: the names AWS gets derive from it
+    (landing_zone.config.cost_controls)."""
+
     def __init__(self, name: str, args: CostControlsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("landing-zone:cost-controls:CostControls", name, None, opts)
         config = args.config
         if config.monthly_limit is not None:
-            self._create_budget(f"{name}-monthly", config.monthly_limit, config.notifications, args)
+            self._create_budget(
+                organization_budget_name(name), config.monthly_limit, config.notifications, args
+            )
         for budget in config.accounts:
             self._create_budget(
-                f"{name}-{budget.account}-monthly",
+                account_budget_name(name, budget.account),
                 budget.monthly_limit,
                 config.notifications,
                 args,
                 account_id=args.account_ids[budget.account],
             )
         if config.zero_spend:
-            self._create_budget(f"{name}-zero-spend", ZERO_SPEND_LIMIT, ZERO_SPEND_NOTIFICATIONS, args)
-        if config.anomaly_detection is not None:
-            self._create_anomaly_detection(
-                f"{name}-cost-anomalies", config.anomaly_detection, args.subscribers
+            self._create_budget(
+                zero_spend_budget_name(name), ZERO_SPEND_LIMIT, ZERO_SPEND_NOTIFICATIONS, args
             )
+        if config.anomaly_detection is not None:
+            self._create_anomaly_detection(name, config.anomaly_detection, args.subscribers)
         self.register_outputs({})
 
     def _create_budget(
@@ -84,8 +98,9 @@ class CostControls(pulumi.ComponentResource):
         )
 
     def _create_anomaly_detection(
-        self, name: str, config: AnomalyDetectionConfig, subscribers: Sequence[str]
+        self, org_name: str, config: AnomalyDetectionConfig, subscribers: Sequence[str]
     ) -> None:
+        name = anomaly_subscription_name(org_name)
         monitor_arn: pulumi.Input[str]
         if config.monitor_arn is not None:
             monitor_arn = config.monitor_arn
@@ -96,8 +111,8 @@ class CostControls(pulumi.ComponentResource):
             # one fails the first `pulumi up`. Member-account monitors are made in the management
             # account only. https://docs.aws.amazon.com/cost-management/latest/userguide/getting-started-ad.html
             monitor_arn = aws.costexplorer.AnomalyMonitor(
-                f"{name}-accounts",
-                name=f"{name}-accounts",
+                anomaly_monitor_name(org_name),
+                name=anomaly_monitor_name(org_name),
                 monitor_type="DIMENSIONAL",
                 monitor_dimension="LINKED_ACCOUNT",
                 opts=pulumi.ResourceOptions(parent=self),

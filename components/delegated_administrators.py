@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import pulumi
 import pulumi_aws as aws
@@ -10,11 +11,19 @@ import pulumi_aws as aws
 from landing_zone.config.delegated_administrators import DelegatedAdministratorsConfig
 from landing_zone.principals import DELEGATED_SERVICES
 
+# Their administrator is designated in each region (GuardDuty User Guide, "Designating a
+# delegated GuardDuty administrator account"; Security Hub's EnableOrganizationAdminAccount is
+# regional too); the others are registered once, with Organizations.
+REGIONAL_SERVICES = ("guardduty", "securityhub")
+
 
 @dataclass(frozen=True)
 class DelegatedAdministratorsArgs:
     config: DelegatedAdministratorsConfig
     account_id: pulumi.Input[str]  # the delegated administrator (config.account)
+    # The other governed regions, each with a provider acting in the management account there:
+    # the regional services are delegated there too (the stack's region uses the default provider).
+    other_regions: Mapping[str, pulumi.ProviderResource] = field(default_factory=dict)
 
 
 class DelegatedAdministrators(pulumi.ComponentResource):
@@ -23,23 +32,37 @@ class DelegatedAdministrators(pulumi.ComponentResource):
     ) -> None:
         super().__init__("landing-zone:delegated-administrators:DelegatedAdministrators", name, None, opts)
         for service in args.config.services:
-            self._delegate(name, service, args.account_id)
+            home = self._delegate(
+                f"{name}-{service}", service, args.account_id, pulumi.ResourceOptions(parent=self)
+            )
+            if service not in REGIONAL_SERVICES:
+                continue
+            for region, provider in sorted(args.other_regions.items()):
+                # After the stack's region: the first designation also registers the account
+                # with Organizations, a one-time global action (GuardDuty User Guide, "Changing
+                # the delegated GuardDuty administrator account"); the others find it done.
+                self._delegate(
+                    f"{name}-{service}-{region}",
+                    service,
+                    args.account_id,
+                    pulumi.ResourceOptions(parent=self, provider=provider, depends_on=[home]),
+                )
         self.register_outputs({})
 
-    def _delegate(self, name: str, service: str, account_id: pulumi.Input[str]) -> None:
-        child = pulumi.ResourceOptions(parent=self)
-        resource_name = f"{name}-{service}"
+    def _delegate(
+        self, resource_name: str, service: str, account_id: pulumi.Input[str], opts: pulumi.ResourceOptions
+    ) -> pulumi.CustomResource:
         # GuardDuty and Security Hub have their own call, which also registers the delegated
         # administrator with Organizations and sets the service up for it; the others only
         # need the Organizations registration.
         if service == "guardduty":
-            aws.guardduty.OrganizationAdminAccount(resource_name, admin_account_id=account_id, opts=child)
-        elif service == "securityhub":
-            aws.securityhub.OrganizationAdminAccount(resource_name, admin_account_id=account_id, opts=child)
-        else:
-            aws.organizations.DelegatedAdministrator(
-                resource_name,
-                account_id=account_id,
-                service_principal=DELEGATED_SERVICES[service],
-                opts=child,
+            return aws.guardduty.OrganizationAdminAccount(
+                resource_name, admin_account_id=account_id, opts=opts
             )
+        if service == "securityhub":
+            return aws.securityhub.OrganizationAdminAccount(
+                resource_name, admin_account_id=account_id, opts=opts
+            )
+        return aws.organizations.DelegatedAdministrator(
+            resource_name, account_id=account_id, service_principal=DELEGATED_SERVICES[service], opts=opts
+        )

@@ -12,19 +12,26 @@ from dataclasses import dataclass
 import pulumi
 
 from landing_zone.config import AccountConfig, LandingZoneConfig
-from landing_zone.config.baseline import access_analyzer_name, alias_for, baseline_accounts
+from landing_zone.config.baseline import (
+    account_analyzer,
+    alias_for,
+    baseline_accounts,
+    management_password_policy,
+)
 from landing_zone.config.cost_controls import subscribers_of
 from landing_zone.config.guardrails import targets_of
 from landing_zone.config.identity import assignment_import_ids, expand_access
+from landing_zone.config.organization_trail import trail_bucket_name
+from landing_zone.config.regions import governed_regions, region_suffix
 
-from .account_baseline import AccountBaseline, AccountBaselineArgs
+from .account_baseline import AccountBaseline, AccountBaselineArgs, BaselineRegion, create_password_policy
 from .cost_controls import CostControls, CostControlsArgs
-from .delegated_administrators import DelegatedAdministrators, DelegatedAdministratorsArgs
+from .delegated_administrators import REGIONAL_SERVICES, DelegatedAdministrators, DelegatedAdministratorsArgs
 from .guardrails import Guardrails, GuardrailsArgs
 from .identity_center import IdentityCenter, IdentityCenterArgs
 from .ids import StackIds
 from .member_account import MemberAccount, MemberAccountArgs
-from .member_provider import MemberProviders
+from .member_provider import MemberProviders, management_account_provider
 from .organization import Organization, OrganizationArgs
 from .organization_trail import OrganizationTrail, OrganizationTrailArgs
 from .organizational_units import OrganizationalUnits, OrganizationalUnitsArgs
@@ -71,9 +78,11 @@ class LandingZone(pulumi.ComponentResource):
         self.identity_center = self._create_identity_center(name, config, ids)
         self.guardrails = self._create_guardrails(name, config, ids)
         self.cost_controls = self._create_cost_controls(name, config, ids)
-        self.baselines = self._create_baselines(config, ids, providers)
+        self._create_management_password_policy(name, config)
+        regions = self._governed_regions(config, args.region)
+        self.baselines = self._create_baselines(config, ids, providers, regions)
         self.organization_trail = self._create_organization_trail(config, ids, providers)
-        self.delegated_administrators = self._create_delegated_administrators(name, config, ids)
+        self.delegated_administrators = self._create_delegated_administrators(name, config, ids, regions)
         self.register_outputs(
             {
                 "organizationId": self.organization.organization_id,
@@ -139,21 +148,52 @@ class LandingZone(pulumi.ComponentResource):
             opts=pulumi.ResourceOptions(parent=self),
         )
 
+    def _create_management_password_policy(self, name: str, config: LandingZoneConfig) -> None:
+        # The management account meets the rules it sets for members (and lz audit's
+        # management.password-policy): through the default provider, its own credentials.
+        create_password_policy(
+            f"{name}-management-password-policy",
+            management_password_policy(config.baseline),
+            pulumi.ResourceOptions(parent=self),
+        )
+
+    @staticmethod
+    def _governed_regions(config: LandingZoneConfig, home_region: str | None) -> tuple[str | None, ...]:
+        """Where regional settings go: the stack's region first (landing_zone.config.regions).
+
+        Raises ConfigError (under `aws:region`) when that region is not named but others are.
+        """
+        if config.baseline is None and config.delegated_administrators is None:
+            return (home_region,)
+        return governed_regions(home_region, config.guardrails)
+
     def _create_baselines(
-        self, config: LandingZoneConfig, ids: StackIds, providers: MemberProviders
+        self,
+        config: LandingZoneConfig,
+        ids: StackIds,
+        providers: MemberProviders,
+        regions: tuple[str | None, ...],
     ) -> dict[str, AccountBaseline]:
         baseline = config.baseline
         if baseline is None:
             return {}
         org_name = config.organization.name
+        home = regions[0]
         return {
             account.name: AccountBaseline(
                 account.name,
                 AccountBaselineArgs(
                     config=baseline,
                     account_id=ids.accounts[account.name],
+                    regions=[
+                        BaselineRegion(
+                            provider=providers.for_account(account.name, region),
+                            suffix=region_suffix(region, home),
+                            analyzer=account_analyzer(baseline, org_name, account.name, region, home),
+                        )
+                        for region in regions
+                    ],
                     account_alias=alias_for(baseline, org_name, account),
-                    access_analyzer_name=access_analyzer_name(baseline, org_name),
                 ),
                 opts=pulumi.ResourceOptions(parent=self, provider=providers.for_account(account.name)),
             )
@@ -175,7 +215,9 @@ class LandingZone(pulumi.ComponentResource):
             TRAIL_COMPONENT_NAME,
             OrganizationTrailArgs(
                 config=trail,
-                bucket_name=pulumi.Output.concat(config.organization.name, "-cloudtrail-", log_archive_id),
+                bucket_name=log_archive_id.apply(
+                    lambda account_id: trail_bucket_name(config.organization.name, account_id)
+                ),
                 organization_id=self.organization.organization_id,
                 management_account_id=ids.management_account_id,
                 log_archive_provider=providers.for_account(trail.log_archive_account),
@@ -185,14 +227,27 @@ class LandingZone(pulumi.ComponentResource):
         )
 
     def _create_delegated_administrators(
-        self, name: str, config: LandingZoneConfig, ids: StackIds
+        self, name: str, config: LandingZoneConfig, ids: StackIds, regions: tuple[str | None, ...]
     ) -> DelegatedAdministrators | None:
         delegated = config.delegated_administrators
         if delegated is None:
             return None
+        # The management account in each other governed region, for the regional services.
+        other_regions = {
+            region: management_account_provider(
+                f"management-{region}",
+                ids.management_account_id,
+                region,
+                opts=pulumi.ResourceOptions(parent=self),
+            )
+            for region in regions[1:]
+            if region is not None and any(s in REGIONAL_SERVICES for s in delegated.services)
+        }
         return DelegatedAdministrators(
             name,
-            DelegatedAdministratorsArgs(config=delegated, account_id=ids.accounts[delegated.account]),
+            DelegatedAdministratorsArgs(
+                config=delegated, account_id=ids.accounts[delegated.account], other_regions=other_regions
+            ),
             # Trusted access must be enabled first when the organization is managed here.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.organization]),
         )

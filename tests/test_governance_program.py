@@ -66,32 +66,48 @@ def owning_account(result: PlanResult, resource: RegisteredResource) -> str:
     return component.name
 
 
+MEMBER_REGIONS = ("eu-west-1", "eu-central-1")  # prod's aws:region, then the other allowed region
+REGIONAL_TYPES = {"aws:ebs/encryptionByDefault:EncryptionByDefault", "aws:accessanalyzer/analyzer:Analyzer"}
+
+
+def member_baseline(result: PlanResult) -> list[RegisteredResource]:
+    """The baseline's resources in member accounts (the management account's password policy aside)."""
+    components = {
+        r.urn for r in result.resources if r.type == "landing-zone:account-baseline:AccountBaseline"
+    }
+    return [r for r in result.resources if r.type in BASELINE_TYPES and r.parent in components]
+
+
 def test_every_baseline_resource_acts_in_its_own_member_account(planned):
     result = planned["prod"]
     ids = account_ids(result)
     role_names = {a["name"]: a.get("roleName", "OrganizationAccountAccessRole") for a in _prod_accounts()}
-    baseline = [r for r in result.resources if r.type in BASELINE_TYPES]
-    assert len(baseline) == 5 * len(ids)
+    baseline = member_baseline(result)
+    # Password policy, alias, S3 block once; EBS encryption and analyzer in each governed region.
+    assert len(baseline) == (3 + 2 * len(MEMBER_REGIONS)) * len(ids)
     for resource in baseline:
         account = owning_account(result, resource)
         provider = provider_of(result, resource)
         expected = f"arn:aws:iam::{ids[account]}:role/{role_names[account]}"
         assert assumed_role_arns(provider) == [expected], resource.urn
         assert json.loads(provider.inputs["allowedAccountIds"]) == [ids[account]], resource.urn
-        assert provider.inputs["region"] == "eu-west-1", resource.urn
+        region = "eu-central-1" if resource.name.endswith("-eu-central-1") else "eu-west-1"
+        assert provider.inputs["region"] == region, resource.urn
 
 
 def test_every_member_account_gets_each_baseline_setting(planned):
     result = planned["prod"]
     for type_ in BASELINE_TYPES:
-        owners = sorted(owning_account(result, r) for r in result.of_type(type_))
-        assert owners == sorted(account_ids(result)), type_
+        owners = [owning_account(result, r) for r in member_baseline(result) if r.type == type_]
+        per_account = len(MEMBER_REGIONS) if type_ in REGIONAL_TYPES else 1
+        assert sorted(owners) == sorted(list(account_ids(result)) * per_account), type_
 
 
 def test_baseline_settings_are_the_hardened_defaults(planned):
     result = planned["prod"]
     ids = account_ids(result)
     policies = result.of_type("aws:iam/accountPasswordPolicy:AccountPasswordPolicy")
+    assert len(policies) == len(ids) + 1  # and the management account's
     assert {(p.inputs["minimumPasswordLength"], p.inputs["passwordReusePrevention"]) for p in policies} == {
         (14, 24)
     }
@@ -100,7 +116,7 @@ def test_baseline_settings_are_the_hardened_defaults(planned):
         owning_account(result, a): a.inputs["accountAlias"]
         for a in result.of_type("aws:iam/accountAlias:AccountAlias")
     }
-    assert aliases == {name: f"acme-{name}" for name in ids}
+    assert aliases == {name: f"acme-corp-{name}" for name in ids}
     for block in result.of_type("aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock"):
         assert block.inputs == {
             "accountId": ids[owning_account(result, block)],
@@ -112,7 +128,8 @@ def test_baseline_settings_are_the_hardened_defaults(planned):
     assert {
         e.inputs["enabled"] for e in result.of_type("aws:ebs/encryptionByDefault:EncryptionByDefault")
     } == {True}
-    assert {a.inputs["type"] for a in result.of_type("aws:accessanalyzer/analyzer:Analyzer")} == {"ACCOUNT"}
+    analyzers = result.of_type("aws:accessanalyzer/analyzer:Analyzer")
+    assert {(a.inputs["type"], a.inputs["analyzerName"]) for a in analyzers} == {("ACCOUNT", "acme-account")}
 
 
 def test_a_custom_role_name_is_the_role_the_provider_assumes():
@@ -124,7 +141,7 @@ def test_a_custom_role_name_is_the_role_the_provider_assumes():
     (provider,) = result.of_type(PROVIDER)
     (account_id,) = account_ids(result).values()
     assert assumed_role_arns(provider) == [f"arn:aws:iam::{account_id}:role/LegacyAdmin"]
-    assert sorted(r.type for r in result.resources if r.type in BASELINE_TYPES) == [
+    assert sorted(r.type for r in member_baseline(result)) == [
         "aws:ebs/encryptionByDefault:EncryptionByDefault",
         "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
         "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
@@ -135,13 +152,14 @@ def test_excluded_accounts_get_no_baseline_and_no_provider():
     values = stack_values(baseline={"excludeAccounts": ["production"]})
     result = plan_values(values)
     assert [p.name for p in result.of_type(PROVIDER)] == ["audit-member"]
-    assert {owning_account(result, r) for r in result.resources if r.type in BASELINE_TYPES} == {"audit"}
+    assert {owning_account(result, r) for r in member_baseline(result)} == {"audit"}
 
 
 def test_nothing_cross_account_is_registered_without_config():
     result = plan_values(stack_values())
     assert not result.of_type(PROVIDER)
-    assert not [r for r in result.resources if r.type in BASELINE_TYPES | BUCKET_TYPES | {POLICY, BUDGET}]
+    assert not member_baseline(result)
+    assert not [r for r in result.resources if r.type in BUCKET_TYPES | {POLICY, BUDGET}]
 
 
 @pytest.mark.parametrize(
@@ -149,11 +167,11 @@ def test_nothing_cross_account_is_registered_without_config():
     [
         lambda: AccountBaseline(
             "dev",
-            AccountBaselineArgs(config=BaselineConfig(), account_id="123456789012"),
+            AccountBaselineArgs(config=BaselineConfig(), account_id="123456789012", regions=[]),
         ),
         lambda: AccountBaseline(
             "dev",
-            AccountBaselineArgs(config=BaselineConfig(), account_id="123456789012"),
+            AccountBaselineArgs(config=BaselineConfig(), account_id="123456789012", regions=[]),
             opts=pulumi.ResourceOptions(protect=True),
         ),
         lambda: OrganizationTrail(
@@ -226,9 +244,16 @@ def test_guardrails_and_management_level_resources_use_the_management_account(pl
         "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount",
         "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount",
     }
-    resources = [r for r in planned["prod"].resources if r.type in management_level]
+    result = planned["prod"]
+    resources = [r for r in result.resources if r.type in management_level]
     assert {r.type for r in resources} == management_level
-    assert [r.urn for r in resources if r.provider] == []
+    # The stack's region through the default provider; the delegations in other regions
+    # through a provider that assumes no role (the management account's credentials).
+    for resource in resources:
+        if resource.provider:
+            provider = provider_of(result, resource)
+            assert "assumeRoles" not in provider.inputs, resource.urn
+            assert provider.inputs["region"] == "eu-central-1", resource.urn
 
 
 def test_prod_budgets_notify_the_subscribers_at_80_and_100_percent_and_forecast(planned):
@@ -360,8 +385,9 @@ def test_prod_delegates_security_services_to_audit(planned):
         "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount",
         "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount",
     ):
-        (admin,) = result.of_type(type_)
-        assert admin.inputs["adminAccountId"] == audit
+        admins = result.of_type(type_)
+        assert len(admins) == len(MEMBER_REGIONS), type_  # regional: one per governed region
+        assert {admin.inputs["adminAccountId"] for admin in admins} == {audit}
 
 
 def test_reordering_governance_config_renames_nothing():

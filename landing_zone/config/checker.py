@@ -99,6 +99,12 @@ class Checker:
         """A view that reports below `parts`, into the same list of problems."""
         return Checker(self._shared.namespace, _shared=self._shared, _prefix=(*self._prefix, *parts))
 
+    def at(self, *parts: KeyPart) -> Checker:
+        """A view that reports below `parts` from the top of the config, whatever this view's
+        prefix: for a value of another section that breaks a rule of this one (the
+        organization's code in a name this section derives from it)."""
+        return Checker(self._shared.namespace, _shared=self._shared, _prefix=tuple(parts))
+
     def report(self, parts: Iterable[KeyPart], message: str) -> None:
         located = (*self._prefix, *parts)
         self._shared.located.append((located, Problem(key_path(self._shared.namespace, *located), message)))

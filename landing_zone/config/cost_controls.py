@@ -13,7 +13,7 @@ from pydantic import Field
 
 from .base import ConfigModel, Matching
 from .checker import Checker, repeats
-from .organization import OrganizationConfig
+from .organization import OrganizationConfig, OrganizationStructure
 
 MAX_NOTIFICATIONS_PER_BUDGET = 5  # AWS Budgets quota
 MAX_EMAIL_SUBSCRIBERS = 10  # per budget notification, and per anomaly subscription
@@ -27,6 +27,15 @@ MonitorArn = Annotated[
 ]
 
 Amount = Annotated[Decimal, Field(gt=0, max_digits=15, decimal_places=2)]
+
+# AWS Budgets' BudgetName: 1-100 characters, no colon or backslash, never containing "/action/"
+# (Budgets API reference; botocore's budgets model).
+BUDGET_NAME = Matching(
+    r"(?![^:\\]*/action/)[^:\\]{1,100}",
+    "a budget name of 1 to 100 characters without a colon, a backslash or '/action/'",
+)
+# Cost Explorer's MonitorName and SubscriptionName: at most 1,024 characters of any kind.
+ANOMALY_NAME = Matching(r"[\s\S]{1,1024}", "a name of 1 to 1,024 characters")
 
 
 class BudgetNotification(ConfigModel):
@@ -75,14 +84,39 @@ def subscribers_of(budgets: BudgetsConfig, organization: OrganizationConfig) -> 
     return (organization.notification_email,)
 
 
+# The names of what lives in AWS (each budget's name is also its logical name).
+
+
+def organization_budget_name(org_name: str) -> str:
+    return f"{org_name}-monthly"
+
+
+def account_budget_name(org_name: str, account_name: str) -> str:
+    return f"{org_name}-{account_name}-monthly"
+
+
+def zero_spend_budget_name(org_name: str) -> str:
+    return f"{org_name}-zero-spend"
+
+
+def anomaly_subscription_name(org_name: str) -> str:
+    return f"{org_name}-cost-anomalies"
+
+
+def anomaly_monitor_name(org_name: str) -> str:
+    """The member-accounts monitor this stack creates (never a services monitor)."""
+    return f"{anomaly_subscription_name(org_name)}-accounts"
+
+
 # Checks: `checker` reports under `budgets`.
 
 
-def check_budgets(budgets: BudgetsConfig, checker: Checker) -> None:
-    """Budget accounts exist, AWS's notification and subscriber limits, valid addresses."""
+def check_budgets(budgets: BudgetsConfig, structure: OrganizationStructure, checker: Checker) -> None:
+    """Budget accounts exist, AWS's notification and subscriber limits, valid addresses and names."""
     if not (budgets.monthly_limit or budgets.accounts or budgets.zero_spend or budgets.anomaly_detection):
         checker.report((), "configures nothing: set monthlyLimit, accounts, zeroSpend or anomalyDetection")
     _check_account_budgets(budgets, checker)
+    _check_names(budgets, structure, checker)
     _check_notifications(budgets, checker)
     if budgets.subscribers is not None:
         _check_subscribers(budgets.subscribers, checker)
@@ -98,6 +132,34 @@ def _check_account_budgets(budgets: BudgetsConfig, checker: Checker) -> None:
             ("accounts", index, "account"),
             f"'{defined[index]}' already has a budget at budgets.accounts[{first}]",
         )
+
+
+def _check_names(budgets: BudgetsConfig, structure: OrganizationStructure, checker: Checker) -> None:
+    """Each name AWS gets is valid; reported under the key whose value broke it."""
+    org_name = structure.organization.name
+    derived: list[tuple[str, str, Matching]] = []
+    if budgets.monthly_limit is not None:
+        derived.append(("budget", organization_budget_name(org_name), BUDGET_NAME))
+    if budgets.zero_spend:
+        derived.append(("budget", zero_spend_budget_name(org_name), BUDGET_NAME))
+    if budgets.anomaly_detection is not None:
+        derived.append(("anomaly subscription", anomaly_subscription_name(org_name), ANOMALY_NAME))
+        if budgets.anomaly_detection.monitor_arn is None:
+            derived.append(("anomaly monitor", anomaly_monitor_name(org_name), ANOMALY_NAME))
+    for kind, name, rule in derived:
+        if not rule.matches(name):
+            checker.at("organization", "name").report(
+                (), f"'{org_name}' gives the {kind} name '{name}', which is not {rule.words}"
+            )
+    positions = {account.name: index for index, account in enumerate(structure.accounts)}
+    for index, budget in enumerate(budgets.accounts):
+        name = account_budget_name(org_name, budget.account)
+        if budget.account in positions and not BUDGET_NAME.matches(name):
+            checker.at("accounts", positions[budget.account], "name").report(
+                (),
+                f"gives the budget name '{name}' (budgets.accounts[{index}]), "
+                f"which is not {BUDGET_NAME.words}",
+            )
 
 
 def _check_notifications(budgets: BudgetsConfig, checker: Checker) -> None:

@@ -37,6 +37,8 @@ ServicePrincipal = Annotated[
     str, Matching(r"[a-z0-9.-]+\.amazonaws\.com", "an AWS service principal (like sso.amazonaws.com)")
 ]
 WHY_EMAIL_ACCOUNT = "every account needs its own root email"
+# The role Organizations creates in the accounts it creates, and only in those.
+CREATED_ACCOUNT_ROLE = "OrganizationAccountAccessRole"
 
 ContactName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 ContactTitle = Annotated[str, StringConstraints(min_length=1, max_length=50)]
@@ -124,11 +126,17 @@ class AccountConfig(ConfigModel):
     # Sandboxes may opt in to being closed when removed from config; nothing else should.
     close_on_deletion: bool = False
     iam_user_access_to_billing: Literal["ALLOW", "DENY"] = "ALLOW"
-    role_name: RoleName = "OrganizationAccountAccessRole"
+    # Given at creation; also the role this stack assumes in the account (baseline, log bucket).
+    role_name: RoleName = CREATED_ACCOUNT_ROLE
     # Adopt an existing account (created by hand, or a legacy one) without replacing it.
     import_id: AccountId | None = Field(default=None, alias="import")
     tags: Tags = Field(default_factory=dict)
     contacts: ContactOverrides | None = None
+
+    @property
+    def role_name_set(self) -> bool:
+        """`roleName` is written in the stack config: an imported account says which role exists."""
+        return "role_name" in self.model_fields_set
 
 
 @dataclass(frozen=True)

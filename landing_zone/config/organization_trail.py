@@ -21,6 +21,17 @@ TrailName = Annotated[
         "a trail name of 3 to 128 letters, digits, '.', '_' and '-', starting with a letter or digit",
     ),
 ]
+# Amazon S3 User Guide, "General purpose bucket naming rules": 3-63 lowercase letters, digits,
+# '.' and '-', a letter or digit at both ends, no '..', not an IP address, none of the reserved
+# prefixes (xn--, sthree-, amzn-s3-demo-) and suffixes (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3).
+BUCKET_NAME = Matching(
+    r"(?!xn--|sthree-|amzn-s3-demo-)(?!.*(?:-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$)"
+    r"(?!\d+\.\d+\.\d+\.\d+$)(?!.*\.\.)[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]",
+    "an S3 bucket name of 3 to 63 lowercase letters, digits, '.' and '-' that AWS does not reserve "
+    "(no xn--, sthree- or amzn-s3-demo- prefix, no -s3alias, --ol-s3, .mrap, --x-s3 or --table-s3 suffix)",
+)
+# Any account id gives a bucket name of the same validity: names are checked with this one.
+SAMPLE_ACCOUNT_ID = "123456789012"
 
 
 class OrganizationTrailConfig(ConfigModel):
@@ -29,14 +40,27 @@ class OrganizationTrailConfig(ConfigModel):
     name: TrailName = "organization-trail"
 
 
+def trail_bucket_name(org_name: str, log_archive_account_id: str) -> str:
+    """The log bucket's name: bucket names are unique across AWS, the account id makes it ours."""
+    return f"{org_name}-cloudtrail-{log_archive_account_id}"
+
+
 # Checks: `checker` reports under `organizationTrail`.
 
 
 def check_organization_trail(
     trail: OrganizationTrailConfig, structure: OrganizationStructure, checker: Checker
 ) -> None:
-    """The log-archive account exists and CloudTrail has trusted access to the organization."""
+    """The log-archive account exists, CloudTrail has trusted access to the organization, and
+    the organization's code gives a valid bucket name."""
     checker.account_defined(("logArchiveAccount",), trail.log_archive_account)
+    org_name = structure.organization.name
+    if not BUCKET_NAME.matches(trail_bucket_name(org_name, SAMPLE_ACCOUNT_ID)):
+        checker.at("organization", "name").report(
+            (),
+            f"'{org_name}' gives the organization trail's bucket name "
+            f"'{trail_bucket_name(org_name, '<log-archive id>')}', which is not {BUCKET_NAME.words}",
+        )
     if principals.CLOUDTRAIL not in structure.organization.aws_service_access_principals:
         checker.report(
             (),

@@ -6,7 +6,7 @@ at once, each under the key they would edit.
 
 from __future__ import annotations
 
-from .baseline import check_baseline
+from .baseline import check_assumed_roles, check_baseline
 from .checker import Checker, Key
 from .cost_controls import check_budgets
 from .delegated_administrators import check_delegated_administrators
@@ -48,9 +48,13 @@ def _run_checks(config: LandingZoneConfig, namespace: str) -> Checker:
     permission_sets = None if identity is None else {ps.name for ps in identity.permission_sets}
     check_guardrails(config.guardrails, structure, checker.under("guardrails"), permission_sets)
     if config.budgets is not None:
-        check_budgets(config.budgets, checker.under("budgets"))
+        check_budgets(config.budgets, structure, checker.under("budgets"))
     if config.baseline is not None:
-        check_baseline(config.baseline, structure, checker.under("baseline"))
+        check_baseline(config.baseline, structure, config.guardrails, checker.under("baseline"))
+    trail = config.organization_trail
+    check_assumed_roles(
+        config.baseline, trail.log_archive_account if trail else None, structure, checker.under("accounts")
+    )
     if config.organization_trail is not None:
         check_organization_trail(config.organization_trail, structure, checker.under("organizationTrail"))
     if config.delegated_administrators is not None:

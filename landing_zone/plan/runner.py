@@ -48,6 +48,7 @@ class RegisteredResource:
     ignore_changes: list[str]
     dependencies: list[str]
     import_id: str
+    delete_before_replace: bool = False
 
     def to_json(self) -> dict[str, Any]:
         """The `--resources-out` form: what the engine would hand a policy pack."""
@@ -61,6 +62,7 @@ class RegisteredResource:
             "inputs": self.inputs,
             "protect": self.protect,
             "retainOnDelete": self.retain_on_delete,
+            "deleteBeforeReplace": self.delete_before_replace,
             "ignoreChanges": self.ignore_changes,
             "dependencies": self.dependencies,
             "importId": self.import_id,
@@ -113,6 +115,7 @@ class RecordingMonitor(runtime_mocks.MockMonitor):
                 outputs=_plain(state),
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),
+                delete_before_replace=bool(request.deleteBeforeReplace),
                 ignore_changes=list(request.ignoreChanges),
                 dependencies=list(request.dependencies),
                 import_id=request.importId,

@@ -136,9 +136,10 @@ def test_import_then_plan_reproduces_the_live_organization(server_env, capsys, p
         if r["custom"] and not r["type"].startswith("pulumi:providers:")
     }
     # Every resource that exists live is adopted; only what AWS lacks (alternate contacts of
-    # the accounts, the instance's region lookups) would be created.
+    # the accounts, the instance's region lookups) would be created, and the management
+    # account's password policy, which the stack sets whatever it was.
     assert {k: v for k, v in imports.items() if v} == expected_import_ids(planted)
-    assert {t for (t, _), v in imports.items() if not v} == {"AlternativeContact"}
+    assert {t for (t, _), v in imports.items() if not v} == {"AlternativeContact", "AccountPasswordPolicy"}
 
     # Round trip: the written stack shows no drift against the organization it came from.
     config = load_from_mapping(values)
