@@ -7,7 +7,7 @@ import re
 
 from tests.builders import stack_values
 from tests.conftest import PROJECT_DIR
-from tests.helpers import run_lz, write_stack
+from tests.helpers import PROD_SERVICES_MONITOR, run_lz, write_stack
 
 
 def test_validate_accepts_both_example_stacks(capsys):
@@ -71,6 +71,7 @@ def test_invalid_yaml_names_the_file(capsys, tmp_path):
     assert err.startswith(f"{path}: is not valid YAML")
 
 
+@PROD_SERVICES_MONITOR
 def test_plan_json_lists_every_prod_account_with_pattern_emails(capsys):
     code, out, err = run_lz(capsys, "plan", "--stack", "prod", "--format", "json")
     assert code == 0, err
@@ -101,6 +102,7 @@ def test_plan_json_lists_every_prod_account_with_pattern_emails(capsys):
     assert report["resources"]["count"] == sum(report["resources"]["byType"].values())
 
 
+@PROD_SERVICES_MONITOR
 def test_plan_text_draws_the_ou_tree_with_accounts(capsys):
     code, out, err = run_lz(capsys, "plan", "--stack", "prod")
     assert code == 0, err

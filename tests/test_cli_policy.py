@@ -9,7 +9,7 @@ import yaml
 from landing_zone.config import read_stack_file
 from tests.builders import stack_values
 from tests.conftest import PROJECT_DIR
-from tests.helpers import run_lz, write_stack
+from tests.helpers import PROD_SERVICES_MONITOR, run_lz, write_stack
 
 BROKEN_ACCOUNTS = [
     {"name": "audit", "ou": "Security"},
@@ -31,6 +31,7 @@ def write_broken_stack(tmp_path):
     return write_stack(tmp_path, stack_values(accounts=BROKEN_ACCOUNTS))
 
 
+@PROD_SERVICES_MONITOR
 def test_plan_prod_runs_the_pack_with_its_enforcement_file_and_finds_nothing(capsys):
     code, out, err = run_lz(capsys, "plan", "--stack", "prod")
     assert (code, err) == (0, "")
@@ -114,6 +115,7 @@ def test_ci_example_previews_prod_with_the_pack_and_its_enforcement_file():
     assert (PROJECT_DIR / "policy" / "config.prod.json").is_file()
 
 
+@PROD_SERVICES_MONITOR
 def test_an_account_name_with_a_space_validates_and_plans_clean_under_the_prod_enforcement(capsys, tmp_path):
     # The pack once read `{account}` as the raw name while the program slugs it into the email.
     values = read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml")

@@ -5,9 +5,10 @@ from __future__ import annotations
 import json
 
 from tests.builders import stack_values
-from tests.helpers import run_lz, write_stack
+from tests.helpers import PROD_SERVICES_MONITOR, run_lz, write_stack
 
 
+@PROD_SERVICES_MONITOR
 def test_plan_text_lists_the_guardrails_of_each_target_and_the_budgets(capsys):
     code, out, err = run_lz(capsys, "plan", "--stack", "prod")
     assert code == 0, err

@@ -19,7 +19,7 @@ from landing_zone.resource_types import PERMISSION_SET_INLINE_POLICY as INLINE
 from landing_zone.resource_types import PERMISSIONS_BOUNDARY_ATTACHMENT as BOUNDARY
 from tests.builders import stack_values
 from tests.conftest import PROJECT_DIR
-from tests.helpers import run_lz
+from tests.helpers import PROD_SERVICES_MONITOR, run_lz
 
 ALL_MEMBERS = ["audit", "log-archive", "production", "staging", "dev", "sandbox-alice", "sandbox-bob"]
 # What Pulumi.prod.yaml's nine overlapping rules (33 triples before dedupe) come to.
@@ -231,6 +231,7 @@ def test_customer_managed_policies_and_boundaries():
     assert {customer.urn, boundary.urn} <= set(assignment.dependencies)
 
 
+@PROD_SERVICES_MONITOR
 def test_plan_json_shows_permission_sets_and_the_access_matrix(capsys):
     code, out, err = run_lz(capsys, "plan", "--stack", "prod", "--format", "json")
     assert (code, err) == (0, "")
@@ -251,6 +252,7 @@ def test_plan_json_shows_permission_sets_and_the_access_matrix(capsys):
     assert billing["arn"].startswith("arn:aws:sso:::permissionSet/ssoins-")
 
 
+@PROD_SERVICES_MONITOR
 def test_plan_text_shows_who_can_reach_what(capsys):
     code, out, _ = run_lz(capsys, "plan", "--stack", "prod")
     assert code == 0
@@ -272,7 +274,7 @@ def test_plan_text_shows_who_can_reach_what(capsys):
     assert "  Developer            PT8H   PowerUserAccess, inline policy" in lines
 
 
-@pytest.mark.parametrize("stack", ["dev", "prod"])
+@pytest.mark.parametrize("stack", ["dev", pytest.param("prod", marks=PROD_SERVICES_MONITOR)])
 def test_plan_outputs_out_writes_the_stack_outputs(capsys, tmp_path, planned, stack):
     path = tmp_path / "outputs.json"
     code, _, err = run_lz(capsys, "plan", "--stack", stack, "--outputs-out", str(path))

@@ -13,7 +13,7 @@ from landing_zone.plan.render import render_text
 from landing_zone.plan.report import OrganizationSummary, PlanReport, ResourceSummary
 from landing_zone.resource_types import ACCOUNT
 from tests.builders import stack_values
-from tests.helpers import run_lz, write_stack
+from tests.helpers import PROD_SERVICES_MONITOR, run_lz, write_stack
 from tests.test_cli_policy import BROKEN_ACCOUNTS
 
 # Every key in the order `lz plan --format json` prints it, and the JSON types of its values
@@ -53,6 +53,7 @@ PROD_SHAPE: dict[str, Any] = {
         }
     ],
     "access": [{"group": "str", "permissionSet": "str", "account": "str"}],
+    "refusals": [],
     "policy": {"pack": "str", "config": "str", "violations": []},
 }
 VIOLATIONS_SHAPE = {
@@ -83,6 +84,7 @@ def _merge(shapes: list[Any]) -> Any:
     return "|".join(sorted(set(shapes)))
 
 
+@PROD_SERVICES_MONITOR
 def test_prod_plan_json_keeps_its_keys_order_and_types(capsys):
     code, out, err = run_lz(capsys, "plan", "--stack", "prod", "--format", "json")
     assert (code, err) == (0, "")

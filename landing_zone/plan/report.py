@@ -2,7 +2,7 @@
 
 `PlanReport.to_json()` is the `--format json` form; `landing_zone.plan.render` draws the same report
 for a terminal. The Identity Center and governance parts are built beside their domain
-(`access.py`, `governance.py`), the policy part by `policy.py`.
+(`access.py`, `governance.py`), the policy part by `policy.py`, what AWS would refuse by `aws_rules.py`.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from typing import Any
 from landing_zone.resource_types import ACCOUNT, ORGANIZATION, ORGANIZATIONAL_UNIT
 
 from .access import AccessEntry, PermissionSetEntry, access_entries, permission_set_entries
+from .aws_rules import Refusal
 from .governance import BudgetEntry, GuardrailAttachment, budget_entries, guardrail_entries
 from .policy import PolicyCheck
 from .runner import PlanResult, RegisteredResource
@@ -74,10 +75,16 @@ class PlanReport:
     permission_sets: tuple[PermissionSetEntry, ...]
     access: tuple[AccessEntry, ...]
     policy: PolicyCheck | None = None  # None: the pack was not run
+    refusals: tuple[Refusal, ...] = ()  # what AWS would refuse: `pulumi up` would fail
 
     @property
     def has_mandatory_violations(self) -> bool:
         return self.policy is not None and self.policy.has_mandatory
+
+    @property
+    def fails(self) -> bool:
+        """`pulumi up` (with the pack) would stop: AWS refuses something, or a mandatory policy does."""
+        return bool(self.refusals) or self.has_mandatory_violations
 
     def to_json(self) -> dict[str, Any]:
         """The `lz plan --format json` document (its keys and their order are a contract)."""
@@ -93,6 +100,7 @@ class PlanReport:
             "diagnostics": list(self.diagnostics),
             "permissionSets": [p.to_json() for p in self.permission_sets],
             "access": [a.to_json() for a in self.access],
+            "refusals": [r.to_json() for r in self.refusals],
         }
         if self.policy is not None:
             document["policy"] = self.policy.to_json()
@@ -129,6 +137,7 @@ def build_report(
         permission_sets=permission_set_entries(result),
         access=access_entries(result),
         policy=policy,
+        refusals=tuple(result.refusals),
     )
 
 
