@@ -19,6 +19,7 @@ from landing_zone.plan.mocks import MockOrganization
 from landing_zone.plan.render import render_text
 from landing_zone.plan.report import build_report
 from landing_zone.plan.runner import PlanResult, run_program
+from landing_zone.plan.stack import report_stack, run_stack
 from landing_zone.resource_types import ALTERNATE_CONTACT, POLICY_ATTACHMENT
 from tests.builders import stack_values
 from tests.helpers import PROD_SERVICES_MONITOR, PROJECT_DIR, run_lz, write_stack
@@ -258,3 +259,10 @@ def test_the_text_counts_the_refusals_and_names_each_lookup_as_one():
     text = render_text(build_report("landing-zone", "test", plan(values, organization)))
     assert "\nAWS would refuse these 7 (`pulumi up` would fail on each):\n" in text
     assert "\n  [identity-center-instance] aws:ssoadmin/getInstances:getInstances (lookup)\n" in text
+
+
+def test_run_stack_judges_against_the_organization_it_is_given():
+    organization = MockOrganization(trusted_services=(principals.IDENTITY_CENTER,))
+    run = run_stack(PROJECT_DIR, "landing-zone", "test", stack_values(), organization)
+    assert {r.rule for r in run.result.refusals} == {"contact-trusted-access"}
+    assert report_stack(run, policies=False).refusals == tuple(run.result.refusals)

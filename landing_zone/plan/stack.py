@@ -13,6 +13,7 @@ from typing import Any
 
 from landing_zone.config import load_from_mapping
 
+from .mocks import MockOrganization
 from .policy import check_policies, pack_dir_of
 from .report import PlanReport, build_report
 from .runner import PlanResult, run_program
@@ -29,11 +30,21 @@ class StackRun:
     result: PlanResult
 
 
-def run_stack(project_dir: Path, project: str, stack: str, config: Mapping[str, Any]) -> StackRun:
-    """Validate `config` (ConfigError with every problem), then run the program under mocks."""
+def run_stack(
+    project_dir: Path,
+    project: str,
+    stack: str,
+    config: Mapping[str, Any],
+    organization: MockOrganization | None = None,
+) -> StackRun:
+    """Validate `config` (ConfigError with every problem), then run the program under mocks.
+
+    `organization` is the existing organization lookups answer for (`run_program`'s default if None).
+    """
     # Validate first: a config problem is then reported under its key, not raised from the program.
     load_from_mapping(config, project)
-    return StackRun(project_dir, project, stack, config, run_program(project_dir, project, stack, config))
+    result = run_program(project_dir, project, stack, config, organization)
+    return StackRun(project_dir, project, stack, config, result)
 
 
 def report_stack(run: StackRun, *, policies: bool = True, enforcement_file: Path | None = None) -> PlanReport:
