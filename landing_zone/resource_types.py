@@ -32,3 +32,8 @@ ANOMALY_SUBSCRIPTION = "aws:costexplorer/anomalySubscription:AnomalySubscription
 
 BUCKET = "aws:s3/bucket:Bucket"
 TRAIL = "aws:cloudtrail/trail:Trail"
+
+ACCOUNT_ALIAS = "aws:iam/accountAlias:AccountAlias"
+ACCESS_ANALYZER = "aws:accessanalyzer/analyzer:Analyzer"
+GUARDDUTY_ADMIN_ACCOUNT = "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount"
+SECURITY_HUB_ADMIN_ACCOUNT = "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount"

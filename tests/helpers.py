@@ -14,6 +14,10 @@ from landing_zone.config import ConfigError, load_from_mapping
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]
 
+# The prod example's program creates an AWS services (DIMENSIONAL/SERVICE) anomaly monitor,
+# which AWS refuses (one per account, and AWS made it): `lz plan --stack prod` exits 1 until
+# the program stops creating it (issue 10 item 1). Remove this mark then: the tests pass again.
+
 
 class LzRun(NamedTuple):
     code: int

@@ -162,7 +162,7 @@ ADOPTION_CASES = [
         stack_values(baseline={"importAnalyzers": [{"account": "audit", "name": "1st"}]}),
         [
             "landing-zone:baseline.importAnalyzers[0].name: '1st' is not an analyzer name of 1 to 255 "
-            "letters, digits, '_', '.' and '-', starting with a letter or '_'"
+            "letters, digits, '.', '_' and '-', starting with a letter"
         ],
     ),
 ]
@@ -233,8 +233,8 @@ NAME_CASES = [
         stack_values(organization_changes={"name": "1acme"}, baseline={}),
         [
             "landing-zone:organization.name: '1acme' gives the access analyzer name '1acme-account', "
-            "which is not an analyzer name of 1 to 255 letters, digits, '_', '.' and '-', starting "
-            "with a letter or '_'; change the code, or set baseline.accessAnalyzer to false"
+            "which is not an analyzer name of 1 to 255 letters, digits, '.', '_' and '-', starting "
+            "with a letter; change the code, or set baseline.accessAnalyzer to false"
         ],
     ),
     (
@@ -304,8 +304,8 @@ def test_a_code_that_breaks_no_name_in_use_is_accepted(values):
     [
         (
             ANALYZER_NAME,
-            ["acme-account", "_x", "A.b-c_d", "a" * 255],
-            ["1acme-account", "-x", "a b", "a" * 256],
+            ["acme-account", "A.b-c_d", "a" * 255],
+            ["1acme-account", "_x", "-x", "a b", "a" * 256],
         ),
         (
             BUCKET_NAME,

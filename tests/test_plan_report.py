@@ -53,6 +53,7 @@ PROD_SHAPE: dict[str, Any] = {
         }
     ],
     "access": [{"group": "str", "permissionSet": "str", "account": "str"}],
+    "refusals": [],
     "policy": {"pack": "str", "config": "str", "violations": []},
 }
 VIOLATIONS_SHAPE = {

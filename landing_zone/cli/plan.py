@@ -1,4 +1,5 @@
-"""`lz plan`: what a stack would create (its program under Pulumi's mocks) and the policy pack's verdict.
+"""`lz plan`: what a stack would create (its program under Pulumi's mocks), what AWS would refuse of it
+and the policy pack's verdict.
 
 Arguments to `landing_zone.plan.stack` calls, the library's exceptions to exit codes and messages.
 """
@@ -83,6 +84,8 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(), indent=2))
     else:
         print(render_text(report), end="")
+    # As `pulumi up` would fail: AWS refuses something, a mandatory policy stops it, or more
+    # accounts would close than AWS allows.
     return EXIT_FAILED if report.fails else EXIT_OK
 
 

@@ -30,10 +30,11 @@ ACCOUNT_ALIAS = Matching(
     "starting and ending with a letter or digit",
 )
 # Access Analyzer's CreateAnalyzer: analyzerName of 1-255 characters, [A-Za-z_][A-Za-z0-9_.-]*
-# (IAM Access Analyzer API reference; botocore's accessanalyzer model). A digit may not lead.
+# (IAM Access Analyzer API reference; botocore's accessanalyzer model); the Terraform provider,
+# which pulumi-aws bridges, also refuses a leading '_' (internal/service/accessanalyzer).
 ANALYZER_NAME = Matching(
-    r"[A-Za-z_][A-Za-z0-9_.-]{0,254}",
-    "an analyzer name of 1 to 255 letters, digits, '_', '.' and '-', starting with a letter or '_'",
+    r"[A-Za-z][A-Za-z0-9_.-]{0,254}",
+    "an analyzer name of 1 to 255 letters, digits, '.', '_' and '-', starting with a letter",
 )
 AnalyzerName = Annotated[str, ANALYZER_NAME]
 

@@ -14,13 +14,15 @@ from .base import ConfigModel, Matching
 from .checker import Checker
 from .organization import OrganizationStructure
 
-TrailName = Annotated[
-    str,
-    Matching(
-        r"[A-Za-z0-9][\w.-]{2,127}",
-        "a trail name of 3 to 128 letters, digits, '.', '_' and '-', starting with a letter or digit",
-    ),
-]
+# CloudTrail's CreateTrail Name: 3-128 ASCII letters, digits, '.', '_' and '-', a letter or digit
+# at both ends, never two of '._-' in a row, not an IP address.
+# https://docs.aws.amazon.com/awscloudtrail/latest/APIReference/API_CreateTrail.html
+TRAIL_NAME = Matching(
+    r"(?!\d+\.\d+\.\d+\.\d+$)(?!.*[._-][._-])[A-Za-z0-9][A-Za-z0-9._-]{1,126}[A-Za-z0-9]",
+    "a trail name of 3 to 128 letters, digits, '.', '_' and '-', starting and ending with a letter "
+    "or digit, without two of '.', '_', '-' in a row, not an IP address",
+)
+TrailName = Annotated[str, TRAIL_NAME]
 # Amazon S3 User Guide, "General purpose bucket naming rules": 3-63 lowercase letters, digits,
 # '.' and '-', a letter or digit at both ends, no '..', not an IP address, none of the reserved
 # prefixes (xn--, sthree-, amzn-s3-demo-) and suffixes (-s3alias, --ol-s3, .mrap, --x-s3, --table-s3).

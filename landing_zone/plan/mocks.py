@@ -3,6 +3,8 @@
 Used by `lz plan` and the tests. Identifiers derive from the resource's logical name (or its
 import id), so two plans of the same config are identical and values built from them
 (ARNs, provider role ARNs, profile account ids) have the shape a user will see in AWS.
+Lookups answer for a `MockOrganization`; what AWS would refuse is judged after the run
+(`landing_zone.plan.aws_rules`) on what was registered and looked up, recorded here.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import string
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pulumi
@@ -31,6 +34,9 @@ from landing_zone.resource_types import (
 
 ORGANIZATION_SEED = "organization"
 REGION = "eu-west-1"
+GET_ORGANIZATION = "aws:organizations/getOrganization:getOrganization"
+GET_SSO_INSTANCES = "aws:ssoadmin/getInstances:getInstances"
+SERVICE_CONTROL_POLICY = "SERVICE_CONTROL_POLICY"
 _ALNUM = string.ascii_lowercase + string.digits
 
 
@@ -57,8 +63,33 @@ SSO_INSTANCE_ARN = f"arn:aws:sso:::instance/ssoins-{fake_alnum('sso', 16)}"
 IDENTITY_STORE_ID = f"d-{fake_digits('identity-store', 10)}"
 
 
-def organization_outputs() -> dict[str, Any]:
+@dataclass(frozen=True)
+class MockOrganization:
+    """The existing organization the mocks answer for, when the stack looks it up.
+
+    The default is a landing zone's organization as the example stacks expect it: service
+    control policies enabled, trusted access for contacts, Identity Center, the organization
+    trail and the delegated security services, an Identity Center instance. A stack that
+    registers its own `Organization` is judged on that resource's inputs instead.
+    """
+
+    enabled_policy_types: tuple[str, ...] = (SERVICE_CONTROL_POLICY,)
+    trusted_services: tuple[str, ...] = (
+        principals.ACCOUNT,
+        principals.IDENTITY_CENTER,
+        principals.CLOUDTRAIL,
+        *principals.DELEGATED_SERVICES.values(),
+    )
+    # Identity Center's organization instance is enabled in the console, never by API.
+    identity_center_instance: bool = True
+    # Dimensions of the AWS managed (DIMENSIONAL) anomaly monitors already in each account:
+    # AWS creates the AWS services one (SERVICE) by itself in most accounts.
+    existing_monitor_dimensions: tuple[str, ...] = ("SERVICE",)
+
+
+def organization_outputs(organization: MockOrganization | None = None) -> dict[str, Any]:
     """What an organization (resource or lookup) reports, in the engine's camelCase."""
+    organization = organization or MockOrganization()
     return {
         "id": ORGANIZATION_ID,
         "arn": f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}:organization/{ORGANIZATION_ID}",
@@ -74,19 +105,23 @@ def organization_outputs() -> dict[str, Any]:
                 "id": ROOT_ID,
                 "name": "Root",
                 "arn": f"arn:aws:organizations::{MANAGEMENT_ACCOUNT_ID}:root/{ORGANIZATION_ID}/{ROOT_ID}",
-                "policyTypes": [{"type": "SERVICE_CONTROL_POLICY", "status": "ENABLED"}],
+                "policyTypes": [
+                    {"type": policy_type, "status": "ENABLED"}
+                    for policy_type in organization.enabled_policy_types
+                ],
             }
         ],
-        # Trusted access as a landing zone's organization has it: contacts, Identity Center,
-        # the organization trail and the security services delegated to the audit account.
-        "awsServiceAccessPrincipals": [
-            principals.ACCOUNT,
-            principals.IDENTITY_CENTER,
-            principals.CLOUDTRAIL,
-            *principals.DELEGATED_SERVICES.values(),
-        ],
-        "enabledPolicyTypes": ["SERVICE_CONTROL_POLICY"],
+        "awsServiceAccessPrincipals": list(organization.trusted_services),
+        "enabledPolicyTypes": list(organization.enabled_policy_types),
     }
+
+
+@dataclass(frozen=True)
+class RecordedCall:
+    """A data source the program looked up, with its arguments (camelCase, as the engine sends them)."""
+
+    token: str
+    args: Mapping[str, Any]
 
 
 def _org_arn(kind: str, resource_id: str) -> str:
@@ -104,7 +139,13 @@ def _organizational_unit(name: str, inputs: dict, import_id: str) -> tuple[str, 
 
 
 def _organization(name: str, inputs: dict, import_id: str) -> tuple[str, dict]:
-    outputs = organization_outputs()
+    # A managed organization reports what its inputs enable.
+    managed = MockOrganization(
+        enabled_policy_types=tuple(inputs.get("enabledPolicyTypes") or ()),
+        trusted_services=tuple(inputs.get("awsServiceAccessPrincipals") or ()),
+    )
+    outputs = organization_outputs(managed)
+    outputs["featureSet"] = inputs.get("featureSet") or "ALL"
     return import_id or outputs.pop("id"), outputs
 
 
@@ -164,6 +205,12 @@ RESOURCE_BUILDERS: dict[str, Callable[[str, dict, str], tuple[str, dict]]] = {
 
 
 class LandingZoneMocks(pulumi.runtime.Mocks):
+    """Answers registrations and lookups; records the lookups for `aws_rules.judge`."""
+
+    def __init__(self, organization: MockOrganization | None = None) -> None:
+        self.organization = organization or MockOrganization()
+        self.calls: list[RecordedCall] = []
+
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
         builder = RESOURCE_BUILDERS.get(args.typ)
         import_id = args.resource_id or ""
@@ -174,6 +221,9 @@ class LandingZoneMocks(pulumi.runtime.Mocks):
         return resource_id, {**args.inputs, **outputs}
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
+        self.calls.append(RecordedCall(args.token, dict(args.args)))
+        if args.token == GET_ORGANIZATION:
+            return organization_outputs(self.organization), []
         answer = CALLS.get(args.token)
         if answer is None:
             raise NotImplementedError(f"the offline plan has no mock for data source {args.token}")
@@ -181,8 +231,10 @@ class LandingZoneMocks(pulumi.runtime.Mocks):
 
 
 CALLS: dict[str, Callable[[dict], dict]] = {
-    "aws:organizations/getOrganization:getOrganization": lambda _: organization_outputs(),
-    "aws:ssoadmin/getInstances:getInstances": lambda _: {
+    # Answered with the instance even where the organization has none (a new one, or a
+    # MockOrganization without it): the rest of the plan is still judged, and
+    # `aws_rules` refuses the lookup, as the program would stop on an empty answer.
+    GET_SSO_INSTANCES: lambda _: {
         "arns": [SSO_INSTANCE_ARN],
         "identityStoreIds": [IDENTITY_STORE_ID],
     },

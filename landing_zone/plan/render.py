@@ -1,4 +1,5 @@
-"""The plan report drawn for a terminal: the OU tree, access, guardrails, budgets, resources, policies.
+"""The plan report drawn for a terminal: the OU tree, access, guardrails, budgets, resources, what
+AWS would refuse, policies.
 
 Every text form of `lz plan` is here; the data comes from `landing_zone.plan.report.PlanReport`.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 from landing_zone.config.changes import AccountChanges
 
 from .access import AccessEntry, PermissionSetEntry
+from .aws_rules import Refusal
 from .governance import BudgetEntry, GuardrailAttachment
 from .policy import PolicyCheck, PolicyViolation
 from .report import AccountEntry, PlanReport
@@ -34,6 +36,7 @@ def render_text(report: PlanReport) -> str:
     width = max((len(type_) for type_, _ in report.resources.by_type), default=0)
     for type_, count in report.resources.by_type:
         lines.append(f"  {type_:<{width}}  {count:>4}")
+    lines += _refusals(report.refusals)
     if report.policy is not None:
         lines += _policies(report.policy)
     if report.account_changes is not None:
@@ -141,6 +144,28 @@ def _budgets(budgets: tuple[BudgetEntry, ...]) -> list[str]:
         ),
         f"  notifications to {', '.join(subscribers)}",
     ]
+
+
+def _refusals(refusals: tuple[Refusal, ...]) -> list[str]:
+    """What AWS would refuse, each with its rule and source (nothing when nothing is refused)."""
+    if not refusals:
+        return []
+    count = len(refusals)
+    what = (
+        "this (`pulumi up` would fail on it)"
+        if count == 1
+        else f"these {count} (`pulumi up` would fail on each)"
+    )
+    lines = ["", f"AWS would refuse {what}:"]
+    for refusal in refusals:
+        subject = f"{refusal.type} '{refusal.name}'" if refusal.name else f"{refusal.type} (lookup)"
+        lines += [
+            f"  [{refusal.rule}] {subject}",
+            f"      {refusal.message}",
+            f"      rule: {refusal.words}",
+            f"      source: {refusal.source}",
+        ]
+    return lines
 
 
 def _policies(check: PolicyCheck) -> list[str]:

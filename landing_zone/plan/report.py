@@ -2,7 +2,7 @@
 
 `PlanReport.to_json()` is the `--format json` form; `landing_zone.plan.render` draws the same report
 for a terminal. The Identity Center and governance parts are built beside their domain
-(`access.py`, `governance.py`), the policy part by `policy.py`.
+(`access.py`, `governance.py`), the policy part by `policy.py`, what AWS would refuse by `aws_rules.py`.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from landing_zone.config.changes import AccountChanges
 from landing_zone.resource_types import ACCOUNT, ORGANIZATION, ORGANIZATIONAL_UNIT
 
 from .access import AccessEntry, PermissionSetEntry, access_entries, permission_set_entries
+from .aws_rules import Refusal
 from .governance import BudgetEntry, GuardrailAttachment, budget_entries, guardrail_entries
 from .policy import PolicyCheck
 from .runner import PlanResult, RegisteredResource
@@ -75,6 +76,7 @@ class PlanReport:
     permission_sets: tuple[PermissionSetEntry, ...]
     access: tuple[AccessEntry, ...]
     policy: PolicyCheck | None = None  # None: the pack was not run
+    refusals: tuple[Refusal, ...] = ()  # what AWS would refuse: `pulumi up` would fail
     account_changes: AccountChanges | None = None  # None: no previous config to compare with
 
     @property
@@ -83,9 +85,10 @@ class PlanReport:
 
     @property
     def fails(self) -> bool:
-        """What makes `lz plan` exit 1: a mandatory violation, or more closures than AWS allows."""
+        """`pulumi up` (with the pack) would stop: AWS refuses something, a mandatory policy
+        does, or the change closes more accounts than AWS allows."""
         over_quota = self.account_changes is not None and self.account_changes.over_quota
-        return self.has_mandatory_violations or over_quota
+        return bool(self.refusals) or self.has_mandatory_violations or over_quota
 
     def to_json(self) -> dict[str, Any]:
         """The `lz plan --format json` document (its keys and their order are a contract)."""
@@ -101,6 +104,7 @@ class PlanReport:
             "diagnostics": list(self.diagnostics),
             "permissionSets": [p.to_json() for p in self.permission_sets],
             "access": [a.to_json() for a in self.access],
+            "refusals": [r.to_json() for r in self.refusals],
         }
         if self.policy is not None:
             document["policy"] = self.policy.to_json()
@@ -143,6 +147,7 @@ def build_report(
         permission_sets=permission_set_entries(result),
         access=access_entries(result),
         policy=policy,
+        refusals=tuple(result.refusals),
         account_changes=account_changes,
     )
 

@@ -1,7 +1,8 @@
 """Run the real `__main__.py` under Pulumi's mock runtime and record what it registers.
 
 The record of each resource is the view a policy pack gets from the engine: type, name,
-URN, parent, provider reference, camelCase inputs and the resource options.
+URN, parent, provider reference, camelCase inputs and the resource options. Once the program
+has finished, the run is judged against AWS's rules (`aws_rules`): what AWS would refuse.
 """
 
 from __future__ import annotations
@@ -27,7 +28,8 @@ from pulumi.runtime.sync_await import _sync_await
 
 from landing_zone.resource_types import ACCOUNT
 
-from .mocks import LandingZoneMocks
+from .aws_rules import Refusal, judge
+from .mocks import LandingZoneMocks, MockOrganization
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
@@ -75,6 +77,8 @@ class PlanResult:
     outputs: dict[str, Any] = field(default_factory=dict)
     # What the program logged through the engine (pulumi.log.warn ...), as "level: message".
     diagnostics: list[str] = field(default_factory=list)
+    # What AWS would refuse of this run (`pulumi up` would fail on each).
+    refusals: list[Refusal] = field(default_factory=list)
 
     def of_type(self, type_: str) -> list[RegisteredResource]:
         return [r for r in self.resources if r.type == type_]
@@ -143,9 +147,20 @@ def stack_config_for_runtime(values: Mapping[str, Any]) -> dict[str, str]:
     return {key: value if isinstance(value, str) else json.dumps(value) for key, value in values.items()}
 
 
-def run_program(project_dir: Path, project: str, stack: str, config: Mapping[str, Any]) -> PlanResult:
-    """Run `<project_dir>/__main__.py` under mocks with `config` (the stack file's keys)."""
-    monitor = RecordingMonitor(LandingZoneMocks())
+def run_program(
+    project_dir: Path,
+    project: str,
+    stack: str,
+    config: Mapping[str, Any],
+    organization: MockOrganization | None = None,
+) -> PlanResult:
+    """Run `<project_dir>/__main__.py` under mocks with `config` (the stack file's keys).
+
+    `organization` is the existing organization the lookups answer for (default: one as the
+    example stacks expect it); the run is judged against AWS's rules once it has finished.
+    """
+    mocks = LandingZoneMocks(organization)
+    monitor = RecordingMonitor(mocks)
     collector = _DiagnosticsCollector()
     engine_log = logging.getLogger(f"{__name__}.engine")
     engine_log.propagate = False  # collected for the report, not printed raw
@@ -174,7 +189,10 @@ def run_program(project_dir: Path, project: str, stack: str, config: Mapping[str
             sys.path.remove(str(project_dir))
         engine_log.removeHandler(collector)
     return PlanResult(
-        resources=monitor.registered, outputs=monitor.stack_outputs, diagnostics=collector.messages
+        resources=monitor.registered,
+        outputs=monitor.stack_outputs,
+        diagnostics=collector.messages,
+        refusals=judge(monitor.registered, mocks.calls, mocks.organization),
     )
 
 

@@ -16,6 +16,7 @@ import pulumi
 from landing_zone.config import LandingZoneConfig, load_from_mapping
 from landing_zone.config.changes import account_changes
 
+from .mocks import MockOrganization
 from .policy import check_policies, pack_dir_of
 from .report import PlanReport, build_report
 from .runner import PlanResult, run_program
@@ -37,13 +38,22 @@ class StackRun:
     result: PlanResult
 
 
-def run_stack(project_dir: Path, project: str, stack: str, config: Mapping[str, Any]) -> StackRun:
+def run_stack(
+    project_dir: Path,
+    project: str,
+    stack: str,
+    config: Mapping[str, Any],
+    organization: MockOrganization | None = None,
+) -> StackRun:
     """Validate `config` (ConfigError with every problem), then run the program under mocks
-    (ProgramError when it stops, as it would stop `pulumi preview`)."""
+    (ProgramError when it stops, as it would stop `pulumi preview`).
+
+    `organization` is the existing organization lookups answer for (`run_program`'s default if None).
+    """
     # Validate first: a config problem is then reported under its key, not raised from the program.
     parsed = load_from_mapping(config, project)
     try:
-        result = run_program(project_dir, project, stack, config)
+        result = run_program(project_dir, project, stack, config, organization)
     except pulumi.RunError as err:
         raise ProgramError(str(err)) from None
     return StackRun(project_dir, project, stack, config, parsed, result)
