@@ -5,19 +5,19 @@ import pulumi
 from components.landing_zone import LandingZone, LandingZoneArgs
 from landing_zone.config import ConfigError, config_warnings, load_from_pulumi_runtime
 
+aws_config = pulumi.Config("aws")
 try:
     config = load_from_pulumi_runtime(namespace=pulumi.get_project())
+    # Allowed, but risky on a later change: shown in `pulumi preview` and `lz plan`.
+    for warning in config_warnings(config, pulumi.get_project()):
+        pulumi.log.warn(str(warning))
+    zone = LandingZone(
+        config.organization.name,
+        LandingZoneArgs(config=config, region=aws_config.get("region"), profile=aws_config.get("profile")),
+    )
 except ConfigError as err:
     # RunError: the engine shows the message without a Python traceback.
     raise pulumi.RunError(str(err)) from None
-# Allowed, but risky on a later change: shown in `pulumi preview` and `lz plan`.
-for warning in config_warnings(config, pulumi.get_project()):
-    pulumi.log.warn(str(warning))
-
-zone = LandingZone(
-    config.organization.name,
-    LandingZoneArgs(config=config, region=pulumi.Config("aws").get("region")),
-)
 
 pulumi.export("organizationId", zone.organization.organization_id)
 pulumi.export("rootId", zone.organization.root_id)

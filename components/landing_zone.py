@@ -45,6 +45,8 @@ class LandingZoneArgs:
     # The stack's aws:region: explicit providers (member accounts) do not read stack config.
     # None: they take the region from the environment, as the default provider would.
     region: str | None = None
+    # The stack's aws:profile: the wait for a new account's role calls AWS with it.
+    profile: str | None = None
 
 
 class LandingZone(pulumi.ComponentResource):
@@ -73,7 +75,12 @@ class LandingZone(pulumi.ComponentResource):
             accounts={name: account.account_id for name, account in self.accounts.items()},
         )
         providers = MemberProviders(
-            ids.accounts, {a.name: a.role_name for a in config.accounts}, args.region, parent=self
+            ids.accounts,
+            {a.name: a.role_name for a in config.accounts},
+            args.region,
+            parent=self,
+            created=frozenset(a.name for a in config.accounts if a.import_id is None),
+            profile=args.profile,
         )
         self.identity_center = self._create_identity_center(name, config, ids)
         self.guardrails = self._create_guardrails(name, config, ids)

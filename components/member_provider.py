@@ -10,6 +10,8 @@ import pulumi_aws as aws
 
 from landing_zone.config.regions import region_suffix
 
+from .access_role import AccessRoleReady, AccessRoleReadyArgs
+
 SESSION_NAME = "landing-zone"
 
 
@@ -21,16 +23,23 @@ def member_account_provider(
     opts: pulumi.ResourceOptions | None = None,
 ) -> aws.Provider:
     """A provider assuming `role_name` in `account_id`; it refuses to act in any other account."""
-    role_arn = pulumi.Output.concat("arn:aws:iam::", account_id, f":role/{role_name}")
     return aws.Provider(
         name,
-        assume_roles=[aws.ProviderAssumeRoleArgs(role_arn=role_arn, session_name=SESSION_NAME)],
+        assume_roles=[
+            aws.ProviderAssumeRoleArgs(
+                role_arn=access_role_arn(account_id, role_name), session_name=SESSION_NAME
+            )
+        ],
         # A safety net: were the role to resolve elsewhere (the management account), every
         # operation fails instead of changing the wrong account.
         allowed_account_ids=[account_id],
         region=region,
         opts=opts,
     )
+
+
+def access_role_arn(account_id: pulumi.Input[str], role_name: str) -> pulumi.Output[str]:
+    return pulumi.Output.concat("arn:aws:iam::", account_id, f":role/{role_name}")
 
 
 def management_account_provider(
@@ -45,7 +54,11 @@ def management_account_provider(
 
 
 class MemberProviders:
-    """One provider per member account and region, made the first time something needs it."""
+    """One provider per member account and region, made the first time something needs it.
+
+    For an account this stack creates, the providers wait until its access role can be
+    assumed (one `AccessRoleReady` per account): right after CreateAccount it often cannot.
+    """
 
     def __init__(
         self,
@@ -53,12 +66,31 @@ class MemberProviders:
         role_names: Mapping[str, str],
         region: str | None,
         parent: pulumi.Resource,
+        created: frozenset[str] = frozenset(),
+        profile: str | None = None,
     ) -> None:
         self._account_ids = account_ids
         self._role_names = role_names
         self._region = region  # the stack's aws:region
         self._parent = parent
+        self._created = created  # accounts without an import id: CreateAccount makes them
+        self._profile = profile  # aws:profile, for the wait's own AWS calls
         self._made: dict[tuple[str, str | None], aws.Provider] = {}
+        self._ready: dict[str, AccessRoleReady] = {}
+
+    def _role_ready(self, name: str) -> list[pulumi.Resource]:
+        if name not in self._created:
+            return []
+        if name not in self._ready:
+            role_arn = pulumi.Output.concat(
+                "arn:aws:iam::", self._account_ids[name], f":role/{self._role_names[name]}"
+            )
+            self._ready[name] = AccessRoleReady(
+                f"{name}-access-role-ready",
+                AccessRoleReadyArgs(role_arn=role_arn, profile=self._profile, region=self._region),
+                opts=pulumi.ResourceOptions(parent=self._parent),
+            )
+        return [self._ready[name]]
 
     def for_account(self, name: str, region: str | None = None) -> aws.Provider:
         """Acting in account `name` in `region` (None: the stack's region).
@@ -75,6 +107,6 @@ class MemberProviders:
                 self._account_ids[name],
                 self._role_names[name],
                 region,
-                opts=pulumi.ResourceOptions(parent=self._parent),
+                opts=pulumi.ResourceOptions(parent=self._parent, depends_on=self._role_ready(name)),
             )
         return self._made[key]

@@ -7,10 +7,11 @@ from __future__ import annotations
 import json
 
 import boto3
+import pulumi
 import pytest
 from botocore.stub import Stubber
 
-from landing_zone.config import ConfigError, load_from_mapping
+from landing_zone.config import load_from_mapping
 from landing_zone.config.baseline import ACCOUNT_ALIAS, ANALYZER_NAME
 from landing_zone.config.cost_controls import BUDGET_NAME
 from landing_zone.config.organization_trail import BUCKET_NAME
@@ -20,7 +21,7 @@ from landing_zone.live.audit.model import Finding
 from landing_zone.live.session import Clients
 from landing_zone.plan.runner import PlanResult, RegisteredResource
 from tests.builders import stack_values
-from tests.helpers import PROJECT_DIR, problem_table, problems_of
+from tests.helpers import PROJECT_DIR, problem_table, problems_of, run_lz, write_stack
 from tests.test_governance_program import (
     PROVIDER,
     account_ids,
@@ -465,13 +466,21 @@ def test_providers_added_are_one_per_baseline_account_and_other_region():
     assert len(result.of_type(PROVIDER)) == 5 * 3 + 2
 
 
-def test_other_regions_without_aws_region_are_refused():
+def test_other_regions_without_aws_region_are_refused_without_a_traceback(capsys, tmp_path):
     values = stack_values(guardrails=[TWO_REGIONS], baseline={})
     del values["aws:region"]
+    # The program raises RunError: the engine (and lz plan) show the message alone.
     with pytest.raises(
-        ConfigError, match="aws:region: must be set: guardrails allow eu-central-1, eu-west-1"
+        pulumi.RunError, match="aws:region: must be set: guardrails allow eu-central-1, eu-west-1"
     ):
         plan_values(values)
+    code, out, err = run_lz(
+        capsys, "plan", "--config-file", str(write_stack(tmp_path, values)), "--no-policy"
+    )
+    assert (code, out) == (1, "")
+    assert err.startswith(
+        "lz plan: the program stopped: 1 problem in the stack config\n  aws:region: must be set"
+    )
 
 
 # Item 13: the management account passes the landing zone's own audit.

@@ -456,3 +456,23 @@ def test_renaming_the_trail_keeps_its_bucket_s_logical_names():
     assert (first_name, second_name) == ("acme-trail", "acme-audit-trail")
     assert first == second
     assert ("aws:s3/bucket:Bucket", "organization-trail-logs") in first
+
+
+def test_providers_of_new_accounts_wait_for_their_access_role_imported_ones_do_not():
+    values = stack_values(
+        accounts=[{"name": "audit"}, {"name": "legacy", "import": "123456789012", "roleName": "Admin"}],
+        baseline={},
+    )
+    result = plan_values(values)
+    ready = result.of_type("pulumi-python:dynamic:Resource")
+    assert [(r.name, r.inputs["roleArn"]) for r in ready] == [
+        ("audit-access-role-ready", f"arn:aws:iam::{account_id(result, 'audit')}:role/OrganizationAccountAccessRole")
+    ]
+    assert ready[0].inputs["timeoutSeconds"] == 600
+    providers = {p.name: p for p in result.of_type("pulumi:providers:aws")}
+    assert ready[0].urn in providers["audit-member"].dependencies
+    assert not [urn for urn in providers["legacy-member"].dependencies if "access-role-ready" in urn]
+
+
+def account_id(result, name):
+    return next(a.id for a in result.of_type("aws:organizations/account:Account") if a.inputs["name"] == name)
