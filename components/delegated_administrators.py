@@ -52,6 +52,11 @@ class DelegatedAdministrators(pulumi.ComponentResource):
     def _delegate(
         self, resource_name: str, service: str, account_id: pulumi.Input[str], opts: pulumi.ResourceOptions
     ) -> pulumi.CustomResource:
+        # A service has one delegated administrator per organization (GuardDuty, Security Hub and
+        # Access Analyzer allow one): moving it to another account must deregister the old one
+        # before registering the new, which Pulumi does only when told to.
+        # https://docs.aws.amazon.com/guardduty/latest/ug/guardduty_organizations.html
+        opts = pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(delete_before_replace=True))
         # GuardDuty and Security Hub have their own call, which also registers the delegated
         # administrator with Organizations and sets the service up for it; the others only
         # need the Organizations registration.

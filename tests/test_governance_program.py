@@ -476,3 +476,17 @@ def test_providers_of_new_accounts_wait_for_their_access_role_imported_ones_do_n
 
 def account_id(result, name):
     return next(a.id for a in result.of_type("aws:organizations/account:Account") if a.inputs["name"] == name)
+
+
+def test_delegated_administrators_are_deregistered_before_another_account_takes_over():
+    values = stack_values(
+        organization_changes={"awsServiceAccessPrincipals": ALL_PRINCIPALS},
+        delegatedAdministrators={"services": ["guardduty", "securityhub", "access-analyzer", "config"]},
+    )
+    delegations = [
+        r
+        for r in plan_values(values).resources
+        if r.type.endswith(("OrganizationAdminAccount", "DelegatedAdministrator"))
+    ]
+    assert len(delegations) == 4
+    assert all(r.delete_before_replace for r in delegations), [r.name for r in delegations]
