@@ -466,7 +466,10 @@ def test_providers_of_new_accounts_wait_for_their_access_role_imported_ones_do_n
     result = plan_values(values)
     ready = result.of_type("pulumi-python:dynamic:Resource")
     assert [(r.name, r.inputs["roleArn"]) for r in ready] == [
-        ("audit-access-role-ready", f"arn:aws:iam::{account_id(result, 'audit')}:role/OrganizationAccountAccessRole")
+        (
+            "audit-access-role-ready",
+            f"arn:aws:iam::{account_id(result, 'audit')}:role/OrganizationAccountAccessRole",
+        )
     ]
     assert ready[0].inputs["timeoutSeconds"] == 600
     providers = {p.name: p for p in result.of_type("pulumi:providers:aws")}
@@ -490,3 +493,10 @@ def test_delegated_administrators_are_deregistered_before_another_account_takes_
     ]
     assert len(delegations) == 4
     assert all(r.delete_before_replace for r in delegations), [r.name for r in delegations]
+
+
+def test_a_trail_deployed_under_its_own_name_moves_to_the_stable_name_by_alias(planned):
+    # Prod's trail was once its component's logical name: the engine follows the alias (and
+    # the children follow their parent's), so nothing is recreated on the upgrade.
+    (component,) = [r for r in planned["prod"].resources if r.type.endswith(":OrganizationTrail")]
+    assert (component.name, component.aliases) == ("organization-trail", ["acme-organization-trail"])

@@ -51,6 +51,8 @@ class RegisteredResource:
     dependencies: list[str]
     import_id: str
     delete_before_replace: bool = False
+    # Earlier identities the engine would move this resource from: names of alias specs, URNs.
+    aliases: list[str] = field(default_factory=list)
 
     def to_json(self) -> dict[str, Any]:
         """The `--resources-out` form: what the engine would hand a policy pack."""
@@ -65,6 +67,7 @@ class RegisteredResource:
             "protect": self.protect,
             "retainOnDelete": self.retain_on_delete,
             "deleteBeforeReplace": self.delete_before_replace,
+            "aliases": self.aliases,
             "ignoreChanges": self.ignore_changes,
             "dependencies": self.dependencies,
             "importId": self.import_id,
@@ -120,6 +123,7 @@ class RecordingMonitor(runtime_mocks.MockMonitor):
                 protect=bool(request.protect),
                 retain_on_delete=bool(request.retainOnDelete),
                 delete_before_replace=bool(request.deleteBeforeReplace),
+                aliases=[alias.spec.name or alias.urn for alias in request.aliases] + list(request.aliasURNs),
                 ignore_changes=list(request.ignoreChanges),
                 dependencies=list(request.dependencies),
                 import_id=request.importId,
