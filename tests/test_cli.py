@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 
+import pytest
+
+from landing_zone.cli import build_parser, main
 from tests.builders import stack_values
 from tests.conftest import PROJECT_DIR
 from tests.helpers import run_lz, write_stack
@@ -147,3 +151,29 @@ def test_an_unwritable_resources_out_is_a_usage_error(capsys, tmp_path):
     code, out, err = run_lz(capsys, "plan", "--stack", "dev", "--resources-out", str(target))
     assert code == 2
     assert err.startswith("lz plan: --resources-out: cannot write")
+
+
+def test_every_command_has_a_description_and_every_option_its_help():
+    parser = build_parser()
+    (commands,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    for name, command in commands.choices.items():
+        assert command.description, name
+        undocumented = [
+            a.option_strings or a.dest
+            for a in command._actions
+            if not a.help and not isinstance(a, argparse._HelpAction)
+        ]
+        assert undocumented == [], name
+
+
+def test_version_and_an_unknown_option_gets_the_command_s_own_usage(capsys):
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0
+    assert capsys.readouterr().out.startswith("lz ")
+    with pytest.raises(SystemExit) as done:
+        main(["plan", "--stack", "dev", "--bogus"])
+    assert done.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: lz plan ")
+    assert err.endswith("lz plan: error: unrecognized arguments: --bogus\n")

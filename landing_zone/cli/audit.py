@@ -23,10 +23,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
         "audit",
         help="check the live organization against the landing-zone practices; exit 1 on failures",
+        description="Read the live organization with management-account credentials (read-only) and "
+        "check it against the landing-zone practices; with --stack, against the stack's config too. "
+        "Exit 1 when a check fails (with --fail-on-error, also when one could not run).",
     )
     add_session_arguments(parser)
     add_stack_arguments(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or one JSON object"
+    )
     parser.add_argument(
         "--role",
         default=DEFAULT_ROLE_NAME,

@@ -23,7 +23,10 @@ STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "import", help="write a stack config from the live organization, with import ids (boto3, read-only)"
+        "import",
+        help="write a stack config from the live organization, with import ids (boto3, read-only)",
+        description="Read the live organization (read-only) and write Pulumi.NAME.yaml: its OUs, accounts, "
+        "service control policies and Identity Center, each with the import id Pulumi adopts it by.",
     )
     add_session_arguments(parser)
     parser.add_argument("--stack", "-s", required=True, help="writes Pulumi.NAME.yaml beside Pulumi.yaml")

@@ -28,10 +28,16 @@ from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locat
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "plan", help="show what a stack would create (Pulumi mocks, no AWS credentials)"
+        "plan",
+        help="show what a stack would create (Pulumi mocks, no AWS credentials)",
+        description="Run the stack's program under Pulumi's mocks, offline, judge it against AWS's rules "
+        "and the policy pack, and show what it would create. Exit 1 when AWS would refuse something, a "
+        "mandatory policy is violated or too many accounts would close; 2 on bad config or arguments.",
     )
     add_stack_arguments(parser)
-    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="text (default) or one JSON object"
+    )
     parser.add_argument(
         "--resources-out",
         type=Path,

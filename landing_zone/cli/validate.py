@@ -11,7 +11,12 @@ from .common import EXIT_OK, add_stack_arguments, locate_stack, report_config_er
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("validate", help="check a stack's config; exit 2 on problems")
+    parser = subparsers.add_parser(
+        "validate",
+        help="check a stack's config; exit 2 on problems",
+        description="Check a stack's config offline, every problem at once, each under the key to edit "
+        "(exit 2); warnings (allowed, but unsafe on a later change) go to stderr.",
+    )
     add_stack_arguments(parser)
     parser.set_defaults(run=run)
 
