@@ -13,7 +13,7 @@ from landing_zone.live.importer import (
     build_stack,
     read_live_state,
 )
-from landing_zone.live.organization import LiveDataError
+from landing_zone.live.organization import LiveDataError, NotManagementAccount, require_management_account
 
 from .aws import add_session_arguments, clients_from_args, reading_the_organization
 from .common import EXIT_OK, UsageError, find_project_dir, read_project_name
@@ -65,8 +65,9 @@ def run(args: argparse.Namespace) -> int:
     clients = clients_from_args(args)
     try:
         with reading_the_organization():
+            require_management_account(clients, "lz import")
             state = read_live_state(clients)
-    except LiveDataError as err:
+    except (LiveDataError, NotManagementAccount) as err:
         raise UsageError(str(err)) from None
     options = ImportOptions(
         org_name=args.org_name,

@@ -20,6 +20,22 @@ class LiveDataError(Exception):
     """AWS answered with something this tool cannot represent (e.g. an OU name with '/')."""
 
 
+class NotManagementAccount(Exception):
+    """The credentials are not the management account's: the organization-wide reads would be
+    refused or, worse, read only what a member account sees."""
+
+
+def require_management_account(clients: Clients, command: str) -> None:
+    """Stop unless the session's account is the organization's management account."""
+    caller = clients.client("sts").get_caller_identity()["Account"]
+    description = clients.client("organizations").describe_organization()["Organization"]
+    if caller != description["MasterAccountId"]:
+        raise NotManagementAccount(
+            f"the credentials are for account {caller}; {command} needs the management account "
+            f"{description['MasterAccountId']} of {description['Id']}"
+        )
+
+
 @dataclass(frozen=True)
 class LiveOrganizationalUnit:
     id: str

@@ -136,18 +136,21 @@ def test_bad_arguments_exit_2_with_one_line(aws_env, capsys, argv, message):
     assert run_lz(capsys, "audit", *argv) == (2, "", message)
 
 
-def test_credentials_outside_the_management_account_are_a_usage_error(server_env, capsys, monkeypatch):
+@pytest.mark.parametrize("argv", [["audit"], ["import", "--stack", "from-a-member"]], ids=["audit", "import"])
+def test_credentials_outside_the_management_account_are_a_usage_error(server_env, capsys, monkeypatch, argv):
     session, planted = server_env
     member = member_session(session, planted.account_ids["audit"]).get_credentials()
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", member.access_key)
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", member.secret_key)
     monkeypatch.setenv("AWS_SESSION_TOKEN", member.token)
-    code, out, err = run_lz(capsys, "audit")
+    code, out, err = run_lz(capsys, *argv)
     assert (code, out) == (2, "")
+    command = f"lz {argv[0]}"
     assert err == (
-        f"lz audit: the credentials are for account {planted.account_ids['audit']}; lz audit needs "
+        f"{command}: the credentials are for account {planted.account_ids['audit']}; {command} needs "
         f"the management account {MANAGEMENT_ACCOUNT_ID} of {planted.organization_id}\n"
     )
+    assert not (PROJECT_DIR / "Pulumi.from-a-member.yaml").exists()
 
 
 def test_no_organization_stops_the_audit_before_any_check():

@@ -179,8 +179,9 @@ FAILURES = [
         "refused: import",
         refuse_every_call,
         "import",
-        "DescribeOrganization: AccessDeniedException: User: reader is not authorized to perform: "
-        "organizations:DescribeOrganization",
+        # lz import first makes sure the credentials are the management account's.
+        "GetCallerIdentity: AccessDeniedException: User: reader is not authorized to perform: "
+        "sts:GetCallerIdentity",
     ),
     (
         "refused: sso-config",

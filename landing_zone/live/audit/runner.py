@@ -13,7 +13,14 @@ from dataclasses import dataclass, field
 
 from landing_zone.config import LandingZoneConfig
 
-from ..organization import LiveAccount, LiveDataError, LiveOrganization, read_organization
+from ..organization import (
+    LiveAccount,
+    LiveDataError,
+    LiveOrganization,
+    NotManagementAccount,
+    read_organization,
+    require_management_account,
+)
 from ..session import DEFAULT_ROLE_NAME, Clients
 from . import contacts, costs, drift, iam, organization, root_user, workloads
 from .manual import manual_steps
@@ -85,14 +92,10 @@ def run_audit(clients: Clients, options: AuditOptions, progress: Progress | None
 
 def _read_live(clients: Clients) -> LiveOrganization:
     try:
-        caller = clients.client("sts").get_caller_identity()["Account"]
-        description = clients.client("organizations").describe_organization()["Organization"]
-        if caller != description["MasterAccountId"]:
-            raise AuditError(
-                f"the credentials are for account {caller}; lz audit needs the management account "
-                f"{description['MasterAccountId']} of {description['Id']}"
-            )
+        require_management_account(clients, "lz audit")
         return read_organization(clients, with_tags=False, with_policies=False)
+    except NotManagementAccount as err:
+        raise AuditError(str(err)) from None
     except CHECK_ERRORS as err:
         raise AuditError(f"cannot read the organization: {describe_error(err)}") from None
     except LiveDataError as err:
