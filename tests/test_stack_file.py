@@ -14,7 +14,7 @@ import yaml
 from landing_zone.config import ConfigError, load_from_mapping, read_stack_file
 from landing_zone.live.importer import _Dumper
 from tests.builders import stack_values
-from tests.helpers import PROJECT_DIR, run_lz
+from tests.helpers import PROJECT_DIR, problem_table, problems_of, run_lz
 
 MAX_BYTES = 4 * 1024 * 1024  # the documented limit
 PROD = (PROJECT_DIR / "Pulumi.prod.yaml").read_text(encoding="utf-8")
@@ -370,3 +370,85 @@ def test_a_duplicate_key_is_refused_by_load_too():
     with pytest.raises(ConfigError):
         _read(MINIMAL + "  landing-zone:accounts: []\n")
     assert load_from_mapping(_read(MINIMAL)).accounts
+
+
+# Item 6: keys under another project's name, deep JSON, a project without its program.
+DEEP_JSON = "[" * 100_000 + "]" * 100_000
+DEEP_POLICY = '{"Version": "2012-10-17", "Statement": ' + "[" * 65 + "]" * 65 + "}"
+ELSEWHERE = "this project is 'landing-zone' (the name Pulumi.yaml declares)"
+
+
+def _under(namespace: str, values: dict) -> dict:
+    return {key.replace("landing-zone:", f"{namespace}:"): value for key, value in values.items()}
+
+
+def _with_identity_policy(text: str) -> dict:
+    values = yaml.safe_load(PROD)["config"]
+    values["landing-zone:identityCenter"]["permissionSets"][0]["inlinePolicy"] = text
+    return values
+
+
+OTHER_CASES = [
+    (
+        "every key under another project name",
+        _under("lz", stack_values()),
+        [
+            f"lz:organization: is under 'lz:', and {ELSEWHERE}: write landing-zone:organization, or rename the project",
+            f"lz:organizationalUnits: is under 'lz:', and {ELSEWHERE}: write landing-zone:organizationalUnits, "
+            "or rename the project",
+            f"lz:accounts: is under 'lz:', and {ELSEWHERE}: write landing-zone:accounts, or rename the project",
+        ],
+    ),
+    (
+        "one key under a misspelt project name",
+        {**stack_values(), "landingzone:guardrails": []},
+        [
+            f"landingzone:guardrails: is under 'landingzone:', and {ELSEWHERE}: write landing-zone:guardrails, "
+            "or rename the project"
+        ],
+    ),
+    (
+        "deep JSON as structured config",
+        {**stack_values(), "landing-zone:accounts": DEEP_JSON},
+        ["landing-zone:accounts: is JSON nested more than 64 levels deep"],
+    ),
+    (
+        "a deep guardrail document",
+        stack_values(guardrails=[{"document": DEEP_POLICY, "name": "deep", "root": True}]),
+        ["landing-zone:guardrails[0].document: is JSON nested more than 64 levels deep"],
+    ),
+    (
+        "a deep guardrail document that is not JSON either",
+        stack_values(guardrails=[{"document": "{" * 100_000, "name": "deep", "root": True}]),
+        ["landing-zone:guardrails[0].document: is JSON nested more than 64 levels deep"],
+    ),
+    (
+        "a deep inline policy",
+        _with_identity_policy(DEEP_POLICY),
+        [
+            "landing-zone:identityCenter.permissionSets[0].inlinePolicy: is JSON nested more than 64 levels deep"
+        ],
+    ),
+    (
+        "brackets inside JSON strings do not count",
+        stack_values(accounts=[{"name": "audit", "ou": "Security", "tags": {"x": "[" * 100}}]),
+        [],
+    ),
+]
+
+
+@problem_table(OTHER_CASES)
+def test_keys_elsewhere_and_deep_json(values, expected):
+    assert problems_of(values) == expected
+
+
+def test_plan_on_a_project_without_its_program_is_a_usage_error(capsys, tmp_path):
+    (tmp_path / "Pulumi.yaml").write_text("name: landing-zone\nruntime: python\n")
+    (tmp_path / "Pulumi.prod.yaml").write_text(PROD)
+    run = run_lz(capsys, "plan", "--stack", "prod", "--project-dir", str(tmp_path))
+    assert (run.code, run.out, run.err) == (
+        2,
+        "",
+        f"lz plan: {tmp_path} has no __main__.py: lz plan runs the landing-zone program of --project-dir "
+        "(a copy of this project, with its Pulumi.yaml and __main__.py)\n",
+    )

@@ -7,7 +7,6 @@ checks cross-references. Either phase's problems are raised together as one Conf
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +19,7 @@ from .base import RULE_ERROR
 from .checker import key_path
 from .errors import ConfigError, Problem
 from .excerpt import excerpt
+from .json_text import JsonTextError, parse_json
 from .keys import known_keys
 from .model import LandingZoneConfig
 from .stack_yaml import MAX_BYTES, StackYamlError, decode, parse
@@ -55,16 +55,16 @@ def load_from_mapping(values: Mapping[str, Any], namespace: str = DEFAULT_NAMESP
     """
     prefix = f"{namespace}:"
     raw: dict[str, Any] = {}
-    problems: list[Problem] = []
+    problems: list[Problem] = _keys_of_another_project(values, namespace)
     for key, value in values.items():
         if not key.startswith(prefix):
             continue
         name = key[len(prefix) :]
         if isinstance(value, str) and value.lstrip()[:1] in ("{", "["):
             try:
-                value = json.loads(value)
-            except json.JSONDecodeError as err:
-                problems.append(Problem(key, f"is not valid JSON: {err.msg}"))
+                value = parse_json(value)
+            except JsonTextError as err:
+                problems.append(Problem(key, str(err)))
                 continue
         raw[name] = value
     if problems:
@@ -77,6 +77,24 @@ def load_from_mapping(values: Mapping[str, Any], namespace: str = DEFAULT_NAMESP
     if problems:
         raise ConfigError(problems)
     return config
+
+
+def _keys_of_another_project(values: Mapping[str, Any], namespace: str) -> list[Problem]:
+    """Landing-zone keys under another project's name (a renamed project, a copied stack file):
+    Pulumi would hand them to no one, and the stack would lose them without a word."""
+    ours = set(known_keys(()))
+    problems = []
+    for key in values:
+        other, colon, name = str(key).partition(":")
+        if colon and other != namespace and name in ours:
+            problems.append(
+                Problem(
+                    excerpt(key, quote=False),
+                    f"is under '{other}:', and this project is '{namespace}' "
+                    f"(the name Pulumi.yaml declares): write {namespace}:{name}, or rename the project",
+                )
+            )
+    return problems
 
 
 def read_stack_file(path: Path) -> dict[str, Any]:
