@@ -39,6 +39,10 @@ LAUGHS = "config:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + ""
     f"  {c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
 )
 HUGE_NAME = "n" * 3_000_000
+TOP_KEYS = (
+    "organization, organizationalUnits, accounts, identityCenter, guardrails, budgets, baseline, "
+    "organizationTrail, delegatedAdministrators"
+)
 DEEP = "config:\n  landing-zone:accounts: " + "[" * 5000 + "]" * 5000 + "\n"
 WIDE_BAD_LINE = "config:\n  aws:region: [" + "x" * 2_000_000 + "\n"
 
@@ -161,6 +165,32 @@ CASES: list[tuple[str, bytes | str, list[str]]] = [
         "config:\n  aws:region: !vault eu-west-1\n",
         [
             "{path}: is not valid YAML: could not determine a constructor for the tag '!vault' (line 2, column 15)"
+        ],
+    ),
+    (
+        "a 3 MB unknown key",
+        replaced("    name: acme\n", f"    name: acme\n    ? {HUGE_NAME}\n    : 1\n"),
+        [
+            f"landing-zone:organization.{'n' * 30}...{'n' * 15} (3,000,000 characters): unknown key; "
+            "known keys: name, domain, production, create, import, featureSet, enabledPolicyTypes, "
+            "awsServiceAccessPrincipals, emailPattern, notificationEmail, contacts, tags"
+        ],
+    ),
+    (
+        "a 3 MB top-level key",
+        appended(f"  ? landing-zone:{HUGE_NAME}\n  : 1\n"),
+        [
+            f"landing-zone:{'n' * 30}...{'n' * 15} (3,000,000 characters): unknown key; known keys: "
+            + TOP_KEYS
+        ],
+    ),
+    (
+        "a 3 MB project name",
+        appended(f"  ? {HUGE_NAME}:accounts\n  : []\n"),
+        [
+            f"{'n' * 30}...{'n' * 6}:accounts (3,000,009 characters): is under '{'n' * 30}...{'n' * 15} "
+            "(3,000,000 characters):', and this project is 'landing-zone' (the name Pulumi.yaml declares): "
+            "write landing-zone:accounts, or rename the project"
         ],
     ),
     # Item 3: encodings.

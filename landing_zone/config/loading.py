@@ -90,7 +90,7 @@ def _keys_of_another_project(values: Mapping[str, Any], namespace: str) -> list[
             problems.append(
                 Problem(
                     excerpt(key, quote=False),
-                    f"is under '{other}:', and this project is '{namespace}' "
+                    f"is under '{excerpt(other, quote=False)}:', and this project is '{namespace}' "
                     f"(the name Pulumi.yaml declares): write {namespace}:{name}, or rename the project",
                 )
             )
@@ -146,7 +146,17 @@ def load_from_pulumi_runtime(namespace: str) -> LandingZoneConfig:
 
 
 def _shape_problems(error: ValidationError, namespace: str) -> list[Problem]:
-    return [Problem(key_path(namespace, *detail["loc"]), shape_message(detail)) for detail in error.errors()]
+    return [
+        Problem(key_path(namespace, *_short_loc(detail["loc"])), shape_message(detail))
+        for detail in error.errors()
+    ]
+
+
+def _short_loc(loc: tuple[str | int, ...]) -> tuple[str | int, ...]:
+    """A key path a user can read: an unknown key may be megabytes long."""
+    return tuple(
+        excerpt(part, quote=False) if isinstance(part, str) and len(part) > 60 else part for part in loc
+    )
 
 
 def shape_message(detail: ErrorDetails) -> str:
@@ -174,6 +184,6 @@ def shape_message(detail: ErrorDetails) -> str:
 def _unknown_key_message(loc: tuple[str | int, ...]) -> str:
     known = known_keys(loc[:-1])
     unknown = str(loc[-1])
-    guess = difflib.get_close_matches(unknown, known, n=1)
+    guess = difflib.get_close_matches(unknown, known, n=1) if len(unknown) <= 100 else []
     hint = f"; did you mean '{guess[0]}'?" if guess else f"; known keys: {', '.join(known)}"
     return f"unknown key{hint}"
