@@ -245,7 +245,7 @@ def test_invalid_json_text_names_its_key():
     with pytest.raises(ConfigError) as caught:
         load_from_mapping(values)
     assert [str(p) for p in caught.value.problems] == [
-        "landing-zone:accounts: is not valid JSON: Expecting property name enclosed in double quotes"
+        "landing-zone:accounts: is not valid JSON: Expecting property name enclosed in double quotes (line 1 column 3)"
     ]
 
 

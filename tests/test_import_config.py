@@ -217,7 +217,7 @@ CASES = [
         ),
         [
             f"landing-zone:guardrails[0].description: string should have at most 512 characters "
-            f"(got '{'x' * 513}')",
+            f"(got '{'x' * 30}...{'x' * 15}' (513 characters))",
             "landing-zone:guardrails[0].import.policy: 'deny-root-user' is not a policy id like p-ab12cd34",
         ],
     ),

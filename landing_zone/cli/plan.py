@@ -71,6 +71,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     location = locate_stack(args)
+    if not (location.project_dir / "__main__.py").is_file():
+        raise UsageError(
+            f"{location.project_dir} has no __main__.py: lz plan runs the landing-zone program of "
+            "--project-dir (a copy of this project, with its Pulumi.yaml and __main__.py)"
+        )
     previous = _previous_config(args.previous, location.project) if args.previous is not None else None
     try:
         values = read_stack_file(location.config_file)

@@ -9,7 +9,6 @@ policy and the attachments that existed when it was imported.
 from __future__ import annotations
 
 import difflib
-import json
 from collections.abc import Collection
 from dataclasses import dataclass
 from typing import Annotated
@@ -38,6 +37,7 @@ from .base import (
     RoleArn,
 )
 from .checker import Checker, Key, repeats
+from .json_text import JsonTextError, parse_json
 from .organization import OrganizationStructure
 
 MAX_POLICY_DESCRIPTION = 512  # AWS Organizations' limit on a policy's description
@@ -115,7 +115,7 @@ class GuardrailConfig(ConfigModel):
     def rendered(self) -> str:
         """The minified policy text, as sent to AWS (the guardrail or document must be valid)."""
         if self.document is not None:
-            return minify(json.loads(self.document))
+            return minify(parse_json(self.document))
         if self.guardrail is None:
             raise ValueError("a guardrails entry with neither guardrail nor document has no text")
         return minify(catalog()[self.guardrail].render(self.parameters.given()))
@@ -326,9 +326,9 @@ def _check_document(entry: GuardrailConfig, text: str, checker: Checker) -> bool
     if entry.parameters.given():
         checker.report(("parameters",), "only catalog guardrails take parameters")
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        checker.report(("document",), f"is not valid JSON: {err.msg} (line {err.lineno} column {err.colno})")
+        document = parse_json(text)
+    except JsonTextError as err:
+        checker.report(("document",), str(err))
         return False
     statements = document.get("Statement") if isinstance(document, dict) else None
     if isinstance(statements, dict):

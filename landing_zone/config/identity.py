@@ -7,7 +7,6 @@ strings in config, because a resource's import id cannot wait for an Output.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
@@ -18,6 +17,7 @@ from landing_zone import principals
 
 from .base import AccountId, ConfigModel, Matching, PermissionSetName, PolicyName, Region, Tags
 from .checker import Checker, Key, repeats
+from .json_text import JsonTextError, parse_json
 from .organization import OrganizationStructure
 
 # Identity Center's limits on a permission set's session (ISO-8601 durations).
@@ -385,9 +385,9 @@ def _check_managed_policy_arn(checker: Checker, key: Key, arn: str) -> None:
 def _check_inline_policy(checker: Checker, text: str) -> None:
     key = ("inlinePolicy",)
     try:
-        document = json.loads(text)
-    except json.JSONDecodeError as err:
-        checker.report(key, f"is not valid JSON: {err.msg} (line {err.lineno} column {err.colno})")
+        document = parse_json(text)
+    except JsonTextError as err:
+        checker.report(key, str(err))
         return
     if not isinstance(document, dict) or "Statement" not in document:
         checker.report(key, "must be a JSON policy document: an object with a Statement")

@@ -20,6 +20,7 @@ from landing_zone.config import AccountConfig, ConfigError, LandingZoneConfig, l
 from landing_zone.config.base import AWS_CONTACT_TYPES, DOMAIN, ORG_NAME, PHONE
 from landing_zone.config.loading import shape_message
 from landing_zone.config.naming import DEFAULT_EMAIL_PATTERN
+from landing_zone.config.stack_yaml import STR_TAG, core_tag
 
 from .contacts import LiveContact, read_contacts, read_member_contacts
 from .errors import AWS_ERRORS, describe_error
@@ -362,9 +363,9 @@ class _Dumper(yaml.SafeDumper):
 def _represent_str(dumper: yaml.SafeDumper, value: str) -> yaml.ScalarNode:
     if "\n" in value:
         style: str | None = "|"
-    elif value.isdigit():
-        # PyYAML leaves 066019281614 bare (not a YAML 1.1 int), but Pulumi reads stack files
-        # as YAML 1.2, where it is the number 66019281614: an account id must stay a string.
+    elif core_tag(value) != STR_TAG:
+        # PyYAML (YAML 1.1) quotes what it would read back as another type; Pulumi reads stack
+        # files as YAML 1.2, where 066019281614, 1e3, 0o17 and -.5 are numbers, not strings.
         style = "'"
     else:
         style = None

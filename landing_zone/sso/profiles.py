@@ -7,7 +7,6 @@ Two sources give the same `SsoAccess`: the stack's config plus `pulumi stack out
 from __future__ import annotations
 
 import re
-import string
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -15,12 +14,12 @@ from typing import Any
 from landing_zone.config import LandingZoneConfig
 from landing_zone.config.base import ACCOUNT_ID
 from landing_zone.config.identity import expand_access
-from landing_zone.config.naming import account_slug
+from landing_zone.config.naming import account_slug, placeholder_problem, substitute
 
 # Characters safe in an INI section name and on a command line.
 PROFILE_NAME = re.compile(r"[A-Za-z0-9._+@-]+", re.ASCII)
 _PROFILE_UNSAFE = re.compile(r"[^A-Za-z0-9._+@-]", re.ASCII)
-TEMPLATE_FIELDS = frozenset({"org", "account", "account_id", "permission_set"})
+TEMPLATE_FIELDS = ("org", "account", "account_id", "permission_set")
 DEFAULT_ADMIN_TEMPLATE = "{org}-{account}"
 DEFAULT_TEMPLATE = "{org}-{account}-{permission_set}"
 DEFAULT_ADMIN_PERMISSION_SET = "AdministratorAccess"
@@ -114,16 +113,9 @@ def _required_text(outputs: Mapping[str, Any], key: str, source: str) -> str:
 
 
 def check_template(template: str, option: str) -> None:
-    try:
-        fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
-    except ValueError as err:
-        raise SsoSourceError(f"{option}: '{template}' is not a valid template: {err}") from None
-    unknown = sorted(fields - TEMPLATE_FIELDS)
-    if unknown:
-        raise SsoSourceError(
-            f"{option}: unknown placeholder {{{unknown[0]}}}; use {{org}}, {{account}}, "
-            "{account_id} and {permission_set}"
-        )
+    problem = placeholder_problem(template, TEMPLATE_FIELDS)
+    if problem is not None:
+        raise SsoSourceError(f"{option}: {problem}")
 
 
 def profile_account(name: str) -> str:
@@ -153,11 +145,14 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
             if item.permission_set == options.admin_permission_set
             else options.template
         )
-        name = template.format(
-            org=options.org,
-            account=profile_account(item.account),
-            account_id=item.account_id,
-            permission_set=item.permission_set,
+        name = substitute(
+            template,
+            {
+                "org": options.org,
+                "account": profile_account(item.account),
+                "account_id": item.account_id,
+                "permission_set": item.permission_set,
+            },
         )
         if not PROFILE_NAME.fullmatch(name):
             raise SsoSourceError(f"profile name '{name}' may only have letters, digits and . _ + @ -")
