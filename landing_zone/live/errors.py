@@ -1,9 +1,14 @@
-"""AWS errors as one line for a report: the operation, the error code and the message."""
+"""AWS errors as one line for a report: the operation, the error code and the message.
+
+The line is `shown`: an error message is live text (it can quote a name, or a proxy's page).
+"""
 
 from __future__ import annotations
 
 from botocore.exceptions import BotoCoreError, ClientError
 from botocore.parsers import ResponseParserError
+
+from .shown import shown
 
 # What one AWS call can raise: ClientError from AWS; BotoCoreError for credentials,
 # connections (EndpointConnectionError, ConnectionClosedError) and timeouts
@@ -30,7 +35,7 @@ def describe_error(err: BaseException) -> str:
         message = str(error.get("Message", ""))
         if message.lstrip().startswith("<"):
             message = HTML_PAGE
-        return f"{operation}: {error.get('Code', 'Error')}: {_short(message)}".strip()
+        return f"{shown(operation)}: {shown(error.get('Code', 'Error'))}: {_short(message)}".strip()
     if isinstance(err, ResponseParserError):
         # Its message quotes the whole body: the page says nothing AWS did.
         return f"{type(err).__name__}: {NOT_AWS}"
@@ -41,5 +46,4 @@ def describe_error(err: BaseException) -> str:
 
 
 def _short(message: str) -> str:
-    message = " ".join(message.split())
-    return message if len(message) <= MAX_MESSAGE else message[: MAX_MESSAGE - 3] + "..."
+    return shown(" ".join(message.split()), MAX_MESSAGE)
