@@ -14,6 +14,7 @@ from typing import Any
 
 import boto3
 from botocore.config import Config
+from botocore.exceptions import BotoCoreError
 
 from landing_zone.config.base import ACCOUNT_ID, ROLE_NAME
 
@@ -22,6 +23,8 @@ log = logging.getLogger(__name__)
 DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
 SESSION_NAME = "lz-audit"
 _client_lock = threading.Lock()
+# A bound on every pagination: list_accounts answers 20 accounts a page (40,000 accounts).
+MAX_PAGES = 2000
 
 
 def retry_config(max_attempts: int | None = None) -> Config:
@@ -89,7 +92,48 @@ class Clients:
         return Clients(self.session, self.config, member_credentials, account_id)
 
 
+class EndlessPagination(BotoCoreError):
+    """A pagination that does not end: a next-page token seen before, or too many pages.
+
+    A BotoCoreError, so that it is the error of the check that paginates, like any other.
+    """
+
+    fmt = "{operation}: {reason}; stopped"
+
+
+class PageBound:
+    """Follows one pagination's next-page tokens; raises EndlessPagination when they loop.
+
+    botocore's paginators notice a token repeated at once, not A, B, A, and never count
+    pages; a loop by hand (Cost Explorer's NextPageToken) notices nothing.
+    """
+
+    def __init__(self, operation: str, max_pages: int | None = None) -> None:
+        self.operation = operation
+        self.max_pages = MAX_PAGES if max_pages is None else max_pages
+        self.pages = 0
+        self._seen: set[str] = set()
+
+    def next(self, token: object) -> None:
+        """Record a page and its next-page token (None or empty: the last page)."""
+        self.pages += 1
+        if not token or (isinstance(token, dict) and not any(token.values())):
+            return
+        key = repr(sorted(token.items())) if isinstance(token, dict) else repr(token)
+        if key in self._seen:
+            raise EndlessPagination(
+                operation=self.operation, reason=f"a next-page token came back after {self.pages} pages"
+            )
+        if self.pages >= self.max_pages:
+            raise EndlessPagination(operation=self.operation, reason=f"more than {self.max_pages} pages")
+        self._seen.add(key)
+
+
 def paginate(client: Any, operation: str, key: str, **kwargs: Any) -> Iterator[Any]:
-    """Every item under `key` across the pages of `operation`."""
-    for page in client.get_paginator(operation).paginate(**kwargs):
-        yield from page.get(key, [])
+    """Every item under `key` across the pages of `operation`, through at most MAX_PAGES pages."""
+    pages = client.get_paginator(operation).paginate(**kwargs)
+    bound = PageBound(client.meta.method_to_api_mapping.get(operation, operation))
+    for page in pages:
+        # botocore's own reading of the page's next-page token (input token -> value).
+        bound.next(pages._get_next_token(page))
+        yield from page.get(key) or []
