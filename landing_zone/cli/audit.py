@@ -79,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
         progress.finish()
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=True))
+        for warning in report.warnings():  # also where a CI log shows it, not only in the file
+            print(f"lz audit: {warning}", file=sys.stderr)
     else:
         print(render_text(report), end="")
     return EXIT_FAILED if failed(report.results, errors_fail=args.fail_on_error) else EXIT_OK
@@ -126,6 +128,7 @@ def render_text(report: AuditReport) -> str:
         lines += _result_lines(result)
     counts = report.counts()
     lines += ["", "Summary: " + ", ".join(f"{count} {outcome}" for outcome, count in counts.items())]
+    lines += report.warnings()
     return "\n".join(lines) + "\n"
 
 
