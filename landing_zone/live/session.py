@@ -15,6 +15,7 @@ from typing import Any
 import boto3
 from botocore.config import Config
 from botocore.exceptions import BotoCoreError
+from botocore.parsers import ResponseParserError
 
 from landing_zone.config.base import ACCOUNT_ID, ROLE_NAME
 
@@ -25,6 +26,22 @@ SESSION_NAME = "lz-audit"
 _client_lock = threading.Lock()
 # A bound on every pagination: list_accounts answers 20 accounts a page (40,000 accounts).
 MAX_PAGES = 2000
+
+
+def refuse_html_answers(operation_model: Any, response_dict: Mapping[str, Any], **_: Any) -> None:
+    """A successful answer to a JSON API that is a page (a proxy's), not AWS's JSON.
+
+    botocore parses such a body as an empty answer: a list call would read as "nothing there"
+    and pass. XML APIs already fail to parse it, and error statuses are parsed as errors.
+    """
+    if operation_model.metadata.get("protocol") not in ("json", "rest-json"):
+        return
+    body = response_dict.get("body")
+    if response_dict.get("status_code", 0) >= 300 or not isinstance(body, bytes):
+        return
+    # The body, not its Content-Type: some endpoints (moto's server) label JSON text/html.
+    if body.lstrip()[:1] == b"<":
+        raise ResponseParserError(f"{operation_model.name}: the answer is a page, not AWS's JSON")
 
 
 def retry_config(max_attempts: int | None = None) -> Config:
@@ -68,9 +85,11 @@ class Clients:
         key = (service, region or self.region)
         with _client_lock:
             if key not in self._clients:
-                self._clients[key] = self.session.client(  # type: ignore[call-overload]
+                client = self.session.client(  # type: ignore[call-overload]
                     service, region_name=key[1], config=self.config, **self._credentials
                 )
+                client.meta.events.register("before-parse", refuse_html_answers)
+                self._clients[key] = client
             return self._clients[key]
 
     def for_account(self, account_id: str, role_name: str = DEFAULT_ROLE_NAME) -> Clients:

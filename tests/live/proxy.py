@@ -19,14 +19,16 @@ BAD_GATEWAY = (
 
 
 @contextmanager
-def html_proxy(upstream: str, broken: tuple[bytes, ...]) -> Iterator[str]:
-    """Forward to `upstream`, except requests whose body contains one of `broken`: 502 HTML."""
+def html_proxy(upstream: str, broken: tuple[bytes, ...], status: int = 502) -> Iterator[str]:
+    """Forward to `upstream`, except requests whose body, path or X-Amz-Target contains one of
+    `broken`: answered with an HTML page and `status`."""
 
     class Handler(http.server.BaseHTTPRequestHandler):
         def _forward(self) -> None:
             body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            if any(marker in body or marker in self.path.encode() for marker in broken):
-                self._answer(502, {"Content-Type": "text/html"}, BAD_GATEWAY)
+            seen = body + self.path.encode() + self.headers.get("X-Amz-Target", "").encode()
+            if any(marker in seen for marker in broken):
+                self._answer(status, {"Content-Type": "text/html"}, BAD_GATEWAY)
                 return
             headers = {k: v for k, v in self.headers.items() if k.lower() not in ("host", "content-length")}
             request = urllib.request.Request(

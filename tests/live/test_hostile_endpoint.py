@@ -79,3 +79,25 @@ def test_a_proxys_html_page_on_one_call_is_an_error_for_its_checks_and_the_audit
     assert ("member.alternate-contacts", "production") in {
         (c["id"], c["target"]["name"]) for c in checks if c["result"] == "fail"
     }
+
+
+def test_a_page_answered_with_200_to_a_json_api_is_an_error_not_an_empty_list(
+    server_env, moto_server_url, monkeypatch, capsys
+):
+    # botocore reads such a page as an empty answer: no functions, no Identity Center instance.
+    broken = (b"/functions", b"SWBExternalService.ListInstances")
+    with html_proxy(moto_server_url, broken, status=200) as url:
+        monkeypatch.setenv("AWS_ENDPOINT_URL", url)
+        code, out, err = run_lz(capsys, "audit", "--format", "json", "--regions", "eu-west-1")
+    assert (code, err) == (1, "")
+    checks = {(c["id"], c["target"]["name"]): c for c in json.loads(out)["checks"]}
+    assert checks[("organization.identity-center", "")]["evidence"] == ["ResponseParserError: " + NOT_AWS]
+    workloads = checks[("management.workloads", "master")]
+    # The planted instance is still found (a fail), the unreadable region kind noted.
+    assert (workloads["result"], workloads["evidence"]) == (
+        "fail",
+        [
+            f"eu-west-1: 1 EC2 instance ({server_env[1].instance_id})",
+            f"eu-west-1: Lambda functions: ResponseParserError: {NOT_AWS}",
+        ],
+    )
