@@ -12,11 +12,16 @@ from landing_zone.config.base import REGION, ROLE_NAME
 from landing_zone.live.audit import AuditOptions, CheckResult, run_audit
 from landing_zone.live.audit.runner import DEFAULT_WORKERS, AuditError, AuditReport, failed
 from landing_zone.live.session import DEFAULT_ROLE_NAME
+from landing_zone.live.shown import shown
 
 from .aws import add_session_arguments, clients_from_args, positive_int
 from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
 
 LABELS = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "manual": "MANUAL"}
+# A text report line: every live value in it goes through `shown` (no control character
+# reaches the terminal; a long line is cut with a marker). The JSON report keeps the exact
+# values: json.dumps escapes every control character (and, with ensure_ascii, all non-ASCII).
+MAX_LINE = 500
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -74,11 +79,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         report = run_audit(clients_from_args(args), options, progress)
     except AuditError as err:
-        raise UsageError(str(err)) from None
+        raise UsageError(shown(err, MAX_LINE)) from None
     finally:
         progress.finish()
     if args.format == "json":
-        print(json.dumps(report.to_json(), indent=2))
+        print(json.dumps(report.to_json(), indent=2, ensure_ascii=True))
+        for warning in report.warnings():  # also where a CI log shows it, not only in the file
+            print(f"lz audit: {warning}", file=sys.stderr)
     else:
         print(render_text(report), end="")
     return EXIT_FAILED if failed(report.results, errors_fail=args.fail_on_error) else EXIT_OK
@@ -105,7 +112,7 @@ class StderrProgress:
     def __call__(self, done: int, total: int, label: str) -> None:
         if not self.enabled:
             return
-        line = f"[{done}/{total}] {label}"
+        line = f"[{done}/{total}] {shown(label, 100)}"
         self.stream.write("\r" + line.ljust(self.width))
         self.stream.flush()
         self.width = max(self.width, len(line))
@@ -118,18 +125,20 @@ class StderrProgress:
 
 def render_text(report: AuditReport) -> str:
     lines = [
-        f"Audit of organization {report.organization_id} (management account {report.management_account_id})",
+        f"Audit of organization {shown(report.organization_id)} "
+        f"(management account {shown(report.management_account_id)})",
         "",
     ]
     for result in report.results:
         lines += _result_lines(result)
     counts = report.counts()
     lines += ["", "Summary: " + ", ".join(f"{count} {outcome}" for outcome, count in counts.items())]
+    lines += report.warnings()
     return "\n".join(lines) + "\n"
 
 
 def _result_lines(result: CheckResult) -> list[str]:
-    lines = [f"{LABELS[result.outcome]:<7}{result.id}  {result.title}  [{result.target}]"]
+    lines = [f"{LABELS[result.outcome]:<7}{result.id}  {result.title}  [{shown(result.target, MAX_LINE)}]"]
     if result.outcome != "pass":
-        lines += [f"       - {line}" for line in result.evidence]
+        lines += [f"       - {shown(line, MAX_LINE)}" for line in result.evidence]
     return lines

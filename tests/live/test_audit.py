@@ -13,10 +13,10 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from moto.iam.models import iam_backends
 
-from landing_zone.cli.audit import StderrProgress
+from landing_zone.cli.audit import StderrProgress, render_text
 from landing_zone.config import load_from_mapping
 from landing_zone.live.audit import AuditOptions, CheckResult, Target, run_audit, runner
-from landing_zone.live.audit.runner import AuditError, failed
+from landing_zone.live.audit.runner import AuditError, AuditReport, failed
 from landing_zone.live.session import Clients
 from tests.conftest import PROJECT_DIR
 from tests.helpers import run_lz, write_stack
@@ -229,3 +229,65 @@ def test_exit_1_on_a_failure_and_on_an_error_only_when_asked(outcomes, errors_fa
         CheckResult(f"fake.{n}", "fake", o, Target("organization", "o-x")) for n, o in enumerate(outcomes)
     ]
     assert failed(results, errors_fail=errors_fail) is expected
+
+
+def member_results(*outcomes_by_account: tuple[str, str]) -> tuple[CheckResult, ...]:
+    return tuple(
+        CheckResult("member.x", "X", outcome, Target("account", account, "n"))
+        for account, outcome in outcomes_by_account
+    )
+
+
+NONE_EXAMINED = (
+    "WARNING: none of the 2 member accounts could be examined (every member check is an error: is the role "
+    "there, and trusted?); this audit says nothing about them. In CI, run with --fail-on-error."
+)
+
+
+@pytest.mark.parametrize(
+    ("members", "results", "examined", "warnings"),
+    [
+        (("1", "2"), member_results(("1", "pass"), ("2", "fail")), ("1", "2"), []),
+        (("1", "2"), member_results(("1", "error"), ("1", "error"), ("2", "error")), (), [NONE_EXAMINED]),
+        # An account with no result at all was not examined either.
+        (("1", "2"), member_results(("1", "error")), (), [NONE_EXAMINED]),
+        (
+            ("1", "2"),
+            member_results(("1", "error"), ("1", "pass"), ("2", "error")),
+            ("1",),
+            ["WARNING: 1 of the 2 member accounts could not be examined."],
+        ),
+        ((), (), (), []),
+    ],
+    ids=["all", "none", "none-no-results", "some", "no-members"],
+)
+def test_member_accounts_not_examined_are_said_loudly(members, results, examined, warnings):
+    report = AuditReport("o-abc", "111111111111", results, members)
+    assert (report.examined_members(), report.warnings()) == (examined, warnings)
+    assert report.to_json()["memberAccounts"] == {"active": len(members), "examined": len(examined)}
+
+
+def test_an_audit_that_could_enter_no_member_account_says_so_and_fails_only_with_fail_on_error(
+    planted_inprocess, monkeypatch, capsys
+):
+    session, planted = planted_inprocess
+
+    def for_account(self, account_id, role_name="OrganizationAccountAccessRole"):
+        raise ClientError({"Error": {"Code": "AccessDenied", "Message": "not authorized"}}, "AssumeRole")
+
+    monkeypatch.setattr(Clients, "for_account", for_account)
+    report = run_audit(Clients(session), AuditOptions(regions=("eu-west-1",)))
+    warning = (
+        "WARNING: none of the 5 member accounts could be examined (every member check is an error: is the role "
+        "there, and trusted?); this audit says nothing about them. In CI, run with --fail-on-error."
+    )
+    assert report.warnings() == [warning]
+    assert render_text(report).splitlines()[-2:] == ["Summary: 9 pass, 3 fail, 17 error, 3 manual", warning]
+    # Without the planted failures (none of them), the exit code is --fail-on-error's to decide.
+    clean = AuditReport(report.organization_id, report.management_account_id, tuple(r for r in report.results if r.outcome != "fail"), report.member_account_ids)  # fmt: skip
+    assert (failed(clean.results), failed(clean.results, errors_fail=True)) == (False, True)
+    # JSON: the counts in the report, the warning also on stderr (where a CI log shows it).
+    code, out, err = run_lz(capsys, "audit", "--format", "json", "--regions", "eu-west-1")
+    assert json.loads(out)["memberAccounts"] == {"active": 5, "examined": 0}
+    assert json.loads(out)["warnings"] == [warning]
+    assert err == f"lz audit: {warning}\n"

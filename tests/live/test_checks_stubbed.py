@@ -6,14 +6,17 @@ report; it has no Cost Anomaly Detection and cannot list budget subscribers.
 
 from __future__ import annotations
 
+import json
+
 import boto3
 import pytest
 from botocore.stub import Stubber
 
 from landing_zone.live.audit import costs, root_user
 from landing_zone.live.audit import iam as iam_checks
+from landing_zone.live.audit import organization as org_checks
 from landing_zone.live.audit.model import Finding
-from landing_zone.live.audit.organization import denies_leaving
+from landing_zone.live.audit.organization import leave_denial
 from landing_zone.live.session import Clients
 
 HEADER = "user,arn,user_creation_time,password_enabled,mfa_active,access_key_1_active,access_key_2_active"
@@ -190,19 +193,117 @@ def test_budget_subscribers_fail_for_a_budget_nobody_hears_from():
     )
 
 
-@pytest.mark.parametrize(
-    ("statement", "denies"),
-    [
-        ({"Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}, True),
-        ({"Effect": "Deny", "Action": ["s3:*", "organizations:Leave*"], "Resource": "*"}, True),
-        ({"Effect": "Deny", "Action": "Organizations:*", "Resource": "*"}, True),
-        ({"Effect": "Allow", "Action": "organizations:LeaveOrganization", "Resource": "*"}, False),
-        ({"Effect": "Deny", "Action": "organizations:DescribeOrganization", "Resource": "*"}, False),
-    ],
+LEAVE = "organizations:LeaveOrganization"
+EXEMPT = "arn:aws:iam::*:role/OrganizationAccountAccessRole"
+CONDITION_ONLY = (
+    "the deny applies only when it holds (only ArnNotLike/ArnNotEquals/StringNotLike/StringNotEquals "
+    "on aws:PrincipalArn exempting named roles is allowed)"
 )
-def test_denies_leaving(statement, denies):
-    assert denies_leaving({"Version": "2012-10-17", "Statement": [statement]}) is denies
-    assert denies_leaving({"Version": "2012-10-17", "Statement": statement}) is denies
+
+
+def deny(action=LEAVE, **more):
+    return {"Sid": "DenyLeave", "Effect": "Deny", "Action": action, "Resource": "*", **more}
+
+
+@pytest.mark.parametrize(
+    ("statement", "expected"),
+    [
+        # Unconditional, by name or by a wildcard that covers it.
+        (deny(), (True, [])),
+        (deny(["s3:*", "organizations:Leave*"]), (True, [])),
+        (deny("Organizations:*"), (True, [])),
+        (deny("*"), (True, [])),
+        (deny("organizations:Leave?rganization"), (True, [])),
+        (deny(Condition={}), (True, [])),
+        ({"Effect": "Deny", "NotAction": "iam:*", "Resource": "*"}, (True, [])),
+        # Only named roles exempted.
+        (deny(Condition={"ArnNotLike": {"aws:PrincipalArn": EXEMPT}}), (True, [])),
+        (deny(Condition={"StringNotEquals": {"aws:principalarn": [EXEMPT, "arn:aws:iam::1:role/ci/Deploy"]}}),
+         (True, [])),
+        (deny(Condition={"ArnNotEquals": {"aws:PrincipalArn": "arn:aws:iam::*:role/Org*"}}), (True, [])),
+        # Not a deny of leaving at all: nothing to say.
+        ({"Effect": "Allow", "Action": LEAVE, "Resource": "*"}, (False, [])),
+        (deny("organizations:DescribeOrganization"), (False, [])),
+        (deny("organizations:List*"), (False, [])),
+        (deny("organizations:[L]eaveOrganization"), (False, [])),  # IAM has no character classes
+        ({"Effect": "deny", "Action": LEAVE, "Resource": "*"}, (False, [])),
+        # Conditioned away: never matches, or exempts everyone.
+        (deny(Condition={"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/nobody"}}),
+         (False, [f"statement DenyLeave: Condition ArnLike on aws:PrincipalArn: {CONDITION_ONLY}"])),
+        (deny(Condition={"Bool": {"aws:MultiFactorAuthPresent": "false"}}),
+         (False, [f"statement DenyLeave: Condition Bool on aws:MultiFactorAuthPresent: {CONDITION_ONLY}"])),
+        (deny(Condition={"StringNotEquals": {"aws:PrincipalAccount": "111111111111"}}),
+         (False, [f"statement DenyLeave: Condition StringNotEquals on aws:PrincipalAccount: {CONDITION_ONLY}"])),
+        (deny(Condition={"ArnNotLikeIfExists": {"aws:PrincipalArn": EXEMPT}}),
+         (False, [f"statement DenyLeave: Condition ArnNotLikeIfExists on aws:PrincipalArn: {CONDITION_ONLY}"])),
+        (deny(Condition={"ArnNotLike": {"aws:PrincipalArn": "*"}}),
+         (False, ["statement DenyLeave: Condition ArnNotLike on aws:PrincipalArn: * is not a role ARN "
+                  "(arn:<partition>:iam::<account>:role/<name>)"])),
+        (deny(Condition={"ArnNotLike": {"aws:PrincipalArn": [EXEMPT, "arn:aws:iam::*:role/*"]}}),
+         (False, ["statement DenyLeave: Condition ArnNotLike on aws:PrincipalArn: "
+                  "arn:aws:iam::*:role/* exempts every role"])),
+        (deny(Condition={"StringNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/?*/*"}}),
+         (False, ["statement DenyLeave: Condition StringNotLike on aws:PrincipalArn: "
+                  "arn:aws:iam::*:role/?*/* exempts every role"])),
+        (deny(Condition={"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:*"}}),
+         (False, ["statement DenyLeave: Condition ArnNotLike on aws:PrincipalArn: arn:aws:iam::*:* is not a "
+                  "role ARN (arn:<partition>:iam::<account>:role/<name>)"])),
+        (deny(Condition={"ArnNotLike": {"aws:PrincipalArn": []}}),
+         (False, ["statement DenyLeave: Condition ArnNotLike on aws:PrincipalArn: no ARN"])),
+        (deny(Condition={"ArnNotLike": {"aws:PrincipalArn": EXEMPT}, "Bool": {"aws:ViaAWSService": "true"}}),
+         (False, [f"statement DenyLeave: Condition Bool on aws:ViaAWSService: {CONDITION_ONLY}"])),
+        (deny(Condition="yes"), (False, ["statement DenyLeave: Condition 'yes' is not an object"])),
+        # Excluded by NotAction, spared by NotPrincipal, limited to resources.
+        ({"Sid": "AllButOrgs", "Effect": "Deny", "NotAction": ["organizations:*"], "Resource": "*"},
+         (False, [f"statement AllButOrgs: NotAction organizations:* leaves {LEAVE} out"])),
+        (deny(NotPrincipal={"AWS": "arn:aws:iam::111111111111:root"}),
+         (False, ["statement DenyLeave: NotPrincipal limits whom it applies to"])),
+        (deny(Resource="arn:aws:organizations::111111111111:account/o-x/*"),
+         (False, ["statement DenyLeave: Resource 'arn:aws:organizations::111111111111:account/o-x/*' is not \"*\""])),
+        ({"Effect": "Deny", "Action": LEAVE, "NotResource": "arn:aws:s3:::x"},
+         (False, ["statement 1: NotResource leaves resources out"])),
+    ],
+)  # fmt: skip
+def test_leave_denial(statement, expected):
+    assert leave_denial({"Version": "2012-10-17", "Statement": [statement]}) == expected
+    assert leave_denial({"Version": "2012-10-17", "Statement": statement}) == expected
+
+
+def test_one_good_statement_is_enough_and_a_document_that_is_not_one_fails():
+    conditioned = deny(Condition={"Bool": {"aws:ViaAWSService": "false"}})
+    assert leave_denial({"Statement": [conditioned, deny()]}) == (True, [])
+    assert leave_denial(None) == (False, ["not a JSON policy document"])
+    assert leave_denial(["Statement"]) == (False, ["not a JSON policy document"])
+
+
+def test_deny_leave_fails_on_a_root_policy_conditioned_away_and_says_why():
+    stubbed = clients()
+    conditioned = {"Statement": [deny(Condition={"ArnLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/x"}})]}
+    with Stubber(stubbed.client("organizations")) as org:
+        org.add_response("list_roots", {"Roots": [{"Id": "r-ab12", "Arn": "arn:x", "Name": "Root"}]})
+        summaries = [
+            {
+                "Id": f"p-{name}",
+                "Arn": "arn:x",
+                "Name": name,
+                "Type": "SERVICE_CONTROL_POLICY",
+                "AwsManaged": False,
+            }
+            for name in ("conditioned", "garbled")
+        ]
+        org.add_response("list_policies_for_target", {"Policies": summaries})
+        for summary, content in zip(summaries, (json.dumps(conditioned), "{not json"), strict=True):
+            policy = {"PolicySummary": summary, "Content": content}
+            org.add_response("describe_policy", {"Policy": policy}, {"PolicyId": summary["Id"]})
+        finding = org_checks.deny_leave_attached_to_root(stubbed)
+    assert finding == Finding(
+        "fail",
+        (
+            f"no SCP on root r-ab12 denies {LEAVE} (attached: conditioned, garbled)",
+            f"conditioned (p-conditioned): statement DenyLeave: Condition ArnLike on aws:PrincipalArn: {CONDITION_ONLY}",
+            "garbled (p-garbled): not a JSON policy document",
+        ),
+    )
 
 
 @pytest.mark.parametrize(

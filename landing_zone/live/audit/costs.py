@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..session import Clients, paginate
+from ..session import Clients, PageBound, paginate
 from .model import Check, Finding
 
 COST_REGION = "us-east-1"  # Budgets and Cost Explorer answer in us-east-1
@@ -77,8 +77,8 @@ def _subscribers(budgets: Any, account_id: str, name: str) -> set[str]:
 
 def anomaly_detection(clients: Clients) -> Finding:
     ce = clients.client("ce", COST_REGION)
-    monitors = _all_pages(ce.get_anomaly_monitors, "AnomalyMonitors")
-    subscriptions = _all_pages(ce.get_anomaly_subscriptions, "AnomalySubscriptions")
+    monitors = _all_pages(ce, "get_anomaly_monitors", "AnomalyMonitors")
+    subscriptions = _all_pages(ce, "get_anomaly_subscriptions", "AnomalySubscriptions")
     subscribed = [s for s in subscriptions if s.get("Subscribers")]
     evidence = [f"monitor {m.get('MonitorName')} ({m.get('MonitorType')})" for m in monitors]
     evidence += [
@@ -92,14 +92,16 @@ def anomaly_detection(clients: Clients) -> Finding:
     return Finding.passed(*evidence)
 
 
-def _all_pages(operation: Any, key: str) -> list[dict[str, Any]]:
-    """Cost Explorer has no paginators for these calls: follow NextPageToken by hand."""
+def _all_pages(client: Any, method: str, key: str) -> list[dict[str, Any]]:
+    """Cost Explorer has no paginators for these calls: follow NextPageToken by hand (bounded)."""
     items: list[dict[str, Any]] = []
+    bound = PageBound(client.meta.method_to_api_mapping.get(method, method))
     token = None
     while True:
-        page = operation(**({"NextPageToken": token} if token else {}))
-        items += page.get(key, [])
+        page = getattr(client, method)(**({"NextPageToken": token} if token else {}))
+        items += page.get(key) or []
         token = page.get("NextPageToken")
+        bound.next(token)
         if not token:
             return items
 
