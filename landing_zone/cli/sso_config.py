@@ -13,6 +13,7 @@ from typing import Any
 
 from landing_zone.config import ConfigError, load_stack_file
 from landing_zone.config.base import REGION
+from landing_zone.config.identity import START_URL
 from landing_zone.live.group_access import read_group_access
 from landing_zone.sso.merge import MergeError, managed_block, merge, read_config, write_atomically
 from landing_zone.sso.profiles import (
@@ -25,6 +26,7 @@ from landing_zone.sso.profiles import (
     build_profiles,
     check_template,
     from_stack_outputs,
+    ini_value,
     render_sections,
 )
 
@@ -117,6 +119,8 @@ def run(args: argparse.Namespace) -> int:
     if args.region is not None and not REGION.matches(args.region):
         raise UsageError(f"--region: '{args.region}' is not {REGION.words}")
     try:
+        if args.start_url is not None:
+            ini_value(args.start_url, START_URL, "--start-url")
         check_template(args.admin_template, "--admin-template")
         check_template(args.template, "--template")
         if args.from_aws:
@@ -137,11 +141,11 @@ def run(args: argparse.Namespace) -> int:
             template=args.template,
         )
         profiles = build_profiles(access, options)
+        sections = render_sections(access, options, profiles)
     except SsoSourceError as err:
         raise UsageError(str(err)) from None
     if not profiles:
         print(f"lz sso-config: group '{args.group}' can reach no account", file=sys.stderr)
-    sections = render_sections(access, options, profiles)
     if args.write is False:
         print(managed_block(options.session_name, sections), end="")
         return EXIT_OK

@@ -8,18 +8,24 @@ from __future__ import annotations
 
 import re
 import string
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from landing_zone.config import LandingZoneConfig
-from landing_zone.config.base import ACCOUNT_ID
-from landing_zone.config.identity import expand_access
+from landing_zone.config.base import ACCOUNT_ID, PERMISSION_SET_NAME, REGION, Matching
+from landing_zone.config.identity import START_URL, expand_access
 from landing_zone.config.naming import account_slug
 
 # Characters safe in an INI section name and on a command line.
 PROFILE_NAME = re.compile(r"[A-Za-z0-9._+@-]+", re.ASCII)
 _PROFILE_UNSAFE = re.compile(r"[^A-Za-z0-9._+@-]", re.ASCII)
+PROFILE_WORDS = "letters, digits and . _ + @ -"
+SECTION_NAME = Matching(PROFILE_NAME.pattern, f"a name of {PROFILE_WORDS}")
+# Unicode categories no value of ours may hold: control and format characters, surrogates,
+# private use, unassigned, and the line and paragraph separators some readers split lines at.
+_UNSAFE_CATEGORIES = ("C", "Zl", "Zp")
 TEMPLATE_FIELDS = frozenset({"org", "account", "account_id", "permission_set"})
 DEFAULT_ADMIN_TEMPLATE = "{org}-{account}"
 DEFAULT_TEMPLATE = "{org}-{account}-{permission_set}"
@@ -81,8 +87,8 @@ def from_stack_outputs(
         raise SsoSourceError(
             f"--group: '{group}' is not in the stack's identityCenter.groups (known: {known})"
         )
-    start_url = _required_text(outputs, "ssoStartUrl", source)
-    sso_region = _required_text(outputs, "ssoRegion", source)
+    start_url = ini_value(_required_text(outputs, "ssoStartUrl", source), START_URL, f"{source}: ssoStartUrl")
+    sso_region = ini_value(_required_text(outputs, "ssoRegion", source), REGION, f"{source}: ssoRegion")
     account_ids = outputs.get("accountIds")
     if not isinstance(account_ids, dict):
         raise SsoSourceError(f"{source} has no accountIds mapping (account name -> id)")
@@ -113,6 +119,19 @@ def _required_text(outputs: Mapping[str, Any], key: str, source: str) -> str:
     return value
 
 
+def ini_value(value: str, rule: Matching, what: str) -> str:
+    """`value` if it may enter an AWS config file: one line of printable text that `rule` accepts.
+
+    Every value `render_sections` writes passes here (where it enters the program too, for a
+    message naming its source): a newline or a `[` at a line's start would add sections or keys
+    the AWS CLI obeys (a `[profile default]` with a `credential_process`). `what` names the value.
+    """
+    unsafe = any(unicodedata.category(char).startswith(_UNSAFE_CATEGORIES) for char in value)
+    if unsafe or value.lstrip().startswith(("[", "]")) or not rule.matches(value):
+        raise SsoSourceError(f"{what}: {value!r} is not {rule.words}")
+    return value
+
+
 def check_template(template: str, option: str) -> None:
     try:
         fields = {name for _, name, _, _ in string.Formatter().parse(template) if name is not None}
@@ -138,9 +157,7 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
     check_template(options.admin_template, "--admin-template")
     check_template(options.template, "--template")
     if not PROFILE_NAME.fullmatch(options.session_name):
-        raise SsoSourceError(
-            f"sso-session name '{options.session_name}' may only have letters, digits and . _ + @ -"
-        )
+        raise SsoSourceError(f"sso-session name '{options.session_name}' may only have {PROFILE_WORDS}")
     profiles: dict[str, Profile] = {}
     origin: dict[str, Reachable] = {}
     ordered = sorted(
@@ -160,7 +177,7 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
             permission_set=item.permission_set,
         )
         if not PROFILE_NAME.fullmatch(name):
-            raise SsoSourceError(f"profile name '{name}' may only have letters, digits and . _ + @ -")
+            raise SsoSourceError(f"profile name '{name}' may only have {PROFILE_WORDS}")
         if name in profiles:
             first = origin[name]
             raise SsoSourceError(
@@ -175,19 +192,24 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
 
 def render_sections(access: SsoAccess, options: ProfileOptions, profiles: Sequence[Profile]) -> str:
     """The `[sso-session]` block and one `[profile]` block each, in AWS CLI v2 form."""
+    session = ini_value(options.session_name, SECTION_NAME, "sso-session name")
     lines = [
-        f"[sso-session {options.session_name}]",
-        f"sso_start_url = {access.start_url}",
-        f"sso_region = {access.sso_region}",
+        f"[sso-session {session}]",
+        f"sso_start_url = {ini_value(access.start_url, START_URL, 'sso_start_url')}",
+        f"sso_region = {ini_value(access.sso_region, REGION, 'sso_region')}",
         f"sso_registration_scopes = {REGISTRATION_SCOPES}",
     ]
     for profile in profiles:
+        name = ini_value(profile.name, SECTION_NAME, "profile name")
+        account_id = ini_value(profile.account_id, ACCOUNT_ID, f"profile {name}: sso_account_id")
+        role_name = ini_value(profile.role_name, PERMISSION_SET_NAME, f"profile {name}: sso_role_name")
+        region = ini_value(profile.region, REGION, f"profile {name}: region")
         lines += [
             "",
-            f"[profile {profile.name}]",
-            f"sso_session = {options.session_name}",
-            f"sso_account_id = {profile.account_id}",
-            f"sso_role_name = {profile.role_name}",
-            f"region = {profile.region}",
+            f"[profile {name}]",
+            f"sso_session = {session}",
+            f"sso_account_id = {account_id}",
+            f"sso_role_name = {role_name}",
+            f"region = {region}",
         ]
     return "\n".join(lines) + "\n"

@@ -1,0 +1,229 @@
+"""`lz sso-config` and hostile or careless input: nothing it writes into `~/.aws/config` can add a
+section or a key, whatever the outputs file, the arguments or the live organization hold."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+
+import botocore.session
+import pytest
+
+from landing_zone.sso.profiles import Profile, ProfileOptions, SsoAccess, SsoSourceError, render_sections
+from tests.helpers import run_lz, sso_config_args
+from tests.test_sso_config import AWS_CLI, live_org  # noqa: F401 (the fixture)
+
+URL = "https://acme.awsapps.com/start"
+URL_WORDS = "an https URL like https://acme.awsapps.com/start"
+REGION_WORDS = "an AWS region code like eu-west-1"
+# What an attacker would add: a default profile whose credentials come from a command.
+PAYLOAD = "\n[profile default]\ncredential_process = /bin/sh -c pwned\n"
+MINE = "[profile mine]\nregion = eu-west-1\n"
+
+
+def outputs_with(prod_outputs, tmp_path, **changes):
+    path = tmp_path / "changed.json"
+    path.write_text(json.dumps({**json.loads(prod_outputs.read_text()), **changes}))
+    return path
+
+
+# (id, changes to the outputs file, extra arguments, message); OUTPUTS is the changed file.
+INJECTION_CASES = [
+    (
+        "newline in --start-url",
+        {},
+        ["--start-url", URL + PAYLOAD],
+        f"--start-url: {URL + PAYLOAD!r} is not {URL_WORDS}",
+    ),
+    (
+        "carriage return in --start-url",
+        {},
+        ["--start-url", URL + PAYLOAD.replace("\n", "\r")],
+        f"--start-url: {URL + PAYLOAD.replace(chr(10), chr(13))!r} is not {URL_WORDS}",
+    ),
+    (
+        "unicode line separator in --start-url",
+        {},
+        ["--start-url", URL + "\u2028x"],
+        f"--start-url: {URL + chr(0x2028) + 'x'!r} is not {URL_WORDS}",
+    ),
+    (
+        "NUL in --start-url",
+        {},
+        ["--start-url", URL + "\x00"],
+        f"--start-url: {URL + chr(0)!r} is not {URL_WORDS}",
+    ),
+    (
+        "plain http --start-url",
+        {},
+        ["--start-url", "http://acme.awsapps.com/start"],
+        f"--start-url: 'http://acme.awsapps.com/start' is not {URL_WORDS}",
+    ),
+    (
+        "newline in the outputs' ssoStartUrl",
+        {"ssoStartUrl": URL + PAYLOAD},
+        [],
+        f"OUTPUTS: ssoStartUrl: {URL + PAYLOAD!r} is not {URL_WORDS}",
+    ),
+    (
+        "escape sequence in the outputs' ssoStartUrl",
+        {"ssoStartUrl": URL + "\x1b[2J"},
+        [],
+        f"OUTPUTS: ssoStartUrl: {URL + chr(27) + '[2J'!r} is not {URL_WORDS}",
+    ),
+    (
+        "newline in the outputs' ssoRegion",
+        {"ssoRegion": "eu-west-1" + PAYLOAD},
+        [],
+        f"OUTPUTS: ssoRegion: {'eu-west-1' + PAYLOAD!r} is not {REGION_WORDS}",
+    ),
+    (
+        "trailing newline in the outputs' ssoRegion",
+        {"ssoRegion": "eu-west-1\n"},
+        [],
+        f"OUTPUTS: ssoRegion: 'eu-west-1\\n' is not {REGION_WORDS}",
+    ),
+    (
+        "newline in the outputs' managementAccountId",
+        {"managementAccountId": "123456789012" + PAYLOAD},
+        [],
+        f"OUTPUTS: '{'123456789012' + PAYLOAD}' (account 'management') is not a 12-digit account id",
+    ),
+]
+
+
+def config_after(aws_home, out):
+    """The user's config with what lz printed appended, as someone piping it would have it."""
+    aws_home.parent.mkdir(exist_ok=True)
+    aws_home.write_text(MINE + "\n" + out)
+    return aws_home
+
+
+def assert_nothing_injected(config):
+    full = botocore.session.Session().full_config
+    assert "default" not in full["profiles"]
+    assert not any("credential_process" in profile for profile in full["profiles"].values())
+    env = {**os.environ, "AWS_CONFIG_FILE": str(config)}
+
+    def aws(*argv: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(AWS_CLI), "configure", "get", *argv], env=env, capture_output=True, text=True, timeout=60
+        )
+
+    assert aws("region", "--profile", "mine").stdout == "eu-west-1\n"
+    injected = aws("credential_process", "--profile", "default")
+    assert (injected.returncode, injected.stdout) == (255, ""), injected.stderr
+    assert "The config profile (default) could not be found" in injected.stderr
+
+
+@pytest.mark.parametrize(
+    ("changes", "argv", "message"), [c[1:] for c in INJECTION_CASES], ids=[c[0] for c in INJECTION_CASES]
+)
+def test_values_that_are_not_one_safe_line_are_refused(
+    capsys, tmp_path, prod_outputs, aws_home, changes, argv, message
+):
+    outputs = outputs_with(prod_outputs, tmp_path, **changes)
+    expected = (2, "", "lz sso-config: " + message.replace("OUTPUTS", str(outputs)) + "\n")
+    printed = run_lz(capsys, *sso_config_args(outputs, "Platform", *argv))
+    assert printed == expected
+    assert_nothing_injected(config_after(aws_home, printed.out))
+    # Nor through --write: the file is left as it was.
+    aws_home.write_text(MINE)
+    assert run_lz(capsys, *sso_config_args(outputs, "Platform", *argv, "--write")) == expected
+    assert aws_home.read_text() == MINE
+
+
+def live_names(monkeypatch, **names):
+    """Make moto's DescribePermissionSet answer other names (a renamed permission set)."""
+    from moto.ssoadmin.models import SSOAdminBackend
+
+    describe = SSOAdminBackend.describe_permission_set
+
+    def renamed(self, instance_arn, permission_set_arn):
+        found = describe(self, instance_arn, permission_set_arn)
+        return {**found, "Name": names.get(found["Name"], found["Name"])}
+
+    monkeypatch.setattr(SSOAdminBackend, "describe_permission_set", renamed)
+
+
+@pytest.mark.parametrize(
+    ("renamed", "template"),
+    [
+        ("ReadOnlyAccess\n", "{org}-{account}-{permission_set}"),
+        ("ReadOnlyAccess" + PAYLOAD, "{org}-{account}-{account_id}"),
+        ("ReadOnlyAccess\r[profile default]", "{org}-{account}-{account_id}"),
+    ],
+    ids=["trailing newline", "section and key", "carriage return"],
+)
+@pytest.mark.usefixtures("live_org")
+def test_live_permission_set_names_are_refused_unless_safe(capsys, monkeypatch, renamed, template):
+    live_names(monkeypatch, ReadOnlyAccess=renamed)
+    argv = ["Platform", "--from-aws", "--profile", "mgmt", "--org", "acme", "--template", template]
+    code, out, err = run_lz(capsys, *sso_config_args(None, *argv, stack=None))
+    assert (code, out) == (2, "")
+    assert err.startswith("lz sso-config: --from-aws: the name of permission set arn:aws:sso:::")
+    assert err.endswith(
+        f": {renamed!r} is not a permission set name of 1 to 32 letters, digits and +=,.@_-\n"
+    )
+
+
+SAFE_ACCESS = SsoAccess(URL, "eu-west-1", ())
+SAFE_OPTIONS = ProfileOptions(org="acme", session_name="acme", region="eu-west-1")
+SAFE_PROFILE = Profile("acme-dev", "123456789012", "AdministratorAccess", "eu-west-1")
+
+
+# Whatever a caller hands it (library use, a source not yet checked), rendering refuses an unsafe value.
+@pytest.mark.parametrize(
+    ("access", "options", "profile", "message"),
+    [
+        (
+            SsoAccess("[profile default]", "eu-west-1", ()),
+            SAFE_OPTIONS,
+            SAFE_PROFILE,
+            f"sso_start_url: '[profile default]' is not {URL_WORDS}",
+        ),
+        (
+            SsoAccess(URL, "eu-west-1\n", ()),
+            SAFE_OPTIONS,
+            SAFE_PROFILE,
+            f"sso_region: 'eu-west-1\\n' is not {REGION_WORDS}",
+        ),
+        (
+            SAFE_ACCESS,
+            ProfileOptions(org="acme", session_name="acme]\n[profile default", region="eu-west-1"),
+            SAFE_PROFILE,
+            "sso-session name: 'acme]\\n[profile default' is not a name of letters, digits and . _ + @ -",
+        ),
+        (
+            SAFE_ACCESS,
+            SAFE_OPTIONS,
+            Profile("acme-dev]\n[profile default", "123456789012", "AdministratorAccess", "eu-west-1"),
+            "profile name: 'acme-dev]\\n[profile default' is not a name of letters, digits and . _ + @ -",
+        ),
+        (
+            SAFE_ACCESS,
+            SAFE_OPTIONS,
+            Profile("acme-dev", "123456789012\n", "AdministratorAccess", "eu-west-1"),
+            "profile acme-dev: sso_account_id: '123456789012\\n' is not an AWS account id of 12 digits",
+        ),
+        (
+            SAFE_ACCESS,
+            SAFE_OPTIONS,
+            Profile("acme-dev", "123456789012", "Admin\u0085credential_process", "eu-west-1"),
+            "profile acme-dev: sso_role_name: 'Admin\\x85credential_process' is not a permission set name "
+            "of 1 to 32 letters, digits and +=,.@_-",
+        ),
+        (
+            SAFE_ACCESS,
+            SAFE_OPTIONS,
+            Profile("acme-dev", "123456789012", "AdministratorAccess", "eu-west-1\x00"),
+            f"profile acme-dev: region: 'eu-west-1\\x00' is not {REGION_WORDS}",
+        ),
+    ],
+    ids=["start url", "sso region", "session", "profile name", "account id", "role name", "region"],
+)
+def test_rendering_refuses_every_unsafe_value(access, options, profile, message):
+    with pytest.raises(SsoSourceError) as raised:
+        render_sections(access, options, [profile])
+    assert str(raised.value) == message
