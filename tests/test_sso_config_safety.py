@@ -3,15 +3,22 @@ section or a key, whatever the outputs file, the arguments or the live organizat
 
 from __future__ import annotations
 
+import contextlib
 import json
+import multiprocessing
 import os
+import stat
 import subprocess
+import threading
+import time
+from pathlib import Path
+from typing import Any
 
 import botocore.session
 import pytest
 
 from landing_zone.sso.profiles import Profile, ProfileOptions, SsoAccess, SsoSourceError, render_sections
-from tests.helpers import run_lz, sso_config_args
+from tests.helpers import PROJECT_DIR, run_lz, sso_config_args
 from tests.test_sso_config import AWS_CLI, live_org  # noqa: F401 (the fixture)
 
 URL = "https://acme.awsapps.com/start"
@@ -227,3 +234,180 @@ def test_rendering_refuses_every_unsafe_value(access, options, profile, message)
     with pytest.raises(SsoSourceError) as raised:
         render_sections(access, options, [profile])
     assert str(raised.value) == message
+
+
+# --write on what is not a plain writable file.
+
+
+def write(capsys, path, outputs, *extra):
+    return run_lz(capsys, *sso_config_args(outputs, "Finance", "--write", str(path), *extra))
+
+
+def run_bounded(capsys, path, outputs, *extra):
+    """`write`, failed rather than hung if it blocks (reading a FIFO nobody writes to)."""
+    result: list[Any] = []
+    worker = threading.Thread(target=lambda: result.append(write(capsys, path, outputs, *extra)))
+    worker.start()
+    worker.join(10)
+    if worker.is_alive():
+        with open(path, "wb"):  # the writer it waits for: closing it ends its read
+            pass
+        worker.join()
+        pytest.fail(f"lz sso-config --write {path} hung")
+    return result[0]
+
+
+def device(tmp_path):
+    path = tmp_path / "null"
+    os.mknod(path, stat.S_IFCHR | 0o666, os.makedev(1, 3))  # what /dev/null is
+    return path
+
+
+def fifo(tmp_path):
+    path = tmp_path / "fifo"
+    os.mkfifo(path)
+    return path
+
+
+def link_to_device(tmp_path):
+    link = tmp_path / "config"
+    link.symlink_to(device(tmp_path))
+    return link
+
+
+def directory(tmp_path):
+    path = tmp_path / "config"
+    path.mkdir()
+    return path
+
+
+def read_only(tmp_path):
+    path = tmp_path / "config"
+    path.write_text(MINE)
+    path.chmod(0o444)
+    return path
+
+
+def under_a_file(tmp_path):
+    (tmp_path / "home").write_text("")
+    return tmp_path / "home" / "config"
+
+
+# (id, what to make, the error after "--write: PATH: ", and what the path still is afterwards)
+REFUSED_CASES = [
+    (
+        "character device",
+        device,
+        "it is a character device, not a config file; nothing written",
+        stat.S_ISCHR,
+    ),
+    ("FIFO", fifo, "it is a FIFO, not a config file; nothing written", stat.S_ISFIFO),
+    (
+        "symlink to a device",
+        link_to_device,
+        "its target TMP/null is a character device, not a config file; nothing written",
+        stat.S_ISLNK,
+    ),
+    ("directory", directory, "it is a directory, not a config file; nothing written", stat.S_ISDIR),
+    (
+        "read-only file",
+        read_only,
+        "it is read-only (mode 0444); make it writable or pass --replace-read-only; nothing written",
+        stat.S_ISREG,
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("make", "message", "kind"), [c[1:] for c in REFUSED_CASES], ids=[c[0] for c in REFUSED_CASES]
+)
+def test_write_refuses_what_is_not_a_writable_file(capsys, tmp_path, prod_outputs, make, message, kind):
+    path = make(tmp_path)
+    before = os.lstat(path)
+    code, out, err = run_bounded(capsys, path, prod_outputs)
+    assert (code, out) == (2, "")
+    assert err == f"lz sso-config: --write: {path}: {message.replace('TMP', str(tmp_path))}\n"
+    after = os.lstat(path)
+    assert kind(after.st_mode) and after.st_ino == before.st_ino
+    assert [p.name for p in tmp_path.iterdir() if "lz-backup" in p.name or p.name.endswith(".tmp")] == []
+
+
+def test_a_path_under_a_file_is_refused(capsys, tmp_path, prod_outputs):
+    path = under_a_file(tmp_path)
+    code, out, err = write(capsys, path, prod_outputs)
+    assert (code, out, err) == (2, "", f"lz sso-config: --write: cannot write {path}: Not a directory\n")
+
+
+def test_read_only_file_is_replaced_when_the_user_says_so(capsys, tmp_path, prod_outputs, monkeypatch):
+    path = read_only(tmp_path)
+    code, out, _ = write(capsys, path, prod_outputs, "--replace-read-only")
+    assert code == 0
+    assert path.read_text().startswith(MINE + "\n# BEGIN lz sso-config managed block: sso-session acme\n")
+    assert stat.S_IMODE(path.stat().st_mode) == 0o444  # still the user's choice
+    (backup,) = tmp_path.glob("config.lz-backup-*")
+    assert backup.read_text() == MINE
+
+
+def test_dangling_symlink_is_written_through(capsys, tmp_path, prod_outputs):
+    link = tmp_path / "config"
+    link.symlink_to(tmp_path / "dotfiles" / "aws-config")
+    code, out, _ = write(capsys, link, prod_outputs)
+    assert (code, out) == (
+        0,
+        f"{tmp_path / 'dotfiles' / 'aws-config'}: wrote 1 profiles under sso-session acme\n",
+    )
+    assert link.is_symlink() and link.read_text().startswith("# BEGIN lz sso-config")
+
+
+# Two writers at once: each run merges its own organization's block into the same file.
+
+WRITERS = 16
+
+
+def write_one_block(index: int, outputs: str, path: str, start: Any) -> None:
+    from landing_zone.cli import main
+    from landing_zone.sso import merge as merge_module
+
+    merge = merge_module.merge
+
+    def slow_merge(*args: Any) -> str:
+        # Widen the window between reading the file and replacing it, where a writer that
+        # does not lock loses the other's block.
+        time.sleep(0.05)
+        return merge(*args)
+
+    merge_module.merge = slow_merge  # type: ignore[assignment]
+    with contextlib.suppress(ImportError, AttributeError):
+        import landing_zone.cli.sso_config as command
+
+        if hasattr(command, "merge"):
+            command.merge = slow_merge  # type: ignore[attr-defined]
+    argv = sso_config_args(Path(outputs), "Finance", "--org", f"org{index}", "--write", path)
+    start.wait()
+    raise SystemExit(main([*argv, "--project-dir", str(PROJECT_DIR)]))
+
+
+def test_concurrent_writers_keep_every_block(tmp_path, prod_outputs):
+    path = tmp_path / "config"
+    path.write_text(MINE)
+    # Not "fork": this process may hold other threads' locks (Pulumi's gRPC). The fork server
+    # imports lz once; each writer is a fork of it.
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(["landing_zone.cli", "tests.test_sso_config_safety"])
+    start = context.Barrier(WRITERS)
+    writers = [
+        context.Process(target=write_one_block, args=(i, str(prod_outputs), str(path), start))
+        for i in range(WRITERS)
+    ]
+    for writer in writers:
+        writer.start()
+    for writer in writers:
+        writer.join(120)
+    assert [writer.exitcode for writer in writers] == [0] * WRITERS
+    text = path.read_text()
+    assert text.startswith(MINE)
+    missing = [i for i in range(WRITERS) if f"[sso-session org{i}]\n" not in text]
+    assert missing == []
+    assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("config.lz-backup-")) == [
+        "config"
+    ]

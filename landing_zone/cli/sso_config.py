@@ -15,7 +15,7 @@ from landing_zone.config import ConfigError, load_stack_file
 from landing_zone.config.base import REGION
 from landing_zone.config.identity import START_URL
 from landing_zone.live.group_access import read_group_access
-from landing_zone.sso.merge import MergeError, managed_block, merge, read_config, write_atomically
+from landing_zone.sso.merge import MergeError, managed_block, update
 from landing_zone.sso.profiles import (
     DEFAULT_ADMIN_PERMISSION_SET,
     DEFAULT_ADMIN_TEMPLATE,
@@ -97,6 +97,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="PATH",
         help="merge into PATH (default: $AWS_CONFIG_FILE or ~/.aws/config), keeping everything else",
     )
+    parser.add_argument(
+        "--replace-read-only",
+        action="store_true",
+        help="with --write: replace the config file even if it is read-only (its mode is kept)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -149,7 +154,8 @@ def run(args: argparse.Namespace) -> int:
     if args.write is False:
         print(managed_block(options.session_name, sections), end="")
         return EXIT_OK
-    return _write(args.write or _default_config_path(), options.session_name, sections, len(profiles))
+    path = args.write or _default_config_path()
+    return _write(path, options.session_name, sections, len(profiles), args.replace_read_only)
 
 
 def _read_outputs(path: Path) -> dict[str, Any]:
@@ -179,13 +185,9 @@ def _default_config_path() -> Path:
     return Path(os.environ.get("AWS_CONFIG_FILE") or DEFAULT_CONFIG).expanduser()
 
 
-def _write(path: Path, session_name: str, sections: str, count: int) -> int:
-    if path.is_dir():
-        raise UsageError(f"--write: {path} is a directory")
+def _write(path: Path, session_name: str, sections: str, count: int, replace_read_only: bool) -> int:
     try:
-        old = read_config(path)
-        new = merge(old or "", session_name, sections)
-        outcome = write_atomically(path, old, new)
+        outcome = update(path, session_name, sections, replace_read_only=replace_read_only)
     except MergeError as err:
         raise UsageError(f"--write: {path}: {err}; nothing written") from None
     except OSError as err:
