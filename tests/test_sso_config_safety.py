@@ -240,7 +240,8 @@ def test_rendering_refuses_every_unsafe_value(access, options, profile, message)
 
 
 def write(capsys, path, outputs, *extra):
-    return run_lz(capsys, *sso_config_args(outputs, "Finance", "--write", str(path), *extra))
+    argv = sso_config_args(outputs, "Finance", "--write", str(path), "--allow-mock-ids", *extra)
+    return run_lz(capsys, *argv)
 
 
 def run_bounded(capsys, path, outputs, *extra):
@@ -382,7 +383,9 @@ def write_one_block(index: int, outputs: str, path: str, start: Any) -> None:
 
         if hasattr(command, "merge"):
             command.merge = slow_merge  # type: ignore[attr-defined]
-    argv = sso_config_args(Path(outputs), "Finance", "--org", f"org{index}", "--write", path)
+    argv = sso_config_args(
+        Path(outputs), "Finance", "--org", f"org{index}", "--write", path, "--allow-mock-ids"
+    )
     start.wait()
     raise SystemExit(main([*argv, "--project-dir", str(PROJECT_DIR)]))
 
@@ -411,3 +414,66 @@ def test_concurrent_writers_keep_every_block(tmp_path, prod_outputs):
     assert sorted(p.name for p in tmp_path.iterdir() if not p.name.startswith("config.lz-backup-")) == [
         "config"
     ]
+
+
+# Outputs from lz plan: made-up account ids.
+
+NOTE_LINES = (
+    "# BEGIN lz sso-config managed block: sso-session acme\n"
+    "# Rewritten by `lz sso-config --write`: edits inside this block are lost; add yours outside it.\n"
+)
+MARK = "# Made-up account ids: these profiles come from `lz plan --outputs-out` (the mock runtime).\n"
+MOCK_REFUSED = (
+    "lz sso-config: --write: OUTPUTS comes from `lz plan --outputs-out` and its account ids are made up; "
+    "use `pulumi stack output --json` of the deployed stack, or pass --allow-mock-ids\n"
+)
+
+
+def deployed(outputs):
+    """What `pulumi stack output --json` gives: the same keys, without lz plan's mark."""
+    return {k: v for k, v in outputs.items() if k != "lz:mocked"}
+
+
+# (id, change to the plan's outputs, extra arguments, exit code, stdout (its start) or stderr)
+MOCK_CASES = [
+    ("plan's outputs, --write", None, ["--write", "CONFIG"], 2, MOCK_REFUSED),
+    ("plan's outputs, --write --allow-mock-ids", None, ["--write", "CONFIG", "--allow-mock-ids"], 0, None),
+    ("plan's outputs, printed", None, [], 0, NOTE_LINES + MARK + "[sso-session acme]\n"),
+    ("plan's outputs, printed with --start-url", None, ["--start-url", URL], 0, NOTE_LINES + MARK),
+    ("deployed outputs, --write", deployed, ["--write", "CONFIG"], 0, None),
+    ("deployed outputs, printed", deployed, [], 0, NOTE_LINES + "[sso-session acme]\n"),
+    ("mark false, --write", lambda o: {**o, "lz:mocked": False}, ["--write", "CONFIG"], 0, None),
+    (
+        "mark as text, --write",
+        lambda o: {**o, "lz:mocked": "false"},
+        ["--write", "CONFIG"],
+        2,
+        'lz sso-config: OUTPUTS: lz:mocked must be true or false, not "false"\n',
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("change", "argv", "code", "text"), [c[1:] for c in MOCK_CASES], ids=[c[0] for c in MOCK_CASES]
+)
+def test_mock_ids_are_marked_and_written_only_when_allowed(
+    capsys, tmp_path, prod_outputs, change, argv, code, text
+):
+    outputs = prod_outputs
+    if change is not None:
+        outputs = tmp_path / "outputs.json"
+        outputs.write_text(json.dumps(change(json.loads(prod_outputs.read_text()))))
+    config = tmp_path / "config"
+    config.write_text(MINE)
+    argv = [str(config) if a == "CONFIG" else a for a in argv]
+    result = run_lz(capsys, *sso_config_args(outputs, "Finance", *argv))
+    assert result.code == code
+    if code == 2:
+        assert (result.out, result.err) == ("", text.replace("OUTPUTS", str(outputs)))
+        assert config.read_text() == MINE
+    elif "--write" in argv:
+        assert result.out.startswith(f"{config}: wrote 1 profiles under sso-session acme; previous file kept")
+        block = config.read_text().removeprefix(MINE + "\n")
+        assert block.startswith(NOTE_LINES + (MARK if change is None else "[sso-session acme]\n"))
+    else:
+        assert result.out.startswith(text)

@@ -5,6 +5,7 @@ into `~/.aws/config`.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -98,6 +99,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="merge into PATH (default: $AWS_CONFIG_FILE or ~/.aws/config), keeping everything else",
     )
     parser.add_argument(
+        "--allow-mock-ids",
+        action="store_true",
+        help="with --write: accept outputs from `lz plan --outputs-out`, whose account ids are made up",
+    )
+    parser.add_argument(
         "--replace-read-only",
         action="store_true",
         help="with --write: replace the config file even if it is read-only (its mode is kept)",
@@ -136,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
             outputs = _read_outputs(args.outputs)
             access = from_stack_outputs(settings.config, outputs, args.group, source=str(args.outputs))
             if args.start_url:
-                access = SsoAccess(args.start_url, access.sso_region, access.reachable)
+                access = dataclasses.replace(access, start_url=args.start_url)
         options = ProfileOptions(
             org=org,
             session_name=args.sso_session or org,
@@ -154,6 +160,11 @@ def run(args: argparse.Namespace) -> int:
     if args.write is False:
         print(managed_block(options.session_name, sections), end="")
         return EXIT_OK
+    if access.mocked and not args.allow_mock_ids:
+        raise UsageError(
+            f"--write: {args.outputs} comes from `lz plan --outputs-out` and its account ids are made up; "
+            "use `pulumi stack output --json` of the deployed stack, or pass --allow-mock-ids"
+        )
     path = args.write or _default_config_path()
     return _write(path, options.session_name, sections, len(profiles), args.replace_read_only)
 

@@ -6,6 +6,7 @@ Two sources give the same `SsoAccess`: the stack's config plus `pulumi stack out
 
 from __future__ import annotations
 
+import json
 import re
 import string
 import unicodedata
@@ -31,6 +32,10 @@ DEFAULT_ADMIN_TEMPLATE = "{org}-{account}"
 DEFAULT_TEMPLATE = "{org}-{account}-{permission_set}"
 DEFAULT_ADMIN_PERMISSION_SET = "AdministratorAccess"
 REGISTRATION_SCOPES = "sso:account:access"
+# The key `lz plan --outputs-out` adds (`pulumi stack output --json` never has it): its account
+# ids are the mock runtime's, made up.
+MOCKED_KEY = "lz:mocked"
+MOCKED_MARK = "# Made-up account ids: these profiles come from `lz plan --outputs-out` (the mock runtime)."
 
 
 class SsoSourceError(Exception):
@@ -51,6 +56,8 @@ class SsoAccess:
     start_url: str
     sso_region: str
     reachable: tuple[Reachable, ...]
+    # From `lz plan --outputs-out`: the account ids are made up.
+    mocked: bool = False
 
 
 @dataclass(frozen=True)
@@ -87,6 +94,9 @@ def from_stack_outputs(
         raise SsoSourceError(
             f"--group: '{group}' is not in the stack's identityCenter.groups (known: {known})"
         )
+    mocked = outputs.get(MOCKED_KEY, False)
+    if not isinstance(mocked, bool):
+        raise SsoSourceError(f"{source}: {MOCKED_KEY} must be true or false, not {json.dumps(mocked)}")
     start_url = ini_value(_required_text(outputs, "ssoStartUrl", source), START_URL, f"{source}: ssoStartUrl")
     sso_region = ini_value(_required_text(outputs, "ssoRegion", source), REGION, f"{source}: ssoRegion")
     account_ids = outputs.get("accountIds")
@@ -109,7 +119,7 @@ def from_stack_outputs(
                 f"{source}: '{account_id}' (account '{grant.account}') is not a 12-digit account id"
             )
         reachable.append(Reachable(grant.account, account_id, grant.permission_set))
-    return SsoAccess(start_url=start_url, sso_region=sso_region, reachable=tuple(sorted(reachable)))
+    return SsoAccess(start_url, sso_region, tuple(sorted(reachable)), mocked=mocked)
 
 
 def _required_text(outputs: Mapping[str, Any], key: str, source: str) -> str:
@@ -193,7 +203,8 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
 def render_sections(access: SsoAccess, options: ProfileOptions, profiles: Sequence[Profile]) -> str:
     """The `[sso-session]` block and one `[profile]` block each, in AWS CLI v2 form."""
     session = ini_value(options.session_name, SECTION_NAME, "sso-session name")
-    lines = [
+    lines = [MOCKED_MARK] if access.mocked else []
+    lines += [
         f"[sso-session {session}]",
         f"sso_start_url = {ini_value(access.start_url, START_URL, 'sso_start_url')}",
         f"sso_region = {ini_value(access.sso_region, REGION, 'sso_region')}",
