@@ -4,6 +4,7 @@ section or a key, whatever the outputs file, the arguments or the live organizat
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import multiprocessing
 import os
@@ -17,7 +18,15 @@ from typing import Any
 import botocore.session
 import pytest
 
-from landing_zone.sso.profiles import Profile, ProfileOptions, SsoAccess, SsoSourceError, render_sections
+from landing_zone.sso.profiles import (
+    Profile,
+    ProfileOptions,
+    Reachable,
+    SsoAccess,
+    SsoSourceError,
+    build_profiles,
+    render_sections,
+)
 from tests.helpers import PROJECT_DIR, run_lz, sso_config_args
 from tests.test_sso_config import AWS_CLI, live_org  # noqa: F401 (the fixture)
 
@@ -477,3 +486,137 @@ def test_mock_ids_are_marked_and_written_only_when_allowed(
         assert block.startswith(NOTE_LINES + (MARK if change is None else "[sso-session acme]\n"))
     else:
         assert result.out.startswith(text)
+
+
+# Profile names from live account names: one account per name.
+
+PRODUCTION, OTHER = "111111111111", "222222222222"
+OPTIONS = ProfileOptions(org="acme", session_name="acme", region="eu-west-1")
+
+
+def reach(*items: tuple[str, str, str]) -> SsoAccess:
+    return SsoAccess(URL, "eu-west-1", tuple(sorted(Reachable(*item) for item in items)))
+
+
+# (id, what the group reaches, extra options, the error or the profiles' names and account ids)
+ACCOUNT_NAME_CASES = [
+    (
+        "renamed with another case",
+        [("production", PRODUCTION, "AdministratorAccess"), ("Production", OTHER, "AdministratorAccess")],
+        {},
+        f"accounts 'Production' ({OTHER}) and 'production' ({PRODUCTION}) both read 'production' in "
+        "profile names: rename one of them",
+    ),
+    (
+        "renamed with another case, only a non-admin set",
+        [("production", PRODUCTION, "AdministratorAccess"), ("PRODUCTION", OTHER, "ReadOnlyAccess")],
+        {},
+        f"accounts 'PRODUCTION' ({OTHER}) and 'production' ({PRODUCTION}) both read 'production' in "
+        "profile names: rename one of them",
+    ),
+    (
+        "two names whose characters are both replaced",
+        [("production!", PRODUCTION, "AdministratorAccess"), ("production?", OTHER, "AdministratorAccess")],
+        {},
+        f"accounts 'production!' ({PRODUCTION}) and 'production?' ({OTHER}) both read 'production-' in "
+        "profile names: rename one of them",
+    ),
+    (
+        "a space for a hyphen",
+        [("data-lake", PRODUCTION, "AdministratorAccess"), ("data lake", OTHER, "AdministratorAccess")],
+        {},
+        f"accounts 'data lake' ({OTHER}) and 'data-lake' ({PRODUCTION}) both read 'data-lake' in "
+        "profile names: rename one of them",
+    ),
+    (
+        "two accounts of one name (AWS allows it)",
+        [("production", PRODUCTION, "AdministratorAccess"), ("production", OTHER, "AdministratorAccess")],
+        {},
+        f"accounts 'production' ({PRODUCTION}) and 'production' ({OTHER}) both read 'production' in "
+        "profile names: rename one of them",
+    ),
+    (
+        "even when the templates hold the account id",
+        [("production", PRODUCTION, "AdministratorAccess"), ("Production", OTHER, "AdministratorAccess")],
+        {"admin_template": "{org}-{account}-{account_id}"},
+        f"accounts 'Production' ({OTHER}) and 'production' ({PRODUCTION}) both read 'production' in "
+        "profile names: rename one of them",
+    ),
+    (
+        "one account's admin profile is another's read-only one",
+        [
+            ("production", PRODUCTION, "readonlyaccess"),
+            ("production-readonlyaccess", OTHER, "AdministratorAccess"),
+        ],
+        {},
+        f"profile name 'acme-production-readonlyaccess' is made for two accounts: 'production' ({PRODUCTION}, "
+        f"readonlyaccess) and 'production-readonlyaccess' ({OTHER}, AdministratorAccess): rename one of them, "
+        "or add {account_id} to the template",
+    ),
+    (
+        "a template without the account",
+        [("production", PRODUCTION, "AdministratorAccess"), ("staging", OTHER, "AdministratorAccess")],
+        {"admin_template": "{org}-{permission_set}"},
+        f"profile name 'acme-AdministratorAccess' is made for two accounts: 'production' ({PRODUCTION}, "
+        f"AdministratorAccess) and 'staging' ({OTHER}, AdministratorAccess): rename one of them, "
+        "or add {account_id} to the template",
+    ),
+    (
+        "a look-alike keeps a name of its own",
+        [("production", PRODUCTION, "AdministratorAccess"), ("production!", OTHER, "AdministratorAccess")],
+        {},
+        {"acme-production": PRODUCTION, "acme-production-": OTHER},
+    ),
+    (
+        "one account, two sets",
+        [("Production", PRODUCTION, "AdministratorAccess"), ("Production", PRODUCTION, "ReadOnlyAccess")],
+        {},
+        {"acme-production": PRODUCTION, "acme-production-ReadOnlyAccess": PRODUCTION},
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("reachable", "options", "expected"),
+    [c[1:] for c in ACCOUNT_NAME_CASES],
+    ids=[c[0] for c in ACCOUNT_NAME_CASES],
+)
+def test_each_profile_name_belongs_to_one_account(reachable, options, expected):
+    access = reach(*reachable)
+    options = dataclasses.replace(OPTIONS, **options)
+    if isinstance(expected, str):
+        with pytest.raises(SsoSourceError) as raised:
+            build_profiles(access, options)
+        assert str(raised.value) == expected
+    else:
+        assert {p.name: p.account_id for p in build_profiles(access, options)} == expected
+
+
+def test_from_aws_refuses_an_account_renamed_to_read_like_another(capsys, request):
+    session, ids, store = request.getfixturevalue("live_org")
+    organizations, sso = session.client("organizations"), session.client("sso-admin")
+    lookalike = organizations.create_account(Email="aws-acme+x@acme-corp.io", AccountName="PRODUCTION")[
+        "CreateAccountStatus"
+    ]["AccountId"]
+    instance = sso.list_instances()["Instances"][0]["InstanceArn"]
+    group = session.client("identitystore").get_group_id(
+        IdentityStoreId=store,
+        AlternateIdentifier={
+            "UniqueAttribute": {"AttributePath": "displayName", "AttributeValue": "Platform"}
+        },
+    )["GroupId"]
+    sso.create_account_assignment(
+        InstanceArn=instance,
+        TargetId=lookalike,
+        TargetType="AWS_ACCOUNT",
+        PermissionSetArn=sso.list_permission_sets(InstanceArn=instance)["PermissionSets"][0],
+        PrincipalType="GROUP",
+        PrincipalId=group,
+    )
+    argv = ["Platform", "--from-aws", "--profile", "mgmt", "--org", "acme"]
+    code, out, err = run_lz(capsys, *sso_config_args(None, *argv, stack=None))
+    assert (code, out) == (2, "")
+    assert err == (
+        f"lz sso-config: accounts 'PRODUCTION' ({lookalike}) and 'Production' ({ids['Production']}) "
+        "both read 'production' in profile names: rename one of them\n"
+    )

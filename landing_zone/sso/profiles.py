@@ -174,6 +174,7 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
         access.reachable,
         key=lambda r: (r.account, r.permission_set != options.admin_permission_set, r.permission_set),
     )
+    _check_accounts_read_apart(ordered)
     for item in ordered:
         template = (
             options.admin_template
@@ -188,6 +189,13 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
         )
         if not PROFILE_NAME.fullmatch(name):
             raise SsoSourceError(f"profile name '{name}' may only have {PROFILE_WORDS}")
+        if name in profiles and origin[name].account_id != item.account_id:
+            first = origin[name]
+            raise SsoSourceError(
+                f"profile name '{name}' is made for two accounts: '{first.account}' ({first.account_id}, "
+                f"{first.permission_set}) and '{item.account}' ({item.account_id}, {item.permission_set}): "
+                "rename one of them, or add {account_id} to the template"
+            )
         if name in profiles:
             first = origin[name]
             raise SsoSourceError(
@@ -198,6 +206,21 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
         profiles[name] = Profile(name, item.account_id, item.permission_set, options.region)
         origin[name] = item
     return list(profiles.values())
+
+
+def _check_accounts_read_apart(reachable: Sequence[Reachable]) -> None:
+    """Two accounts whose names read the same in profile names (`Production` and `production`,
+    `prod!` and `prod?`, or two accounts of one name) would share profiles: an account renamed
+    to look like another would take over its profiles. Both are named, with their ids."""
+    seen: dict[str, Reachable] = {}
+    for item in reachable:
+        label = profile_account(item.account)
+        first = seen.setdefault(label, item)
+        if first.account_id != item.account_id:
+            raise SsoSourceError(
+                f"accounts '{first.account}' ({first.account_id}) and '{item.account}' ({item.account_id}) "
+                f"both read '{label}' in profile names: rename one of them"
+            )
 
 
 def render_sections(access: SsoAccess, options: ProfileOptions, profiles: Sequence[Profile]) -> str:
