@@ -620,3 +620,24 @@ def test_from_aws_refuses_an_account_renamed_to_read_like_another(capsys, reques
         f"lz sso-config: accounts 'PRODUCTION' ({lookalike}) and 'Production' ({ids['Production']}) "
         "both read 'production' in profile names: rename one of them\n"
     )
+
+
+def test_a_writer_that_cannot_get_the_lock_gives_up_and_writes_nothing(tmp_path):
+    import fcntl
+
+    from landing_zone.sso.merge import MergeError, update
+
+    path = tmp_path / "config"
+    path.write_text(MINE)
+    holder = os.open(tmp_path, os.O_RDONLY)
+    try:
+        fcntl.flock(holder, fcntl.LOCK_EX)
+        with pytest.raises(MergeError) as raised:
+            update(path, "acme", "[sso-session acme]\n", lock_wait=0.2)
+    finally:
+        os.close(holder)
+    assert str(raised.value) == (
+        f"another lz sso-config is writing in {tmp_path} (waited 0.2s for its lock); try again"
+    )
+    assert path.read_text() == MINE and sorted(tmp_path.iterdir()) == [path]
+    assert update(path, "acme", "[sso-session acme]\n").changed  # and once it is free, it writes
