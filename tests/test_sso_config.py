@@ -107,6 +107,7 @@ def test_exact_text_for_a_small_group(capsys, prod_outputs):
     assert out == (
         "# BEGIN lz sso-config managed block: sso-session acme-corp\n"
         "# Rewritten by `lz sso-config --write`: edits inside this block are lost; add yours outside it.\n"
+        "# Made-up account ids: these profiles come from `lz plan --outputs-out` (the mock runtime).\n"
         "[sso-session acme-corp]\n"
         f"sso_start_url = {outputs['ssoStartUrl']}\n"
         "sso_region = eu-west-1\n"

@@ -38,7 +38,9 @@ AWKWARD = (
 
 
 def write(capsys, path, outputs, *extra):
-    return run_lz(capsys, *sso_config_args(outputs, "Platform", "--write", str(path), *extra))
+    # The outputs are lz plan's (prod_outputs): made-up ids, which --write takes only when told.
+    argv = sso_config_args(outputs, "Platform", "--write", str(path), "--allow-mock-ids", *extra)
+    return run_lz(capsys, *argv)
 
 
 def backups(path):
@@ -156,7 +158,7 @@ def test_empty_file_gets_just_the_block(capsys, tmp_path, prod_outputs):
 
 
 def test_default_path_is_aws_config_file(capsys, prod_outputs, aws_home):
-    code, _, _ = run_lz(capsys, *sso_config_args(prod_outputs, "Finance", "--write"))
+    code, _, _ = run_lz(capsys, *sso_config_args(prod_outputs, "Finance", "--write", "--allow-mock-ids"))
     assert code == 0
     assert "[profile acme-management-Billing]" in aws_home.read_text()
 

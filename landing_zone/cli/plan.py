@@ -22,6 +22,7 @@ from landing_zone.plan.policy import (
 from landing_zone.plan.render import render_text
 from landing_zone.plan.report import PlanReport
 from landing_zone.plan.stack import ProgramError, StackRun, report_stack, run_stack
+from landing_zone.sso.profiles import MOCKED_KEY
 
 from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
 
@@ -57,7 +58,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--outputs-out",
         type=Path,
         metavar="FILE",
-        help="write the stack outputs as `pulumi stack output --json` would (for lz sso-config --outputs)",
+        help="write the stack outputs as `pulumi stack output --json` would (for lz sso-config --outputs), "
+        f'marked "{MOCKED_KEY}": true (the account ids are made up)',
     )
     parser.add_argument(
         "--previous",
@@ -89,7 +91,8 @@ def run(args: argparse.Namespace) -> int:
     if args.resources_out is not None:
         _write_json(args.resources_out, [r.to_json() for r in stack_run.result.resources], "--resources-out")
     if args.outputs_out is not None:
-        _write_json(args.outputs_out, stack_run.result.outputs, "--outputs-out")
+        # Marked, so that lz sso-config --write does not take the mock ids for real ones.
+        _write_json(args.outputs_out, {**stack_run.result.outputs, MOCKED_KEY: True}, "--outputs-out")
     report = _report(stack_run, args, previous)
     if args.format == "json":
         print(json.dumps(report.to_json(), indent=2))

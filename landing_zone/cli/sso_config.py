@@ -5,6 +5,7 @@ into `~/.aws/config`.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import sys
@@ -13,8 +14,9 @@ from typing import Any
 
 from landing_zone.config import ConfigError, load_stack_file
 from landing_zone.config.base import REGION
+from landing_zone.config.identity import START_URL
 from landing_zone.live.group_access import read_group_access
-from landing_zone.sso.merge import MergeError, managed_block, merge, read_config, write_atomically
+from landing_zone.sso.merge import MergeError, managed_block, update
 from landing_zone.sso.profiles import (
     DEFAULT_ADMIN_PERMISSION_SET,
     DEFAULT_ADMIN_TEMPLATE,
@@ -25,6 +27,7 @@ from landing_zone.sso.profiles import (
     build_profiles,
     check_template,
     from_stack_outputs,
+    ini_value,
     render_sections,
 )
 
@@ -95,6 +98,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="PATH",
         help="merge into PATH (default: $AWS_CONFIG_FILE or ~/.aws/config), keeping everything else",
     )
+    parser.add_argument(
+        "--allow-mock-ids",
+        action="store_true",
+        help="with --write: accept outputs from `lz plan --outputs-out`, whose account ids are made up",
+    )
+    parser.add_argument(
+        "--replace-read-only",
+        action="store_true",
+        help="with --write: replace the config file even if it is read-only (its mode is kept)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -117,6 +130,8 @@ def run(args: argparse.Namespace) -> int:
     if args.region is not None and not REGION.matches(args.region):
         raise UsageError(f"--region: '{args.region}' is not {REGION.words}")
     try:
+        if args.start_url is not None:
+            ini_value(args.start_url, START_URL, "--start-url")
         check_template(args.admin_template, "--admin-template")
         check_template(args.template, "--template")
         if args.from_aws:
@@ -127,7 +142,7 @@ def run(args: argparse.Namespace) -> int:
             outputs = _read_outputs(args.outputs)
             access = from_stack_outputs(settings.config, outputs, args.group, source=str(args.outputs))
             if args.start_url:
-                access = SsoAccess(args.start_url, access.sso_region, access.reachable)
+                access = dataclasses.replace(access, start_url=args.start_url)
         options = ProfileOptions(
             org=org,
             session_name=args.sso_session or org,
@@ -137,15 +152,21 @@ def run(args: argparse.Namespace) -> int:
             template=args.template,
         )
         profiles = build_profiles(access, options)
+        sections = render_sections(access, options, profiles)
     except SsoSourceError as err:
         raise UsageError(str(err)) from None
     if not profiles:
         print(f"lz sso-config: group '{args.group}' can reach no account", file=sys.stderr)
-    sections = render_sections(access, options, profiles)
     if args.write is False:
         print(managed_block(options.session_name, sections), end="")
         return EXIT_OK
-    return _write(args.write or _default_config_path(), options.session_name, sections, len(profiles))
+    if access.mocked and not args.allow_mock_ids:
+        raise UsageError(
+            f"--write: {args.outputs} comes from `lz plan --outputs-out` and its account ids are made up; "
+            "use `pulumi stack output --json` of the deployed stack, or pass --allow-mock-ids"
+        )
+    path = args.write or _default_config_path()
+    return _write(path, options.session_name, sections, len(profiles), args.replace_read_only)
 
 
 def _read_outputs(path: Path) -> dict[str, Any]:
@@ -175,13 +196,9 @@ def _default_config_path() -> Path:
     return Path(os.environ.get("AWS_CONFIG_FILE") or DEFAULT_CONFIG).expanduser()
 
 
-def _write(path: Path, session_name: str, sections: str, count: int) -> int:
-    if path.is_dir():
-        raise UsageError(f"--write: {path} is a directory")
+def _write(path: Path, session_name: str, sections: str, count: int, replace_read_only: bool) -> int:
     try:
-        old = read_config(path)
-        new = merge(old or "", session_name, sections)
-        outcome = write_atomically(path, old, new)
+        outcome = update(path, session_name, sections, replace_read_only=replace_read_only)
     except MergeError as err:
         raise UsageError(f"--write: {path}: {err}; nothing written") from None
     except OSError as err:

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import logging
 
-from landing_zone.sso.profiles import Reachable, SsoAccess, SsoSourceError
+from landing_zone.config.base import ACCOUNT_ID, PERMISSION_SET_NAME, REGION
+from landing_zone.config.identity import START_URL
+from landing_zone.sso.profiles import Reachable, SsoAccess, SsoSourceError, ini_value
 
 from .identity_center import list_instances
 from .session import Clients, paginate
@@ -23,6 +25,7 @@ def read_group_access(clients: Clients, group: str, start_url: str | None = None
     region = clients.session.region_name
     if not region:
         raise SsoSourceError("the AWS session has no region: pass --sso-region or set the profile's region")
+    ini_value(region, REGION, "the session's region (--sso-region or the profile's)")
     instances = list_instances(clients)
     if not instances:
         raise SsoSourceError(f"no IAM Identity Center instance in {region}")
@@ -42,17 +45,21 @@ def read_group_access(clients: Clients, group: str, start_url: str | None = None
         PrincipalId=group_id,
         PrincipalType="GROUP",
     ):
-        account_id = assignment["AccountId"]
+        account_id = ini_value(assignment["AccountId"], ACCOUNT_ID, "an account assignment's AccountId")
         if account_id not in accounts:
             log.warning("skipping account %s: not an active account of the organization", account_id)
             continue
         arn = assignment["PermissionSetArn"]
         if arn not in permission_set_names:
             described = sso_admin.describe_permission_set(InstanceArn=instance_arn, PermissionSetArn=arn)
-            permission_set_names[arn] = described["PermissionSet"]["Name"]
+            permission_set_names[arn] = ini_value(
+                described["PermissionSet"]["Name"], PERMISSION_SET_NAME, f"the name of permission set {arn}"
+            )
         reachable.add(Reachable(accounts[account_id], account_id, permission_set_names[arn]))
+    default_url = f"https://{store_id}.awsapps.com/start"
     return SsoAccess(
-        start_url=start_url or f"https://{store_id}.awsapps.com/start",
+        start_url=start_url
+        or ini_value(default_url, START_URL, f"the start URL of identity store {store_id!r}"),
         sso_region=region,
         reachable=tuple(sorted(reachable)),
     )

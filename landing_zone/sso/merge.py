@@ -3,16 +3,22 @@
 The block sits between two marker comments named after its sso-session, so several
 organizations (a consultancy's clients) can each have one. Outside the block every byte is
 kept; a section of the same name outside the block stops the merge (the AWS CLI would refuse
-the duplicate section, or one of the two would silently win).
+the duplicate section, or one of the two would silently win). `update` does it all: it checks
+what the path is, locks, reads, merges and replaces the file.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import fcntl
 import os
 import re
 import shutil
+import stat
 import tempfile
+import time
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -23,6 +29,8 @@ END = "# END lz sso-config managed block: sso-session {name}"
 SECTION = re.compile(r"^\s*\[\s*(?:(profile|sso-session)\s+)?([^\]]*?)\s*\]")
 # Decoding that gives back the very same bytes, whatever the file holds.
 ENCODING, ERRORS = "utf-8", "surrogateescape"
+# How long a writer waits for another to finish before it gives up.
+LOCK_WAIT_SECONDS = 10.0
 
 
 class MergeError(Exception):
@@ -98,6 +106,81 @@ def _section_key(line: str) -> tuple[str, str] | None:
     return (kind or "profile", name)
 
 
+def update(
+    path: Path,
+    session_name: str,
+    sections: str,
+    *,
+    replace_read_only: bool = False,
+    lock_wait: float = LOCK_WAIT_SECONDS,
+) -> WriteOutcome:
+    """Merge the session's block into the config file at `path`, holding its directory's lock
+    from the read to the replace, so two writers at once each keep the other's block.
+
+    A symlink is written through (the link stays); anything but a regular file (a device, a
+    FIFO, a directory) is refused before it is opened, and so is a read-only file unless
+    `replace_read_only`. A missing file, and its missing directories, are created private.
+    """
+    target = Path(os.path.realpath(path))
+    # What the messages call the file: "it", or where the link leads.
+    subject = "it" if target == Path(os.path.abspath(path)) else f"its target {target}"
+    _check_writable(target, subject, replace_read_only)
+    target.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    with _locked(target.parent, lock_wait):
+        # Again under the lock: another writer may have created it meanwhile.
+        _check_writable(target, subject, replace_read_only)
+        old = read_config(target)
+        return write_atomically(target, old, merge(old or "", session_name, sections))
+
+
+_KINDS = (
+    (stat.S_ISDIR, "a directory"),
+    (stat.S_ISCHR, "a character device"),
+    (stat.S_ISBLK, "a block device"),
+    (stat.S_ISFIFO, "a FIFO"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+def _check_writable(target: Path, subject: str, replace_read_only: bool) -> None:
+    try:
+        status = os.stat(target)
+    except FileNotFoundError:
+        return
+    if not stat.S_ISREG(status.st_mode):
+        kind = next((words for test, words in _KINDS if test(status.st_mode)), "not a regular file")
+        raise MergeError(f"{subject} is {kind}, not a config file")
+    read_only = not status.st_mode & stat.S_IWUSR or not os.access(target, os.W_OK)
+    if read_only and not replace_read_only:
+        raise MergeError(
+            f"{subject} is read-only (mode {stat.S_IMODE(status.st_mode):04o}); "
+            "make it writable or pass --replace-read-only"
+        )
+
+
+@contextlib.contextmanager
+def _locked(directory: Path, wait: float) -> Iterator[None]:
+    """An exclusive `flock` on the directory itself: no lock file is left beside the config,
+    and a lock on the file would be lost when the file is replaced."""
+    handle = os.open(directory, os.O_RDONLY)
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise MergeError(
+                        f"another lz sso-config is writing in {directory} (waited {wait:g}s for its lock); "
+                        "try again"
+                    ) from None
+                time.sleep(0.02)
+        yield
+    finally:
+        os.close(handle)  # releases the lock
+
+
 def read_config(path: Path) -> str | None:
     """The file's text (byte-exact round trip), or None when it does not exist."""
     try:
@@ -130,6 +213,9 @@ def write_atomically(path: Path, old: str | None, new: str) -> WriteOutcome:
             stream.write(data)
             stream.flush()
             os.fsync(stream.fileno())
+        # Read back before it replaces anything.
+        if Path(temporary).read_bytes() != data:
+            raise OSError(errno.EIO, "the new file did not read back as written")
         os.chmod(temporary, mode)
         os.replace(temporary, target)
     except BaseException:

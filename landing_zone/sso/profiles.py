@@ -6,24 +6,35 @@ Two sources give the same `SsoAccess`: the stack's config plus `pulumi stack out
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from landing_zone.config import LandingZoneConfig
-from landing_zone.config.base import ACCOUNT_ID
-from landing_zone.config.identity import expand_access
+from landing_zone.config.base import ACCOUNT_ID, PERMISSION_SET_NAME, REGION, Matching
+from landing_zone.config.identity import START_URL, expand_access
 from landing_zone.config.naming import account_slug, placeholder_problem, substitute
 
 # Characters safe in an INI section name and on a command line.
 PROFILE_NAME = re.compile(r"[A-Za-z0-9._+@-]+", re.ASCII)
 _PROFILE_UNSAFE = re.compile(r"[^A-Za-z0-9._+@-]", re.ASCII)
+PROFILE_WORDS = "letters, digits and . _ + @ -"
+SECTION_NAME = Matching(PROFILE_NAME.pattern, f"a name of {PROFILE_WORDS}")
+# Unicode categories no value of ours may hold: control and format characters, surrogates,
+# private use, unassigned, and the line and paragraph separators some readers split lines at.
+_UNSAFE_CATEGORIES = ("C", "Zl", "Zp")
 TEMPLATE_FIELDS = ("org", "account", "account_id", "permission_set")
 DEFAULT_ADMIN_TEMPLATE = "{org}-{account}"
 DEFAULT_TEMPLATE = "{org}-{account}-{permission_set}"
 DEFAULT_ADMIN_PERMISSION_SET = "AdministratorAccess"
 REGISTRATION_SCOPES = "sso:account:access"
+# The key `lz plan --outputs-out` adds (`pulumi stack output --json` never has it): its account
+# ids are the mock runtime's, made up.
+MOCKED_KEY = "lz:mocked"
+MOCKED_MARK = "# Made-up account ids: these profiles come from `lz plan --outputs-out` (the mock runtime)."
 
 
 class SsoSourceError(Exception):
@@ -44,6 +55,8 @@ class SsoAccess:
     start_url: str
     sso_region: str
     reachable: tuple[Reachable, ...]
+    # From `lz plan --outputs-out`: the account ids are made up.
+    mocked: bool = False
 
 
 @dataclass(frozen=True)
@@ -80,8 +93,11 @@ def from_stack_outputs(
         raise SsoSourceError(
             f"--group: '{group}' is not in the stack's identityCenter.groups (known: {known})"
         )
-    start_url = _required_text(outputs, "ssoStartUrl", source)
-    sso_region = _required_text(outputs, "ssoRegion", source)
+    mocked = outputs.get(MOCKED_KEY, False)
+    if not isinstance(mocked, bool):
+        raise SsoSourceError(f"{source}: {MOCKED_KEY} must be true or false, not {json.dumps(mocked)}")
+    start_url = ini_value(_required_text(outputs, "ssoStartUrl", source), START_URL, f"{source}: ssoStartUrl")
+    sso_region = ini_value(_required_text(outputs, "ssoRegion", source), REGION, f"{source}: ssoRegion")
     account_ids = outputs.get("accountIds")
     if not isinstance(account_ids, dict):
         raise SsoSourceError(f"{source} has no accountIds mapping (account name -> id)")
@@ -102,13 +118,26 @@ def from_stack_outputs(
                 f"{source}: '{account_id}' (account '{grant.account}') is not a 12-digit account id"
             )
         reachable.append(Reachable(grant.account, account_id, grant.permission_set))
-    return SsoAccess(start_url=start_url, sso_region=sso_region, reachable=tuple(sorted(reachable)))
+    return SsoAccess(start_url, sso_region, tuple(sorted(reachable)), mocked=mocked)
 
 
 def _required_text(outputs: Mapping[str, Any], key: str, source: str) -> str:
     value = outputs.get(key)
     if not isinstance(value, str) or not value:
         raise SsoSourceError(f"{source} has no {key} output: is the stack's Identity Center config deployed?")
+    return value
+
+
+def ini_value(value: str, rule: Matching, what: str) -> str:
+    """`value` if it may enter an AWS config file: one line of printable text that `rule` accepts.
+
+    Every value `render_sections` writes passes here (where it enters the program too, for a
+    message naming its source): a newline or a `[` at a line's start would add sections or keys
+    the AWS CLI obeys (a `[profile default]` with a `credential_process`). `what` names the value.
+    """
+    unsafe = any(unicodedata.category(char).startswith(_UNSAFE_CATEGORIES) for char in value)
+    if unsafe or value.lstrip().startswith(("[", "]")) or not rule.matches(value):
+        raise SsoSourceError(f"{what}: {value!r} is not {rule.words}")
     return value
 
 
@@ -130,15 +159,14 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
     check_template(options.admin_template, "--admin-template")
     check_template(options.template, "--template")
     if not PROFILE_NAME.fullmatch(options.session_name):
-        raise SsoSourceError(
-            f"sso-session name '{options.session_name}' may only have letters, digits and . _ + @ -"
-        )
+        raise SsoSourceError(f"sso-session name '{options.session_name}' may only have {PROFILE_WORDS}")
     profiles: dict[str, Profile] = {}
     origin: dict[str, Reachable] = {}
     ordered = sorted(
         access.reachable,
         key=lambda r: (r.account, r.permission_set != options.admin_permission_set, r.permission_set),
     )
+    _check_accounts_read_apart(ordered)
     for item in ordered:
         template = (
             options.admin_template
@@ -155,7 +183,14 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
             },
         )
         if not PROFILE_NAME.fullmatch(name):
-            raise SsoSourceError(f"profile name '{name}' may only have letters, digits and . _ + @ -")
+            raise SsoSourceError(f"profile name '{name}' may only have {PROFILE_WORDS}")
+        if name in profiles and origin[name].account_id != item.account_id:
+            first = origin[name]
+            raise SsoSourceError(
+                f"profile name '{name}' is made for two accounts: '{first.account}' ({first.account_id}, "
+                f"{first.permission_set}) and '{item.account}' ({item.account_id}, {item.permission_set}): "
+                "rename one of them, or add {account_id} to the template"
+            )
         if name in profiles:
             first = origin[name]
             raise SsoSourceError(
@@ -168,21 +203,42 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
     return list(profiles.values())
 
 
+def _check_accounts_read_apart(reachable: Sequence[Reachable]) -> None:
+    """Two accounts whose names read the same in profile names (`Production` and `production`,
+    `prod!` and `prod?`, or two accounts of one name) would share profiles: an account renamed
+    to look like another would take over its profiles. Both are named, with their ids."""
+    seen: dict[str, Reachable] = {}
+    for item in reachable:
+        label = profile_account(item.account)
+        first = seen.setdefault(label, item)
+        if first.account_id != item.account_id:
+            raise SsoSourceError(
+                f"accounts '{first.account}' ({first.account_id}) and '{item.account}' ({item.account_id}) "
+                f"both read '{label}' in profile names: rename one of them"
+            )
+
+
 def render_sections(access: SsoAccess, options: ProfileOptions, profiles: Sequence[Profile]) -> str:
     """The `[sso-session]` block and one `[profile]` block each, in AWS CLI v2 form."""
-    lines = [
-        f"[sso-session {options.session_name}]",
-        f"sso_start_url = {access.start_url}",
-        f"sso_region = {access.sso_region}",
+    session = ini_value(options.session_name, SECTION_NAME, "sso-session name")
+    lines = [MOCKED_MARK] if access.mocked else []
+    lines += [
+        f"[sso-session {session}]",
+        f"sso_start_url = {ini_value(access.start_url, START_URL, 'sso_start_url')}",
+        f"sso_region = {ini_value(access.sso_region, REGION, 'sso_region')}",
         f"sso_registration_scopes = {REGISTRATION_SCOPES}",
     ]
     for profile in profiles:
+        name = ini_value(profile.name, SECTION_NAME, "profile name")
+        account_id = ini_value(profile.account_id, ACCOUNT_ID, f"profile {name}: sso_account_id")
+        role_name = ini_value(profile.role_name, PERMISSION_SET_NAME, f"profile {name}: sso_role_name")
+        region = ini_value(profile.region, REGION, f"profile {name}: region")
         lines += [
             "",
-            f"[profile {profile.name}]",
-            f"sso_session = {options.session_name}",
-            f"sso_account_id = {profile.account_id}",
-            f"sso_role_name = {profile.role_name}",
-            f"region = {profile.region}",
+            f"[profile {name}]",
+            f"sso_session = {session}",
+            f"sso_account_id = {account_id}",
+            f"sso_role_name = {role_name}",
+            f"region = {region}",
         ]
     return "\n".join(lines) + "\n"
