@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import argparse
+import os
 import re
 from pathlib import Path
 
 from landing_zone.live.importer import (
     DEFAULT_EMAIL_PATTERN,
+    ImportedStack,
     ImportOptions,
     ImportProblem,
     build_stack,
+    read_back,
     read_live_state,
 )
 from landing_zone.live.organization import LiveDataError, NotManagementAccount, require_management_account
@@ -54,6 +57,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
+def _write_read_back(target: Path, imported: ImportedStack) -> None:
+    """Write beside the target, read the file back from disk, and only then put it in place."""
+    scratch = target.with_name(f".{target.name}.lz-import")
+    try:
+        scratch.write_text(imported.text, encoding="utf-8")
+        read_back(scratch.read_text(encoding="utf-8"), imported.values)
+        os.replace(scratch, target)
+    except ImportProblem as err:
+        raise UsageError(str(err)) from None
+    except OSError as err:
+        raise UsageError(f"cannot write {target}: {err.strerror}") from None
+    finally:
+        scratch.unlink(missing_ok=True)
+
+
 def run(args: argparse.Namespace) -> int:
     if not STACK_NAME.fullmatch(args.stack):
         raise UsageError(f"--stack: {args.stack!r} is not a stack name (letters, digits, '-', '_', '.')")
@@ -81,10 +99,7 @@ def run(args: argparse.Namespace) -> int:
         imported = build_stack(state, options, namespace, args.stack)
     except ImportProblem as err:
         raise UsageError(str(err)) from None
-    try:
-        target.write_text(imported.text, encoding="utf-8")
-    except OSError as err:
-        raise UsageError(f"cannot write {target}: {err.strerror}") from None
+    _write_read_back(target, imported)
     print(f"Wrote {target}")
     for line in imported.summary:
         print(f"  {line}")

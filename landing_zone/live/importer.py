@@ -20,7 +20,7 @@ from landing_zone.config import AccountConfig, ConfigError, LandingZoneConfig, l
 from landing_zone.config.base import AWS_CONTACT_TYPES, DOMAIN, ORG_NAME, PHONE
 from landing_zone.config.loading import shape_message
 from landing_zone.config.naming import DEFAULT_EMAIL_PATTERN
-from landing_zone.config.stack_yaml import STR_TAG, core_tag
+from landing_zone.config.stack_yaml import STR_TAG, StackYamlError, core_tag, parse
 
 from .contacts import LiveContact, read_contacts, read_member_contacts
 from .errors import AWS_ERRORS, describe_error
@@ -29,6 +29,7 @@ from .import_guardrails import guardrail_entries
 from .import_identity import identity_center_section
 from .organization import LiveOrganization, read_organization
 from .session import Clients
+from .shown import shown
 
 log = logging.getLogger(__name__)
 
@@ -256,6 +257,9 @@ SECTIONS: tuple[SectionBuilder, ...] = (
 )
 
 
+MAX_COMMENT = 300  # characters of a comment line; live text beyond is cut
+
+
 def build_stack(state: LiveState, options: ImportOptions, namespace: str, stack: str) -> ImportedStack:
     ctx = _Context(state, options, namespace)
     try:
@@ -275,9 +279,9 @@ def build_stack(state: LiveState, options: ImportOptions, namespace: str, stack:
         ) from None
     summary = _summary(state, sections)
     header = _header(state, stack, summary)
-    return ImportedStack(
-        values=values, text=render(header, values.get("aws:region"), namespace, sections), summary=summary
-    )
+    text = render(header, values.get("aws:region"), namespace, sections)
+    read_back(text, values)
+    return ImportedStack(values=values, text=text, summary=summary)
 
 
 def _summary(state: LiveState, sections: list[Section]) -> list[str]:
@@ -337,19 +341,43 @@ def _header(state: LiveState, stack: str, summary: list[str]) -> list[str]:
 
 
 def render(header: list[str], region: Any, namespace: str, sections: list[Section]) -> str:
-    out = [f"# {line}" for line in header]
-    out += ["config:", f"  aws:region: {region}"]
+    """The stack file: comments (live text, escaped onto one line each) and the YAML emitter's
+    own rendering of every value, indentation included: no hand-built value lines."""
+    out = [_comment(line, "") for line in header]
+    out += ["config:", *_emitted({"aws:region": region})]
     for section in sections:
-        out += [f"  # {comment}" for comment in section.comments]
-        dumped = yaml.dump(
-            {f"{namespace}:{section.key}": section.value},
-            Dumper=_Dumper,
-            sort_keys=False,
-            allow_unicode=True,
-            width=1000,
-        )
-        out += [f"  {line}" for line in dumped.splitlines()]
+        out += [_comment(comment, "  ") for comment in section.comments]
+        out += _emitted({f"{namespace}:{section.key}": section.value})
     return "\n".join(out) + "\n"
+
+
+def _comment(text: str, indent: str) -> str:
+    # Live names reach comments: a newline in one must not start a line of YAML.
+    return f"{indent}# {shown(text, MAX_COMMENT)}"
+
+
+def _emitted(mapping: dict[str, Any]) -> list[str]:
+    """`mapping` as it reads under `config:`, indented by the emitter itself (literal blocks
+    with trailing newlines and all)."""
+    dumped = yaml.dump({"config": mapping}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
+    return dumped.splitlines()[1:]
+
+
+def read_back(text: str, values: dict[str, Any]) -> None:
+    """Refuse a rendering that does not read back as exactly `values` (as lz validate reads it)."""
+    try:
+        document = parse(text)
+    except StackYamlError as err:
+        raise ImportProblem(f"the written stack would not read back: {err}") from None
+    config = document.get("config") if isinstance(document, dict) else None
+    if config != values:
+        differing = sorted(
+            key for key in set(values) | set(config or {}) if (config or {}).get(key) != values.get(key)
+        )
+        raise ImportProblem(
+            "the written stack would not read back as imported "
+            f"({', '.join(differing) or 'its shape'} differ): nothing written"
+        )
 
 
 class _Dumper(yaml.SafeDumper):
