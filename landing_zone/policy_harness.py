@@ -25,6 +25,7 @@ import grpc
 from google.protobuf import empty_pb2, struct_pb2
 from pulumi.runtime.proto import analyzer_pb2, analyzer_pb2_grpc
 
+from landing_zone.config.json_text import JsonTextError, parse_json
 from landing_zone.plan.runner import RegisteredResource, stack_config_for_runtime
 
 LEVELS = {
@@ -74,11 +75,13 @@ class PolicySetting:
 def read_enforcement_file(path: Path) -> dict[str, Any]:
     """A `--policy-pack-config` file: a JSON object keyed by policy name (or "all")."""
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = parse_json(path.read_text(encoding="utf-8"))
     except OSError as err:
         raise PolicyConfigError(f"cannot read {path}: {err.strerror}") from None
-    except ValueError as err:
-        raise PolicyConfigError(f"{path} is not valid JSON: {err}") from None
+    except UnicodeDecodeError as err:
+        raise PolicyConfigError(f"{path} is not UTF-8 ({err.reason} at byte {err.start})") from None
+    except JsonTextError as err:
+        raise PolicyConfigError(f"{path} {err}") from None
     if not isinstance(document, dict):
         raise PolicyConfigError(f"{path} must hold a JSON object keyed by policy name")
     return document

@@ -128,3 +128,19 @@ def test_an_account_name_with_a_space_validates_and_plans_clean_under_the_prod_e
     assert report["policy"]["violations"] == []
     (data_lake,) = [a for a in report["accounts"] if a["name"] == "Data Lake"]
     assert data_lake["email"] == "aws-acme+data-lake@acme-corp.io"
+
+
+def test_a_deeply_nested_enforcement_file_is_a_one_line_error(capsys, tmp_path):
+    path = tmp_path / "deep.json"
+    path.write_text("[" * 100_000)
+    code, out, err = run_lz(capsys, "plan", "--stack", "dev", "--policy-config", str(path))
+    assert (code, out) == (2, "")
+    assert err == f"lz plan: --policy-config: {path} is JSON nested more than 64 levels deep\n"
+
+
+def test_a_pulumi_yaml_that_is_not_utf8_is_a_one_line_error(capsys, tmp_path):
+    (tmp_path / "Pulumi.yaml").write_bytes("name: caf\xe9\n".encode("latin-1"))
+    code, out, err = run_lz(capsys, "validate", "--stack", "dev", "--project-dir", str(tmp_path))
+    assert (code, out) == (2, "")
+    assert err.startswith(f"lz validate: cannot read {tmp_path / 'Pulumi.yaml'}: 'utf-8' codec can't decode")
+    assert err.count("\n") == 1

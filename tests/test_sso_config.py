@@ -249,8 +249,10 @@ def test_bad_input_exits_2_with_one_line(capsys, tmp_path, prod_outputs, change,
 @pytest.mark.parametrize(
     ("content", "message"),
     [
-        ("{", "is not JSON (Expecting property name enclosed in double quotes at line 1)"),
+        ("{", "is not valid JSON: Expecting property name enclosed in double quotes (line 1 column 2)"),
         ("[]", "must hold a JSON object (`pulumi stack output --json`)"),
+        ("[" * 100_000, "is JSON nested more than 64 levels deep"),
+        ('{"a": ' * 5000 + "1" + "}" * 5000, "is JSON nested more than 64 levels deep"),
     ],
 )
 def test_unreadable_outputs_file(capsys, tmp_path, content, message):
@@ -442,3 +444,12 @@ def test_from_aws_problems_exit_2(capsys, live_org, argv, message):
     code, out, err = run_lz(capsys, *sso_config_args(None, *argv, "--from-aws", stack=None))
     assert (code, out) == (2, "")
     assert err == message.replace("STORE", store) + "\n"
+
+
+@pytest.mark.parametrize("group", ["Platform\n[profile default]", "Plat\x1b[2Kform", "Platform\u2028x", ""])
+def test_a_group_name_that_is_not_one_printable_line_is_refused(capsys, prod_outputs, group):
+    code, out, err = run_lz(capsys, *sso_config_args(prod_outputs, group))
+    assert (code, out) == (2, "")
+    assert (
+        err == f"lz sso-config: --group: {group!r} is not a group name of 1 to 1,024 characters on one line\n"
+    )

@@ -67,7 +67,7 @@ def find_project_dir(start: Path) -> Path:
 def read_project_name(project_dir: Path) -> str:
     try:
         document = yaml.safe_load((project_dir / "Pulumi.yaml").read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as err:
+    except (OSError, yaml.YAMLError, UnicodeDecodeError) as err:
         raise UsageError(f"cannot read {project_dir / 'Pulumi.yaml'}: {err}") from None
     name = document.get("name") if isinstance(document, dict) else None
     if not isinstance(name, str) or not name:

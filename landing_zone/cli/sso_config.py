@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import json
 import os
 import sys
 from pathlib import Path
@@ -15,12 +14,14 @@ from typing import Any
 from landing_zone.config import ConfigError, load_stack_file
 from landing_zone.config.base import REGION
 from landing_zone.config.identity import START_URL
+from landing_zone.config.json_text import JsonTextError, parse_json
 from landing_zone.live.group_access import read_group_access
 from landing_zone.sso.merge import MergeError, managed_block, update
 from landing_zone.sso.profiles import (
     DEFAULT_ADMIN_PERMISSION_SET,
     DEFAULT_ADMIN_TEMPLATE,
     DEFAULT_TEMPLATE,
+    GROUP_NAME,
     ProfileOptions,
     SsoAccess,
     SsoSourceError,
@@ -114,6 +115,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.from_aws == (args.outputs is not None):
         raise UsageError(ONE_SOURCE)
+    try:
+        # Shown in messages and sent to AWS: one line of printable text.
+        ini_value(args.group, GROUP_NAME, "--group")
+    except SsoSourceError as err:
+        raise UsageError(str(err)) from None
     # The stack (its rules, organization name and region) from --stack or --config-file.
     settings = None
     if args.stack or args.config_file is not None:
@@ -171,13 +177,13 @@ def run(args: argparse.Namespace) -> int:
 
 def _read_outputs(path: Path) -> dict[str, Any]:
     try:
-        document = json.loads(path.read_text(encoding="utf-8"))
+        document = parse_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UsageError(f"--outputs: no file at {path}") from None
     except (OSError, UnicodeDecodeError) as err:
         raise UsageError(f"--outputs: cannot read {path}: {err}") from None
-    except json.JSONDecodeError as err:
-        raise UsageError(f"--outputs: {path} is not JSON ({err.msg} at line {err.lineno})") from None
+    except JsonTextError as err:
+        raise UsageError(f"--outputs: {path} {err}") from None
     if not isinstance(document, dict):
         raise UsageError(f"--outputs: {path} must hold a JSON object (`pulumi stack output --json`)")
     return document

@@ -27,6 +27,8 @@ SECTION_NAME = Matching(PROFILE_NAME.pattern, f"a name of {PROFILE_WORDS}")
 # private use, unassigned, and the line and paragraph separators some readers split lines at.
 _UNSAFE_CATEGORIES = ("C", "Zl", "Zp")
 TEMPLATE_FIELDS = ("org", "account", "account_id", "permission_set")
+# An Identity Center group's display name (identitystore DisplayName: at most 1,024 characters).
+GROUP_NAME = Matching(r".{1,1024}", "a group name of 1 to 1,024 characters on one line")
 DEFAULT_ADMIN_TEMPLATE = "{org}-{account}"
 DEFAULT_TEMPLATE = "{org}-{account}-{permission_set}"
 DEFAULT_ADMIN_PERMISSION_SET = "AdministratorAccess"
