@@ -6,6 +6,16 @@ import copy
 from typing import Any
 
 NAMESPACE = "landing-zone"
+# Trusted access for everything a stack can ask for (spelled out: tests are independent witnesses).
+ALL_PRINCIPALS = [
+    "account.amazonaws.com",
+    "sso.amazonaws.com",
+    "cloudtrail.amazonaws.com",
+    "guardduty.amazonaws.com",
+    "securityhub.amazonaws.com",
+    "access-analyzer.amazonaws.com",
+    "config.amazonaws.com",
+]
 
 
 def contact(name: str) -> dict[str, str]:

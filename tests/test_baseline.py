@@ -20,7 +20,7 @@ from landing_zone.live.audit.iam import MANAGEMENT_PASSWORD_POLICY
 from landing_zone.live.audit.model import Finding
 from landing_zone.live.session import Clients
 from landing_zone.plan.runner import PlanResult, RegisteredResource
-from tests.builders import stack_values
+from tests.builders import ALL_PRINCIPALS, stack_values
 from tests.helpers import PROJECT_DIR, problem_table, problems_of, run_lz, write_stack
 from tests.test_governance_program import (
     PROVIDER,
@@ -40,15 +40,6 @@ PASSWORD_POLICY = "aws:iam/accountPasswordPolicy:AccountPasswordPolicy"
 GUARDDUTY = "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount"
 SECURITYHUB = "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount"
 DELEGATED = "aws:organizations/delegatedAdministrator:DelegatedAdministrator"
-ALL_PRINCIPALS = [
-    "account.amazonaws.com",
-    "sso.amazonaws.com",
-    "cloudtrail.amazonaws.com",
-    "guardduty.amazonaws.com",
-    "securityhub.amazonaws.com",
-    "access-analyzer.amazonaws.com",
-    "config.amazonaws.com",
-]
 TWO_REGIONS = {
     "guardrail": "deny-unapproved-regions",
     "organizationalUnits": ["Workloads"],

@@ -8,7 +8,7 @@ import json
 from landing_zone.config import config_warnings, load_from_mapping
 from landing_zone.config.guardrails import PARAMETER_ITEMS
 from landing_zone.guardrails import catalog
-from tests.builders import stack_values
+from tests.builders import ALL_PRINCIPALS, stack_values
 from tests.helpers import problem_table, problems_of
 
 REGION_DENY = {"guardrail": "deny-unapproved-regions", "parameters": {"allowedRegions": ["eu-west-1"]}}
@@ -23,15 +23,6 @@ NO_PARAMETERS = [
 IDENTITY = {
     "permissionSets": [{"name": "AdministratorAccess"}, {"name": "Platform"}, {"name": "SecurityAudit"}]
 }
-ALL_PRINCIPALS = [
-    "account.amazonaws.com",
-    "sso.amazonaws.com",
-    "cloudtrail.amazonaws.com",
-    "guardduty.amazonaws.com",
-    "securityhub.amazonaws.com",
-    "access-analyzer.amazonaws.com",
-    "config.amazonaws.com",
-]
 
 CASES = [
     (

@@ -17,9 +17,8 @@ from landing_zone.plan.runner import PlanResult, RegisteredResource
 from landing_zone.resource_types import ACCOUNT, BUDGET, POLICY
 from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
 from landing_zone.resource_types import POLICY_ATTACHMENT as ATTACHMENT
-from tests.builders import stack_values
+from tests.builders import ALL_PRINCIPALS, stack_values
 from tests.conftest import PROJECT_DIR
-from tests.test_governance_config import ALL_PRINCIPALS
 from tests.test_program import plan_values
 
 PROVIDER = "pulumi:providers:aws"
