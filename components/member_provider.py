@@ -82,9 +82,7 @@ class MemberProviders:
         if name not in self._created:
             return []
         if name not in self._ready:
-            role_arn = pulumi.Output.concat(
-                "arn:aws:iam::", self._account_ids[name], f":role/{self._role_names[name]}"
-            )
+            role_arn = access_role_arn(self._account_ids[name], self._role_names[name])
             self._ready[name] = AccessRoleReady(
                 f"{name}-access-role-ready",
                 AccessRoleReadyArgs(role_arn=role_arn, profile=self._profile, region=self._region),

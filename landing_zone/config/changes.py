@@ -78,9 +78,12 @@ def account_changes(previous: LandingZoneConfig, current: LandingZoneConfig) -> 
         ),
         emails=tuple(
             sorted(
-                Edit(before.name, previous.email_for(before), current.email_for(after))
-                for before, after in kept
-                if previous.email_for(before).lower() != current.email_for(after).lower()
+                edit
+                for edit in (
+                    Edit(before.name, previous.email_for(before), current.email_for(after))
+                    for before, after in kept
+                )
+                if edit.before.lower() != edit.after.lower()
             )
         ),
         # The quota counts the organization as it is before the closures.

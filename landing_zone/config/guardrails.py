@@ -125,30 +125,28 @@ class GuardrailConfig(ConfigModel):
 class GuardrailTarget:
     """Where one entry's policy is attached: a natural key, what kind, and the live attachment."""
 
-    key: str  # part of the attachment's logical name: "root", "ou-Workloads", "account-dev"
     kind: str  # "root", "ou" or "account"
     name: str | None  # the OU path or account name; None for the root
     import_id: str | None  # `<target id>:<policy id>` when the attachment exists live
+
+    @property
+    def key(self) -> str:
+        """Part of the attachment's logical name: "root", "ou-Workloads", "account-dev"."""
+        return self.kind if self.name is None else f"{self.kind}-{self.name}"
 
 
 def targets_of(entry: GuardrailConfig, structure: OrganizationStructure) -> list[GuardrailTarget]:
     """Every target of `entry`, root first, then OUs and accounts in config order."""
     adopted = entry.import_
-    targets = (
-        [GuardrailTarget("root", "root", None, root_attachment_import_id(adopted))] if entry.root else []
-    )
+    targets = [GuardrailTarget("root", None, root_attachment_import_id(adopted))] if entry.root else []
     targets += [
         GuardrailTarget(
-            f"ou-{path}",
-            "ou",
-            path,
-            adopted.attachment_import_id(structure.ou_import_ids.get(path)) if adopted else None,
+            "ou", path, adopted.attachment_import_id(structure.ou_import_ids.get(path)) if adopted else None
         )
         for path in entry.organizational_units
     ]
     targets += [
         GuardrailTarget(
-            f"account-{name}",
             "account",
             name,
             adopted.attachment_import_id(structure.account_import_ids.get(name)) if adopted else None,

@@ -212,9 +212,6 @@ class OrganizationStructure:
             tags={**self.organization.tags, **account.tags},
         )
 
-    def ou_tags(self, ou: OrganizationalUnitConfig) -> dict[str, str]:
-        return {**self.organization.tags, **ou.tags}
-
 
 # Checks: one small function per rule, each reporting every case it finds.
 
