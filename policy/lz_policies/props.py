@@ -146,3 +146,12 @@ def arn_account(arn: Any) -> str | None:
         return None
     match = _ARN_ACCOUNT.match(arn)
     return match.group(1) if match else None
+
+
+def undecided(subject: str, key: str) -> str:
+    """The violation a policy reports when `key`, which its verdict on `subject` needs, is unknown.
+
+    Values that come from the stack's config are known in every preview of this program; an
+    unknown one means something else computes it, and a guardrail that cannot see does not pass.
+    """
+    return f"{subject} cannot be checked: {key} is not known until the update runs"
