@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import json
+import shutil
 
-import yaml
+import pytest
 
 from landing_zone.config import read_stack_file
 from tests.builders import stack_values
@@ -101,19 +102,6 @@ def test_bad_policy_config_is_a_usage_error(capsys, tmp_path):
     assert err.startswith(f"lz plan: --policy-config: {bad} is not valid JSON: ")
 
 
-def test_ci_example_previews_prod_with_the_pack_and_its_enforcement_file():
-    workflow = yaml.safe_load((PROJECT_DIR / ".github" / "workflows" / "policy-preview.yml").read_text())
-    assert workflow[True] == {"pull_request": {"branches": ["main"]}}  # YAML 1.1 reads `on` as True
-    commands = [step.get("run", "") for job in workflow["jobs"].values() for step in job["steps"]]
-    preview = next(c for c in commands if c.startswith("pulumi preview"))
-    assert preview.split() == [
-        "pulumi", "preview", "--stack", "prod", "--non-interactive", "--diff",
-        "--policy-pack", "policy", "--policy-pack-config", "policy/config.prod.json",
-    ]  # fmt: skip
-    assert (PROJECT_DIR / "policy" / "PulumiPolicy.yaml").is_file()
-    assert (PROJECT_DIR / "policy" / "config.prod.json").is_file()
-
-
 def test_an_account_name_with_a_space_validates_and_plans_clean_under_the_prod_enforcement(capsys, tmp_path):
     # The pack once read `{account}` as the raw name while the program slugs it into the email.
     values = read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml")
@@ -144,3 +132,36 @@ def test_a_pulumi_yaml_that_is_not_utf8_is_a_one_line_error(capsys, tmp_path):
     assert (code, out) == (2, "")
     assert err.startswith(f"lz validate: cannot read {tmp_path / 'Pulumi.yaml'}: 'utf-8' codec can't decode")
     assert err.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--policy-pack", "{tmp}"], "lz plan: --policy-pack: no policy pack at {tmp}\n"),
+        (
+            ["--policy-pack", "{pack}", "--no-policy"],
+            "lz plan: --policy-pack: not allowed with --no-policy (which runs no pack)\n",
+        ),
+    ],
+)
+def test_policy_pack_argument_errors(capsys, tmp_path, extra, message):
+    pack = str(PROJECT_DIR / "policy")
+    argv = [a.format(tmp=tmp_path, pack=pack) for a in extra]
+    code, out, err = run_lz(capsys, "plan", "--stack", "dev", *argv)
+    assert (code, out) == (2, "")
+    assert err == message.format(tmp=tmp_path)
+
+
+def test_policy_pack_argument_runs_that_pack_with_its_own_enforcement_file(capsys, tmp_path):
+    # A copy whose prod enforcement file makes everything advisory: its file, not the project's, applies.
+    pack = tmp_path / "rules"
+    shutil.copytree(PROJECT_DIR / "policy", pack, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+    (pack / "config.prod.json").write_text('{"all": "advisory"}')
+    stack = write_stack(tmp_path, stack_values(accounts=BROKEN_ACCOUNTS), "Pulumi.prod.yaml")
+    code, out, err = run_lz(
+        capsys, "plan", "--config-file", str(stack), "--policy-pack", str(pack), "--format", "json"
+    )
+    report = json.loads(out)
+    assert (code, err) == (0, "")
+    assert report["policy"]["config"] == str(pack / "config.prod.json")
+    assert {v["level"] for v in report["policy"]["violations"]} == {"advisory"}

@@ -45,13 +45,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         metavar="FILE",
         help="write every registered resource (inputs and options) as JSON",
     )
+    parser.add_argument(
+        "--policy-pack",
+        type=Path,
+        metavar="DIR",
+        help=f"the policy pack to run, as `pulumi preview --policy-pack DIR` (default: the project's "
+        f"{PACK_DIR_NAME}/); a CI gate passes the protected base branch's copy",
+    )
     policy = parser.add_mutually_exclusive_group()
     policy.add_argument(
         "--policy-config",
         type=Path,
         metavar="FILE",
         help="enforcement config in the --policy-pack-config form "
-        f"(default: {PACK_DIR_NAME}/config.STACK.json when it exists, else the pack's defaults)",
+        "(default: the pack's config.STACK.json when it exists, else the pack's defaults)",
     )
     policy.add_argument("--no-policy", action="store_true", help="do not run the policy pack")
     parser.add_argument(
@@ -72,6 +79,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.no_policy and args.policy_pack is not None:
+        raise UsageError("--policy-pack: not allowed with --no-policy (which runs no pack)")
     location = locate_stack(args)
     if not (location.project_dir / "__main__.py").is_file():
         raise UsageError(
@@ -119,11 +128,17 @@ def _report(stack_run: StackRun, args: argparse.Namespace, previous: LandingZone
     """The report, the policy pack's failures as usage errors (exit 2)."""
     try:
         return report_stack(
-            stack_run, policies=not args.no_policy, enforcement_file=args.policy_config, previous=previous
+            stack_run,
+            policies=not args.no_policy,
+            enforcement_file=args.policy_config,
+            previous=previous,
+            pack_dir=args.policy_pack,
         )
     except PolicyConfigError as err:
         raise UsageError(f"--policy-config: {err}") from None
     except PolicyPackNotFoundError as err:
+        if args.policy_pack is not None:
+            raise UsageError(f"--policy-pack: {err}") from None
         raise UsageError(f"{err} (pass --no-policy to skip it)") from None
     except PolicyPackError as err:  # did not start, or a policy raised
         raise UsageError(str(err)) from None

@@ -65,17 +65,20 @@ def report_stack(
     policies: bool = True,
     enforcement_file: Path | None = None,
     previous: LandingZoneConfig | None = None,
+    pack_dir: Path | None = None,
 ) -> PlanReport:
     """The report of `run`, with the verdict of the project's policy pack unless `policies` is False,
     and what the change from `previous` (the config as deployed) does to existing accounts.
 
-    `enforcement_file` (unused without policies) and the exceptions are as for `check_policies`;
-    by default the pack's `config.<stack>.json` sets the levels when it exists.
+    `pack_dir` is the pack to run (default: the project's `policy/`, as `pulumi preview
+    --policy-pack policy`); `enforcement_file` (unused without policies) and the exceptions are
+    as for `check_policies`: by default the pack's `config.<stack>.json` sets the levels.
     """
     changes = account_changes(previous, run.parsed) if previous is not None else None
     if not policies:
         return build_report(run.project, run.stack, run.result, account_changes=changes)
-    pack_dir = pack_dir_of(run.project_dir)
+    if pack_dir is None:
+        pack_dir = pack_dir_of(run.project_dir)
     check = check_policies(
         pack_dir, run.project, run.stack, run.config, run.result.resources, enforcement_file
     )
