@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from landing_zone import principals
+from landing_zone.admin_access import admin_grant, admin_managed_policy
 
 from .base import AccountId, ConfigModel, Matching, PermissionSetName, PolicyName, Region, Tags
 from .checker import Checker, Key, repeats
@@ -162,6 +163,9 @@ class IdentityCenterConfig(ConfigModel):
     identity_source: Literal["identityCenter", "external"] = "identityCenter"
     # The name access rules use for the management account (it is not in `accounts`).
     management_account_name: Annotated[str, StringConstraints(min_length=1, max_length=50)] = "management"
+    # The only groups an access rule may give an admin-equivalent permission set on the management
+    # account: it owns the organization, so admin there is admin of every account.
+    management_admin_groups: tuple[str, ...] = ()
     permission_sets: tuple[PermissionSetConfig, ...] = ()
     users: tuple[UserConfig, ...] = ()
     groups: tuple[GroupConfig, ...] = ()
@@ -309,6 +313,7 @@ def check_identity_center(
     _check_users(identity, checker)
     _check_groups(identity, checker)
     _check_access(identity, structure, checker)
+    _check_management_admin(identity, checker)
     _check_imports(identity, structure, checker)
 
 
@@ -469,6 +474,47 @@ def _check_access(identity: IdentityCenterConfig, structure: OrganizationStructu
                 )
         if not (rule.accounts or rule.organizational_units or rule.all_member_accounts):
             here.report((), "names no target: set accounts, organizationalUnits or allMemberAccounts")
+
+
+def admin_reason(permission_set: PermissionSetConfig) -> str | None:
+    """Why a permission set is administrator access (an AWS managed admin policy, or an inline
+    policy that grants admin), or None; the same notion as the policy pack's."""
+    for arn in permission_set.managed_policies:
+        name = admin_managed_policy(arn)
+        if name is not None:
+            return f"it carries the AWS managed policy {name}"
+    if permission_set.inline_policy is not None:
+        try:
+            document = parse_json(permission_set.inline_policy)
+        except JsonTextError:
+            return None  # reported by _check_inline_policy
+        reason = admin_grant(document)
+        if reason is not None:
+            return f"its inline policy is admin: {reason}"
+    return None
+
+
+def _check_management_admin(identity: IdentityCenterConfig, checker: Checker) -> None:
+    groups = {group.name for group in identity.groups}
+    for position, name in enumerate(identity.management_admin_groups):
+        if name not in groups:
+            checker.report(
+                ("managementAdminGroups", position), f"group '{name}' is not defined in identityCenter.groups"
+            )
+    allowed = set(identity.management_admin_groups)
+    admin = {ps.name: reason for ps in identity.permission_sets if (reason := admin_reason(ps))}
+    management = identity.management_account_name
+    for index, rule in enumerate(identity.access):
+        if management not in rule.accounts or rule.group in allowed:
+            continue
+        for position, name in enumerate(rule.permission_sets):
+            if name in admin:
+                checker.report(
+                    ("access", index, "permissionSets", position),
+                    f"gives group '{rule.group}' permission set '{name}' on the management account "
+                    f"'{management}', and {admin[name]}; admin there is admin of the whole organization: "
+                    "list the group in identityCenter.managementAdminGroups if it should have it",
+                )
 
 
 def _check_imports(
