@@ -94,12 +94,13 @@ class _Accounts:
     member_of: dict[tuple[str, str], set[str]] = field(default_factory=dict)
     unknown_membership: dict[tuple[str, str], str] = field(default_factory=dict)
 
-    def judge(self, scope: str, group: Any, document: Any, what: str) -> None:
+    def judge(self, scope: str, group: Any, document: Any, source: str) -> None:
+        """Record whether the policy resource `source` gives `group` forces MFA."""
         if not isinstance(group, str) or is_unknown(group):
             return  # a group named by an output: memberships naming it are unknown too
         verdict = self.groups.setdefault((scope, group), _Group())
         if is_unknown(document):
-            verdict.unknown.append(what)
+            verdict.unknown.append(f"the policy of '{source}' for group '{group}'")
         elif denies_everything_without_mfa(document):
             verdict.forces_mfa = True
 
@@ -142,21 +143,21 @@ def _read_groups(resources: list[Resource], scopes: dict[str, str]) -> _Accounts
             scopes[inline.urn],
             inline.props.get("group"),
             json_value(inline.props.get("policy")),
-            f"the policy of {inline.name}",
+            inline.name,
         )
     for attachment in of_type(resources, GROUP_POLICY_ATTACHMENT):
         document = _attached_document(managed, attachment)
         group = attachment.props.get("group")
-        accounts.judge(scopes[attachment.urn], group, document, f"the policy {attachment.name} attaches")
+        accounts.judge(scopes[attachment.urn], group, document, attachment.name)
     for attachment in of_type(resources, POLICY_ATTACHMENT):
         document = _attached_document(managed, attachment)
         for group in as_list(attachment.props.get("groups")):
-            accounts.judge(scopes[attachment.urn], group, document, f"the policy {attachment.name} attaches")
+            accounts.judge(scopes[attachment.urn], group, document, attachment.name)
     for group in of_type(resources, NATIVE_GROUP):
-        name = group.props.get("groupName") or group.name
+        name = group.props.get("groupName", group.name)  # CloudFormation names it after the resource
         for policy in as_list(group.props.get("policies")):
             document = policy.get("policyDocument") if isinstance(policy, dict) else policy
-            accounts.judge(scopes[group.urn], name, json_value(document), f"a policy of {group.name}")
+            accounts.judge(scopes[group.urn], name, json_value(document), group.name)
     return accounts
 
 
@@ -185,7 +186,7 @@ def _read_users(
         name = native.props.get("userName")
         name = name if isinstance(name, str) and not is_unknown(name) else native.name
         scope = scopes[native.urn]
-        accounts.join(scope, name, native.props.get("groups") or [], native.name)
+        accounts.join(scope, name, native.props.get("groups", []), native.name)
         if native.props.get("loginProfile") is not None:
             console.append((scope, name, native.urn))
     return console
@@ -203,7 +204,7 @@ def _check_users_mfa(args: StackValidationArgs, report_violation: ReportViolatio
             continue
         unknown = [what for group in groups for what in group.unknown]
         if (scope, user) in accounts.unknown_membership:
-            unknown.append(f"the groups of {accounts.unknown_membership[(scope, user)]}")
+            unknown.append(f"the group list of '{accounts.unknown_membership[(scope, user)]}'")
         if unknown:
             report_violation(undecided(f"IAM user '{user}'", unknown[0]), urn)
             continue

@@ -70,7 +70,9 @@ def _check_session(args: ResourceValidationArgs, report_violation: ReportViolati
         return
     props = plain(args.props)
     name = props.get("name") if isinstance(props.get("name"), str) else args.name
-    duration = props.get("sessionDuration") or DEFAULT_SESSION
+    duration = props.get("sessionDuration")
+    if duration is None or duration == "":
+        duration = DEFAULT_SESSION
     if is_unknown(duration):
         report_violation(undecided(f"permission set '{name}'", "sessionDuration"), None)
         return
@@ -301,7 +303,7 @@ def _check_management_admin(args: StackValidationArgs, report_violation: ReportV
         else:
             # Positive facts only: an account the stack does not manage as a member may be the
             # management account.
-            where = f"account {grant.target}, which this stack does not manage as a member"
+            where = f"account {grant.target}, which this stack does not manage as a member,"
         who = principals.describe(grant.assignment, allowed, "allowedGroups")
         if who is not None:
             report_violation(
