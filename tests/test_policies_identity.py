@@ -8,6 +8,9 @@ import json
 import pytest
 from pulumi_policy.proxy import UnknownValueError
 
+from landing_zone.config import read_stack_file
+from tests.conftest import PROJECT_DIR
+from tests.helpers import run_lz, write_stack
 from tests.policy_builders import UNKNOWN, check_resource, check_stack, stack_resource, urn_of
 
 from lz_policies import identity_center  # isort: skip
@@ -435,3 +438,49 @@ def test_an_assignment_whose_account_cannot_be_told_is_undecided():
 )
 def test_management_admin_quiet(assignment):
     assert check_stack(MANAGEMENT, with_assignment(*assignment), MANAGEMENT_CONFIG) == []
+
+
+# --- through `lz plan` on a patched stack file --------------------------------------------------
+
+
+def test_lz_plan_names_a_looked_up_group_given_admin_in_a_child_production_ou(capsys, tmp_path):
+    """Items 4 and 9 end to end: the dev stack's groups come from an external identity provider
+    (identitySource external), and its workload account moves under Workloads/Production/Eu."""
+    values = read_stack_file(PROJECT_DIR / "Pulumi.dev.yaml")
+    values["landing-zone:organizationalUnits"] += [
+        {"path": "Workloads/Production"},
+        {"path": "Workloads/Production/Eu"},
+    ]
+    for account in values["landing-zone:accounts"]:
+        if account["name"] == "workload":
+            account["ou"] = "Workloads/Production/Eu"
+    values["landing-zone:identityCenter"]["access"].append(
+        {
+            "group": "aws-lab-finance",
+            "permissionSets": ["AdministratorAccess"],
+            "organizationalUnits": ["Workloads/Production"],
+        }
+    )
+    stack = write_stack(tmp_path, values, "Pulumi.lab.yaml")
+    enforcement = tmp_path / "policy.json"
+    enforcement.write_text(
+        json.dumps(
+            {
+                "all": "disabled",
+                "production-admin-restricted": {
+                    "enforcementLevel": "mandatory",
+                    "productionOus": ["Production"],
+                    "allowedGroups": ["aws-lab-admins"],
+                },
+            }
+        )
+    )
+    code, out, err = run_lz(capsys, "plan", "--config-file", str(stack), "--policy-config", str(enforcement))
+    assert (code, err) == (1, "")
+    assert out[out.index("\nPolicies (") :].splitlines()[1:] == [
+        f"Policies (landing-zone-policies, {enforcement}): 1 violation, 1 mandatory",
+        "  [mandatory] production-admin-restricted: aws:ssoadmin/accountAssignment:AccountAssignment "
+        "'workload-g-aws-lab-finance-AdministratorAccess'",
+        f"      {MANAGED_ADMIN} and is assigned on production account 'workload' to group 'aws-lab-finance', which "
+        "is not in allowedGroups",
+    ]
