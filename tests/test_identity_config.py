@@ -327,8 +327,11 @@ def test_problem_is_reported_under_its_key(values, expected):
         ("PT1H30M", 5400),
         ("PT90M", 5400),
         ("PT3600S", 3600),
+        ("P0DT4H", 14400),  # the full form AWS accepts
+        ("P1D", 86400),  # read, then refused as longer than PT12H
         ("PT", None),
-        ("P1D", None),
+        ("P", None),
+        ("PT1.5H", None),
         ("8h", None),
     ],
 )

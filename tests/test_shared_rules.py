@@ -15,10 +15,11 @@ from landing_zone import admin_access, resource_types
 from landing_zone.config import LandingZoneConfig
 from landing_zone.config.base import ACCOUNT_ID, AWS_CONTACT_TYPES, Matching
 from landing_zone.config.checker import MAX_EMAIL_LENGTH
+from landing_zone.config.identity import session_seconds
 from landing_zone.config.naming import account_slug
 from tests.policy_builders import PACK_DIR  # noqa: F401 - puts the pack on sys.path
 
-from lz_policies import iam_semantics, program_rules  # isort: skip
+from lz_policies import iam_semantics, identity_center, program_rules  # isort: skip
 
 CONFIG_PACKAGE = Path(__file__).resolve().parents[1] / "landing_zone" / "config"
 
@@ -178,3 +179,27 @@ def test_the_pack_judges_admin_as_the_program_does(statement):
 )
 def test_the_pack_reads_managed_admin_policies_as_the_program_does(arn):
     assert iam_semantics.admin_managed_policy(arn) == admin_access.admin_managed_policy(arn)
+
+
+@pytest.mark.parametrize(
+    "duration",
+    [
+        "PT12H",
+        "PT1H30M",
+        "PT90M",
+        "PT3600S",
+        "P0DT4H",
+        "P0DT1H30M",
+        "P1D",
+        "P1W",
+        "P1Y",
+        "PT",
+        "P",
+        "PT1.5H",
+        "8h",
+        "pt1h",
+    ],
+)
+def test_the_pack_reads_session_durations_as_the_program_does(duration):
+    hours = identity_center.session_hours(duration)
+    assert (None if hours is None else round(hours * 3600)) == session_seconds(duration)

@@ -25,7 +25,14 @@ from .organization import OrganizationStructure
 MIN_SESSION_SECONDS = 3600
 MAX_SESSION_SECONDS = 12 * 3600
 MAX_INLINE_POLICY_CHARACTERS = 32768  # Identity Center's limit on a permission set's inline policy
-ISO_DURATION = re.compile(r"PT(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?", re.ASCII)
+# The ISO-8601 form CreatePermissionSet's SessionDuration accepts (its pattern in the API reference):
+# https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html
+# The policy pack keeps a copy (permission-set-session-limit), pinned by tests/test_shared_rules.py.
+ISO_DURATION = re.compile(
+    r"P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)([DW]))?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?",
+    re.ASCII,
+)
+_SECONDS_PER = {"Y": 365 * 86400, "M": 30 * 86400, "W": 7 * 86400, "D": 86400}
 AWS_MANAGED_POLICY_ARN = re.compile(r"arn:aws(-[a-z]+)*:iam::aws:policy/[\w+=,.@/-]+", re.ASCII)
 START_URL = Matching(r"https://[A-Za-z0-9.-]+(/[^\s]*)?", "an https URL like https://acme.awsapps.com/start")
 
@@ -195,12 +202,14 @@ class AccessGrant:
 
 
 def session_seconds(duration: str) -> int | None:
-    """Seconds in an ISO-8601 time duration like PT8H or PT1H30M; None if not one."""
+    """Seconds in an ISO-8601 duration like PT8H, PT1H30M or P0DT4H; None if not one."""
     match = ISO_DURATION.fullmatch(duration)
     if not match:
         return None
-    hours, minutes, seconds = (int(part or 0) for part in match.groups())
-    return hours * 3600 + minutes * 60 + seconds
+    years, months, days, day_unit, hours, minutes, seconds = match.groups()
+    total = int(years or 0) * _SECONDS_PER["Y"] + int(months or 0) * _SECONDS_PER["M"]
+    total += int(days or 0) * _SECONDS_PER[day_unit or "D"] + int(hours or 0) * 3600 + int(minutes or 0) * 60
+    return total + int(float(seconds or 0))
 
 
 def expand_access(
