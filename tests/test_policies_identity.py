@@ -484,3 +484,16 @@ def test_lz_plan_names_a_looked_up_group_given_admin_in_a_child_production_ou(ca
         f"      {MANAGED_ADMIN} and is assigned on production account 'workload' to group 'aws-lab-finance', which "
         "is not in allowedGroups",
     ]
+
+
+def test_an_assignment_whose_permission_set_cannot_be_told_is_undecided():
+    resources = organization()
+    assignment = assign(resources, "AdministratorAccess", "production", "developers")
+    assignment.props["permissionSetArn"] = UNKNOWN
+    assignment.dependencies.remove(resources["AdministratorAccess"])
+    assert check_stack(PRODUCTION, [*resources.values(), assignment], PRODUCTION_CONFIG) == [
+        (
+            "assignment 'assignment' cannot be checked: permissionSetArn is not known until the update runs",
+            ASSIGNMENT_URN,
+        )
+    ]

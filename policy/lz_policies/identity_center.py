@@ -171,7 +171,7 @@ class AdminAssignment:
 
     assignment: Resource
     permission_set: str  # its name, or its ARN for a set outside the stack
-    reason: str  # why it is (or counts as) admin
+    reason: str | None  # why it is (or counts as) admin; None when which set it is cannot be told
     account: Resource | None  # the member account it targets, when the stack manages it
     target: Any  # its targetId
 
@@ -187,6 +187,8 @@ def admin_assignments(resources: list[Resource], admin_names: list[str]) -> Iter
             label = arn if isinstance(arn, str) and not is_unknown(arn) else assignment.name
             reason = (
                 "it is not created by this stack: the pack cannot see what it allows, so it counts as admin"
+                if label == arn
+                else None
             )
         else:
             label = permission_set.label()
@@ -251,7 +253,11 @@ def _check_production_admin(args: StackValidationArgs, report_violation: ReportV
             report_violation(undecided(subject, "the OU of the account"), grant.assignment.urn)
             continue
         who = principals.describe(grant.assignment, allowed, "allowedGroups")
-        if who is not None:
+        if who is not None and grant.reason is None:
+            report_violation(
+                undecided(f"assignment '{grant.assignment.name}'", "permissionSetArn"), grant.assignment.urn
+            )
+        elif who is not None:
             report_violation(
                 f"permission set '{grant.permission_set}' is admin ({grant.reason}) and is assigned on "
                 f"production account '{grant.account.label()}' to {who}",
@@ -305,7 +311,11 @@ def _check_management_admin(args: StackValidationArgs, report_violation: ReportV
             # management account.
             where = f"account {grant.target}, which this stack does not manage as a member,"
         who = principals.describe(grant.assignment, allowed, "allowedGroups")
-        if who is not None:
+        if who is not None and grant.reason is None:
+            report_violation(
+                undecided(f"assignment '{grant.assignment.name}'", "permissionSetArn"), grant.assignment.urn
+            )
+        elif who is not None:
             report_violation(
                 f"permission set '{grant.permission_set}' is admin ({grant.reason}) and is assigned on "
                 f"{where} to {who}; admin there is admin of the whole organization",
