@@ -319,6 +319,22 @@ ROLES_FIRING = [
         VENDORS,
         without_mfa(f"arn:aws:iam::{VENDOR}:user/x"),
     ),
+    # A Deny with Bool false leaves long-term access keys (no MFA key at all) allowed.
+    (
+        "deny-bool-false-only",
+        iam.ROLE,
+        document(
+            json.loads(trust({"AWS": ROOT}))["Statement"][0],
+            {
+                "Effect": "Deny",
+                "Principal": "*",
+                "Action": "sts:AssumeRole",
+                "Condition": {"Bool": {"aws:MultiFactorAuthPresent": "false"}},
+            },
+        ),
+        None,
+        without_mfa(ROOT),
+    ),
     # Item 9: a trust policy not known yet is not a pass.
     (
         "unknown",
@@ -369,6 +385,21 @@ ROLES_QUIET = [
         None,
     ),
     ("tag-session-only", iam.ROLE, trust({"AWS": ROOT}, action="sts:TagSession"), None),
+    # An explicit Deny of everyone without MFA (BoolIfExists false: long-term keys too) covers every Allow.
+    (
+        "deny-without-mfa",
+        iam.ROLE,
+        document(
+            json.loads(trust({"AWS": ROOT}))["Statement"][0],
+            {
+                "Effect": "Deny",
+                "Principal": {"AWS": "*"},
+                "Action": "sts:AssumeRole",
+                "Condition": {"BoolIfExists": {"aws:MultiFactorAuthPresent": "false"}},
+            },
+        ),
+        None,
+    ),
     ("aws-native-mfa", iam.NATIVE_ROLE, json.loads(trust({"AWS": ROOT}, MFA)), None),
     ("aws-native-json-text", iam.NATIVE_ROLE, trust({"AWS": ROOT}, MFA), None),
 ]

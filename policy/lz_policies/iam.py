@@ -277,11 +277,21 @@ def _vendor_statement(statement: dict[str, Any], humans: list[str], vendors: lis
     required = [
         {iam.condition_value_text(v) for v in as_list(values)}
         for operator, key, values in iam.condition_entries(statement)
-        if operator == "StringEquals" and key.lower() == "sts:externalid"
+        if operator.lower() == "stringequals" and key.lower() == "sts:externalid"
     ]
     return any(
         values and all(values <= allowed.get(str(account), set()) for account in accounts)
         for values in required
+    )
+
+
+def _denies_assume_role_without_mfa(statement: dict[str, Any]) -> bool:
+    """A trust Deny of sts:AssumeRole to every principal that applies to every request without MFA."""
+    return (
+        statement.get("Effect") == "Deny"
+        and "sts:assumerole" in iam.allowed_actions(statement)
+        and ("AWS", "*") in iam.principals(statement)
+        and all(iam.applies_without_mfa(statement, context) for context in iam.WITHOUT_MFA)
     )
 
 
@@ -298,6 +308,9 @@ def _check_role_trust(args: ResourceValidationArgs, report_violation: ReportViol
         report_violation(undecided(f"role '{name}'", key), None)
         return
     vendors = args.get_config().get("vendorRoles", [])
+    # An explicit Deny wins over every Allow: one that refuses everyone without MFA covers the document.
+    # https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_evaluation-logic.html
+    mfa_by_deny = any(_denies_assume_role_without_mfa(s) for s in statements(document))
     for statement in statements(document):
         if not iam.allows_assume_role(statement):
             continue
@@ -310,7 +323,9 @@ def _check_role_trust(args: ResourceValidationArgs, report_violation: ReportViol
                 "may, or restrict callers with a condition on aws:PrincipalOrgID or aws:PrincipalAccount",
                 None,
             )
-        elif not iam.requires_mfa(statement) and not _vendor_statement(statement, humans, vendors):
+        elif mfa_by_deny or iam.requires_mfa(statement) or _vendor_statement(statement, humans, vendors):
+            continue
+        else:
             report_violation(
                 f"role '{name}' lets {', '.join(humans)} assume it without MFA; add the condition "
                 f'"Bool": {{"{MFA_KEY}": "true"}} to its trust statement, or, for a vendor, list its '
