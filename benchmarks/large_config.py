@@ -132,6 +132,7 @@ def _identity_center() -> dict[str, Any]:
         ]
     return {
         "managementAccountName": "management",
+        "managementAdminGroups": ["Platform"],
         "permissionSets": [
             {
                 "name": name,
@@ -180,4 +181,5 @@ def policy_enforcement() -> dict[str, Any]:
         "all": "mandatory",
         "account-email-convention": {"pattern": rf"^aws-{ORGANIZATION}\+{{account}}@scale-corp\.io$"},
         "production-admin-restricted": {"productionOus": ["Production"], "allowedGroups": ["Platform"]},
+        "management-admin-restricted": {"allowedGroups": ["Platform"]},
     }

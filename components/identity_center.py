@@ -21,6 +21,7 @@ from landing_zone.config.identity import (
     permission_set_import_ids,
     store_import_id,
 )
+from landing_zone.resource_types import EXTERNAL_GROUP
 
 
 @dataclass(frozen=True)
@@ -204,6 +205,8 @@ class IdentityCenter(pulumi.ComponentResource):
                 region=self.config.region,
                 opts=pulumi.InvokeOutputOptions(parent=self),
             )
+            # Registered so that the policy pack can name the group an assignment gives access to.
+            ExternalGroup(group.name, found.group_id, pulumi.ResourceOptions(parent=self))
             return found.group_id
         created = aws.identitystore.Group(
             f"group-{group.name}",
@@ -241,6 +244,18 @@ class IdentityCenter(pulumi.ComponentResource):
             region=self.config.region,
             opts=self._options(depends_on=self._attachments[grant.permission_set], import_id=import_id),
         )
+
+
+class ExternalGroup(pulumi.ComponentResource):
+    """A group the identity provider owns, as the stack looked it up: its display name and id.
+
+    Nothing in AWS: it tells the policy pack which group an assignment's principal id is.
+    """
+
+    def __init__(self, display_name: str, group_id: pulumi.Output[str], opts: pulumi.ResourceOptions) -> None:
+        props = {"displayName": display_name, "groupId": group_id}
+        super().__init__(EXTERNAL_GROUP, f"external-group-{display_name}", props, opts)
+        self.register_outputs(props)
 
 
 def _the_one(values: Sequence[str], where: str) -> str:

@@ -25,6 +25,8 @@ ACCOUNT_ASSIGNMENT = "aws:ssoadmin/accountAssignment:AccountAssignment"
 IDENTITY_STORE_GROUP = "aws:identitystore/group:Group"
 IDENTITY_STORE_USER = "aws:identitystore/user:User"
 IDENTITY_STORE_MEMBERSHIP = "aws:identitystore/groupMembership:GroupMembership"
+# A group the identity provider owns, as the stack looked it up (a component: nothing in AWS).
+EXTERNAL_GROUP = "landing-zone:identity-center:ExternalGroup"
 
 BUDGET = "aws:budgets/budget:Budget"
 ANOMALY_MONITOR = "aws:costexplorer/anomalyMonitor:AnomalyMonitor"

@@ -45,12 +45,15 @@ def options(protect: bool = False) -> PolicyResourceOptions:
     return PolicyResourceOptions(protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None)
 
 
-def provider(assume_role: str | None = None, **props: Any) -> PolicyProviderResource:
+def provider(assume_role: str | None = None, name: str = "p", **props: Any) -> PolicyProviderResource:
     """An aws provider as the engine sends it: nested inputs as JSON text."""
     if assume_role is not None:
         props["assumeRoles"] = json.dumps([{"roleArn": assume_role}])
     return PolicyProviderResource(
-        "pulumi:providers:aws", unknown_checking_proxy(props), "urn:pulumi:t::p::pulumi:providers:aws::p", "p"
+        "pulumi:providers:aws",
+        unknown_checking_proxy(props),
+        f"urn:pulumi:t::p::pulumi:providers:aws::{name}",
+        name,
     )
 
 
@@ -80,7 +83,12 @@ def check_resource(
 
 
 def stack_resource(
-    type_: str, name: str, props: Mapping[str, Any], *, dependencies: list[PolicyResource] | None = None
+    type_: str,
+    name: str,
+    props: Mapping[str, Any],
+    *,
+    dependencies: list[PolicyResource] | None = None,
+    provider: PolicyProviderResource | None = None,
 ) -> PolicyResource:
     return PolicyResource(
         type_,
@@ -88,7 +96,7 @@ def stack_resource(
         urn_of(type_, name),
         name,
         options(),
-        None,
+        provider,
         None,
         list(dependencies or []),
         {},

@@ -240,7 +240,79 @@ CASES = [
         ),
         [f"{KEY}.access[0].account: unknown key; did you mean 'accounts'?"],
     ),
+    # Issue 11 item 3: admin on the management account is admin of the organization.
+    (
+        "admin on the management account for a group not in managementAdminGroups",
+        values_with(
+            access=[
+                {
+                    "group": "Auditors",
+                    "permissionSets": ["ReadOnlyAccess", "AdministratorAccess"],
+                    "accounts": ["management"],
+                }
+            ]
+        ),
+        [
+            f"{KEY}.access[0].permissionSets[1]: gives group 'Auditors' permission set 'AdministratorAccess' on the "
+            "management account 'management', and it carries the AWS managed policy AdministratorAccess; admin "
+            "there is admin of the whole organization: list the group in identityCenter.managementAdminGroups if it "
+            "should have it"
+        ],
+    ),
+    (
+        "admin under another name (an admin inline policy) on the management account, renamed",
+        values_with(
+            managementAccountName="root-account",
+            permissionSets=[
+                {
+                    "name": "Operator",
+                    "inlinePolicy": '{"Statement": [{"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"}]}',
+                }
+            ],
+            access=[
+                {"group": "Platform", "permissionSets": ["Operator"], "accounts": ["audit", "root-account"]}
+            ],
+        ),
+        [
+            f"{KEY}.access[0].permissionSets[0]: gives group 'Platform' permission set 'Operator' on the management "
+            "account 'root-account', and its inline policy is admin: it allows every action but its NotAction "
+            "list, which leaves iam:addusertogroup; admin there is admin of the whole organization: list the group "
+            "in identityCenter.managementAdminGroups if it should have it"
+        ],
+    ),
+    (
+        "an admin group that is not a group",
+        values_with(managementAdminGroups=["Platfrom"]),
+        [f"{KEY}.managementAdminGroups[0]: group 'Platfrom' is not defined in identityCenter.groups"],
+    ),
 ]
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {
+            "managementAdminGroups": ["Platform"],
+            "access": [
+                {"group": "Platform", "permissionSets": ["AdministratorAccess"], "accounts": ["management"]}
+            ],
+        },
+        {"access": [{"group": "Auditors", "permissionSets": ["ReadOnlyAccess"], "accounts": ["management"]}]},
+        {"access": [{"group": "Auditors", "permissionSets": ["AdministratorAccess"], "accounts": ["audit"]}]},
+        {
+            "permissionSets": [
+                {
+                    "name": "Reader",
+                    "inlinePolicy": '{"Statement": [{"Effect": "Allow", "Action": "s3:Get*", "Resource": "*"}]}',
+                }
+            ],
+            "access": [{"group": "Auditors", "permissionSets": ["Reader"], "accounts": ["management"]}],
+        },
+    ],
+    ids=["allow-listed", "not-admin", "member-account", "narrow-inline-policy"],
+)
+def test_management_admin_that_is_allowed_or_not_admin_validates(changes):
+    assert problems_of(values_with(**changes)) == []
 
 
 @problem_table(CASES)
@@ -255,8 +327,11 @@ def test_problem_is_reported_under_its_key(values, expected):
         ("PT1H30M", 5400),
         ("PT90M", 5400),
         ("PT3600S", 3600),
+        ("P0DT4H", 14400),  # the full form AWS accepts
+        ("P1D", 86400),  # read, then refused as longer than PT12H
         ("PT", None),
-        ("P1D", None),
+        ("P", None),
+        ("PT1.5H", None),
         ("8h", None),
     ],
 )

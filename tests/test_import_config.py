@@ -301,6 +301,7 @@ CASES = [
                     "import": True,
                 }
             ],
+            managementAdminGroups=["Finance"],
             **{"import": {"instanceArn": INSTANCE, "identityStoreId": STORE}},
         ),
         [
@@ -372,6 +373,7 @@ def test_only_what_existed_live_gets_an_import_id():
             {"name": "Platform", "members": ["alice", "bob"], "import": GROUP_ID,
              "importMemberships": {"alice": MEMBERSHIP_ID}},
         ],
+        managementAdminGroups=["Platform"],
         access=[
             {"group": "Platform", "permissionSets": ["AdministratorAccess"], "accounts": ["audit", "management"],
              "import": True},

@@ -58,6 +58,7 @@ def test_analyzer_info_lists_every_policy_with_level_and_schema(packs):
         "alternate-contacts-complete",
         "human-roles-require-mfa",
         "iam-users-require-mfa",
+        "management-admin-restricted",
         "no-iam-user-access-keys",
         "no-resources-in-management-account",
         "no-wildcard-inline-admin",
@@ -253,15 +254,8 @@ def test_values_unknown_during_preview_are_neither_crashes_nor_violations(packs,
             {"ami": UNKNOWN},
             provider=f"{new_member.urn}::{new_member.id}",
         ),
-        registered(
-            "aws:ssoadmin/permissionSet:PermissionSet", "Admin", {"name": "Admin", "sessionDuration": UNKNOWN}
-        ),
-        registered(
-            "aws:iam/role:Role",
-            "ops",
-            {"assumeRolePolicy": UNKNOWN},
-            provider=f"{new_member.urn}::{new_member.id}",
-        ),
+        # An unknown session duration or trust policy is reported as undecided:
+        # tests/test_policy_pack_grpc_iam.py.
         registered(
             "aws:iam/accessKey:AccessKey",
             "key",
@@ -344,8 +338,9 @@ def registrations_of(tmp_path, group: str):
             [
                 (
                     "production-admin-restricted",
-                    "AdministratorAccess on production account 'production' is assigned to GROUP 'developers', "
-                    "which is not in allowedGroups",
+                    "permission set 'AdministratorAccess' is admin (the policy config names it as admin) and is "
+                    "assigned on production account 'production' to group 'developers', which is not in "
+                    "allowedGroups",
                 )
             ],
         ),

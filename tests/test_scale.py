@@ -65,8 +65,8 @@ def test_production_admin_fires_once_per_production_account_when_no_group_is_all
     production = sorted(a["name"] for a in values["landing-zone:accounts"] if a["ou"].endswith("/Production"))
     assert production
     assert sorted(v.message for v in violations) == sorted(
-        f"AdministratorAccess on production account '{name}' is assigned to GROUP 'Platform', "
-        "which is not in allowedGroups"
+        "permission set 'AdministratorAccess' is admin (it carries the AWS managed policy AdministratorAccess) "
+        f"and is assigned on production account '{name}' to group 'Platform', which is not in allowedGroups"
         for name in production
     )
 

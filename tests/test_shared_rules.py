@@ -11,14 +11,15 @@ import pytest
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from landing_zone import resource_types
+from landing_zone import admin_access, resource_types
 from landing_zone.config import LandingZoneConfig
 from landing_zone.config.base import ACCOUNT_ID, AWS_CONTACT_TYPES, Matching
 from landing_zone.config.checker import MAX_EMAIL_LENGTH
+from landing_zone.config.identity import session_seconds
 from landing_zone.config.naming import account_slug
 from tests.policy_builders import PACK_DIR  # noqa: F401 - puts the pack on sys.path
 
-from lz_policies import program_rules  # isort: skip
+from lz_policies import iam_semantics, identity_center, program_rules  # isort: skip
 
 CONFIG_PACKAGE = Path(__file__).resolve().parents[1] / "landing_zone" / "config"
 
@@ -139,3 +140,66 @@ def test_the_config_package_has_no_import_circle():
 
 def test_the_checker_is_a_leaf():
     assert _imports_of(CONFIG_PACKAGE / "checker.py") <= {"base", "errors"}
+
+
+def test_the_pack_s_admin_lists_are_the_program_s():
+    assert iam_semantics.ADMIN_MANAGED_POLICIES == admin_access.ADMIN_MANAGED_POLICIES
+    assert iam_semantics.ESCALATION_ACTIONS == admin_access.ESCALATION_ACTIONS
+
+
+ADMIN_STATEMENTS = [
+    {"Effect": "Allow", "Action": "*", "Resource": "*"},
+    {"Effect": "Allow", "Action": ["s3:*", "iam:Attach*"], "Resource": "arn:aws:iam::*:role/*"},
+    {"Effect": "Allow", "Action": "iam:CreateAccessKey", "Resource": "arn:aws:iam::*:user/*"},
+    {"Effect": "Allow", "NotAction": "s3:*", "Resource": "*"},
+    {"Effect": "Allow", "NotAction": ["iam:*"], "Resource": "*"},
+    {"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::logs"},
+    {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::logs/*"},
+    {"Effect": "Allow", "Action": "IAM:PUTROLEPOLICY", "Resource": "*"},
+    {"Effect": "Deny", "Action": "*", "Resource": "*"},
+    {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
+]
+
+
+@pytest.mark.parametrize("statement", ADMIN_STATEMENTS)
+def test_the_pack_judges_admin_as_the_program_does(statement):
+    document = {"Version": "2012-10-17", "Statement": [statement]}
+    assert iam_semantics.admin_grant(document) == admin_access.admin_grant(document)
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:iam::aws:policy/AdministratorAccess",
+        "arn:aws:iam::aws:policy/job-function/Billing",
+        "arn:aws-cn:iam::aws:policy/IAMFullAccess",
+        "arn:aws:iam::123456789012:policy/AdministratorAccess",
+        "AdministratorAccess",
+    ],
+)
+def test_the_pack_reads_managed_admin_policies_as_the_program_does(arn):
+    assert iam_semantics.admin_managed_policy(arn) == admin_access.admin_managed_policy(arn)
+
+
+@pytest.mark.parametrize(
+    "duration",
+    [
+        "PT12H",
+        "PT1H30M",
+        "PT90M",
+        "PT3600S",
+        "P0DT4H",
+        "P0DT1H30M",
+        "P1D",
+        "P1W",
+        "P1Y",
+        "PT",
+        "P",
+        "PT1.5H",
+        "8h",
+        "pt1h",
+    ],
+)
+def test_the_pack_reads_session_durations_as_the_program_does(duration):
+    hours = identity_center.session_hours(duration)
+    assert (None if hours is None else round(hours * 3600)) == session_seconds(duration)

@@ -14,6 +14,7 @@ from typing import Annotated, Literal
 from pydantic import Field, StringConstraints
 
 from landing_zone import principals
+from landing_zone.admin_access import admin_grant, admin_managed_policy
 
 from .base import AccountId, ConfigModel, Matching, PermissionSetName, PolicyName, Region, Tags
 from .checker import Checker, Key, repeats
@@ -24,7 +25,14 @@ from .organization import OrganizationStructure
 MIN_SESSION_SECONDS = 3600
 MAX_SESSION_SECONDS = 12 * 3600
 MAX_INLINE_POLICY_CHARACTERS = 32768  # Identity Center's limit on a permission set's inline policy
-ISO_DURATION = re.compile(r"PT(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?", re.ASCII)
+# The ISO-8601 form CreatePermissionSet's SessionDuration accepts (its pattern in the API reference):
+# https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html
+# The policy pack keeps a copy (permission-set-session-limit), pinned by tests/test_shared_rules.py.
+ISO_DURATION = re.compile(
+    r"P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)([DW]))?(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?",
+    re.ASCII,
+)
+_SECONDS_PER = {"Y": 365 * 86400, "M": 30 * 86400, "W": 7 * 86400, "D": 86400}
 AWS_MANAGED_POLICY_ARN = re.compile(r"arn:aws(-[a-z]+)*:iam::aws:policy/[\w+=,.@/-]+", re.ASCII)
 START_URL = Matching(r"https://[A-Za-z0-9.-]+(/[^\s]*)?", "an https URL like https://acme.awsapps.com/start")
 
@@ -162,6 +170,9 @@ class IdentityCenterConfig(ConfigModel):
     identity_source: Literal["identityCenter", "external"] = "identityCenter"
     # The name access rules use for the management account (it is not in `accounts`).
     management_account_name: Annotated[str, StringConstraints(min_length=1, max_length=50)] = "management"
+    # The only groups an access rule may give an admin-equivalent permission set on the management
+    # account: it owns the organization, so admin there is admin of every account.
+    management_admin_groups: tuple[str, ...] = ()
     permission_sets: tuple[PermissionSetConfig, ...] = ()
     users: tuple[UserConfig, ...] = ()
     groups: tuple[GroupConfig, ...] = ()
@@ -191,12 +202,14 @@ class AccessGrant:
 
 
 def session_seconds(duration: str) -> int | None:
-    """Seconds in an ISO-8601 time duration like PT8H or PT1H30M; None if not one."""
+    """Seconds in an ISO-8601 duration like PT8H, PT1H30M or P0DT4H; None if not one."""
     match = ISO_DURATION.fullmatch(duration)
     if not match:
         return None
-    hours, minutes, seconds = (int(part or 0) for part in match.groups())
-    return hours * 3600 + minutes * 60 + seconds
+    years, months, days, day_unit, hours, minutes, seconds = match.groups()
+    total = int(years or 0) * _SECONDS_PER["Y"] + int(months or 0) * _SECONDS_PER["M"]
+    total += int(days or 0) * _SECONDS_PER[day_unit or "D"] + int(hours or 0) * 3600 + int(minutes or 0) * 60
+    return total + int(float(seconds or 0))
 
 
 def expand_access(
@@ -309,6 +322,7 @@ def check_identity_center(
     _check_users(identity, checker)
     _check_groups(identity, checker)
     _check_access(identity, structure, checker)
+    _check_management_admin(identity, checker)
     _check_imports(identity, structure, checker)
 
 
@@ -469,6 +483,47 @@ def _check_access(identity: IdentityCenterConfig, structure: OrganizationStructu
                 )
         if not (rule.accounts or rule.organizational_units or rule.all_member_accounts):
             here.report((), "names no target: set accounts, organizationalUnits or allMemberAccounts")
+
+
+def admin_reason(permission_set: PermissionSetConfig) -> str | None:
+    """Why a permission set is administrator access (an AWS managed admin policy, or an inline
+    policy that grants admin), or None; the same notion as the policy pack's."""
+    for arn in permission_set.managed_policies:
+        name = admin_managed_policy(arn)
+        if name is not None:
+            return f"it carries the AWS managed policy {name}"
+    if permission_set.inline_policy is not None:
+        try:
+            document = parse_json(permission_set.inline_policy)
+        except JsonTextError:
+            return None  # reported by _check_inline_policy
+        reason = admin_grant(document)
+        if reason is not None:
+            return f"its inline policy is admin: {reason}"
+    return None
+
+
+def _check_management_admin(identity: IdentityCenterConfig, checker: Checker) -> None:
+    groups = {group.name for group in identity.groups}
+    for position, name in enumerate(identity.management_admin_groups):
+        if name not in groups:
+            checker.report(
+                ("managementAdminGroups", position), f"group '{name}' is not defined in identityCenter.groups"
+            )
+    allowed = set(identity.management_admin_groups)
+    admin = {ps.name: reason for ps in identity.permission_sets if (reason := admin_reason(ps))}
+    management = identity.management_account_name
+    for index, rule in enumerate(identity.access):
+        if management not in rule.accounts or rule.group in allowed:
+            continue
+        for position, name in enumerate(rule.permission_sets):
+            if name in admin:
+                checker.report(
+                    ("access", index, "permissionSets", position),
+                    f"gives group '{rule.group}' permission set '{name}' on the management account "
+                    f"'{management}', and {admin[name]}; admin there is admin of the whole organization: "
+                    "list the group in identityCenter.managementAdminGroups if it should have it",
+                )
 
 
 def _check_imports(

@@ -13,6 +13,7 @@ import json
 from collections import defaultdict
 from typing import Any
 
+from landing_zone.admin_access import admin_grant, admin_managed_policy
 from landing_zone.config import LandingZoneConfig
 from landing_zone.config.base import EMAIL
 
@@ -55,6 +56,14 @@ def identity_center_section(
     access = _access_rules(center, account_names, comments)
     if access:
         section["access"] = access
+    admins = _management_admins(center, access, management_name)
+    if admins:
+        # Adopted as they are live, and said so: the list is the review of who owns the organization.
+        section["managementAdminGroups"] = admins
+        comments.append(
+            f"identityCenter.managementAdminGroups: {', '.join(admins)} hold admin on the management "
+            "account live; keep only the groups that should"
+        )
     adopted: dict[str, Any] = {
         "instanceArn": center.instance_arn,
         "identityStoreId": center.identity_store_id,
@@ -184,3 +193,29 @@ def _access_rules(
                 {"group": group, "permissionSets": sorted(names), "accounts": list(accounts), "import": True}
             )
     return rules
+
+
+def _is_admin(ps: LivePermissionSet) -> bool:
+    """Admin as the config reads it (landing_zone.admin_access): managed or inline admin policy."""
+    if any(admin_managed_policy(arn) for arn in ps.managed_policies):
+        return True
+    if not ps.inline_policy:
+        return False
+    try:
+        return admin_grant(json.loads(ps.inline_policy)) is not None
+    except ValueError:
+        return False
+
+
+def _management_admins(
+    center: LiveIdentityCenter, access: list[dict[str, Any]], management_name: str
+) -> list[str]:
+    """Groups the imported rules give an admin-equivalent permission set on the management account."""
+    admin_sets = {ps.name for ps in center.permission_sets if _is_admin(ps)}
+    return sorted(
+        {
+            rule["group"]
+            for rule in access
+            if management_name in rule["accounts"] and admin_sets & set(rule["permissionSets"])
+        }
+    )

@@ -1,8 +1,16 @@
-"""IAM Identity Center: short sessions, and administrator access to production for few groups."""
+"""IAM Identity Center: short sessions, and administrator access to production and to the
+management account for few groups.
+
+"Administrator" is what a permission set can do (its managed, inline and customer managed
+policies), never its name; production is an OU subtree; a group is known by its display name,
+whether the stack creates it or looks it up from an external identity provider.
+"""
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any
 
 from pulumi_policy import (
@@ -15,38 +23,59 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from .program_rules import ACCOUNT, ACCOUNT_ASSIGNMENT, ORGANIZATIONAL_UNIT, PERMISSION_SET
-from .program_rules import IDENTITY_STORE_GROUP as GROUP
-from .props import is_unknown, plain, tag_matches
-from .schema import string_list
-from .stack import (
-    References,
-    Resource,
-    of_type,
-    resources_of,
+from . import iam_semantics as iam
+from .organization_view import VIEW_TYPES, OrganizationView, in_subtree
+from .program_rules import (
+    ACCOUNT,
+    ACCOUNT_ASSIGNMENT,
+    CUSTOMER_MANAGED_POLICY_ATTACHMENT,
+    EXTERNAL_GROUP,
+    MANAGED_POLICY_ATTACHMENT,
+    PERMISSION_SET,
+    PERMISSION_SET_INLINE_POLICY,
 )
+from .program_rules import IDENTITY_STORE_GROUP as GROUP
+from .props import is_unknown, json_value, plain, tag_matches, undecided
+from .schema import string_list
+from .stack import References, Resource, of_type, resources_of
+
+# --- permission-set-session-limit ---------------------------------------------------------------
 
 DEFAULT_SESSION = "PT1H"
-_DURATION = re.compile(r"^PT(?:(\d+)H)?(?:(\d+)M)?(?:(\d+)S)?$")
+MIN_SESSION_HOURS = 1
+# The ISO-8601 duration form CreatePermissionSet's SessionDuration accepts (its pattern in the API
+# reference), with AWS's own limits of 1 to 12 hours:
+# https://docs.aws.amazon.com/singlesignon/latest/APIReference/API_CreatePermissionSet.html#singlesignon-CreatePermissionSet-request-SessionDuration
+_DURATION = re.compile(
+    r"^P(?=\d|T\d)(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)([DW]))?"
+    r"(?:T(?=\d)(?:(\d+)H)?(?:(\d+)M)?(?:(\d+(?:\.\d+)?)S)?)?$",
+    re.ASCII,
+)
+_HOURS_PER = {"Y": 365 * 24, "M": 30 * 24, "W": 7 * 24, "D": 24}
 
 
 def session_hours(duration: str) -> float | None:
-    """Hours in an ISO-8601 time duration like PT8H or PT1H30M; None if it is not one."""
+    """Hours in an ISO-8601 duration (PT8H, PT1H30M, P0DT4H); None if it is not one."""
     match = _DURATION.match(duration)
-    if not match or not any(match.groups()):
+    if not match:
         return None
-    hours, minutes, seconds = (int(g or 0) for g in match.groups())
-    return hours + minutes / 60 + seconds / 3600
+    years, months, days, day_unit, hours, minutes, seconds = match.groups()
+    total = int(years or 0) * _HOURS_PER["Y"] + int(months or 0) * _HOURS_PER["M"]
+    total += int(days or 0) * _HOURS_PER[day_unit or "D"]
+    return total + int(hours or 0) + int(minutes or 0) / 60 + float(seconds or 0) / 3600
 
 
 def _check_session(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
     if args.resource_type != PERMISSION_SET:
         return
     props = plain(args.props)
-    duration = props.get("sessionDuration") or DEFAULT_SESSION
-    if is_unknown(duration):
-        return
     name = props.get("name") if isinstance(props.get("name"), str) else args.name
+    duration = props.get("sessionDuration")
+    if duration is None or duration == "":
+        duration = DEFAULT_SESSION
+    if is_unknown(duration):
+        report_violation(undecided(f"permission set '{name}'", "sessionDuration"), None)
+        return
     maximum = args.get_config().get("maxSessionHours", 12)
     hours = session_hours(str(duration))
     if hours is None:
@@ -58,6 +87,12 @@ def _check_session(args: ResourceValidationArgs, report_violation: ReportViolati
         report_violation(
             f"permission set '{name}' allows sessions of {duration} ({hours:g} hours); "
             f"the maximum is {maximum:g} hours",
+            None,
+        )
+    elif hours < MIN_SESSION_HOURS:
+        report_violation(
+            f"permission set '{name}' has session duration {duration} ({hours:g} hours); "
+            "Identity Center's minimum is PT1H",
             None,
         )
 
@@ -79,104 +114,231 @@ permission_set_session_limit = ResourceValidationPolicy(
 )
 
 
-class _Production:
-    """Which accounts are production: by tag, or by the path of the OU they sit in (memoized)."""
+# --- who holds administrator access where -------------------------------------------------------
 
-    def __init__(self, accounts: list[Resource], units: list[Resource], config: Any) -> None:
-        self.units = units
-        self.unit_of = References(units)
-        self.tags = config.get("productionAccountTags", ["environment=production"])
-        self.wanted = config.get("productionOus", ["Production"])
-        self._known: dict[str, bool] = {}
+_TYPES = (
+    *VIEW_TYPES,
+    PERMISSION_SET,
+    MANAGED_POLICY_ATTACHMENT,
+    CUSTOMER_MANAGED_POLICY_ATTACHMENT,
+    PERMISSION_SET_INLINE_POLICY,
+    GROUP,
+    EXTERNAL_GROUP,
+    ACCOUNT_ASSIGNMENT,
+)
 
-    def __call__(self, account: Resource) -> bool:
-        if account.urn not in self._known:
-            self._known[account.urn] = self._judge(account)
-        return self._known[account.urn]
 
-    def _judge(self, account: Resource) -> bool:
-        if tag_matches(account.props.get("tags"), self.tags):
-            return True
-        unit = self.unit_of.of(account, "parentId")
-        if unit is None:
-            return False
-        path = self.ou_path(unit)
-        return path is not None and any(path == ou or path.endswith("/" + ou) for ou in self.wanted)
+def _admin_reasons(resources: list[Resource], admin_names: list[str]) -> dict[str, str]:
+    """Why each admin-equivalent permission set (by URN) is admin, or counts as admin because
+    the pack cannot see what it allows (deny when unsure)."""
+    sets = of_type(resources, PERMISSION_SET)
+    set_of = References(sets, match_on=("arn",))
+    reasons: dict[str, str] = {}
 
-    def ou_path(self, unit: Resource) -> str | None:
-        """`Workloads/Production` for an OU, or None when its parents cannot be told yet."""
-        names: list[str] = []
-        current: Resource | None = unit
-        for _ in range(len(self.units) + 1):
-            if current is None:
-                return None
-            name = current.props.get("name")
-            if not isinstance(name, str) or is_unknown(name):
-                return None
-            names.append(name)
-            parent_id = current.props.get("parentId")
-            if isinstance(parent_id, str) and parent_id.startswith("r-"):
-                return "/".join(reversed(names))
-            parent = self.unit_of.of(current, "parentId")
-            if parent is None:
-                # The root id is unknown, or the parent is outside this stack.
-                return "/".join(reversed(names)) if not is_unknown(parent_id) else None
-            current = parent
+    def note(attachment: Resource, reason: str) -> None:
+        owner = set_of.of(attachment, "permissionSetArn")
+        if owner is not None:
+            reasons.setdefault(owner.urn, reason)
+
+    for attachment in of_type(resources, MANAGED_POLICY_ATTACHMENT):
+        arn = attachment.props.get("managedPolicyArn")
+        if is_unknown(arn):
+            note(attachment, "its managed policy ARN is not known yet, so it counts as admin")
+        elif (name := iam.admin_managed_policy(arn)) is not None:
+            note(attachment, f"it carries the AWS managed policy {name}")
+    for inline in of_type(resources, PERMISSION_SET_INLINE_POLICY):
+        document = json_value(inline.props.get("inlinePolicy"))
+        if is_unknown(document):
+            note(inline, "its inline policy is not known yet, so it counts as admin")
+        elif (reason := iam.admin_grant(document)) is not None:
+            note(inline, f"its inline policy is admin: {reason}")
+    for attachment in of_type(resources, CUSTOMER_MANAGED_POLICY_ATTACHMENT):
+        reference = attachment.props.get("customerManagedPolicyReference")
+        name = reference.get("name") if isinstance(reference, dict) else None
+        note(
+            attachment,
+            f"the pack cannot read its customer managed policy '{name}', so it counts as admin",
+        )
+    for permission_set in sets:
+        if permission_set.props.get("name") in admin_names:
+            reasons.setdefault(permission_set.urn, "the policy config names it as admin")
+    return reasons
+
+
+@dataclass
+class AdminAssignment:
+    """An account assignment of an admin-equivalent permission set."""
+
+    assignment: Resource
+    permission_set: str  # its name, or its ARN for a set outside the stack
+    reason: str | None  # why it is (or counts as) admin; None when which set it is cannot be told
+    account: Resource | None  # the member account it targets, when the stack manages it
+    target: Any  # its targetId
+
+
+def admin_assignments(resources: list[Resource], admin_names: list[str]) -> Iterator[AdminAssignment]:
+    reasons = _admin_reasons(resources, admin_names)
+    set_of = References(of_type(resources, PERMISSION_SET), match_on=("arn",))
+    account_of = References(of_type(resources, ACCOUNT))
+    for assignment in of_type(resources, ACCOUNT_ASSIGNMENT):
+        permission_set = set_of.of(assignment, "permissionSetArn")
+        if permission_set is None:
+            arn = assignment.props.get("permissionSetArn")
+            label = arn if isinstance(arn, str) and not is_unknown(arn) else assignment.name
+            reason = (
+                "it is not created by this stack: the pack cannot see what it allows, so it counts as admin"
+                if label == arn
+                else None
+            )
+        else:
+            label = permission_set.label()
+            if permission_set.urn not in reasons:
+                continue
+            reason = reasons[permission_set.urn]
+        target = assignment.props.get("targetId")
+        yield AdminAssignment(assignment, label, reason, account_of.of(assignment, "targetId"), target)
+
+
+class Principals:
+    """Names an assignment's principal: a group by display name (created or looked up)."""
+
+    def __init__(self, resources: list[Resource]) -> None:
+        self.groups = References(
+            of_type(resources, GROUP) + of_type(resources, EXTERNAL_GROUP), match_on=("groupId", "id")
+        )
+
+    def describe(self, assignment: Resource, allowed: list[str], key: str) -> str | None:
+        """None when the principal is an allowed group; else what it is, for the message."""
+        principal_type = assignment.props.get("principalType")
+        principal_id = assignment.props.get("principalId")
+        if principal_type == "USER":
+            return f"user '{principal_id}'; administrator access there goes to groups in {key} only"
+        group = self.groups.of(assignment, "principalId")
+        if group is None:
+            shown = "whose id is not known yet" if is_unknown(principal_id) else f"'{principal_id}'"
+            return (
+                f"group {shown}, which this stack neither creates nor looks up by name; assign a group "
+                "of identityCenter.groups"
+            )
+        name = group.props.get("displayName")
+        if name in allowed:
+            return None
+        return f"group '{name}', which is not in {key}"
+
+
+def _is_production(view: OrganizationView, account: Resource, config: Any) -> bool | None:
+    """Tagged production, or under a production OU; None when its OU cannot be told yet."""
+    if tag_matches(account.props.get("tags"), config.get("productionAccountTags", [])):
+        return True
+    path = view.parent_path(account)
+    if path is None:
         return None
+    return in_subtree(path, config.get("productionOus", []))
 
 
 def _check_production_admin(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     config = args.get_config()
-    admin_sets = config.get("permissionSets", ["AdministratorAccess"])
-    allowed_groups = config.get("allowedGroups", [])
-    resources = resources_of(args, ACCOUNT, ORGANIZATIONAL_UNIT, PERMISSION_SET, GROUP, ACCOUNT_ASSIGNMENT)
-    accounts = of_type(resources, ACCOUNT)
-    is_production = _Production(accounts, of_type(resources, ORGANIZATIONAL_UNIT), config)
-    account_of = References(accounts)
-    permission_set_of = References(of_type(resources, PERMISSION_SET), match_on=("arn",))
-    group_of = References(of_type(resources, GROUP), match_on=("id", "groupId"))
-    for assignment in of_type(resources, ACCOUNT_ASSIGNMENT):
-        permission_set = permission_set_of.of(assignment, "permissionSetArn")
-        if permission_set is None or permission_set.props.get("name") not in admin_sets:
+    allowed = config.get("allowedGroups", [])
+    resources = resources_of(args, *_TYPES)
+    view = OrganizationView(resources)
+    principals = Principals(resources)
+    for grant in admin_assignments(resources, config.get("permissionSets", [])):
+        if grant.account is None:
+            continue  # not a member account of this stack: management-admin-restricted judges it
+        production = _is_production(view, grant.account, config)
+        if production is False:
             continue
-        account = account_of.of(assignment, "targetId")
-        if account is None or not is_production(account):
+        subject = f"permission set '{grant.permission_set}' on account '{grant.account.label()}'"
+        if production is None:
+            report_violation(undecided(subject, "the OU of the account"), grant.assignment.urn)
             continue
-        principal_type = assignment.props.get("principalType")
-        if is_unknown(principal_type):
-            continue
-        if principal_type == "GROUP":
-            group = group_of.of(assignment, "principalId")
-            if group is None:
-                continue  # a group from outside the stack, or not known yet
-            principal = group.props.get("displayName")
-            if is_unknown(principal) or principal in allowed_groups:
-                continue
-        else:
-            principal = assignment.props.get("principalId")
-        report_violation(
-            f"{permission_set.props['name']} on production account '{account.label()}' is assigned to "
-            f"{principal_type} '{principal}', which is not in allowedGroups",
-            assignment.urn,
-        )
+        who = principals.describe(grant.assignment, allowed, "allowedGroups")
+        if who is not None and grant.reason is None:
+            report_violation(
+                undecided(f"assignment '{grant.assignment.name}'", "permissionSetArn"), grant.assignment.urn
+            )
+        elif who is not None:
+            report_violation(
+                f"permission set '{grant.permission_set}' is admin ({grant.reason}) and is assigned on "
+                f"production account '{grant.account.label()}' to {who}",
+                grant.assignment.urn,
+            )
 
 
 production_admin_restricted = StackValidationPolicy(
     name="production-admin-restricted",
-    description="Administrator permission sets on production accounts go to allow-listed groups only.",
+    description="Admin-equivalent permission sets on production accounts go to allow-listed groups only.",
     enforcement_level=EnforcementLevel.MANDATORY,
     validate=_check_production_admin,
     config_schema=PolicyConfigSchema(
         properties={
             "permissionSets": string_list(
-                "permission set names that count as administrator access", ["AdministratorAccess"]
+                "permission set names that count as administrator access whatever they allow",
+                ["AdministratorAccess"],
             ),
-            "productionOus": string_list("OU names or paths whose accounts are production", ["Production"]),
+            "productionOus": string_list(
+                "OU names (at any depth) or paths whose accounts, in nested OUs too, are production",
+                ["Production"],
+            ),
             "productionAccountTags": string_list(
                 "key=value tags that mark an account as production", ["environment=production"]
             ),
             "allowedGroups": string_list(
-                "display names of the groups that may hold those permission sets there"
+                "display names of the groups that may hold administrator access there"
+            ),
+        }
+    ),
+)
+
+
+def _check_management_admin(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    config = args.get_config()
+    allowed = config.get("allowedGroups", [])
+    resources = resources_of(args, *_TYPES)
+    view = OrganizationView(resources)
+    principals = Principals(resources)
+    for grant in admin_assignments(resources, config.get("permissionSets", [])):
+        if grant.account is not None:
+            continue  # a member account the stack manages
+        if is_unknown(grant.target):
+            subject = f"permission set '{grant.permission_set}' in assignment '{grant.assignment.name}'"
+            report_violation(undecided(subject, "targetId"), grant.assignment.urn)
+            continue
+        if grant.target in view.management_ids:
+            where = f"the management account {grant.target}"
+        else:
+            # Positive facts only: an account the stack does not manage as a member may be the
+            # management account.
+            where = f"account {grant.target}, which this stack does not manage as a member,"
+        who = principals.describe(grant.assignment, allowed, "allowedGroups")
+        if who is not None and grant.reason is None:
+            report_violation(
+                undecided(f"assignment '{grant.assignment.name}'", "permissionSetArn"), grant.assignment.urn
+            )
+        elif who is not None:
+            report_violation(
+                f"permission set '{grant.permission_set}' is admin ({grant.reason}) and is assigned on "
+                f"{where} to {who}; admin there is admin of the whole organization",
+                grant.assignment.urn,
+            )
+
+
+management_admin_restricted = StackValidationPolicy(
+    name="management-admin-restricted",
+    description=(
+        "Admin-equivalent permission sets on the management account, or on any account the stack "
+        "does not manage as a member, go to allow-listed groups only."
+    ),
+    enforcement_level=EnforcementLevel.MANDATORY,
+    validate=_check_management_admin,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "permissionSets": string_list(
+                "permission set names that count as administrator access whatever they allow",
+                ["AdministratorAccess"],
+            ),
+            "allowedGroups": string_list(
+                "display names of the groups that may hold administrator access on the management account"
             ),
         }
     ),

@@ -24,6 +24,7 @@ POLICIES: list[Policy] = [
     accounts.alternate_contacts_complete,
     identity_center.permission_set_session_limit,
     identity_center.production_admin_restricted,
+    identity_center.management_admin_restricted,
 ]
 
 

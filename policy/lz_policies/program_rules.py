@@ -16,6 +16,11 @@ PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"
 ACCOUNT_ASSIGNMENT = "aws:ssoadmin/accountAssignment:AccountAssignment"
 PERMISSION_SET_INLINE_POLICY = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"
 IDENTITY_STORE_GROUP = "aws:identitystore/group:Group"
+EXTERNAL_GROUP = "landing-zone:identity-center:ExternalGroup"
+MANAGED_POLICY_ATTACHMENT = "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment"
+CUSTOMER_MANAGED_POLICY_ATTACHMENT = (
+    "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment"
+)
 TRAIL = "aws:cloudtrail/trail:Trail"
 
 # landing_zone/config/base.py: AWS_CONTACT_TYPES and ACCOUNT_ID

@@ -1,0 +1,129 @@
+"""What makes an IAM policy administrator access: the one home of the rule the config checks
+(admin on the management account) and the policy pack (admin on production) both apply.
+
+The pack cannot import the program: policy/lz_policies/iam_semantics.py keeps a copy, pinned to
+this one by tests/test_shared_rules.py. Actions come from parliament's IAM action database
+(AWS's Service Authorization Reference, read as data); action names are case-insensitive,
+`*` matches any run of characters and `?` one character
+(https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html).
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.metadata
+import json
+import re
+from typing import Any
+
+# Actions that let whoever holds them on any IAM resource give themselves any permission: the
+# privilege-escalation paths of Rhino Security Labs' "AWS IAM Privilege Escalation – Methods and
+# Mitigation" (attach, put or version a policy; rewrite a trust policy; mint credentials for,
+# or join the group of, a more privileged user).
+ESCALATION_ACTIONS = frozenset(
+    {
+        "iam:attachgrouppolicy",
+        "iam:attachrolepolicy",
+        "iam:attachuserpolicy",
+        "iam:putgrouppolicy",
+        "iam:putrolepolicy",
+        "iam:putuserpolicy",
+        "iam:createpolicyversion",
+        "iam:setdefaultpolicyversion",
+        "iam:updateassumerolepolicy",
+        "iam:createaccesskey",
+        "iam:createloginprofile",
+        "iam:updateloginprofile",
+        "iam:addusertogroup",
+    }
+)
+
+# AWS managed policies that are administrator access under another name.
+ADMIN_MANAGED_POLICIES = frozenset(
+    {
+        "AdministratorAccess",
+        "AdministratorAccess-Amplify",
+        "AdministratorAccess-AWSElasticBeanstalk",
+        "IAMFullAccess",
+        "AWSOrganizationsFullAccess",
+    }
+)
+_AWS_MANAGED_POLICY = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)$", re.ASCII)
+# A resource pattern is broad when it covers an arbitrary IAM role or user in an arbitrary account.
+_SAMPLE_IAM_ARNS = ("arn:aws:iam::111122223333:role/any-role", "arn:aws:iam::111122223333:user/any-user")
+
+
+@functools.cache
+def _all_actions() -> frozenset[str]:
+    path = importlib.metadata.distribution("parliament").locate_file("parliament/iam_definition.json")
+    with open(str(path), encoding="utf-8") as handle:
+        services = json.load(handle)
+    return frozenset(
+        f"{service['prefix']}:{privilege['privilege']}".lower()
+        for service in services
+        for privilege in service["privileges"]
+    )
+
+
+def _wildcard(pattern: str) -> re.Pattern[str]:
+    body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
+    return re.compile(body, re.DOTALL)
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]
+
+
+def _named_actions(patterns: Any) -> set[str]:
+    named: set[str] = set()
+    for pattern in _list(patterns):
+        if isinstance(pattern, str):
+            regex = _wildcard(pattern.lower())
+            named |= {a for a in _all_actions() if regex.fullmatch(a)}
+    return named
+
+
+def _reaches_any_iam_principal(statement: dict[str, Any]) -> bool:
+    if "NotResource" in statement:
+        return True
+    patterns = [p for p in _list(statement.get("Resource")) if isinstance(p, str)]
+    return any(_wildcard(p).fullmatch(arn) for p in patterns for arn in _SAMPLE_IAM_ARNS)
+
+
+def admin_grant(document: Any) -> str | None:
+    """Why the IAM policy `document` (parsed) is administrator access, or None when it is not.
+
+    An Allow statement is admin when it reaches any IAM principal and its actions include one
+    that escalates to everything; conditions are not credited (they rarely stop an admin).
+    """
+    if not isinstance(document, dict):
+        return None
+    for statement in _list(document.get("Statement")):
+        if not isinstance(statement, dict) or statement.get("Effect") != "Allow":
+            continue
+        if not _reaches_any_iam_principal(statement):
+            continue
+        if "NotAction" in statement:
+            actions = _all_actions() - _named_actions(statement.get("NotAction"))
+        else:
+            actions = frozenset(_named_actions(statement.get("Action")))
+        escalations = sorted(actions & ESCALATION_ACTIONS)
+        if not escalations:
+            continue
+        if "NotAction" in statement:
+            return "it allows every action but its NotAction list, which leaves " + escalations[0]
+        named = ", ".join(repr(a) for a in _list(statement.get("Action")))
+        return f"it allows {named}, which includes {escalations[0]}"
+    return None
+
+
+def admin_managed_policy(arn: Any) -> str | None:
+    """The name of the AWS managed policy `arn` names when it is administrator access, else None."""
+    if not isinstance(arn, str):
+        return None
+    match = _AWS_MANAGED_POLICY.match(arn)
+    if match and match.group(1) in ADMIN_MANAGED_POLICIES:
+        return match.group(1)
+    return None
