@@ -131,11 +131,14 @@ disposable_accounts_in_sandbox = StackValidationPolicy(
 def _check_emails_unique(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     seen: dict[str, str] = {}
     for account in resources_of(args, ACCOUNT):
-        email = account.props.get("email")
-        if not isinstance(email, str) or is_unknown(email):
+        email, name = account.props.get("email"), account.label()
+        if is_unknown(email):
+            # Root emails come from the stack's config: unknown means something else computes them.
+            report_violation(undecided(f"account '{name}'", "email"), account.urn)
+            continue
+        if not isinstance(email, str):
             continue
         key = email.lower()
-        name = account.label()
         if key in seen:
             report_violation(
                 f"account '{name}' has the same root email as account '{seen[key]}': {email}",
@@ -159,7 +162,12 @@ def _check_email_convention(args: StackValidationArgs, report_violation: ReportV
     exempt = config.get("exemptAccounts", [])
     for account in resources_of(args, ACCOUNT):
         email, name = account.props.get("email"), account.label()
-        if not isinstance(email, str) or is_unknown(email) or name in exempt:
+        if name in exempt:
+            continue
+        if is_unknown(email):
+            report_violation(undecided(f"account '{name}'", "email"), account.urn)
+            continue
+        if not isinstance(email, str):
             continue
         # {account} is the name as the program puts it in emails: `Data Lake` -> `data-lake`.
         expected = pattern.replace("{account}", re.escape(account_slug(name)))
