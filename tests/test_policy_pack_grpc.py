@@ -22,8 +22,6 @@ from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
 from tests.conftest import PROJECT_DIR, STACKS
 from tests.policy_builders import PACK_DIR, UNKNOWN, registered
 
-MEMBER_ROLE = "arn:aws:iam::210987654321:role/OrganizationAccountAccessRole"
-
 
 @pytest.fixture(scope="module")
 def packs():

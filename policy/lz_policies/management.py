@@ -149,24 +149,25 @@ def _check_member_accounts(args: StackValidationArgs, report_violation: ReportVi
         account = last_role_account(provider.props) if provider is not None else None
         if account is None or account in listed_management or account in members:
             continue  # None and listed ones: no-resources-in-management-account reports them
-        if is_unknown(account) and _provider_for_new_member(view, provider):
-            continue
-        allowed = allowed_in_management(resource.type, resource.props, config)
-        if allowed is True:
-            continue
         subject = f"{resource.type} '{resource.name}'"
         through = _provider_label(provider)
-        if isinstance(allowed, str):
-            report_violation(undecided(subject, allowed), resource.urn)
-        elif is_unknown(account):
-            report_violation(undecided(subject, f"the role {through} assumes"), resource.urn)
-        elif account in view.management_ids:
+        if account in view.management_ids:
+            # The allow-list is what may live in the management account, not in any account.
+            allowed = allowed_in_management(resource.type, resource.props, config)
+            if allowed is True:
+                continue
+            if isinstance(allowed, str):
+                report_violation(undecided(subject, allowed), resource.urn)
+                continue
             report_violation(
                 f"{subject} would be created in the management account ({account}) through {through}, "
                 "whose last assumed role is there; give it a provider that assumes a role in a member "
                 "account this stack manages",
                 resource.urn,
             )
+        elif is_unknown(account):
+            if not _provider_for_new_member(view, provider):
+                report_violation(undecided(subject, f"the role {through} assumes"), resource.urn)
         elif not account:
             report_violation(
                 f"{subject} goes through {through}, whose last assumed role is not an IAM role ARN, so "
@@ -178,7 +179,8 @@ def _check_member_accounts(args: StackValidationArgs, report_violation: ReportVi
             report_violation(
                 f"{subject} would be created in account {account} through {through}, which is not a "
                 "member account this stack manages; give it a provider that assumes a role in one of "
-                "the stack's member accounts, or add the account to the stack's accounts",
+                f"the stack's member accounts (if {account} is the management account, list it in "
+                "managementAccountIds)",
                 resource.urn,
             )
 
