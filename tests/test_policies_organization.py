@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from landing_zone import principals, resource_types
 from landing_zone.config import read_stack_file
 from landing_zone.plan.mocks import MANAGEMENT_ACCOUNT_ID
 from landing_zone.policy_harness import PolicyPack, read_enforcement_file
@@ -140,6 +141,18 @@ def test_delegation_to_an_undesignated_account_fires(resource, config, expected)
 )
 def test_delegation_to_the_designated_account_is_quiet(resource):
     assert check_stack(DELEGATIONS, [*ACCOUNTS, resource], DESIGNATED) == []
+
+
+def test_the_security_services_principals_are_the_program_s():
+    # The program delegates these (components/delegated_administrators.py); the allow-list names them.
+    admin_types = organization.SERVICE_ADMIN_TYPES
+    assert (
+        admin_types[resource_types.GUARDDUTY_ADMIN_ACCOUNT][0] == principals.DELEGATED_SERVICES["guardduty"]
+    )
+    assert (
+        admin_types[resource_types.SECURITY_HUB_ADMIN_ACCOUNT][0]
+        == principals.DELEGATED_SERVICES["securityhub"]
+    )
 
 
 # --- guardrails-stay-attached ----------------------------------------------------------------------

@@ -20,15 +20,19 @@ from pulumi_policy import (
 )
 
 from .organization_view import ROOT_PATH, VIEW_TYPES, OrganizationView, in_subtree
-from .program_rules import ACCOUNT_ID
+from .program_rules import (
+    ACCOUNT_ID,
+    DELEGATED_ADMINISTRATOR,
+    GUARDDUTY_ADMIN_ACCOUNT,
+    POLICY,
+    POLICY_ATTACHMENT,
+    SECURITY_HUB_ADMIN_ACCOUNT,
+)
 from .props import arn_account, as_list, is_unknown, json_value, statements, tag_matches, undecided
 from .schema import string_list
 from .stack import References, Resource, of_type, resources_of
 
-DELEGATED_ADMINISTRATOR = "aws:organizations/delegatedAdministrator:DelegatedAdministrator"
 RESOURCE_POLICY = "aws:organizations/resourcePolicy:ResourcePolicy"
-POLICY = "aws:organizations/policy:Policy"
-POLICY_ATTACHMENT = "aws:organizations/policyAttachment:PolicyAttachment"
 # The Organizations resource policy delegates policy management (and read access) to the
 # accounts it names: https://docs.aws.amazon.com/organizations/latest/userguide/orgs-policy-delegate.html
 ORGANIZATIONS_PRINCIPAL = "organizations.amazonaws.com"
@@ -36,14 +40,8 @@ ORGANIZATIONS_PRINCIPAL = "organizations.amazonaws.com"
 # Each also registers the account as the service's delegated administrator with Organizations:
 # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services_list.html
 SERVICE_ADMIN_TYPES = {
-    "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount": (
-        "guardduty.amazonaws.com",
-        "adminAccountId",
-    ),
-    "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount": (
-        "securityhub.amazonaws.com",
-        "adminAccountId",
-    ),
+    GUARDDUTY_ADMIN_ACCOUNT: ("guardduty.amazonaws.com", "adminAccountId"),
+    SECURITY_HUB_ADMIN_ACCOUNT: ("securityhub.amazonaws.com", "adminAccountId"),
     "aws:macie2/organizationAdminAccount:OrganizationAdminAccount": ("macie.amazonaws.com", "adminAccountId"),
     "aws:detective/organizationAdminAccount:OrganizationAdminAccount": (
         "detective.amazonaws.com",
