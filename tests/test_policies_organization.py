@@ -427,3 +427,27 @@ def test_lz_plan_stops_on_an_account_that_imports_the_management_account(capsys,
         "the management account; the management account is not a member account (service control policies "
         "never restrict it, and closing or moving it is refused): remove it from accounts\n"
     )
+
+
+def _first_preview(resources) -> None:
+    """What a first `pulumi preview` of the stack sends: every id the update creates is unknown,
+    and so is every input computed from one (a parentId, an accountId, a provider's role)."""
+    created = (ACCOUNT, OU, organization.POLICY)
+    ids = {r.id for r in resources if r.type in created and r.id}
+    for resource in resources:
+        if resource.type in created:
+            resource.id = UNKNOWN
+        for record in (resource.inputs, resource.outputs):
+            for key, value in record.items():
+                if isinstance(value, str) and any(i in value for i in ids):
+                    record[key] = UNKNOWN
+
+
+def test_a_first_preview_of_prod_is_quiet(prod_pack, planned):
+    # Unknown ids are followed through the engine's dependencies, not reported.
+    resources = copy.deepcopy(planned["prod"].resources)
+    _first_preview(resources)
+    member = _find(resources, "pulumi:providers:aws", "production-member")
+    contact = _find(resources, "aws:account/alternativeContact:AlternativeContact", "production-security")
+    assert member.inputs["assumeRoles"] == contact.inputs["accountId"] == UNKNOWN
+    assert prod_pack.analyze(resources) == []
