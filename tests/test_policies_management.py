@@ -103,6 +103,14 @@ BREAK_GLASS = {"breakGlassRoles": ["BreakGlass"]}
             "provider; give it a provider that assumes a role in a member account",
         ),
         (
+            "aws:iam/policyAttachment:PolicyAttachment",
+            {"roles": ["BreakGlass"], "users": ["alice"], "policyArn": "p"},
+            None,
+            BREAK_GLASS,
+            "aws:iam/policyAttachment:PolicyAttachment 'res' would be created in the management account "
+            "through the default provider; give it a provider that assumes a role in a member account",
+        ),
+        (
             "aws:cloudtrail/trail:Trail",
             {"isOrganizationTrail": UNKNOWN},
             None,
@@ -117,6 +125,7 @@ BREAK_GLASS = {"breakGlassRoles": ["BreakGlass"]}
         "break-glass-not-listed",
         "role-not-break-glass",
         "break-glass-name-on-a-user",
+        "break-glass-attachment-also-to-a-user",
         "unknown-trail-kind",
     ],
 )
@@ -142,6 +151,12 @@ def test_management_account_plain_cases_fire(type_, props, prov, config, expecte
             BREAK_GLASS,
         ),
         (ROLE_POLICY, {"role": "BreakGlass", "policy": "{}"}, None, BREAK_GLASS),
+        (
+            "aws:iam/policyAttachment:PolicyAttachment",
+            {"roles": ["BreakGlass"], "policyArn": "p"},
+            None,
+            BREAK_GLASS,
+        ),
         # Decided on the stack, where the accounts the stack manages are known.
         (INSTANCE, {}, provider(role(STRANGER_ID)), None),
     ],
@@ -150,6 +165,7 @@ def test_management_account_plain_cases_fire(type_, props, prov, config, expecte
         "break-glass-role",
         "break-glass-attachment",
         "break-glass-inline",
+        "break-glass-exclusive-attachment",
         "any-role",
     ],
 )

@@ -53,6 +53,7 @@ DEFAULT_ALLOWED_TYPES = [
 # A break-glass role is the way back in when Identity Center is down; it lives in the management
 # account. The role and what grants it permissions may be there, nothing else of IAM.
 IAM_ROLE = "aws:iam/role:Role"
+IAM_POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
 ROLE_PERMISSION_TYPES = (
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:iam/rolePolicy:RolePolicy",
@@ -77,6 +78,15 @@ def allowed_in_management(resource_type: str, props: Mapping[str, Any], config: 
         return _named(props.get("name"), break_glass)
     if resource_type in ROLE_PERMISSION_TYPES:
         return _named(props.get("role"), break_glass)
+    if resource_type == IAM_POLICY_ATTACHMENT:
+        # Exclusive attachment of one policy to users, groups and roles: break-glass roles only.
+        roles, others = props.get("roles"), [props.get("users"), props.get("groups")]
+        return (
+            isinstance(roles, list)
+            and bool(roles)
+            and all(_named(r, break_glass) for r in roles)
+            and not any(others)
+        )
     return False
 
 
