@@ -202,7 +202,11 @@ class _Attachments:
         return "other" if not is_unknown(target_id) else None
 
     def reaching(self, unit: Resource) -> set[str]:
-        """Policy names attached to the OU, to an OU above it, or to the root."""
+        """Policy names attached to the OU, to an OU above it, or to the root.
+
+        An SCP attached above an OU restricts every account below it: https://docs.aws.amazon.com/
+        organizations/latest/userguide/orgs_manage_policies_inheritance_auth.html
+        """
         names = set(self.attached.get(self.ROOT, set()))
         current: Resource | None = unit
         seen: set[str] = set()
