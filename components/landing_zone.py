@@ -103,9 +103,17 @@ class LandingZone(pulumi.ComponentResource):
         return pulumi.Output.all(**{name: account.account_id for name, account in self.accounts.items()})
 
     def _create_account(self, config: LandingZoneConfig, account: AccountConfig) -> MemberAccount:
-        parent_id = (
+        parent_id: pulumi.Input[str] = (
             self.organizational_units.ids[account.ou] if account.ou is not None else self.organization.root_id
         )
+        if account.import_id is not None:
+            # The management account's id is known only from the organization: checked on the
+            # account's parent id, which the import waits for, so that `pulumi preview` stops
+            # before the management account is adopted as a member.
+            index, import_id = config.accounts.index(account), account.import_id
+            parent_id = pulumi.Output.all(parent_id, self.organization.management_account_id).apply(
+                lambda ids: _not_management_account(index, account.name, import_id, ids[0], ids[1])
+            )
         return MemberAccount(
             account.name,
             MemberAccountArgs(account=config.structure.resolve(account), parent_id=parent_id),
@@ -258,3 +266,13 @@ class LandingZone(pulumi.ComponentResource):
             # Trusted access must be enabled first when the organization is managed here.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.organization]),
         )
+
+
+def _not_management_account(index: int, name: str, import_id: str, parent_id: str, management_id: str) -> str:
+    if import_id == management_id:
+        raise pulumi.RunError(
+            f"accounts[{index}].import: account '{name}' imports {import_id}, the management account; "
+            "the management account is not a member account (service control policies never restrict it, "
+            "and closing or moving it is refused): remove it from accounts"
+        )
+    return parent_id

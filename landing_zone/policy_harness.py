@@ -336,6 +336,8 @@ class PolicyPack:
             parent=resource.parent,
             dependencies=resource.dependencies,
         )
+        for key, urns in resource.property_dependencies.items():
+            message.propertyDependencies[key].urns.extend(urns)
         provider = self._provider_of(resource, by_urn)
         if provider is not None:
             message.provider.CopyFrom(provider)

@@ -45,15 +45,12 @@ def options(protect: bool = False) -> PolicyResourceOptions:
     return PolicyResourceOptions(protect, [], None, [], PolicyCustomTimeouts(0, 0, 0), [], None)
 
 
-def provider(assume_role: str | None = None, name: str = "p", **props: Any) -> PolicyProviderResource:
+def provider(assume_role: str | None = None, *, name: str = "p", **props: Any) -> PolicyProviderResource:
     """An aws provider as the engine sends it: nested inputs as JSON text."""
     if assume_role is not None:
         props["assumeRoles"] = json.dumps([{"roleArn": assume_role}])
     return PolicyProviderResource(
-        "pulumi:providers:aws",
-        unknown_checking_proxy(props),
-        f"urn:pulumi:t::p::pulumi:providers:aws::{name}",
-        name,
+        "pulumi:providers:aws", unknown_checking_proxy(props), urn_of("pulumi:providers:aws", name), name
     )
 
 
@@ -88,8 +85,11 @@ def stack_resource(
     props: Mapping[str, Any],
     *,
     dependencies: list[PolicyResource] | None = None,
+    property_dependencies: Mapping[str, list[PolicyResource]] | None = None,
     provider: PolicyProviderResource | None = None,
 ) -> PolicyResource:
+    """A resource as a stack policy gets it; `property_dependencies` are not repeated in `dependencies`
+    (the engine lists them in both: pass them in both when it matters)."""
     return PolicyResource(
         type_,
         unknown_checking_proxy(dict(props)),
@@ -99,7 +99,7 @@ def stack_resource(
         provider,
         None,
         list(dependencies or []),
-        {},
+        dict(property_dependencies or {}),
     )
 
 
@@ -128,6 +128,7 @@ def registered(
     provider: str = "",
     protect: bool = False,
     dependencies: list[str] | None = None,
+    property_dependencies: dict[str, list[str]] | None = None,
     resource_id: str | None = None,
 ) -> RegisteredResource:
     """A resource as `lz plan`'s runner records it, for the gRPC harness."""
@@ -146,5 +147,6 @@ def registered(
         retain_on_delete=False,
         ignore_changes=[],
         dependencies=list(dependencies or []),
+        property_dependencies=dict(property_dependencies or {}),
         import_id="",
     )

@@ -139,6 +139,7 @@ def test_resources_out_is_the_view_a_policy_pack_gets(capsys, tmp_path):
             "retainOnDelete",
             "ignoreChanges",
             "dependencies",
+            "propertyDependencies",
         }
         kept = not account["inputs"]["closeOnDeletion"]
         assert account["protect"] is kept and account["retainOnDelete"] is kept

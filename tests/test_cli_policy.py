@@ -22,6 +22,10 @@ LIFECYCLE_MESSAGE = (
     "account 'production' sets closeOnDeletion but is not disposable: deleting it would close the account; "
     "list it in disposableAccounts or tag it environment=sandbox"
 )
+PRODUCTION_DISPOSABLE_MESSAGE = (
+    "account 'production' is a production account but sets closeOnDeletion: removing it from the config "
+    "would close it; a production account is never disposable, unset closeOnDeletion"
+)
 PRODUCTION_URN = (
     "urn:pulumi:broken::landing-zone::landing-zone:member-account:MemberAccount"
     "$aws:organizations/account:Account::production"
@@ -47,12 +51,14 @@ def test_plan_of_a_broken_stack_prints_violations_with_level_and_resource_and_ex
     policy_part = out[out.index("\nPolicies (") :]
     assert policy_part.splitlines() == [
         "",
-        "Policies (landing-zone-policies, the pack's default levels): 2 violations, 1 mandatory",
+        "Policies (landing-zone-policies, the pack's default levels): 3 violations, 2 mandatory",
         "  [mandatory] account-lifecycle-safe: aws:organizations/account:Account 'production'",
         f"      {LIFECYCLE_MESSAGE}",
         "  [advisory] account-email-convention: aws:organizations/account:Account 'legacy'",
         "      account 'legacy' has root email legacy-root@acme-corp.io, which does not match "
         r"^[a-z0-9][a-z0-9._-]*\+{account}@[a-z0-9-]+(\.[a-z0-9-]+)+$",
+        "  [mandatory] disposable-accounts-in-sandbox: aws:organizations/account:Account 'production'",
+        f"      {PRODUCTION_DISPOSABLE_MESSAGE}",
     ]
 
 
@@ -76,6 +82,7 @@ def test_policy_config_picks_the_levels_and_json_lists_violations(capsys, tmp_pa
         ("account-email-convention", "advisory", "legacy"),
         ("account-email-convention", "advisory", "production"),
         ("account-lifecycle-safe", "advisory", "production"),
+        ("disposable-accounts-in-sandbox", "advisory", "production"),
     ]
 
 

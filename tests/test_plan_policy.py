@@ -87,9 +87,11 @@ def test_violations_name_their_resource_and_count_the_mandatory_ones(broken):
         resource=ResourceRef(ACCOUNT, "production"),
     )
     assert [(v.policy, v.level, v.resource) for v in check.violations[1:]] == [
-        ("account-email-convention", "advisory", ResourceRef(ACCOUNT, "legacy"))
+        ("account-email-convention", "advisory", ResourceRef(ACCOUNT, "legacy")),
+        # Production is never disposable, whatever marks it carries.
+        ("disposable-accounts-in-sandbox", "mandatory", ResourceRef(ACCOUNT, "production")),
     ]
-    assert (check.mandatory, check.has_mandatory) == (1, True)
+    assert (check.mandatory, check.has_mandatory) == (2, True)
     assert check.to_json() == {
         "pack": "landing-zone-policies",
         "config": None,

@@ -145,8 +145,19 @@ def test_management_account_reads_assume_roles_as_a_list_too():
         ({"name": "audit"}, True, None, []),
         ({"name": "sb", "closeOnDeletion": True, "tags": {"environment": "sandbox"}}, True, None, []),
         ({"name": "sb", "closeOnDeletion": True}, True, {"disposableAccounts": ["sb"]}, []),
-        ({"name": "sb", "closeOnDeletion": True, "tags": UNKNOWN}, True, None, []),
-        ({"name": "sb", "closeOnDeletion": UNKNOWN}, True, None, []),
+        # Both come from the stack's config: unknown means something else computes them.
+        (
+            {"name": "sb", "closeOnDeletion": True, "tags": UNKNOWN},
+            True,
+            None,
+            ["account 'sb' cannot be checked: tags is not known until the update runs"],
+        ),
+        (
+            {"name": "sb", "closeOnDeletion": UNKNOWN},
+            True,
+            None,
+            ["account 'sb' cannot be checked: closeOnDeletion is not known until the update runs"],
+        ),
         # Closed when removed, so necessarily unprotected: fine for a disposable account only.
         ({"name": "sb", "closeOnDeletion": True, "tags": {"environment": "sandbox"}}, False, None, []),
         ({"name": "sb", "closeOnDeletion": True}, False, {"disposableAccounts": ["sb"]}, []),
@@ -208,13 +219,17 @@ def test_duplicate_email_is_reported_on_the_second_account_case_insensitively():
         (
             "account 'dev' has the same root email as account 'audit': AWS+Audit@acme.io",
             urn_of(ACCOUNT, "dev"),
-        )
+        ),
+        # Root emails come from the stack's config: an unknown one is not a pass.
+        ("account 'x' cannot be checked: email is not known until the update runs", urn_of(ACCOUNT, "x")),
     ]
 
 
 def test_unique_emails_are_quiet():
     assert (
-        check_stack(accounts.account_emails_unique, [account("a", "x+a@acme.io"), account("b", UNKNOWN)])
+        check_stack(
+            accounts.account_emails_unique, [account("a", "x+a@acme.io"), account("b", "x+b@acme.io")]
+        )
         == []
     )
 
@@ -245,8 +260,12 @@ def test_email_convention():
             + ".io",
             urn_of(ACCOUNT, "long"),
         ),
+        ("account 'new' cannot be checked: email is not known until the update runs", urn_of(ACCOUNT, "new")),
     ]
-    config = {"pattern": r"^aws-acme\+{account}@acme-corp\.io$", "exemptAccounts": ["legacy", "dev", "long"]}
+    config = {
+        "pattern": r"^aws-acme\+{account}@acme-corp\.io$",
+        "exemptAccounts": ["legacy", "dev", "long", "new"],
+    }
     assert check_stack(policy, resources, config) == []
 
 
@@ -262,6 +281,7 @@ def contact(owner, contact_type: str, account_id: str | None = None) -> object:
             "alternateContactType": contact_type,
         },
         dependencies=[owner],
+        property_dependencies={"accountId": [owner]},
     )
 
 
@@ -295,7 +315,7 @@ def test_account_without_contacts_lists_all_three():
 
 def test_pack_policies_are_unique_kebab_case_and_described_in_one_sentence():
     names = [p.name for p in pack.checked(pack.POLICIES)]
-    assert len(names) == 12
+    assert len(names) == 18
     for policy in pack.POLICIES:
         assert policy.enforcement_level is not None, policy.name
         assert policy.description.endswith(".") and policy.description.count(". ") == 0, policy.name

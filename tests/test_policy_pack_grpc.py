@@ -18,10 +18,9 @@ from landing_zone.policy_harness import (
 )
 from landing_zone.resource_types import ACCOUNT
 from landing_zone.resource_types import ALTERNATE_CONTACT as CONTACT
+from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
 from tests.conftest import PROJECT_DIR, STACKS
 from tests.policy_builders import PACK_DIR, UNKNOWN, registered
-
-MEMBER_ROLE = "arn:aws:iam::210987654321:role/OrganizationAccountAccessRole"
 
 
 @pytest.fixture(scope="module")
@@ -56,14 +55,20 @@ def test_analyzer_info_lists_every_policy_with_level_and_schema(packs):
         "account-emails-unique",
         "account-lifecycle-safe",
         "alternate-contacts-complete",
+        "delegated-administrators-designated",
+        "disposable-accounts-in-sandbox",
+        "guardrails-stay-attached",
         "human-roles-require-mfa",
         "iam-users-require-mfa",
+        "management-account-not-a-member",
         "management-admin-restricted",
         "no-iam-user-access-keys",
         "no-resources-in-management-account",
         "no-wildcard-inline-admin",
         "permission-set-session-limit",
+        "production-accounts-in-production-ous",
         "production-admin-restricted",
+        "resources-in-member-accounts",
     ]
     session = next(p for p in info.policies if p.name == "permission-set-session-limit")
     assert session.configSchema.properties["maxSessionHours"]["default"] == 12
@@ -111,6 +116,11 @@ def _find(resources, type_, name) -> RegisteredResource:
     return next(r for r in resources if r.type == type_ and r.name == name)
 
 
+def member_role(resources, account: str = "dev") -> str:
+    """The access role of one of the stack's own member accounts: where workloads may go."""
+    return f"arn:aws:iam::{_find(resources, ACCOUNT, account).id}:role/OrganizationAccountAccessRole"
+
+
 def ec2_through_default_provider(resources):
     resources.append(
         registered("aws:ec2/instance:Instance", "web", {"instanceType": "t3.micro", "ami": "ami-1"})
@@ -140,7 +150,7 @@ def iam_user_without_mfa_group(resources):
     provider = registered(
         "pulumi:providers:aws",
         "workload",
-        {"region": "eu-west-1", "assumeRoles": json.dumps([{"roleArn": MEMBER_ROLE}])},
+        {"region": "eu-west-1", "assumeRoles": json.dumps([{"roleArn": member_role(resources)}])},
     )
     ref = f"{provider.urn}::{provider.id}"
     resources += [
@@ -217,7 +227,7 @@ def test_dev_enforcement_reports_the_same_violation_as_advisory(packs, planned):
 def test_the_same_instance_through_a_member_provider_is_quiet(packs, planned):
     resources = _prod(planned)
     provider = registered(
-        "pulumi:providers:aws", "workload", {"assumeRoles": json.dumps([{"roleArn": MEMBER_ROLE}])}
+        "pulumi:providers:aws", "workload", {"assumeRoles": json.dumps([{"roleArn": member_role(resources)}])}
     )
     resources += [
         provider,
@@ -228,13 +238,22 @@ def test_the_same_instance_through_a_member_provider_is_quiet(packs, planned):
 
 def test_values_unknown_during_preview_are_neither_crashes_nor_violations(packs, planned):
     resources = _prod(planned)
-    new_member = registered("pulumi:providers:aws", "new-member", {"assumeRoles": UNKNOWN})
     new_account = registered(
         ACCOUNT,
         "sandbox-carol",
-        {"name": "sandbox-carol", "email": UNKNOWN, "closeOnDeletion": True, "tags": UNKNOWN},
+        {
+            "name": "sandbox-carol",
+            "email": "aws-acme+sandbox-carol@acme-corp.io",
+            "closeOnDeletion": True,
+            "tags": {"environment": "sandbox"},
+            "parentId": _find(resources, OU, "Sandbox").id,
+        },
         protect=True,
         resource_id=UNKNOWN,
+    )
+    # The provider of an account created in this update: its role ARN waits for the account's id.
+    new_member = registered(
+        "pulumi:providers:aws", "new-member", {"assumeRoles": UNKNOWN}, dependencies=[new_account.urn]
     )
     resources += [
         new_member,
@@ -245,6 +264,7 @@ def test_values_unknown_during_preview_are_neither_crashes_nor_violations(packs,
                 f"sandbox-carol-{t.lower()}",
                 {"accountId": UNKNOWN, "alternateContactType": t},
                 dependencies=[new_account.urn],
+                property_dependencies={"accountId": [new_account.urn]},
             )
             for t in ("BILLING", "OPERATIONS", "SECURITY")
         ),

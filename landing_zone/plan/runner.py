@@ -53,6 +53,8 @@ class RegisteredResource:
     delete_before_replace: bool = False
     # Earlier identities the engine would move this resource from: names of alias specs, URNs.
     aliases: list[str] = field(default_factory=list)
+    # The resources each input was computed from (`accountId` -> [the account's URN]).
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
 
     def to_json(self) -> dict[str, Any]:
         """The `--resources-out` form: what the engine would hand a policy pack."""
@@ -70,6 +72,7 @@ class RegisteredResource:
             "aliases": self.aliases,
             "ignoreChanges": self.ignore_changes,
             "dependencies": self.dependencies,
+            "propertyDependencies": self.property_dependencies,
             "importId": self.import_id,
         }
 
@@ -126,6 +129,9 @@ class RecordingMonitor(runtime_mocks.MockMonitor):
                 aliases=[alias.spec.name or alias.urn for alias in request.aliases] + list(request.aliasURNs),
                 ignore_changes=list(request.ignoreChanges),
                 dependencies=list(request.dependencies),
+                property_dependencies={
+                    key: list(deps.urns) for key, deps in request.propertyDependencies.items() if deps.urns
+                },
                 import_id=request.importId,
             )
         )

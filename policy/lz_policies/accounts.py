@@ -14,8 +14,9 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from .organization_view import ROOT_PATH, VIEW_TYPES, OrganizationView, in_subtree
 from .program_rules import ACCOUNT, ALTERNATE_CONTACT, CONTACT_TYPES, MAX_EMAIL_LENGTH, account_slug
-from .props import is_unknown, plain, tag_matches
+from .props import is_unknown, plain, tag_matches, undecided
 from .schema import string_list
 from .stack import References, of_type, resources_of
 
@@ -29,8 +30,11 @@ def _check_account_lifecycle(args: ResourceValidationArgs, report_violation: Rep
     config = args.get_config()
     name = props.get("name") if isinstance(props.get("name"), str) else args.name
     close, tags = props.get("closeOnDeletion"), props.get("tags")
-    if is_unknown(close) or (close is True and is_unknown(tags)):
-        return  # cannot judge during this preview
+    # Both come from the stack's config: unknown means something else computes them.
+    for key, value in (("closeOnDeletion", close), ("tags", tags)):
+        if is_unknown(value):
+            report_violation(undecided(f"account '{name}'", key), None)
+            return
     disposable_names = config.get("disposableAccounts", [])
     disposable_tags = config.get("disposableTags", ["environment=sandbox"])
     disposable = name in disposable_names or tag_matches(tags, disposable_tags)
@@ -67,14 +71,74 @@ account_lifecycle_safe = ResourceValidationPolicy(
 )
 
 
+def _check_disposable_in_sandbox(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    config = args.get_config()
+    view = OrganizationView(resources_of(args, *VIEW_TYPES))
+    sandbox_ous = config.get("sandboxOus", ["Sandbox"])
+    production_ous = config.get("productionOus", ["Production"])
+    production_tags = config.get("productionAccountTags", ["environment=production"])
+    for account in view.accounts:
+        close, tags = account.props.get("closeOnDeletion"), account.props.get("tags")
+        if close is not True or is_unknown(tags):
+            continue  # account-lifecycle-safe reports unknown ones
+        name, parent_id = account.label(), account.props.get("parentId")
+        path = view.parent_path(account)
+        if path is None and is_unknown(parent_id):
+            report_violation(undecided(f"account '{name}'", "the OU it sits in (parentId)"), account.urn)
+        elif tag_matches(tags, production_tags) or (path is not None and in_subtree(path, production_ous)):
+            report_violation(
+                f"account '{name}' is a production account but sets closeOnDeletion: removing it from "
+                "the config would close it; a production account is never disposable, unset closeOnDeletion",
+                account.urn,
+            )
+        elif path is None or not in_subtree(path, sandbox_ous):
+            where = (
+                "the organization's root"
+                if path == ROOT_PATH
+                else f"OU '{path}'"
+                if path is not None
+                else f"OU {parent_id}, which this stack does not manage"
+            )
+            report_violation(
+                f"account '{name}' sets closeOnDeletion but sits in {where}, outside the sandbox OUs "
+                f"({', '.join(sandbox_ous) or 'none'}): only sandbox accounts are disposable; move it "
+                "under a sandbox OU or unset closeOnDeletion",
+                account.urn,
+            )
+
+
+disposable_accounts_in_sandbox = StackValidationPolicy(
+    name="disposable-accounts-in-sandbox",
+    description="Only accounts under a sandbox OU, and never a production one, are closed on deletion.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    validate=_check_disposable_in_sandbox,
+    config_schema=PolicyConfigSchema(
+        properties={
+            # A tag or a listed name is set by whoever edits the account; the OU is where the
+            # organization's guardrails put it, so it decides.
+            "sandboxOus": string_list(
+                "OU names or paths whose accounts (subtree) may be disposable", ["Sandbox"]
+            ),
+            "productionOus": string_list("OU names or paths whose accounts are production", ["Production"]),
+            "productionAccountTags": string_list(
+                "key=value tags that mark an account as production", ["environment=production"]
+            ),
+        }
+    ),
+)
+
+
 def _check_emails_unique(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     seen: dict[str, str] = {}
     for account in resources_of(args, ACCOUNT):
-        email = account.props.get("email")
-        if not isinstance(email, str) or is_unknown(email):
+        email, name = account.props.get("email"), account.label()
+        if is_unknown(email):
+            # Root emails come from the stack's config: unknown means something else computes them.
+            report_violation(undecided(f"account '{name}'", "email"), account.urn)
+            continue
+        if not isinstance(email, str):
             continue
         key = email.lower()
-        name = account.label()
         if key in seen:
             report_violation(
                 f"account '{name}' has the same root email as account '{seen[key]}': {email}",
@@ -98,7 +162,12 @@ def _check_email_convention(args: StackValidationArgs, report_violation: ReportV
     exempt = config.get("exemptAccounts", [])
     for account in resources_of(args, ACCOUNT):
         email, name = account.props.get("email"), account.label()
-        if not isinstance(email, str) or is_unknown(email) or name in exempt:
+        if name in exempt:
+            continue
+        if is_unknown(email):
+            report_violation(undecided(f"account '{name}'", "email"), account.urn)
+            continue
+        if not isinstance(email, str):
             continue
         # {account} is the name as the program puts it in emails: `Data Lake` -> `data-lake`.
         expected = pattern.replace("{account}", re.escape(account_slug(name)))
@@ -139,12 +208,20 @@ def _check_alternate_contacts(args: StackValidationArgs, report_violation: Repor
     account_of = References(accounts)
     found: dict[str, set[str]] = {account.urn: set() for account in accounts}
     for contact in of_type(resources, ALTERNATE_CONTACT):
-        account = account_of.of(contact, "accountId")
+        # A contact without accountId is the management account's; one whose accountId is
+        # another account's is that account's: only the value, or while it is unknown the one
+        # account it is computed from, says whose contact it is (a dependsOn does not).
+        account = account_of.through_input(contact, "accountId")
+        if account is None:
+            continue
         contact_type = contact.props.get("alternateContactType")
-        if account is not None and isinstance(contact_type, str):
+        if is_unknown(contact_type):
+            # The type comes from the stack's config: unknown means something else computes it.
+            report_violation(
+                undecided(f"alternate contact '{contact.name}'", "alternateContactType"), contact.urn
+            )
+        elif isinstance(contact_type, str):
             found[account.urn].add(contact_type.upper())
-        elif account is not None and is_unknown(contact_type):
-            found[account.urn].update(CONTACT_TYPES)  # cannot judge: give it the benefit of the doubt
     for account in accounts:
         missing = [t for t in CONTACT_TYPES if t not in found[account.urn]]
         if missing:

@@ -155,5 +155,16 @@ class OrganizationView:
             return ROOT_PATH
         parent = self.unit_of.of(resource, "parentId")
         if parent is None:
-            return None
+            return ROOT_PATH if self.is_root_reference(resource, "parentId") else None
         return self.ou_path(parent)
+
+    def is_root_reference(self, resource: Resource, key: str) -> bool:
+        """Whether `resource.props[key]`, not known yet, is the root id of the organization the
+        stack creates: computed from the Organization resource and from no OU or account."""
+        if not is_unknown(resource.props.get(key)):
+            return False
+        sources = [
+            self._by_urn.get(urn) for urn in resource.property_dependencies.get(key, resource.dependencies)
+        ]
+        types = {source.type for source in sources if source is not None}
+        return ORGANIZATION in types and not types & {ORGANIZATIONAL_UNIT, ACCOUNT}

@@ -7,13 +7,14 @@ from collections.abc import Sequence
 
 from pulumi_policy import Policy
 
-from . import accounts, iam, identity_center, management
+from . import accounts, iam, identity_center, management, organization
 
 PACK_NAME = "landing-zone-policies"
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 
 POLICIES: list[Policy] = [
     management.no_resources_in_management_account,
+    management.resources_in_member_accounts,
     iam.iam_users_require_mfa,
     iam.no_iam_user_access_keys,
     iam.human_roles_require_mfa,
@@ -22,9 +23,14 @@ POLICIES: list[Policy] = [
     accounts.account_emails_unique,
     accounts.account_email_convention,
     accounts.alternate_contacts_complete,
+    accounts.disposable_accounts_in_sandbox,
     identity_center.permission_set_session_limit,
     identity_center.production_admin_restricted,
     identity_center.management_admin_restricted,
+    organization.delegated_administrators_designated,
+    organization.guardrails_stay_attached,
+    organization.production_accounts_in_production_ous,
+    organization.management_account_not_a_member,
 ]
 
 

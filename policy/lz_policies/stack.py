@@ -8,7 +8,7 @@ which resources it depends on. `referenced` tries the value first and the depend
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from pulumi_policy import StackValidationArgs
@@ -17,12 +17,25 @@ from .props import is_unknown, plain
 
 
 @dataclass
+class Provider:
+    """The provider a resource goes through, as the engine sends it along with the resource."""
+
+    type: str
+    name: str
+    urn: str
+    props: dict[str, Any]
+
+
+@dataclass
 class Resource:
     type: str
     name: str
     urn: str
     props: dict[str, Any]
-    dependencies: list[str]
+    dependencies: list[str]  # every dependency, property dependencies included
+    # The resources each input was computed from: `accountId` -> [the account's URN].
+    property_dependencies: dict[str, list[str]] = field(default_factory=dict)
+    provider: Provider | None = None
 
     def label(self, key: str = "name") -> str:
         value = self.props.get(key)
@@ -44,6 +57,12 @@ def resources_of(args: StackValidationArgs, *types: str) -> list[Resource]:
             props=plain(r.props),
             dependencies=[d.urn for d in r.dependencies]
             + [d.urn for deps in r.property_dependencies.values() for d in deps],
+            property_dependencies={
+                key: [d.urn for d in deps] for key, deps in r.property_dependencies.items()
+            },
+            provider=None
+            if r.provider is None
+            else Provider(r.provider.resource_type, r.provider.name, r.provider.urn, plain(r.provider.props)),
         )
         for r in args.resources
         if not wanted or r.resource_type in wanted
@@ -67,11 +86,15 @@ class References:
         self._by_urn: dict[str, Resource] = {}
         for candidate in candidates:
             self._by_urn.setdefault(candidate.urn, candidate)
-            for field in match_on:
-                value = candidate.props.get(field)
+            for key in match_on:
+                value = candidate.props.get(key)
                 if isinstance(value, str):
                     # The first candidate in stack order wins, as a scan would find it.
                     self._by_value.setdefault(value, candidate)
+
+    def by_value(self, value: str) -> Resource | None:
+        """The candidate whose id (or other matched field) is `value`."""
+        return self._by_value.get(value)
 
     def of(self, resource: Resource, key: str) -> Resource | None:
         """The candidate `resource.props[key]` points at; by dependency when the value is unknown."""
@@ -82,3 +105,15 @@ class References:
                 return found
         depended = {urn for urn in resource.dependencies if urn in self._by_urn}
         return self._by_urn[depended.pop()] if len(depended) == 1 else None
+
+    def through_input(self, resource: Resource, key: str) -> Resource | None:
+        """The candidate `resource.props[key]` names: by value, or, while the value is unknown,
+        the one candidate that input was computed from (its property dependencies, not any
+        dependency: a `dependsOn` says nothing about where a value points)."""
+        value = resource.props.get(key)
+        if isinstance(value, str) and not is_unknown(value):
+            return self._by_value.get(value)
+        if not is_unknown(value):
+            return None
+        sources = {urn for urn in resource.property_dependencies.get(key, []) if urn in self._by_urn}
+        return self._by_urn[sources.pop()] if len(sources) == 1 else None

@@ -1,0 +1,371 @@
+"""Organization-level power: who administers the organization's services, which guardrails the
+root and the production OUs keep, where production accounts sit, and that the management
+account is never managed as a member.
+
+Each is a stack policy: the answer depends on other resources (the accounts an id names, the
+OU tree an attachment sits in), which only the stack view shows.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from pulumi_policy import (
+    EnforcementLevel,
+    PolicyConfigSchema,
+    ReportViolation,
+    StackValidationArgs,
+    StackValidationPolicy,
+)
+
+from .organization_view import ROOT_PATH, VIEW_TYPES, OrganizationView, in_subtree
+from .program_rules import (
+    ACCOUNT_ID,
+    DELEGATED_ADMINISTRATOR,
+    GUARDDUTY_ADMIN_ACCOUNT,
+    POLICY,
+    POLICY_ATTACHMENT,
+    SECURITY_HUB_ADMIN_ACCOUNT,
+)
+from .props import arn_account, as_list, is_unknown, json_value, statements, tag_matches, undecided
+from .schema import string_list
+from .stack import References, Resource, of_type, resources_of
+
+RESOURCE_POLICY = "aws:organizations/resourcePolicy:ResourcePolicy"
+# The Organizations resource policy delegates policy management (and read access) to the
+# accounts it names: https://docs.aws.amazon.com/organizations/latest/userguide/orgs-policy-delegate.html
+ORGANIZATIONS_PRINCIPAL = "organizations.amazonaws.com"
+# Services with their own "make this account the administrator" resource: (principal, input).
+# Each also registers the account as the service's delegated administrator with Organizations:
+# https://docs.aws.amazon.com/organizations/latest/userguide/orgs_integrate_services_list.html
+SERVICE_ADMIN_TYPES = {
+    GUARDDUTY_ADMIN_ACCOUNT: ("guardduty.amazonaws.com", "adminAccountId"),
+    SECURITY_HUB_ADMIN_ACCOUNT: ("securityhub.amazonaws.com", "adminAccountId"),
+    "aws:macie2/organizationAdminAccount:OrganizationAdminAccount": ("macie.amazonaws.com", "adminAccountId"),
+    "aws:detective/organizationAdminAccount:OrganizationAdminAccount": (
+        "detective.amazonaws.com",
+        "accountId",
+    ),
+    "aws:inspector2/delegatedAdminAccount:DelegatedAdminAccount": ("inspector2.amazonaws.com", "accountId"),
+    "aws:fms/adminAccount:AdminAccount": ("fms.amazonaws.com", "accountId"),
+}
+DELEGATION_TYPES = (DELEGATED_ADMINISTRATOR, RESOURCE_POLICY, *SERVICE_ADMIN_TYPES)
+
+
+# --- delegated-administrators-designated ------------------------------------------------------
+
+
+class _Delegations:
+    """Who a delegation names, as the allow-list names accounts: by the stack's account names."""
+
+    def __init__(
+        self, view: OrganizationView, allowed: Mapping[str, list[str]], report: ReportViolation
+    ) -> None:
+        self.view = view
+        self.allowed = allowed
+        self.report = report
+
+    def account_label(self, account_id: str) -> str:
+        account = self.view.account_of.by_value(account_id)
+        if account is not None:
+            return account.label()
+        return "the management account" if account_id in self.view.management_ids else account_id
+
+    def check(self, resource: Resource, principal: Any, label: str | None) -> None:
+        """`label` (an account name or id, None when it cannot be told) administers `principal`."""
+        subject = f"{resource.type} '{resource.name}'"
+        if label is None:
+            self.report(undecided(subject, "the account it delegates to"), resource.urn)
+            return
+        if is_unknown(principal):
+            self.report(undecided(subject, "servicePrincipal"), resource.urn)
+            return
+        listed = self.allowed.get(principal, [])
+        if label in listed:
+            return
+        self.report(
+            f"{subject} makes account '{label}' a delegated administrator of {principal}, which "
+            f"delegatedAdministrators does not allow ({', '.join(listed) or 'no account'}); delegate "
+            f"to a designated account, or designate '{label}' for {principal} in the policy config",
+            resource.urn,
+        )
+
+    def account_input(self, resource: Resource, key: str) -> str | None:
+        """The account `resource.props[key]` names: the stack's account name, else its id."""
+        account = self.view.account_of.through_input(resource, key)
+        if account is not None:
+            return account.label()
+        value = resource.props.get(key)
+        return self.account_label(value) if isinstance(value, str) and not is_unknown(value) else None
+
+
+def _policy_principals(content: Any) -> list[str] | Any:
+    """The accounts an Organizations resource policy allows ("*" for anyone); UNKNOWN if not known."""
+    document = json_value(content)
+    if is_unknown(document):
+        return document
+    accounts: list[str] = []
+    for statement in statements(document):
+        if statement.get("Effect") != "Allow":
+            continue
+        principal = statement.get("Principal")
+        values = as_list(principal.get("AWS")) if isinstance(principal, dict) else as_list(principal)
+        for value in values:
+            if not isinstance(value, str):
+                continue
+            account = value if ACCOUNT_ID.fullmatch(value) else arn_account(value)
+            accounts.append(account or value)
+    return accounts
+
+
+def _check_delegations(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    config = args.get_config()
+    resources = resources_of(args, *VIEW_TYPES, *DELEGATION_TYPES)
+    delegations = _Delegations(
+        OrganizationView(resources), config.get("delegatedAdministrators", {}), report_violation
+    )
+    for resource in resources:
+        if resource.type == DELEGATED_ADMINISTRATOR:
+            label = delegations.account_input(resource, "accountId")
+            delegations.check(resource, resource.props.get("servicePrincipal"), label)
+        elif resource.type in SERVICE_ADMIN_TYPES:
+            principal, key = SERVICE_ADMIN_TYPES[resource.type]
+            delegations.check(resource, principal, delegations.account_input(resource, key))
+        elif resource.type == RESOURCE_POLICY:
+            principals = _policy_principals(resource.props.get("content"))
+            if is_unknown(principals):
+                report_violation(undecided(f"{resource.type} '{resource.name}'", "content"), resource.urn)
+                continue
+            for principal in principals:
+                label = "anyone" if principal == "*" else delegations.account_label(principal)
+                delegations.check(resource, ORGANIZATIONS_PRINCIPAL, label)
+
+
+delegated_administrators_designated = StackValidationPolicy(
+    name="delegated-administrators-designated",
+    description="Organization services are delegated only to the accounts designated for each of them.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    validate=_check_delegations,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "delegatedAdministrators": {
+                "type": "object",
+                "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                "default": {},
+                "description": (
+                    "account names allowed to administer each service principal "
+                    f"({ORGANIZATIONS_PRINCIPAL} for Organizations policy management); "
+                    "a principal not listed may be delegated to no account"
+                ),
+            },
+        }
+    ),
+)
+
+
+# --- guardrails-stay-attached --------------------------------------------------------------------
+
+
+class _Attachments:
+    """Which guardrails (policy names) are attached to the root and to each OU."""
+
+    ROOT = "root"
+
+    def __init__(self, view: OrganizationView, resources: list[Resource]) -> None:
+        self.view = view
+        policies = of_type(resources, POLICY)
+        policy_of = References(policies)
+        self.attached: dict[str, set[str]] = {}  # target (ROOT or an OU's URN) -> policy names
+        self.undecided: set[str] = set()  # policy names attached to a target that cannot be told
+        for attachment in of_type(resources, POLICY_ATTACHMENT):
+            policy = policy_of.of(attachment, "policyId")
+            name = policy.props.get("name") if policy is not None else None
+            if not isinstance(name, str) or is_unknown(name):
+                continue
+            target = self._target(attachment)
+            if target is None:
+                self.undecided.add(name)
+            else:
+                self.attached.setdefault(target, set()).add(name)
+
+    def _target(self, attachment: Resource) -> str | None:
+        target_id = attachment.props.get("targetId")
+        if isinstance(target_id, str) and not is_unknown(target_id) and target_id.startswith("r-"):
+            return self.ROOT
+        unit = self.view.unit_of.of(attachment, "targetId")
+        if unit is not None:
+            return unit.urn
+        if self.view.is_root_reference(attachment, "targetId"):
+            return self.ROOT
+        # An account, or an OU outside this stack: neither is the root nor a production OU.
+        return "other" if not is_unknown(target_id) else None
+
+    def reaching(self, unit: Resource) -> set[str]:
+        """Policy names attached to the OU, to an OU above it, or to the root.
+
+        An SCP attached above an OU restricts every account below it: https://docs.aws.amazon.com/
+        organizations/latest/userguide/orgs_manage_policies_inheritance_auth.html
+        """
+        names = set(self.attached.get(self.ROOT, set()))
+        current: Resource | None = unit
+        seen: set[str] = set()
+        while current is not None and current.urn not in seen:
+            seen.add(current.urn)
+            names |= self.attached.get(current.urn, set())
+            current = self.view.unit_of.of(current, "parentId")
+        return names
+
+
+def _is_production_ou(path: str, entries: list[str]) -> bool:
+    """The OU is one the knob names (not one below it: guardrails attached above reach those)."""
+    return any(path == entry if "/" in entry else path.rsplit("/", 1)[-1] == entry for entry in entries)
+
+
+def _check_guardrails(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    config = args.get_config()
+    root_required = config.get("rootGuardrails", [])
+    production_required = config.get("productionGuardrails", [])
+    production_ous = config.get("productionOus", ["Production"])
+    resources = resources_of(args, *VIEW_TYPES, POLICY, POLICY_ATTACHMENT)
+    view = OrganizationView(resources)
+    attachments = _Attachments(view, resources)
+    for name in root_required:
+        if name in attachments.attached.get(_Attachments.ROOT, set()):
+            continue
+        if name in attachments.undecided:
+            report_violation(undecided(f"guardrail '{name}'", "the target it is attached to"), None)
+            continue
+        report_violation(
+            f"guardrail '{name}' is not attached to the organization's root, which rootGuardrails "
+            "requires; attach it to the root (guardrails: root: true) or take it out of rootGuardrails",
+            None,
+        )
+    for unit in view.units:
+        path = view.ou_path(unit)
+        if path is None:
+            if production_required:
+                report_violation(undecided(f"OU '{unit.label()}'", "its place in the OU tree"), unit.urn)
+            continue
+        if not _is_production_ou(path, production_ous):
+            continue
+        reaching = attachments.reaching(unit)
+        for name in production_required:
+            if name in reaching:
+                continue
+            if name in attachments.undecided:
+                report_violation(undecided(f"guardrail '{name}'", "the target it is attached to"), unit.urn)
+                continue
+            report_violation(
+                f"guardrail '{name}' does not reach production OU '{path}', which productionGuardrails "
+                "requires; attach it to that OU, an OU above it or the root, or take it out of "
+                "productionGuardrails",
+                unit.urn,
+            )
+
+
+guardrails_stay_attached = StackValidationPolicy(
+    name="guardrails-stay-attached",
+    description="The root and the production OUs keep the guardrails the organization requires of them.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    validate=_check_guardrails,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "rootGuardrails": string_list("names of the policies that stay attached to the root"),
+            "productionGuardrails": string_list(
+                "names of the policies that reach every production OU (attached to it or above it)"
+            ),
+            "productionOus": string_list("OU names or paths that are production OUs", ["Production"]),
+        }
+    ),
+)
+
+
+# --- production-accounts-in-production-ous ----------------------------------------------------
+
+
+def _check_production_placement(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    config = args.get_config()
+    production_ous = config.get("productionOus", ["Production"])
+    tags = config.get("productionAccountTags", ["environment=production"])
+    names = config.get("productionAccounts", [])
+    view = OrganizationView(resources_of(args, *VIEW_TYPES))
+    for account in view.accounts:
+        name = account.label()
+        account_tags = account.props.get("tags")
+        if is_unknown(account_tags):
+            report_violation(undecided(f"account '{name}'", "tags"), account.urn)
+            continue
+        if name not in names and not tag_matches(account_tags, tags):
+            continue
+        parent_id = account.props.get("parentId")
+        path = view.parent_path(account)
+        if path is None and is_unknown(parent_id):
+            report_violation(undecided(f"account '{name}'", "the OU it sits in (parentId)"), account.urn)
+            continue
+        if path is not None and in_subtree(path, production_ous):
+            continue
+        where = (
+            "the organization's root"
+            if path == ROOT_PATH
+            else f"OU '{path}'"
+            if path is not None
+            else f"OU {parent_id}, which this stack does not manage"
+        )
+        report_violation(
+            f"production account '{name}' sits in {where}, outside the production OUs "
+            f"({', '.join(production_ous) or 'none'}), whose guardrails it would lose; move it back "
+            "under a production OU",
+            account.urn,
+        )
+
+
+production_accounts_in_production_ous = StackValidationPolicy(
+    name="production-accounts-in-production-ous",
+    description="Production accounts stay under a production OU, where its guardrails apply.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    validate=_check_production_placement,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "productionOus": string_list("OU names or paths whose subtree holds production", ["Production"]),
+            "productionAccountTags": string_list(
+                "key=value tags that mark an account as production", ["environment=production"]
+            ),
+            "productionAccounts": string_list(
+                "names of the accounts that are production, whatever their tags"
+            ),
+        }
+    ),
+)
+
+
+# --- management-account-not-a-member ----------------------------------------------------------
+
+
+def _check_management_not_member(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    config = args.get_config()
+    view = OrganizationView(resources_of(args, *VIEW_TYPES), config.get("managementAccountIds", []))
+    for account in view.accounts:
+        account_id = view.account_id(account)
+        if account_id in view.management_ids:
+            report_violation(
+                f"account '{account.label()}' is the management account ({account_id}), which cannot be "
+                "managed as a member account (guardrails never restrict it); remove it from the stack's "
+                "accounts",
+                account.urn,
+            )
+
+
+management_account_not_a_member = StackValidationPolicy(
+    name="management-account-not-a-member",
+    description="The management account is never managed as one of the stack's member accounts.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    validate=_check_management_not_member,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "managementAccountIds": string_list(
+                "ids of the management account (the stack's own resources also tell it)"
+            ),
+        }
+    ),
+)

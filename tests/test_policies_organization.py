@@ -1,0 +1,453 @@
+"""Organization-level power: delegated administrators, guardrails kept on the root and production OUs,
+production accounts kept in production OUs, and the management account never a member."""
+
+from __future__ import annotations
+
+import copy
+import json
+from typing import Any
+
+import pytest
+
+from landing_zone import principals, resource_types
+from landing_zone.config import read_stack_file
+from landing_zone.plan.mocks import MANAGEMENT_ACCOUNT_ID
+from landing_zone.policy_harness import PolicyPack, read_enforcement_file
+from landing_zone.resource_types import ACCOUNT, ORGANIZATION
+from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
+from tests.builders import stack_values
+from tests.conftest import PROJECT_DIR
+from tests.helpers import run_lz, write_stack
+from tests.policy_builders import PACK_DIR, UNKNOWN, check_stack, registered, stack_resource
+
+from lz_policies import organization  # isort: skip
+
+AUDIT_ID, SANDBOX_ID, STRANGER_ID, MANAGEMENT_ID = (
+    "111111111111",
+    "222222222222",
+    "999999999999",
+    "444444444444",
+)
+AUDIT = stack_resource(ACCOUNT, "audit", {"name": "audit", "id": AUDIT_ID})
+SANDBOX = stack_resource(ACCOUNT, "sandbox", {"name": "sandbox", "id": SANDBOX_ID})
+NEW = stack_resource(ACCOUNT, "new", {"name": "new", "id": UNKNOWN})
+ACCOUNTS = [AUDIT, SANDBOX, NEW]
+DA = organization.DELEGATED_ADMINISTRATOR
+GUARDDUTY = "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount"
+RESOURCE_POLICY = organization.RESOURCE_POLICY
+
+# --- delegated-administrators-designated ---------------------------------------------------------
+
+DELEGATIONS = organization.delegated_administrators_designated
+DESIGNATED = {
+    "delegatedAdministrators": {
+        "sso.amazonaws.com": ["audit"],
+        "config.amazonaws.com": ["audit"],
+        "guardduty.amazonaws.com": ["audit"],
+        "organizations.amazonaws.com": ["audit"],
+    }
+}
+
+
+def delegate(account_id: Any, principal: str = "sso.amazonaws.com", computed_from: Any = None) -> Any:
+    return stack_resource(
+        DA,
+        "delegation",
+        {"accountId": account_id, "servicePrincipal": principal},
+        property_dependencies={"accountId": [computed_from]} if computed_from is not None else None,
+    )
+
+
+def org_policy(*principals: Any) -> Any:
+    statement = {
+        "Effect": "Allow",
+        "Principal": {"AWS": list(principals)},
+        "Action": "organizations:*Policy*",
+    }
+    return stack_resource(RESOURCE_POLICY, "delegation", {"content": json.dumps({"Statement": [statement]})})
+
+
+def not_designated(type_: str, account: str, principal: str, listed: str = "audit") -> str:
+    return (
+        f"{type_} 'delegation' makes account '{account}' a delegated administrator of {principal}, which "
+        f"delegatedAdministrators does not allow ({listed}); delegate to a designated account, or designate "
+        f"'{account}' for {principal} in the policy config"
+    )
+
+
+@pytest.mark.parametrize(
+    ("resource", "config", "expected"),
+    [
+        (delegate(SANDBOX_ID), DESIGNATED, not_designated(DA, "sandbox", "sso.amazonaws.com")),
+        (
+            delegate(AUDIT_ID, "config.amazonaws.com"),
+            None,
+            not_designated(DA, "audit", "config.amazonaws.com", "no account"),
+        ),
+        (
+            stack_resource(GUARDDUTY, "delegation", {"adminAccountId": SANDBOX_ID}),
+            DESIGNATED,
+            not_designated(GUARDDUTY, "sandbox", "guardduty.amazonaws.com"),
+        ),
+        (
+            org_policy(f"arn:aws:iam::{SANDBOX_ID}:root"),
+            DESIGNATED,
+            not_designated(RESOURCE_POLICY, "sandbox", "organizations.amazonaws.com"),
+        ),
+        (
+            org_policy("*"),
+            DESIGNATED,
+            not_designated(RESOURCE_POLICY, "anyone", "organizations.amazonaws.com"),
+        ),
+        (delegate(UNKNOWN, computed_from=NEW), DESIGNATED, not_designated(DA, "new", "sso.amazonaws.com")),
+        (delegate(STRANGER_ID), DESIGNATED, not_designated(DA, STRANGER_ID, "sso.amazonaws.com")),
+        (
+            delegate(UNKNOWN),
+            DESIGNATED,
+            f"{DA} 'delegation' cannot be checked: the account it delegates to is not known until the update runs",
+        ),
+        (
+            stack_resource(RESOURCE_POLICY, "delegation", {"content": UNKNOWN}),
+            DESIGNATED,
+            f"{RESOURCE_POLICY} 'delegation' cannot be checked: content is not known until the update runs",
+        ),
+    ],
+    ids=[
+        "identity-center-to-a-sandbox",
+        "nothing-designated-by-default",
+        "guardduty-to-a-sandbox",
+        "organizations-policy-management-to-a-sandbox",
+        "organizations-policy-management-to-anyone",
+        "new-account",
+        "account-outside-the-stack",
+        "unknown-account",
+        "unknown-resource-policy",
+    ],
+)
+def test_delegation_to_an_undesignated_account_fires(resource, config, expected):
+    assert check_stack(DELEGATIONS, [*ACCOUNTS, resource], config) == [(expected, resource.urn)]
+
+
+@pytest.mark.parametrize(
+    "resource",
+    [
+        delegate(AUDIT_ID),
+        delegate(AUDIT_ID, "config.amazonaws.com"),
+        delegate(UNKNOWN, computed_from=AUDIT),
+        stack_resource(GUARDDUTY, "delegation", {"adminAccountId": AUDIT_ID}),
+        org_policy(AUDIT_ID, f"arn:aws:iam::{AUDIT_ID}:root"),
+    ],
+    ids=["identity-center", "config", "by-property-dependency", "guardduty", "resource-policy"],
+)
+def test_delegation_to_the_designated_account_is_quiet(resource):
+    assert check_stack(DELEGATIONS, [*ACCOUNTS, resource], DESIGNATED) == []
+
+
+def test_the_security_services_principals_are_the_program_s():
+    # The program delegates these (components/delegated_administrators.py); the allow-list names them.
+    admin_types = organization.SERVICE_ADMIN_TYPES
+    assert (
+        admin_types[resource_types.GUARDDUTY_ADMIN_ACCOUNT][0] == principals.DELEGATED_SERVICES["guardduty"]
+    )
+    assert (
+        admin_types[resource_types.SECURITY_HUB_ADMIN_ACCOUNT][0]
+        == principals.DELEGATED_SERVICES["securityhub"]
+    )
+
+
+# --- guardrails-stay-attached ----------------------------------------------------------------------
+
+GUARDRAILS = organization.guardrails_stay_attached
+ROOT = "r-abcd"
+WORKLOADS = stack_resource(OU, "Workloads", {"name": "Workloads", "parentId": ROOT, "id": "ou-work"})
+PRODUCTION = stack_resource(
+    OU, "Workloads/Production", {"name": "Production", "parentId": "ou-work", "id": "ou-prod"}
+)
+SANDBOX_OU = stack_resource(OU, "Sandbox", {"name": "Sandbox", "parentId": ROOT, "id": "ou-sand"})
+LEAVING = stack_resource(organization.POLICY, "deny-leaving", {"name": "deny-leaving", "id": "p-1"})
+REGIONS = stack_resource(organization.POLICY, "deny-regions", {"name": "deny-regions", "id": "p-2"})
+REQUIRED = {
+    "rootGuardrails": ["deny-leaving"],
+    "productionGuardrails": ["deny-regions"],
+    "productionOus": ["Workloads/Production"],
+}
+
+
+def attach(policy: Any, target: Any, **kwargs: Any) -> Any:
+    name = f"{policy.name}-{target if isinstance(target, str) else 'unknown'}"
+    props = {"policyId": policy.props["id"], "targetId": target}
+    return stack_resource(organization.POLICY_ATTACHMENT, name, props, dependencies=[policy], **kwargs)
+
+
+def guardrail_set(*attachments: Any) -> list[Any]:
+    return [WORKLOADS, PRODUCTION, SANDBOX_OU, LEAVING, REGIONS, *attachments]
+
+
+ROOT_MISSING = (
+    "guardrail 'deny-leaving' is not attached to the organization's root, which rootGuardrails requires; "
+    "attach it to the root (guardrails: root: true) or take it out of rootGuardrails"
+)
+PRODUCTION_MISSING = (
+    "guardrail 'deny-regions' does not reach production OU 'Workloads/Production', which productionGuardrails "
+    "requires; attach it to that OU, an OU above it or the root, or take it out of productionGuardrails"
+)
+
+
+@pytest.mark.parametrize(
+    ("resources", "expected"),
+    [
+        (guardrail_set(attach(REGIONS, "ou-prod")), [(ROOT_MISSING, None)]),
+        (guardrail_set(attach(LEAVING, "ou-work"), attach(REGIONS, "ou-prod")), [(ROOT_MISSING, None)]),
+        (
+            guardrail_set(attach(LEAVING, ROOT), attach(REGIONS, "ou-sand")),
+            [(PRODUCTION_MISSING, PRODUCTION.urn)],
+        ),
+        (
+            guardrail_set(attach(LEAVING, UNKNOWN), attach(REGIONS, ROOT)),
+            [
+                (
+                    "guardrail 'deny-leaving' cannot be checked: the target it is attached to is not known "
+                    "until the update runs",
+                    None,
+                )
+            ],
+        ),
+    ],
+    ids=["root-emptied", "root-guardrail-moved-to-an-ou", "production-guardrail-elsewhere", "unknown-target"],
+)
+def test_a_required_guardrail_that_is_gone_fires(resources, expected):
+    assert check_stack(GUARDRAILS, resources, REQUIRED) == expected
+
+
+def test_required_guardrails_reach_their_targets_from_above():
+    new_org = stack_resource(ORGANIZATION, "org", {})
+    cases = [
+        guardrail_set(attach(LEAVING, ROOT), attach(REGIONS, "ou-prod")),
+        guardrail_set(attach(LEAVING, ROOT), attach(REGIONS, "ou-work")),
+        guardrail_set(attach(LEAVING, ROOT), attach(REGIONS, ROOT)),
+        # An organization created in this update: the root id comes from it.
+        [new_org, *guardrail_set(attach(LEAVING, UNKNOWN, property_dependencies={"targetId": [new_org]}))]
+        + [attach(REGIONS, "ou-prod")],
+    ]
+    for resources in cases:
+        assert check_stack(GUARDRAILS, resources, REQUIRED) == []
+    # Nothing is required by default: the organization names its own guardrails.
+    assert check_stack(GUARDRAILS, guardrail_set()) == []
+
+
+# --- production-accounts-in-production-ous ---------------------------------------------------------
+
+PLACEMENT = organization.production_accounts_in_production_ous
+TEAM = stack_resource(
+    OU, "Workloads/Production/Team", {"name": "Team", "parentId": "ou-prod", "id": "ou-team"}
+)
+UNITS = [WORKLOADS, PRODUCTION, SANDBOX_OU, TEAM]
+PRODUCTION_TAG = {"environment": "production"}
+
+
+def placed(name: str, parent_id: Any, tags: dict[str, str] | None = None) -> Any:
+    return stack_resource(ACCOUNT, name, {"name": name, "parentId": parent_id, "tags": tags or {}})
+
+
+def moved(name: str, where: str) -> str:
+    return (
+        f"production account '{name}' sits in {where}, outside the production OUs (Workloads/Production), "
+        "whose guardrails it would lose; move it back under a production OU"
+    )
+
+
+@pytest.mark.parametrize(
+    ("account", "expected"),
+    [
+        (placed("production", ROOT, PRODUCTION_TAG), moved("production", "the organization's root")),
+        (placed("production", "ou-work", PRODUCTION_TAG), moved("production", "OU 'Workloads'")),
+        (placed("payments", "ou-sand"), moved("payments", "OU 'Sandbox'")),
+        (
+            placed("production", UNKNOWN, PRODUCTION_TAG),
+            "account 'production' cannot be checked: the OU it sits in (parentId) is not known until the "
+            "update runs",
+        ),
+    ],
+    ids=["moved-to-the-root", "moved-up-one-ou", "listed-without-tag", "unknown-ou"],
+)
+def test_a_production_account_outside_production_ous_fires(account, expected):
+    config = {"productionOus": ["Workloads/Production"], "productionAccounts": ["payments"]}
+    assert check_stack(PLACEMENT, [*UNITS, account], config) == [(expected, account.urn)]
+
+
+def test_production_accounts_in_production_ous_are_quiet():
+    resources = [
+        *UNITS,
+        placed("production", "ou-prod", PRODUCTION_TAG),
+        placed("team", "ou-team", PRODUCTION_TAG),
+        placed("sandbox", "ou-sand", {"environment": "sandbox"}),
+    ]
+    assert check_stack(PLACEMENT, resources, {"productionOus": ["Workloads/Production"]}) == []
+
+
+# --- management-account-not-a-member ---------------------------------------------------------------
+
+NOT_MEMBER = organization.management_account_not_a_member
+AS_MEMBER = stack_resource(ACCOUNT, "payer", {"name": "payer", "id": MANAGEMENT_ID})
+AS_MEMBER_MESSAGE = (
+    "account 'payer' is the management account (444444444444), which cannot be managed as a member account "
+    "(guardrails never restrict it); remove it from the stack's accounts"
+)
+
+
+@pytest.mark.parametrize(
+    ("told_by", "config"),
+    [
+        (stack_resource(ORGANIZATION, "org", {"masterAccountId": MANAGEMENT_ID}), None),
+        (
+            stack_resource(
+                "pulumi:providers:aws", "management", {"allowedAccountIds": json.dumps([MANAGEMENT_ID])}
+            ),
+            None,
+        ),
+        (None, {"managementAccountIds": [MANAGEMENT_ID]}),
+    ],
+    ids=["organization", "management-provider", "config"],
+)
+def test_the_management_account_as_a_member_fires(told_by, config):
+    resources = [AUDIT, AS_MEMBER, *([told_by] if told_by is not None else [])]
+    assert check_stack(NOT_MEMBER, resources, config) == [(AS_MEMBER_MESSAGE, AS_MEMBER.urn)]
+    # A provider that assumes a role is a member's: it does not say which account is the management one.
+    member_provider = stack_resource(
+        "pulumi:providers:aws",
+        "payer",
+        {
+            "allowedAccountIds": json.dumps([MANAGEMENT_ID]),
+            "assumeRoles": json.dumps([{"roleArn": f"arn:aws:iam::{MANAGEMENT_ID}:role/R"}]),
+        },
+    )
+    assert check_stack(NOT_MEMBER, [AUDIT, AS_MEMBER, member_provider]) == []
+
+
+# --- through the real pack, over gRPC, and through lz plan -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def prod_pack():
+    pack = PolicyPack(PACK_DIR, "landing-zone", "prod", read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml"))
+    pack.configure(read_enforcement_file(PACK_DIR / "config.prod.json"))
+    yield pack
+    pack.close()
+
+
+def _find(resources, type_, name):
+    return next(r for r in resources if r.type == type_ and r.name == name)
+
+
+def _account_urn(resources, name):
+    return _find(resources, ACCOUNT, name).urn
+
+
+def identity_center_to_a_sandbox(resources):
+    sandbox = _find(resources, ACCOUNT, "sandbox-alice")
+    resources.append(
+        registered(
+            DA,
+            "sso-to-sandbox",
+            {"accountId": sandbox.id, "servicePrincipal": "sso.amazonaws.com"},
+            dependencies=[sandbox.urn],
+        )
+    )
+    return (
+        "delegated-administrators-designated",
+        f"{DA} 'sso-to-sandbox' makes account 'sandbox-alice' a delegated administrator of sso.amazonaws.com, "
+        "which delegatedAdministrators does not allow (no account); delegate to a designated account, or "
+        "designate 'sandbox-alice' for sso.amazonaws.com in the policy config",
+        resources[-1].urn,
+    )
+
+
+def root_guardrail_detached(resources):
+    resources.remove(_find(resources, organization.POLICY_ATTACHMENT, "deny-root-user-root"))
+    return (
+        "guardrails-stay-attached",
+        "guardrail 'deny-root-user' is not attached to the organization's root, which rootGuardrails requires; "
+        "attach it to the root (guardrails: root: true) or take it out of rootGuardrails",
+        "",
+    )
+
+
+def production_moved_to_the_root(resources):
+    production = _find(resources, ACCOUNT, "production")
+    root_id = _find(resources, organization.POLICY_ATTACHMENT, "deny-root-user-root").inputs["targetId"]
+    for record in (production.inputs, production.outputs):
+        record["parentId"] = root_id
+    production.dependencies = []
+    return (
+        "production-accounts-in-production-ous",
+        "production account 'production' sits in the organization's root, outside the production OUs "
+        "(Workloads/Production), whose guardrails it would lose; move it back under a production OU",
+        production.urn,
+    )
+
+
+@pytest.mark.parametrize(
+    "mutate", [identity_center_to_a_sandbox, root_guardrail_detached, production_moved_to_the_root]
+)
+def test_the_prod_pack_finds_the_organization_bypasses(prod_pack, planned, mutate):
+    resources = copy.deepcopy(planned["prod"].resources)
+    policy, message, urn = mutate(resources)
+    assert [(v.policy, v.level, v.message, v.urn) for v in prod_pack.analyze(resources)] == [
+        (policy, "mandatory", message, urn)
+    ]
+
+
+def test_the_prod_pack_refuses_the_management_account_as_a_member(prod_pack, planned):
+    resources = copy.deepcopy(planned["prod"].resources)
+    management_id = json.loads(
+        _find(resources, "pulumi:providers:aws", "management-eu-central-1").inputs["allowedAccountIds"]
+    )[0]
+    payer = registered(ACCOUNT, "payer", {"name": "payer"}, protect=True, resource_id=management_id)
+    resources.append(payer)
+    found = [(v.policy, v.message, v.urn) for v in prod_pack.analyze(resources)]
+    assert (
+        "management-account-not-a-member",
+        f"account 'payer' is the management account ({management_id}), which cannot be managed as a member "
+        "account (guardrails never restrict it); remove it from the stack's accounts",
+        payer.urn,
+    ) in found
+
+
+def test_lz_plan_stops_on_an_account_that_imports_the_management_account(capsys, tmp_path):
+    values = stack_values(
+        accounts=[
+            {"name": "audit", "ou": "Security"},
+            {"name": "payer", "ou": "Security", "import": MANAGEMENT_ACCOUNT_ID},
+        ]
+    )
+    code, out, err = run_lz(capsys, "plan", "--config-file", str(write_stack(tmp_path, values)))
+    assert (code, out) == (1, "")
+    assert err == (
+        f"lz plan: the program stopped: accounts[1].import: account 'payer' imports {MANAGEMENT_ACCOUNT_ID}, "
+        "the management account; the management account is not a member account (service control policies "
+        "never restrict it, and closing or moving it is refused): remove it from accounts\n"
+    )
+
+
+def _first_preview(resources) -> None:
+    """What a first `pulumi preview` of the stack sends: every id the update creates is unknown,
+    and so is every input computed from one (a parentId, an accountId, a provider's role)."""
+    created = (ACCOUNT, OU, organization.POLICY)
+    ids = {r.id for r in resources if r.type in created and r.id}
+    for resource in resources:
+        if resource.type in created:
+            resource.id = UNKNOWN
+        for record in (resource.inputs, resource.outputs):
+            for key, value in record.items():
+                if isinstance(value, str) and any(i in value for i in ids):
+                    record[key] = UNKNOWN
+
+
+def test_a_first_preview_of_prod_is_quiet(prod_pack, planned):
+    # Unknown ids are followed through the engine's dependencies, not reported.
+    resources = copy.deepcopy(planned["prod"].resources)
+    _first_preview(resources)
+    member = _find(resources, "pulumi:providers:aws", "production-member")
+    contact = _find(resources, "aws:account/alternativeContact:AlternativeContact", "production-security")
+    assert member.inputs["assumeRoles"] == contact.inputs["accountId"] == UNKNOWN
+    assert prod_pack.analyze(resources) == []
