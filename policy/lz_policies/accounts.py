@@ -14,7 +14,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from .organization_view import ROOT_PATH, VIEW_TYPES, OrganizationView, in_subtree
+from .organization_view import PRODUCTION_KNOBS, VIEW_TYPES, OrganizationView, in_subtree
 from .program_rules import ACCOUNT, ALTERNATE_CONTACT, CONTACT_TYPES, MAX_EMAIL_LENGTH, account_slug
 from .props import is_unknown, plain, tag_matches, undecided
 from .schema import string_list
@@ -75,34 +75,26 @@ def _check_disposable_in_sandbox(args: StackValidationArgs, report_violation: Re
     config = args.get_config()
     view = OrganizationView(resources_of(args, *VIEW_TYPES))
     sandbox_ous = config.get("sandboxOus", ["Sandbox"])
-    production_ous = config.get("productionOus", ["Production"])
-    production_tags = config.get("productionAccountTags", ["environment=production"])
     for account in view.accounts:
         close, tags = account.props.get("closeOnDeletion"), account.props.get("tags")
         if close is not True or is_unknown(tags):
             continue  # account-lifecycle-safe reports unknown ones
         name, parent_id = account.label(), account.props.get("parentId")
         path = view.parent_path(account)
+        production = view.is_production(account, config)
         if path is None and is_unknown(parent_id):
             report_violation(undecided(f"account '{name}'", "the OU it sits in (parentId)"), account.urn)
-        elif tag_matches(tags, production_tags) or (path is not None and in_subtree(path, production_ous)):
+        elif production:
             report_violation(
                 f"account '{name}' is a production account but sets closeOnDeletion: removing it from "
                 "the config would close it; a production account is never disposable, unset closeOnDeletion",
                 account.urn,
             )
         elif path is None or not in_subtree(path, sandbox_ous):
-            where = (
-                "the organization's root"
-                if path == ROOT_PATH
-                else f"OU '{path}'"
-                if path is not None
-                else f"OU {parent_id}, which this stack does not manage"
-            )
             report_violation(
-                f"account '{name}' sets closeOnDeletion but sits in {where}, outside the sandbox OUs "
-                f"({', '.join(sandbox_ous) or 'none'}): only sandbox accounts are disposable; move it "
-                "under a sandbox OU or unset closeOnDeletion",
+                f"account '{name}' sets closeOnDeletion but sits in {view.placement(account)}, outside the "
+                f"sandbox OUs ({', '.join(sandbox_ous) or 'none'}): only sandbox accounts are disposable; "
+                "move it under a sandbox OU or unset closeOnDeletion",
                 account.urn,
             )
 
@@ -119,10 +111,7 @@ disposable_accounts_in_sandbox = StackValidationPolicy(
             "sandboxOus": string_list(
                 "OU names or paths whose accounts (subtree) may be disposable", ["Sandbox"]
             ),
-            "productionOus": string_list("OU names or paths whose accounts are production", ["Production"]),
-            "productionAccountTags": string_list(
-                "key=value tags that mark an account as production", ["environment=production"]
-            ),
+            **PRODUCTION_KNOBS,
         }
     ),
 )

@@ -24,7 +24,7 @@ from pulumi_policy import (
 )
 
 from . import iam_semantics as iam
-from .organization_view import VIEW_TYPES, OrganizationView, in_subtree
+from .organization_view import PRODUCTION_KNOBS, VIEW_TYPES, OrganizationView
 from .program_rules import (
     ACCOUNT,
     ACCOUNT_ASSIGNMENT,
@@ -35,7 +35,7 @@ from .program_rules import (
     PERMISSION_SET_INLINE_POLICY,
 )
 from .program_rules import IDENTITY_STORE_GROUP as GROUP
-from .props import is_unknown, json_value, plain, tag_matches, undecided
+from .props import is_unknown, json_value, plain, undecided
 from .schema import string_list
 from .stack import References, Resource, of_type, resources_of
 
@@ -226,16 +226,6 @@ class Principals:
         return f"group '{name}', which is not in {key}"
 
 
-def _is_production(view: OrganizationView, account: Resource, config: Any) -> bool | None:
-    """Tagged production, or under a production OU; None when its OU cannot be told yet."""
-    if tag_matches(account.props.get("tags"), config.get("productionAccountTags", [])):
-        return True
-    path = view.parent_path(account)
-    if path is None:
-        return None
-    return in_subtree(path, config.get("productionOus", []))
-
-
 def _check_production_admin(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     config = args.get_config()
     allowed = config.get("allowedGroups", [])
@@ -245,7 +235,7 @@ def _check_production_admin(args: StackValidationArgs, report_violation: ReportV
     for grant in admin_assignments(resources, config.get("permissionSets", [])):
         if grant.account is None:
             continue  # not a member account of this stack: management-admin-restricted judges it
-        production = _is_production(view, grant.account, config)
+        production = view.is_production(grant.account, config)
         if production is False:
             continue
         subject = f"permission set '{grant.permission_set}' on account '{grant.account.label()}'"
@@ -276,13 +266,7 @@ production_admin_restricted = StackValidationPolicy(
                 "permission set names that count as administrator access whatever they allow",
                 ["AdministratorAccess"],
             ),
-            "productionOus": string_list(
-                "OU names (at any depth) or paths whose accounts, in nested OUs too, are production",
-                ["Production"],
-            ),
-            "productionAccountTags": string_list(
-                "key=value tags that mark an account as production", ["environment=production"]
-            ),
+            **PRODUCTION_KNOBS,
             "allowedGroups": string_list(
                 "display names of the groups that may hold administrator access there"
             ),

@@ -19,7 +19,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
-from .organization_view import ROOT_PATH, VIEW_TYPES, OrganizationView, in_subtree
+from .organization_view import PRODUCTION_KNOBS, VIEW_TYPES, OrganizationView, in_subtree
 from .program_rules import (
     ACCOUNT_ID,
     DELEGATED_ADMINISTRATOR,
@@ -28,7 +28,7 @@ from .program_rules import (
     POLICY_ATTACHMENT,
     SECURITY_HUB_ADMIN_ACCOUNT,
 )
-from .props import arn_account, as_list, is_unknown, json_value, statements, tag_matches, undecided
+from .props import arn_account, as_list, is_unknown, json_value, statements, undecided
 from .schema import string_list
 from .stack import References, Resource, of_type, resources_of
 
@@ -287,33 +287,24 @@ guardrails_stay_attached = StackValidationPolicy(
 def _check_production_placement(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     config = args.get_config()
     production_ous = config.get("productionOus", ["Production"])
-    tags = config.get("productionAccountTags", ["environment=production"])
-    names = config.get("productionAccounts", [])
     view = OrganizationView(resources_of(args, *VIEW_TYPES))
     for account in view.accounts:
         name = account.label()
-        account_tags = account.props.get("tags")
-        if is_unknown(account_tags):
+        # Marked by name or tag, not by OU: where it sits is the question.
+        marked = view.marked_production(account, config)
+        if marked is None:
             report_violation(undecided(f"account '{name}'", "tags"), account.urn)
             continue
-        if name not in names and not tag_matches(account_tags, tags):
+        if not marked:
             continue
-        parent_id = account.props.get("parentId")
         path = view.parent_path(account)
-        if path is None and is_unknown(parent_id):
+        if path is None and is_unknown(account.props.get("parentId")):
             report_violation(undecided(f"account '{name}'", "the OU it sits in (parentId)"), account.urn)
             continue
         if path is not None and in_subtree(path, production_ous):
             continue
-        where = (
-            "the organization's root"
-            if path == ROOT_PATH
-            else f"OU '{path}'"
-            if path is not None
-            else f"OU {parent_id}, which this stack does not manage"
-        )
         report_violation(
-            f"production account '{name}' sits in {where}, outside the production OUs "
+            f"production account '{name}' sits in {view.placement(account)}, outside the production OUs "
             f"({', '.join(production_ous) or 'none'}), whose guardrails it would lose; move it back "
             "under a production OU",
             account.urn,
@@ -327,13 +318,7 @@ production_accounts_in_production_ous = StackValidationPolicy(
     validate=_check_production_placement,
     config_schema=PolicyConfigSchema(
         properties={
-            "productionOus": string_list("OU names or paths whose subtree holds production", ["Production"]),
-            "productionAccountTags": string_list(
-                "key=value tags that mark an account as production", ["environment=production"]
-            ),
-            "productionAccounts": string_list(
-                "names of the accounts that are production, whatever their tags"
-            ),
+            **PRODUCTION_KNOBS,
         }
     ),
 )

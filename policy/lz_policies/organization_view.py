@@ -9,17 +9,30 @@ cannot decide.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from .program_rules import ACCOUNT, ORGANIZATION, ORGANIZATIONAL_UNIT
-from .props import UNKNOWN, arn_account, as_list, is_unknown, json_value
+from .props import UNKNOWN, arn_account, as_list, is_unknown, json_value, tag_matches
+from .schema import string_list
 from .stack import References, Resource, of_type
 
 AWS_PROVIDER = "pulumi:providers:aws"
 ROOT_PATH = ""  # the path of an account that sits directly under the organization's root
 # Every type the view reads: pass these to resources_of with a policy's own types.
 VIEW_TYPES = (ACCOUNT, ORGANIZATIONAL_UNIT, ORGANIZATION, AWS_PROVIDER)
+
+# What makes an account production, the same for every policy that asks: the knobs each of
+# them takes (config.prod.json sets them alike).
+PRODUCTION_KNOBS = {
+    "productionOus": string_list(
+        "OU names (at any depth) or paths whose accounts, in nested OUs too, are production", ["Production"]
+    ),
+    "productionAccountTags": string_list(
+        "key=value tags that mark an account as production", ["environment=production"]
+    ),
+    "productionAccounts": string_list("names of accounts that are production whatever their tags and OU"),
+}
 
 
 def in_subtree(path: str, wanted: Iterable[str]) -> bool:
@@ -168,3 +181,33 @@ class OrganizationView:
         ]
         types = {source.type for source in sources if source is not None}
         return ORGANIZATION in types and not types & {ORGANIZATIONAL_UNIT, ACCOUNT}
+
+    def marked_production(self, account: Resource, config: Mapping[str, Any]) -> bool | None:
+        """Named or tagged production (productionAccounts, productionAccountTags); None when its
+        tags are not known yet."""
+        if account.label() in config.get("productionAccounts", []):
+            return True
+        tags = account.props.get("tags")
+        if is_unknown(tags):
+            return None
+        return tag_matches(tags, config.get("productionAccountTags", []))
+
+    def is_production(self, account: Resource, config: Mapping[str, Any]) -> bool | None:
+        """Marked production or under a production OU (productionOus, subtree); None when that
+        depends on a value not known yet, or on an OU this stack does not manage."""
+        marked = self.marked_production(account, config)
+        if marked is not False:
+            return marked
+        path = self.parent_path(account)
+        if path is None:
+            return None
+        return in_subtree(path, config.get("productionOus", []))
+
+    def placement(self, account: Resource) -> str:
+        """Where an account sits, as a message says it."""
+        path = self.parent_path(account)
+        if path == ROOT_PATH:
+            return "the organization's root"
+        if path is not None:
+            return f"OU '{path}'"
+        return f"OU {account.props.get('parentId')}, which this stack does not manage"
