@@ -49,8 +49,9 @@ ADMIN_MANAGED_POLICIES = frozenset(
     }
 )
 _AWS_MANAGED_POLICY = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)$", re.ASCII)
-# A resource pattern is broad when it covers an arbitrary IAM role or user in an arbitrary account.
-_SAMPLE_IAM_ARNS = ("arn:aws:iam::111122223333:role/any-role", "arn:aws:iam::111122223333:user/any-user")
+# A resource pattern reaches any IAM principal when it covers an arbitrary role or user of an
+# account: whichever account it names (`arn:aws:iam::123456789012:role/*` is admin there).
+_ANY_IAM_PRINCIPAL = ("role/any-role", "user/any-user")
 
 
 @functools.cache
@@ -85,11 +86,23 @@ def _named_actions(patterns: Any) -> set[str]:
     return named
 
 
+def _pattern_reaches_any_iam_principal(pattern: Any) -> bool:
+    if not isinstance(pattern, str):
+        return False
+    # arn:partition:service:region:account:resource; the resource part may hold more colons.
+    parts = pattern.split(":", 5)
+    if len(parts) < 6:
+        return _wildcard(pattern).fullmatch("arn:aws:iam::111122223333:role/any-role") is not None
+    service, resource = parts[2], parts[5]
+    return _wildcard(service).fullmatch("iam") is not None and any(
+        _wildcard(resource).fullmatch(sample) for sample in _ANY_IAM_PRINCIPAL
+    )
+
+
 def _reaches_any_iam_principal(statement: dict[str, Any]) -> bool:
     if "NotResource" in statement:
         return True
-    patterns = [p for p in _list(statement.get("Resource")) if isinstance(p, str)]
-    return any(_wildcard(p).fullmatch(arn) for p in patterns for arn in _SAMPLE_IAM_ARNS)
+    return any(_pattern_reaches_any_iam_principal(p) for p in _list(statement.get("Resource")))
 
 
 def admin_grant(document: Any) -> str | None:

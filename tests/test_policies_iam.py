@@ -474,6 +474,19 @@ ADMIN_FIRING = [
         urn_of(iam.ROLE_POLICY, "ops-policy"),
     ),
     (
+        "one-account-s-roles",
+        [
+            stack_resource(
+                iam.ROLE_POLICY,
+                "ops-policy",
+                {"role": "ops2", "policy": allow("iam:AttachRolePolicy", "arn:aws:iam::123456789012:role/*")},
+            )
+        ],
+        "role 'ops2' has a policy that grants administrator access (it allows 'iam:AttachRolePolicy', which "
+        "includes iam:attachrolepolicy)",
+        urn_of(iam.ROLE_POLICY, "ops-policy"),
+    ),
+    (
         "aws-native-role",
         [
             stack_resource(

@@ -156,6 +156,10 @@ ADMIN_STATEMENTS = [
     {"Effect": "Allow", "Action": "*", "NotResource": "arn:aws:s3:::logs"},
     {"Effect": "Allow", "Action": "*", "Resource": "arn:aws:s3:::logs/*"},
     {"Effect": "Allow", "Action": "IAM:PUTROLEPOLICY", "Resource": "*"},
+    # One account's roles, or a pattern that spells the service with a wildcard: admin there.
+    {"Effect": "Allow", "Action": "iam:*", "Resource": "arn:aws:iam::123456789012:role/*"},
+    {"Effect": "Allow", "Action": "iam:AttachUserPolicy", "Resource": ["arn:aws:i?m::*:user/*"]},
+    {"Effect": "Allow", "Action": "iam:*", "Resource": "arn:aws:iam::123456789012:role/app-*"},
     {"Effect": "Deny", "Action": "*", "Resource": "*"},
     {"Effect": "Allow", "Action": "s3:GetObject", "Resource": "*"},
 ]

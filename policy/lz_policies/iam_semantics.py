@@ -51,11 +51,9 @@ ADMIN_MANAGED_POLICIES = frozenset(
 )
 _AWS_MANAGED_POLICY = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:[\w+=,.@-]+/)*([\w+=,.@-]+)$", re.ASCII)
 
-# A resource pattern is broad when it covers an arbitrary IAM role in an arbitrary account.
-_SAMPLE_IAM_ARNS = (
-    "arn:aws:iam::111122223333:role/any-role",
-    "arn:aws:iam::111122223333:user/any-user",
-)
+# A resource pattern reaches any IAM principal when it covers an arbitrary role or user of an
+# account: whichever account it names (`arn:aws:iam::123456789012:role/*` is admin there).
+_ANY_IAM_PRINCIPAL = ("role/any-role", "user/any-user")
 
 
 @functools.cache
@@ -105,12 +103,25 @@ def resource_matches(patterns: Iterable[Any], arn: str) -> bool:
     return any(isinstance(p, str) and _wildcard(p).fullmatch(arn) for p in patterns)
 
 
+def _reaches_any_iam_principal(pattern: Any) -> bool:
+    if not isinstance(pattern, str):
+        return False
+    # arn:partition:service:region:account:resource; the resource part may hold more colons.
+    parts = pattern.split(":", 5)
+    if len(parts) < 6:
+        return _wildcard(pattern).fullmatch("arn:aws:iam::111122223333:role/any-role") is not None
+    service, resource = parts[2], parts[5]
+    return _wildcard(service).fullmatch("iam") is not None and any(
+        _wildcard(resource).fullmatch(sample) for sample in _ANY_IAM_PRINCIPAL
+    )
+
+
 def covers_any_iam_principal(statement: dict[str, Any]) -> bool:
-    """Whether the statement's resources reach an arbitrary IAM role or user (`*`, `arn:*`, NotResource)."""
+    """Whether the statement's resources reach an arbitrary IAM role or user of some account
+    (`*`, `arn:*`, `arn:aws:iam::123456789012:role/*`, NotResource)."""
     if "NotResource" in statement:
         return True
-    patterns = as_list(statement.get("Resource"))
-    return any(resource_matches(patterns, arn) for arn in _SAMPLE_IAM_ARNS)
+    return any(_reaches_any_iam_principal(p) for p in as_list(statement.get("Resource")))
 
 
 def admin_grant(document: Any) -> str | None:
