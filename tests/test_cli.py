@@ -76,7 +76,7 @@ def test_invalid_yaml_names_the_file(capsys, tmp_path):
 
 
 def test_plan_json_lists_every_prod_account_with_pattern_emails(capsys):
-    code, out, err = run_lz(capsys, "plan", "--stack", "prod", "--format", "json")
+    code, out, err = run_lz(capsys, "plan", "--no-policy", "--stack", "prod", "--format", "json")
     assert code == 0, err
     report = json.loads(out)
     assert report["stack"] == "prod"
@@ -106,7 +106,7 @@ def test_plan_json_lists_every_prod_account_with_pattern_emails(capsys):
 
 
 def test_plan_text_draws_the_ou_tree_with_accounts(capsys):
-    code, out, err = run_lz(capsys, "plan", "--stack", "prod")
+    code, out, err = run_lz(capsys, "plan", "--no-policy", "--stack", "prod")
     assert code == 0, err
     assert "Pulumi mocks, no AWS credentials used" in out
     assert (
@@ -122,7 +122,7 @@ def test_plan_text_draws_the_ou_tree_with_accounts(capsys):
 
 def test_resources_out_is_the_view_a_policy_pack_gets(capsys, tmp_path):
     out_file = tmp_path / "resources.json"
-    code, _, err = run_lz(capsys, "plan", "--stack", "dev", "--resources-out", str(out_file))
+    code, _, err = run_lz(capsys, "plan", "--no-policy", "--stack", "dev", "--resources-out", str(out_file))
     assert code == 0, err
     resources = json.loads(out_file.read_text())
     accounts = [r for r in resources if r["type"] == "aws:organizations/account:Account"]
@@ -149,7 +149,7 @@ def test_resources_out_is_the_view_a_policy_pack_gets(capsys, tmp_path):
 
 def test_an_unwritable_resources_out_is_a_usage_error(capsys, tmp_path):
     target = tmp_path / "missing-dir" / "resources.json"
-    code, out, err = run_lz(capsys, "plan", "--stack", "dev", "--resources-out", str(target))
+    code, out, err = run_lz(capsys, "plan", "--no-policy", "--stack", "dev", "--resources-out", str(target))
     assert code == 2
     assert err.startswith("lz plan: --resources-out: cannot write")
 

@@ -9,7 +9,7 @@ from tests.helpers import run_lz, write_stack
 
 
 def test_plan_text_lists_the_guardrails_of_each_target_and_the_budgets(capsys):
-    code, out, err = run_lz(capsys, "plan", "--stack", "prod")
+    code, out, err = run_lz(capsys, "plan", "--no-policy", "--stack", "prod")
     assert code == 0, err
     assert (
         "Guardrails (service control policies; FullAWSAccess stays attached to every target):\n"
@@ -31,7 +31,7 @@ def test_plan_text_lists_the_guardrails_of_each_target_and_the_budgets(capsys):
 
 
 def test_plan_json_has_guardrails_and_budgets(capsys):
-    code, out, err = run_lz(capsys, "plan", "--stack", "dev", "--format", "json")
+    code, out, err = run_lz(capsys, "plan", "--no-policy", "--stack", "dev", "--format", "json")
     assert code == 0, err
     report = json.loads(out)
     assert report["guardrails"] == [
@@ -56,7 +56,7 @@ def test_plan_json_names_an_account_target_and_an_account_budget(capsys, tmp_pat
         budgets={"accounts": [{"account": "production", "monthlyLimit": 250.5}]},
     )
     code, out, err = run_lz(
-        capsys, "plan", "--config-file", str(write_stack(tmp_path, values)), "--format", "json"
+        capsys, "plan", "--no-policy", "--config-file", str(write_stack(tmp_path, values)), "--format", "json"
     )
     assert code == 0, err
     report = json.loads(out)
@@ -69,7 +69,9 @@ def test_plan_json_names_an_account_target_and_an_account_budget(capsys, tmp_pat
 
 
 def test_plan_without_guardrails_or_budgets_shows_neither_section(capsys, tmp_path):
-    code, out, err = run_lz(capsys, "plan", "--config-file", str(write_stack(tmp_path, stack_values())))
+    code, out, err = run_lz(
+        capsys, "plan", "--no-policy", "--config-file", str(write_stack(tmp_path, stack_values()))
+    )
     assert code == 0, err
     assert "Guardrails" not in out and "Budgets" not in out
 

@@ -232,7 +232,7 @@ def test_customer_managed_policies_and_boundaries():
 
 
 def test_plan_json_shows_permission_sets_and_the_access_matrix(capsys):
-    code, out, err = run_lz(capsys, "plan", "--stack", "prod", "--format", "json")
+    code, out, err = run_lz(capsys, "plan", "--no-policy", "--stack", "prod", "--format", "json")
     assert (code, err) == (0, "")
     report = json.loads(out)
     assert {(a["account"], a["group"], a["permissionSet"]) for a in report["access"]} == PROD_ACCESS
@@ -252,7 +252,7 @@ def test_plan_json_shows_permission_sets_and_the_access_matrix(capsys):
 
 
 def test_plan_text_shows_who_can_reach_what(capsys):
-    code, out, _ = run_lz(capsys, "plan", "--stack", "prod")
+    code, out, _ = run_lz(capsys, "plan", "--no-policy", "--stack", "prod")
     assert code == 0
     lines = out.splitlines()
     start = lines.index("Access: group -> account: permission sets")
@@ -275,7 +275,7 @@ def test_plan_text_shows_who_can_reach_what(capsys):
 @pytest.mark.parametrize("stack", ["dev", "prod"])
 def test_plan_outputs_out_writes_the_stack_outputs(capsys, tmp_path, planned, stack):
     path = tmp_path / "outputs.json"
-    code, _, err = run_lz(capsys, "plan", "--stack", stack, "--outputs-out", str(path))
+    code, _, err = run_lz(capsys, "plan", "--no-policy", "--stack", stack, "--outputs-out", str(path))
     assert (code, err) == (0, "")
     outputs = json.loads(path.read_text())
     # Marked as the mock runtime's: sso-config --write refuses its made-up ids unless told.
@@ -286,7 +286,7 @@ def test_plan_outputs_out_writes_the_stack_outputs(capsys, tmp_path, planned, st
 
 
 def test_plan_json_names_groups_of_an_external_provider(capsys):
-    code, out, _ = run_lz(capsys, "plan", "--stack", "dev", "--format", "json")
+    code, out, _ = run_lz(capsys, "plan", "--no-policy", "--stack", "dev", "--format", "json")
     assert code == 0
     access = json.loads(out)["access"]
     assert {"group": "aws-lab-finance", "permissionSet": "Billing", "account": "lab-management"} in access
