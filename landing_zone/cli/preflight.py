@@ -91,9 +91,7 @@ def run(args: argparse.Namespace) -> int:
         print(json.dumps(report.to_json(), indent=2, ensure_ascii=True))
     else:
         print(render_text(report), end="")
-    counts = report.counts()
-    failing = counts["blocked"] or (args.fail_on_unknown and counts["unknown"])
-    return EXIT_FAILED if failing else EXIT_OK
+    return exit_code(report, args.fail_on_unknown)
 
 
 def render_text(report: PreflightReport) -> str:
@@ -116,3 +114,9 @@ def line(prerequisite: Prerequisite) -> str:
     if prerequisite.fix:
         text += f"; fix: {prerequisite.fix}"
     return shown(text, MAX_LINE)
+
+
+def exit_code(report: PreflightReport, fail_on_unknown: bool) -> int:
+    """1 when something blocks `pulumi up` (or, asked for CI, could not be checked); else 0."""
+    counts = report.counts()
+    return EXIT_FAILED if counts["blocked"] or (fail_on_unknown and counts["unknown"]) else EXIT_OK

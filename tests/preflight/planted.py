@@ -1,0 +1,86 @@
+"""A moto organization with everything a small stack needs for `pulumi up`, and that stack.
+
+`plant_ready` makes the organization; each test then takes one prerequisite away (in AWS or
+in the config) and expects exactly one `blocked` line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import boto3
+
+from tests.builders import stack_values
+
+REGION = "eu-west-1"
+MANAGEMENT_ACCOUNT_ID = "123456789012"  # moto's default account
+AUDIT_EMAIL = "aws-acme+audit@acme-corp.io"
+PRINCIPALS = ("account.amazonaws.com", "sso.amazonaws.com", "guardduty.amazonaws.com")
+
+
+@dataclass(frozen=True)
+class ReadyOrganization:
+    organization_id: str
+    root_id: str
+    security_ou_id: str
+    audit_id: str
+    legacy_id: str  # a member the stack leaves alone
+    identity_store_id: str
+
+
+def plant_ready(session: boto3.Session) -> ReadyOrganization:
+    org = session.client("organizations")
+    organization_id = org.create_organization(FeatureSet="ALL")["Organization"]["Id"]
+    root_id = org.list_roots()["Roots"][0]["Id"]
+    org.enable_policy_type(RootId=root_id, PolicyType="SERVICE_CONTROL_POLICY")
+    for principal in PRINCIPALS:
+        org.enable_aws_service_access(ServicePrincipal=principal)
+    security = org.create_organizational_unit(ParentId=root_id, Name="Security")["OrganizationalUnit"]["Id"]
+    audit = org.create_account(Email=AUDIT_EMAIL, AccountName="audit")["CreateAccountStatus"]["AccountId"]
+    org.move_account(AccountId=audit, SourceParentId=root_id, DestinationParentId=security)
+    legacy = org.create_account(Email="legacy@acme-corp.io", AccountName="legacy")["CreateAccountStatus"][
+        "AccountId"
+    ]
+    store_id = session.client("sso-admin", region_name=REGION).list_instances()["Instances"][0][
+        "IdentityStoreId"
+    ]
+    session.client("identitystore", region_name=REGION).create_group(
+        IdentityStoreId=store_id, DisplayName="Platform"
+    )
+    return ReadyOrganization(organization_id, root_id, security, audit, legacy, store_id)
+
+
+def ready_stack(planted: ReadyOrganization) -> dict[str, Any]:
+    """The stack the planted organization is ready for: an imported OU and account, a created
+    OU and account, a guardrail on the root, Identity Center with an external source, the
+    baseline (no analyzers: moto has no Access Analyzer) and a delegated administrator."""
+    return stack_values(
+        organization_changes={"awsServiceAccessPrincipals": list(PRINCIPALS)},
+        organizational_units=[{"path": "Security", "import": planted.security_ou_id}, {"path": "Workloads"}],
+        accounts=[
+            {
+                "name": "audit",
+                "ou": "Security",
+                "import": planted.audit_id,
+                "roleName": "OrganizationAccountAccessRole",
+            },
+            {"name": "production", "ou": "Workloads"},
+        ],
+        guardrails=[{"guardrail": "deny-leaving-organization", "root": True}],
+        identityCenter={
+            "identitySource": "external",
+            "permissionSets": [
+                {
+                    "name": "AdministratorAccess",
+                    "managedPolicies": ["arn:aws:iam::aws:policy/AdministratorAccess"],
+                }
+            ],
+            "groups": [{"name": "Platform"}],
+            "access": [
+                {"group": "Platform", "permissionSets": ["AdministratorAccess"], "accounts": ["audit"]}
+            ],
+        },
+        baseline={"accessAnalyzer": False},
+        delegatedAdministrators={"account": "audit", "services": ["guardduty"]},
+    )
