@@ -84,3 +84,16 @@ def ready_stack(planted: ReadyOrganization) -> dict[str, Any]:
         baseline={"accessAnalyzer": False},
         delegatedAdministrators={"account": "audit", "services": ["guardduty"]},
     )
+
+
+def member_iam(session: boto3.Session, account_id: str) -> Any:
+    """IAM of a member account, through the role Organizations created there."""
+    credentials = session.client("sts").assume_role(
+        RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole", RoleSessionName="planting"
+    )["Credentials"]
+    return boto3.Session(
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        region_name=REGION,
+    ).client("iam")

@@ -112,10 +112,13 @@ def password_policy(preflight: Preflight, member: Member, clients: Clients) -> l
     wanted: PasswordPolicy = (
         preflight.config.baseline.password_policy if preflight.config.baseline else PasswordPolicy()
     )
+    now = {aws_name: live.get(aws_name) for aws_name, _, _ in POLICY_FIELDS}
+    # IAM leaves MaxPasswordAge out when passwords never expire (some endpoints say 0).
+    now["MaxPasswordAge"] = now["MaxPasswordAge"] or None
     changes = [
-        f"{words} {_value(live.get(aws_name))} -> {_value(getattr(wanted, ours))}"
+        f"{words} {_value(now[aws_name])} -> {_value(getattr(wanted, ours))}"
         for aws_name, ours, words in POLICY_FIELDS
-        if live.get(aws_name) != getattr(wanted, ours)
+        if now[aws_name] != getattr(wanted, ours)
     ]
     if not changes:
         return []
