@@ -1,0 +1,197 @@
+"""Preflight checks that moto cannot exercise, against botocore's Stubber with AWS's
+documented answers: no Identity Center instance (moto has one in every region), a member
+role that is refused (moto lets any role be assumed), account analyzers (moto has no Access
+Analyzer) and anomaly monitors (no Cost Anomaly Detection in moto)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from landing_zone.cli.preflight import line
+from landing_zone.config import load_from_mapping
+from landing_zone.live.organization import LiveAccount, LiveOrganization
+from landing_zone.live.preflight import costs, identity_center, members
+from landing_zone.live.preflight.model import Preflight
+from landing_zone.live.session import Clients
+from tests.builders import stack_values
+
+REGION = "eu-west-1"
+MANAGEMENT = "111111111111"
+AUDIT = "222222222222"
+MONITOR_ARN = "arn:aws:ce::111111111111:anomalymonitor/0b2f7c3e-2a4d-4bd4-9d7e-4a7f1f0f1a11"
+SERVICES = {
+    "MonitorArn": MONITOR_ARN,
+    "MonitorName": "Default-Services-Monitor",
+    "MonitorType": "DIMENSIONAL",
+    "MonitorDimension": "SERVICE",
+}
+LINKED = {
+    "MonitorArn": MONITOR_ARN.replace("0b2f", "9c1d"),
+    "MonitorName": "accounts",
+    "MonitorType": "DIMENSIONAL",
+    "MonitorDimension": "LINKED_ACCOUNT",
+}
+LIVE = LiveOrganization(
+    id="o-abcdefghij",
+    feature_set="ALL",
+    management_account_id=MANAGEMENT,
+    management_email="aws-acme+management@acme-corp.io",
+    root_id="r-ab12",
+    enabled_policy_types=("SERVICE_CONTROL_POLICY",),
+    service_access_principals=("account.amazonaws.com", "sso.amazonaws.com"),
+    organizational_units=(),
+    accounts=(LiveAccount(AUDIT, "audit", "aws-acme+audit@acme-corp.io", "ACTIVE", "r-ab12", None),),
+    policies=(),
+)
+
+
+def clients() -> Clients:
+    return Clients(boto3.Session(aws_access_key_id="a", aws_secret_access_key="b", region_name=REGION))
+
+
+def preflight_of(stubbed: Clients, **keys: Any) -> Preflight:
+    values = stack_values(
+        organizational_units=[],
+        accounts=[{"name": "audit", "import": AUDIT, "roleName": "OrganizationAccountAccessRole"}],
+        **keys,
+    )
+    return Preflight(stubbed, load_from_mapping(values), REGION, LIVE)
+
+
+IDENTITY = {
+    "permissionSets": [{"name": "ReadOnly", "managedPolicies": ["arn:aws:iam::aws:policy/ReadOnlyAccess"]}],
+}
+
+
+def test_no_identity_center_instance_is_blocked():
+    stubbed = clients()
+    with Stubber(stubbed.client("sso-admin", REGION)) as sso:
+        sso.add_response("list_instances", {"Instances": []})
+        results = identity_center.instance(preflight_of(stubbed, identityCenter=IDENTITY))
+    assert [line(r) for r in results] == [
+        "BLOCKED identity-center.instance  Identity Center in eu-west-1: no instance (identityCenter needs the "
+        "organization's instance); fix: enable IAM Identity Center in the management account's console in "
+        "eu-west-1 (no API enables an organization instance), or set identityCenter.region to the instance's "
+        "region"
+    ]
+
+
+def test_a_refused_member_role_is_blocked():
+    stubbed = clients()
+    preflight = preflight_of(stubbed, baseline={"accessAnalyzer": False})
+    (member,) = members.members(preflight)
+    message = (
+        f"User: arn:aws:sts::{MANAGEMENT}:assumed-role/Admin/me is not authorized to perform: sts:AssumeRole"
+    )
+    with Stubber(stubbed.client("sts")) as sts:
+        sts.add_client_error("assume_role", "AccessDenied", message, 403)
+        results = members.member_task(preflight, member)()
+    assert [line(r) for r in results] == [
+        f"BLOCKED member.role  account 'audit' ({AUDIT}): cannot assume OrganizationAccountAccessRole: "
+        f"AssumeRole: AccessDenied: {message}; fix: create role OrganizationAccountAccessRole in {AUDIT} trusting "
+        f"the management account {MANAGEMENT}, set accounts[0].roleName to a role that does, or add audit to "
+        "baseline.excludeAccounts"
+    ]
+
+
+def analyzer(name: str) -> dict[str, Any]:
+    return {
+        "arn": f"arn:aws:access-analyzer:{REGION}:{AUDIT}:analyzer/{name}",
+        "name": name,
+        "type": "ACCOUNT",
+        "createdAt": "2024-01-01T00:00:00Z",
+        "status": "ACTIVE",
+    }
+
+
+@pytest.mark.parametrize(
+    ("baseline", "live", "expected"),
+    [
+        ({}, [], []),
+        (
+            {},
+            [analyzer("ConsoleAnalyzer-1a2b")],
+            [
+                f"BLOCKED member.analyzers  account 'audit' ({AUDIT}): account analyzer 'ConsoleAnalyzer-1a2b' "
+                "exists in eu-west-1; AWS allows one per account and region; fix: add {account: audit, region: "
+                "eu-west-1, name: ConsoleAnalyzer-1a2b} to baseline.importAnalyzers"
+            ],
+        ),
+        (
+            {"importAnalyzers": [{"account": "audit", "name": "ConsoleAnalyzer-1a2b"}]},
+            [analyzer("ConsoleAnalyzer-1a2b")],
+            [],
+        ),
+        (
+            {"importAnalyzers": [{"account": "audit", "name": "Gone"}]},
+            [],
+            [
+                f"BLOCKED member.analyzers  account 'audit' ({AUDIT}): baseline.importAnalyzers names 'Gone' in "
+                "eu-west-1, which does not exist; fix: remove that entry from baseline.importAnalyzers"
+            ],
+        ),
+    ],
+    ids=["none", "one in the way", "adopted", "adopted but gone"],
+)
+def test_account_analyzers(baseline, live, expected):
+    stubbed = clients()
+    preflight = preflight_of(stubbed, baseline=baseline)
+    (member,) = members.members(preflight)
+    with Stubber(stubbed.client("accessanalyzer", REGION)) as access_analyzer:
+        access_analyzer.add_response("list_analyzers", {"analyzers": live}, {"type": "ACCOUNT"})
+        results = members.analyzers(preflight, member, stubbed)
+    assert [line(r) for r in results] == expected
+
+
+KEY = "budgets.anomalyDetection.monitorArn"
+
+
+@pytest.mark.parametrize(
+    ("monitor_arn", "monitors", "expected"),
+    [
+        (
+            None,
+            [SERVICES],
+            f"READY   costs.anomaly-monitor  AWS services monitor: 'Default-Services-Monitor' exists; the stack "
+            f"creates 'acme-cost-anomalies-accounts' beside it; to be notified by the services monitor instead, "
+            f"set {KEY}: {MONITOR_ARN}",
+        ),
+        (
+            None,
+            [],
+            "READY   costs.anomaly-monitor  member-accounts monitor: the stack creates 'acme-cost-anomalies-accounts'",
+        ),
+        (
+            None,
+            [SERVICES, LINKED],
+            "BLOCKED costs.anomaly-monitor  member-accounts monitor: the account already has a LINKED_ACCOUNT "
+            f"monitor 'accounts'; AWS allows one per dimension; fix: set {KEY}: {LINKED['MonitorArn']}",
+        ),
+        (
+            MONITOR_ARN,
+            [SERVICES],
+            f"READY   costs.anomaly-monitor  {KEY}: {MONITOR_ARN} exists; the stack subscribes to it",
+        ),
+        (
+            LINKED["MonitorArn"],
+            [SERVICES],
+            f"BLOCKED costs.anomaly-monitor  {KEY}: {LINKED['MonitorArn']} does not exist; fix: set {KEY} to "
+            f"{MONITOR_ARN}",
+        ),
+    ],
+    ids=["services monitor", "none", "member-accounts monitor exists", "subscribed", "subscribed but gone"],
+)
+def test_anomaly_monitor(monitor_arn, monitors, expected):
+    stubbed = clients()
+    anomaly: dict[str, Any] = {"threshold": 100}
+    if monitor_arn:
+        anomaly["monitorArn"] = monitor_arn
+    preflight = preflight_of(stubbed, budgets={"anomalyDetection": anomaly})
+    with Stubber(stubbed.client("ce", "us-east-1")) as ce:
+        ce.add_response("get_anomaly_monitors", {"AnomalyMonitors": monitors})
+        results = costs.anomaly_monitor(preflight)
+    assert [line(r) for r in results] == [expected]
