@@ -49,8 +49,13 @@ LIVE = LiveOrganization(
 )
 
 
+# One session: it loads each service's model once (most of a test's time otherwise).
+SESSION = boto3.Session(aws_access_key_id="a", aws_secret_access_key="b", region_name=REGION)
+
+
 def clients() -> Clients:
-    return Clients(boto3.Session(aws_access_key_id="a", aws_secret_access_key="b", region_name=REGION))
+    """Fresh clients (a Stubber stays on its client) from the shared session."""
+    return Clients(SESSION)
 
 
 def preflight_of(stubbed: Clients, **keys: Any) -> Preflight:
