@@ -97,3 +97,36 @@ def member_iam(session: boto3.Session, account_id: str) -> Any:
         aws_session_token=credentials["SessionToken"],
         region_name=REGION,
     ).client("iam")
+
+
+def plant_members(session: boto3.Session, count: int) -> dict[str, Any]:
+    """An organization of `count` member accounts in one OU, and a stack that imports them all
+    and gives each the baseline (with an alias): what the calls per member account are counted on."""
+    org = session.client("organizations")
+    org.create_organization(FeatureSet="ALL")
+    root_id = org.list_roots()["Roots"][0]["Id"]
+    org.enable_policy_type(RootId=root_id, PolicyType="SERVICE_CONTROL_POLICY")
+    for principal in PRINCIPALS[:2]:
+        org.enable_aws_service_access(ServicePrincipal=principal)
+    ou_id = org.create_organizational_unit(ParentId=root_id, Name="Workloads")["OrganizationalUnit"]["Id"]
+    accounts = []
+    for index in range(count):
+        name, email = f"acct{index:04d}", f"aws-scale+acct{index:04d}@scale-corp.io"
+        account_id = org.create_account(Email=email, AccountName=name)["CreateAccountStatus"]["AccountId"]
+        org.move_account(AccountId=account_id, SourceParentId=root_id, DestinationParentId=ou_id)
+        accounts.append(
+            {
+                "name": name,
+                "ou": "Workloads",
+                "email": email,
+                "import": account_id,
+                "roleName": "OrganizationAccountAccessRole",
+            }
+        )
+    return stack_values(
+        organization_changes={"awsServiceAccessPrincipals": list(PRINCIPALS[:2])},
+        organizational_units=[{"path": "Workloads", "import": ou_id}],
+        accounts=accounts,
+        guardrails=[{"guardrail": "deny-leaving-organization", "root": True}],
+        baseline={"accessAnalyzer": False, "accountAlias": "scale-corp-{account}"},
+    )
