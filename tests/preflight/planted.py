@@ -26,7 +26,10 @@ class ReadyOrganization:
     security_ou_id: str
     audit_id: str
     legacy_id: str  # a member the stack leaves alone
+    instance_arn: str
     identity_store_id: str
+    permission_set_arn: str  # AdministratorAccess
+    group_id: str  # Platform
 
 
 def plant_ready(session: boto3.Session) -> ReadyOrganization:
@@ -42,19 +45,31 @@ def plant_ready(session: boto3.Session) -> ReadyOrganization:
     legacy = org.create_account(Email="legacy@acme-corp.io", AccountName="legacy")["CreateAccountStatus"][
         "AccountId"
     ]
-    store_id = session.client("sso-admin", region_name=REGION).list_instances()["Instances"][0][
-        "IdentityStoreId"
-    ]
-    session.client("identitystore", region_name=REGION).create_group(
+    sso = session.client("sso-admin", region_name=REGION)
+    instance = sso.list_instances()["Instances"][0]
+    instance_arn, store_id = instance["InstanceArn"], instance["IdentityStoreId"]
+    permission_set = sso.create_permission_set(Name="AdministratorAccess", InstanceArn=instance_arn)
+    group = session.client("identitystore", region_name=REGION).create_group(
         IdentityStoreId=store_id, DisplayName="Platform"
     )
-    return ReadyOrganization(organization_id, root_id, security, audit, legacy, store_id)
+    return ReadyOrganization(
+        organization_id,
+        root_id,
+        security,
+        audit,
+        legacy,
+        instance_arn,
+        store_id,
+        permission_set["PermissionSet"]["PermissionSetArn"],
+        group["GroupId"],
+    )
 
 
 def ready_stack(planted: ReadyOrganization) -> dict[str, Any]:
     """The stack the planted organization is ready for: an imported OU and account, a created
-    OU and account, a guardrail on the root, Identity Center with an external source, the
-    baseline (no analyzers: moto has no Access Analyzer) and a delegated administrator."""
+    OU and account, a guardrail on the root, Identity Center with an external source (its
+    instance, permission set and group imported), the baseline (no analyzers: moto has no
+    Access Analyzer) and a delegated administrator."""
     return stack_values(
         organization_changes={"awsServiceAccessPrincipals": list(PRINCIPALS)},
         organizational_units=[{"path": "Security", "import": planted.security_ou_id}, {"path": "Workloads"}],
@@ -70,13 +85,15 @@ def ready_stack(planted: ReadyOrganization) -> dict[str, Any]:
         guardrails=[{"guardrail": "deny-leaving-organization", "root": True}],
         identityCenter={
             "identitySource": "external",
+            "import": {"instanceArn": planted.instance_arn, "identityStoreId": planted.identity_store_id},
             "permissionSets": [
                 {
                     "name": "AdministratorAccess",
                     "managedPolicies": ["arn:aws:iam::aws:policy/AdministratorAccess"],
+                    "import": {"arn": planted.permission_set_arn},
                 }
             ],
-            "groups": [{"name": "Platform"}],
+            "groups": [{"name": "Platform", "import": planted.group_id}],
             "access": [
                 {"group": "Platform", "permissionSets": ["AdministratorAccess"], "accounts": ["audit"]}
             ],

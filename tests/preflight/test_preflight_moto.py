@@ -74,6 +74,8 @@ def test_a_ready_organization_is_all_ready(session):
         "identity-center.instance",
         "identity-center.external-groups",
         "imports.accounts",
+        "imports.permission-sets",
+        "imports.groups",
         "imports.organizational-units",
         "quota.accounts",
         "quota.policies-per-target",
@@ -191,6 +193,13 @@ def _group_renamed(values: dict[str, Any], planted: ReadyOrganization, extra: Ex
     identity["groups"][0]["name"] = identity["access"][0]["group"] = "Admins"
 
 
+def _permission_set_deleted(session: boto3.Session, planted: ReadyOrganization) -> Extra:
+    session.client("sso-admin", region_name=REGION).delete_permission_set(
+        InstanceArn=planted.instance_arn, PermissionSetArn=planted.permission_set_arn
+    )
+    return {}
+
+
 def _seven_more_accounts(values: dict[str, Any], planted: ReadyOrganization, extra: Extra) -> None:
     values["landing-zone:accounts"] += [{"name": f"sandbox-{i}", "ou": "Workloads"} for i in range(7)]
 
@@ -282,6 +291,28 @@ CASES: dict[str, Missing] = {
             f"account {p.legacy_id} (legacy); AWS allows 1; fix: aws guardduty disable-organization-admin-account "
             f"--admin-account-id {p.legacy_id} (in each region), or set delegatedAdministrators.account to that "
             "account's name"
+        ),
+    ),
+    "identity center import": Missing(
+        config=_set("identityCenter.import.identityStoreId", lambda p, x: "d-0000000000"),
+        expected=lambda p, x: (
+            "BLOCKED identity-center.instance  Identity Center in eu-west-1: identityCenter.import "
+            f"names {p.instance_arn} (d-0000000000); the instance is {p.instance_arn} ({p.identity_store_id}); fix: set "
+            f"identityCenter.import.instanceArn to {p.instance_arn} and identityStoreId to {p.identity_store_id}"
+        ),
+    ),
+    "imported permission set": Missing(
+        plant=_permission_set_deleted,
+        expected=lambda p, x: (
+            "BLOCKED imports.permission-sets  permission set 'AdministratorAccess': "
+            f"{p.permission_set_arn} does not exist; fix: remove identityCenter.permissionSets[0].import"
+        ),
+    ),
+    "imported group": Missing(
+        config=_set("identityCenter.groups.0.import", lambda p, x: "00000000-0000-0000-0000-000000000000"),
+        expected=lambda p, x: (
+            "BLOCKED imports.groups  group 'Platform': 00000000-0000-0000-0000-000000000000 does "
+            "not exist; fix: remove identityCenter.groups[0].import"
         ),
     ),
     "account quota": Missing(

@@ -7,7 +7,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landing_zone.config.identity import IdentityCenterConfig
+from landing_zone.config.identity import IdentityCenterConfig, IdentityCenterImport
 
 from ..session import paginate
 from .model import Check, Preflight, Prerequisite, blocked, ready
@@ -108,9 +108,24 @@ def external_groups(preflight: Preflight) -> list[Prerequisite]:
     return results
 
 
+def _adopted_instance(
+    preflight: Preflight, identity: IdentityCenterConfig | None
+) -> IdentityCenterImport | None:
+    """`identityCenter.import` when it names the live instance, so that what it holds can be
+    looked at (otherwise identity-center.instance says what to fix, and every id would seem gone)."""
+    adopted = identity.import_ if identity is not None else None
+    if identity is None or adopted is None:
+        return None
+    _, found = _instance(preflight, identity)
+    if found is None or found["InstanceArn"] != adopted.instance_arn:
+        return None
+    return adopted if found["IdentityStoreId"] == adopted.identity_store_id else None
+
+
 def imported_permission_sets(preflight: Preflight) -> list[Prerequisite]:
     identity = preflight.config.identity_center
-    if identity is None or identity.import_ is None:
+    adopted = _adopted_instance(preflight, identity)
+    if identity is None or adopted is None:
         return []
     region = identity.region or preflight.home_region
     sso = preflight.clients.client("sso-admin", region)
@@ -122,9 +137,9 @@ def imported_permission_sets(preflight: Preflight) -> list[Prerequisite]:
         arn = permission_set.import_.arn
         subject = f"permission set '{permission_set.name}'"
         try:
-            live = sso.describe_permission_set(
-                InstanceArn=identity.import_.instance_arn, PermissionSetArn=arn
-            )["PermissionSet"]
+            live = sso.describe_permission_set(InstanceArn=adopted.instance_arn, PermissionSetArn=arn)[
+                "PermissionSet"
+            ]
         except ClientError as err:
             if err.response.get("Error", {}).get("Code") not in NOT_FOUND:
                 raise
@@ -148,7 +163,8 @@ def imported_permission_sets(preflight: Preflight) -> list[Prerequisite]:
 
 def imported_groups(preflight: Preflight) -> list[Prerequisite]:
     identity = preflight.config.identity_center
-    if identity is None or identity.import_ is None:
+    adopted = _adopted_instance(preflight, identity)
+    if identity is None or adopted is None:
         return []
     region = identity.region or preflight.home_region
     store = preflight.clients.client("identitystore", region)
@@ -158,9 +174,7 @@ def imported_groups(preflight: Preflight) -> list[Prerequisite]:
             continue
         subject = f"group '{group.name}'"
         try:
-            live = store.describe_group(
-                IdentityStoreId=identity.import_.identity_store_id, GroupId=group.import_id
-            )
+            live = store.describe_group(IdentityStoreId=adopted.identity_store_id, GroupId=group.import_id)
         except ClientError as err:
             if err.response.get("Error", {}).get("Code") not in NOT_FOUND:
                 raise
