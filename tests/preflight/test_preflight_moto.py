@@ -44,11 +44,20 @@ ACCOUNT_QUOTA = {
 
 
 def preflight(
-    session: boto3.Session, values: dict[str, Any], quota: dict[str, Any] | None = ACCOUNT_QUOTA
+    session: boto3.Session,
+    values: dict[str, Any],
+    quota: dict[str, Any] | None = ACCOUNT_QUOTA,
+    previous: dict[str, Any] | None = None,
 ) -> PreflightReport:
-    """Run preflight on the session, Service Quotas answering `quota` (None: moto's refusal)."""
+    """Run preflight on the session, Service Quotas answering `quota` (None: moto's refusal);
+    `previous`: the stack as deployed (`--previous`)."""
     clients = Clients(session)
-    options = PreflightOptions(stack="test", config=load_from_mapping(values), home_region=REGION)
+    options = PreflightOptions(
+        stack="test",
+        config=load_from_mapping(values),
+        home_region=REGION,
+        previous=load_from_mapping(previous) if previous is not None else None,
+    )
     if quota is None:
         return run_preflight(clients, options)
     with Stubber(clients.client("service-quotas", "us-east-1")) as stub:

@@ -106,3 +106,25 @@ def test_live_names_are_shown_escaped(session):
     (blocked,) = lines(report, "blocked")
     assert "(prod\\x1b[2K\\rREADY\\nall good\\u202e); CreateAccount would fail" in blocked
     assert text.count("\n") == len(report.prerequisites) + 4  # header, blank, lines, blank, summary
+
+
+@pytest.mark.parametrize(("sandboxes", "blocked"), [(10, False), (11, True)])
+def test_closures_past_the_quota_are_blocked(session, sandboxes, blocked):
+    planted = plant_ready(session)
+    values = ready_stack(planted)
+    previous = ready_stack(planted)
+    names = [f"sandbox-{index:02d}" for index in range(sandboxes)]
+    previous["landing-zone:accounts"] += [
+        {"name": n, "ou": "Workloads", "closeOnDeletion": True} for n in names
+    ]
+    report = preflight(session, values, previous=previous)
+    closures = [line(p) for p in report.prerequisites if p.id == "quota.closures"]
+    if blocked:
+        assert closures == [
+            f"BLOCKED quota.closures  11 accounts closed: {', '.join(names)}; AWS closes at most 10 per rolling "
+            "30 days; fix: close at most 10 in this change: keep 1 of them in accounts until a later one"
+        ]
+    else:
+        assert closures == [
+            "READY   quota.closures  10 accounts closed: AWS closes at most 10 per rolling 30 days"
+        ]

@@ -123,7 +123,8 @@ def closures(preflight: Preflight) -> list[Prerequisite]:
                 "quota.closures",
                 subject,
                 f"{', '.join(closed)}; AWS closes at most {quota} per rolling 30 days",
-                f"keep all but {quota} of them in accounts (close the rest in a later change)",
+                f"close at most {quota} in this change: keep {len(closed) - quota} of them in accounts "
+                "until a later one",
             )
         ]
     return [ready("quota.closures", subject, f"AWS closes at most {quota} per rolling 30 days")]
