@@ -99,7 +99,8 @@ def test_a_refused_member_role_is_blocked():
         f"BLOCKED member.role  account 'audit' ({AUDIT}): cannot assume OrganizationAccountAccessRole: "
         f"AssumeRole: AccessDenied: {message}; fix: create role OrganizationAccountAccessRole in {AUDIT} trusting "
         f"the management account {MANAGEMENT}, set accounts[0].roleName to a role that does, or add audit to "
-        "baseline.excludeAccounts"
+        "baseline.excludeAccounts (or, if the role is there, let these credentials call sts:AssumeRole on it, "
+        "as pulumi up's will)"
     ]
 
 

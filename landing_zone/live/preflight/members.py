@@ -87,7 +87,8 @@ def member_task(preflight: Preflight, member: Member) -> Callable[[], list[Prere
                     f"cannot assume {role}: {describe_error(err)}",
                     f"create role {role} in {member.account_id} trusting the management account "
                     f"{preflight.live.management_account_id}, set accounts[{member.index}].roleName to a "
-                    f"role that does, or add {member.config.name} to baseline.excludeAccounts",
+                    f"role that does, or add {member.config.name} to baseline.excludeAccounts (or, if the "
+                    "role is there, let these credentials call sts:AssumeRole on it, as pulumi up's will)",
                 )
             ]
         results: list[Prerequisite] = []
