@@ -345,3 +345,18 @@ def test_each_missing_prerequisite_is_exactly_one_blocked_line(session, case):
     assert lines(report, "blocked") == [case.expected(planted, extra)]
     assert lines(report, "unknown") == []
     assert exit_code(report, fail_on_unknown=False) == 1
+
+
+def test_progress_counts_every_check_and_member_account(session):
+    planted = plant_ready(session)
+    seen: list[tuple[int, int, str]] = []
+    clients = Clients(session)
+    options = PreflightOptions(
+        stack="test", config=load_from_mapping(ready_stack(planted)), home_region=REGION
+    )
+    with Stubber(clients.client("service-quotas", "us-east-1")) as stub:
+        stub.add_response("list_service_quotas", ACCOUNT_QUOTA, {"ServiceCode": "organizations"})
+        run_preflight(clients, options, lambda done, total, label: seen.append((done, total, label)))
+    total = seen[0][1]
+    assert [done for done, _, _ in seen] == list(range(1, total + 1))
+    assert f"account {planted.audit_id} (audit)" in {label for _, _, label in seen}
