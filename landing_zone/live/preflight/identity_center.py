@@ -198,6 +198,9 @@ def imported_groups(preflight: Preflight) -> list[Prerequisite]:
 CHECKS = (
     Check("identity-center.instance", instance, "Identity Center"),
     Check("identity-center.external-groups", external_groups, "Identity Center groups"),
+)
+# After the Organizations imports: the issue ranks the instance before them, the ids with them.
+IMPORT_CHECKS = (
     Check("imports.permission-sets", imported_permission_sets, "permission sets"),
     Check("imports.groups", imported_groups, "groups"),
 )

@@ -4,7 +4,6 @@ priority order; results come back in task order whatever order they finish in.""
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
@@ -19,15 +18,13 @@ from ..session import Clients
 from . import costs, delegation, identity_center, imports, members, organization, quotas
 from .model import Check, Preflight, PreflightReport, Prerequisite, blocked, guarded, ready
 
-log = logging.getLogger(__name__)
-
 DEFAULT_WORKERS = 8
 # In priority order: what the issue ranks first is checked (and listed) first.
 CHECKS: tuple[Check, ...] = (
     *organization.CHECKS,
-    *identity_center.CHECKS[:2],
+    *identity_center.CHECKS,
     *imports.CHECKS,
-    *identity_center.CHECKS[2:],
+    *identity_center.IMPORT_CHECKS,
     *costs.CHECKS,
     *quotas.CHECKS,
     *delegation.CHECKS,
