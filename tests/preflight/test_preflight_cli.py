@@ -22,7 +22,7 @@ def stack_file(directory: Path, values: dict[str, Any], name: str) -> Path:
 
 
 # moto has no Service Quotas for Organizations: the account quota is the one unknown.
-MOTO_UNKNOWN = "UNKNOWN quota.accounts  account quota: cannot tell: not implemented by this endpoint"
+MOTO_UNKNOWN = "UNKNOWN quota.accounts  accounts: cannot tell: not implemented by this endpoint"
 
 
 def test_ready_exits_0_and_unknown_fails_only_when_asked(session, tmp_path, capsys):

@@ -327,8 +327,8 @@ CASES: dict[str, Missing] = {
     "account quota": Missing(
         config=_seven_more_accounts,
         expected=lambda p, x: (
-            "BLOCKED quota.accounts  11 accounts after the change: 3 exist, the account quota "
-            "is 10; fix: aws service-quotas request-service-quota-increase --region us-east-1 --service-code "
+            "BLOCKED quota.accounts  accounts: 11 after the change (3 in the organization, 8 created); the "
+            "account quota is 10; fix: aws service-quotas request-service-quota-increase --region us-east-1 --service-code "
             "organizations --quota-code L-29A0C5DF --desired-value 11"
         ),
     ),

@@ -87,7 +87,7 @@ def test_service_quotas_that_cannot_answer_make_the_account_quota_unknown(sessio
     planted = plant_ready(session)
     report = preflight(session, ready_stack(planted), quota=None)
     assert lines(report, "unknown") == [
-        "UNKNOWN quota.accounts  account quota: cannot tell: not implemented by this endpoint: The "
+        "UNKNOWN quota.accounts  accounts: cannot tell: not implemented by this endpoint: The "
         "list_service_quotas action has not been implemented",
     ]
     assert exit_code(report, fail_on_unknown=False) == 0

@@ -14,7 +14,7 @@ from botocore.stub import Stubber
 from landing_zone.cli.preflight import line
 from landing_zone.config import load_from_mapping
 from landing_zone.live.organization import LiveAccount, LiveOrganization
-from landing_zone.live.preflight import costs, identity_center, members
+from landing_zone.live.preflight import costs, delegation, identity_center, members, quotas
 from landing_zone.live.preflight.model import Preflight
 from landing_zone.live.session import Clients
 from tests.builders import stack_values
@@ -201,3 +201,109 @@ def test_anomaly_monitor(monitor_arn, monitors, expected):
         ce.add_response("get_anomaly_monitors", {"AnomalyMonitors": monitors})
         results = costs.anomaly_monitor(preflight)
     assert [line(r) for r in results] == [expected]
+
+
+def test_a_refused_read_in_a_member_is_unknown_and_the_others_still_run(monkeypatch):
+    stubbed, member_clients = clients(), clients()
+    preflight = preflight_of(
+        stubbed, baseline={"accessAnalyzer": False, "accountAlias": "acme-corp-{account}"}
+    )
+    (member,) = members.members(preflight)
+    monkeypatch.setattr(Clients, "for_account", lambda self, account_id, role_name: member_clients)
+    with Stubber(member_clients.client("iam")) as iam:
+        iam.add_client_error("get_account_password_policy", "AccessDenied", "not authorized", 403)
+        iam.add_response(
+            "list_account_aliases", {"AccountAliases": ["acme-corp-audit"], "IsTruncated": False}
+        )
+        results = members.member_task(preflight, member)()
+    assert [line(r) for r in results] == [
+        f"UNKNOWN member.password-policy  account 'audit' ({AUDIT}): cannot tell: GetAccountPasswordPolicy: "
+        "AccessDenied: not authorized"
+    ]
+
+
+ADMIN = "333333333333"
+
+
+def delegated(services: dict[str, list[str]]) -> list[tuple[str, dict[str, Any], dict[str, Any]]]:
+    """Organizations' answers: the administrators, then each one's services (principal -> ids)."""
+    admins = sorted({a for ids in services.values() for a in ids})
+    calls = [
+        (
+            "list_delegated_administrators",
+            {"DelegatedAdministrators": [{"Id": a, "Name": a} for a in admins]},
+            {},
+        )
+    ]
+    calls += [
+        (
+            "list_delegated_services_for_account",
+            {"DelegatedServices": [{"ServicePrincipal": p} for p, ids in services.items() if a in ids]},
+            {"AccountId": a},
+        )
+        for a in admins
+    ]
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("service", "registered", "expected"),
+    [
+        (
+            "securityhub",
+            {},
+            "READY   delegated-administrators  securityhub.amazonaws.com: not delegated yet (audit)",
+        ),
+        (
+            "securityhub",
+            {"securityhub.amazonaws.com": [AUDIT]},
+            "READY   delegated-administrators  securityhub.amazonaws.com: registered (audit)",
+        ),
+        (
+            "securityhub",
+            {"securityhub.amazonaws.com": [ADMIN]},
+            "BLOCKED delegated-administrators  securityhub.amazonaws.com: already delegated to account "
+            f"{ADMIN} (not in the organization); AWS allows 1; fix: aws securityhub "
+            f"disable-organization-admin-account --admin-account-id {ADMIN} (in each region), or set "
+            "delegatedAdministrators.account to that account's name",
+        ),
+        (
+            "config",
+            {"config.amazonaws.com": [ADMIN]},
+            f"READY   delegated-administrators  config.amazonaws.com: also delegated to {ADMIN}; AWS allows 3",
+        ),
+        (
+            "access-analyzer",
+            {"access-analyzer.amazonaws.com": [ADMIN]},
+            "BLOCKED delegated-administrators  access-analyzer.amazonaws.com: already delegated to account "
+            f"{ADMIN} (not in the organization); AWS allows 1; fix: aws organizations "
+            f"deregister-delegated-administrator --account-id {ADMIN} --service-principal "
+            "access-analyzer.amazonaws.com, or set delegatedAdministrators.account to that account's name",
+        ),
+    ],
+    ids=["none", "ours", "another", "config takes three", "organizations deregisters"],
+)
+def test_delegated_administrators(service, registered, expected):
+    stubbed = clients()
+    principal = f"{service}.amazonaws.com"
+    preflight = preflight_of(
+        stubbed,
+        organization_changes={"awsServiceAccessPrincipals": ["account.amazonaws.com", principal]},
+        delegatedAdministrators={"account": "audit", "services": [service]},
+    )
+    with Stubber(stubbed.client("organizations")) as organizations:
+        for operation, answer, parameters in delegated(registered):
+            organizations.add_response(operation, answer, parameters)
+        results = delegation.delegated_administrators(preflight)
+    assert [line(r) for r in results] == [expected]
+
+
+def test_an_account_quota_service_quotas_does_not_list_is_unknown():
+    stubbed = clients()
+    with Stubber(stubbed.client("service-quotas", "us-east-1")) as quotas_client:
+        quotas_client.add_response("list_service_quotas", {"Quotas": []}, {"ServiceCode": "organizations"})
+        results = quotas.account_quota(preflight_of(stubbed))
+    assert [line(r) for r in results] == [
+        "UNKNOWN quota.accounts  accounts: 1 after the change (1 in the organization, 0 created); Service "
+        "Quotas lists no 'Default maximum number of accounts'"
+    ]

@@ -31,9 +31,10 @@ def accounts_created(preflight: Preflight) -> list[str]:
 
 def account_quota(preflight: Preflight) -> list[Prerequisite]:
     # Closed accounts count until they are closed for good, invitations too (same page).
-    existing = len(preflight.live.accounts)
-    after = existing + len(accounts_created(preflight))
-    subject = f"{after} accounts after the change"
+    existing, created = len(preflight.live.accounts), len(accounts_created(preflight))
+    after = existing + created
+    subject = "accounts"
+    counted = f"{after} after the change ({existing} in the organization, {created} created)"
     quotas = paginate(
         preflight.clients.client("service-quotas", QUOTA_REGION),
         "list_service_quotas",
@@ -42,19 +43,21 @@ def account_quota(preflight: Preflight) -> list[Prerequisite]:
     )
     quota = next((q for q in quotas if q.get("QuotaName") == ACCOUNT_QUOTA_NAME), None)
     if quota is None or quota.get("Value") is None:
-        return [unknown("quota.accounts", subject, f"Service Quotas lists no '{ACCOUNT_QUOTA_NAME}'")]
+        return [
+            unknown("quota.accounts", subject, f"{counted}; Service Quotas lists no '{ACCOUNT_QUOTA_NAME}'")
+        ]
     value = int(quota["Value"])
     if after > value:
         return [
             blocked(
                 "quota.accounts",
                 subject,
-                f"{existing} exist, the account quota is {value}",
+                f"{counted}; the account quota is {value}",
                 f"aws service-quotas request-service-quota-increase --region {QUOTA_REGION} --service-code "
                 f"organizations --quota-code {quota.get('QuotaCode')} --desired-value {after}",
             )
         ]
-    return [ready("quota.accounts", subject, f"the account quota is {value}")]
+    return [ready("quota.accounts", subject, f"{counted}; the account quota is {value}")]
 
 
 def _targets(preflight: Preflight) -> dict[str, tuple[str, list[str]]]:
@@ -139,7 +142,7 @@ def ou_depth(preflight: Preflight) -> list[Prerequisite]:
 
 
 CHECKS = (
-    Check("quota.accounts", account_quota, "account quota"),
+    Check("quota.accounts", account_quota, "accounts"),
     Check("quota.policies-per-target", policies_per_target, "policies per target"),
     Check("quota.closures", closures, "closures"),
     Check("quota.ou-depth", ou_depth, "OU depth"),
