@@ -30,7 +30,7 @@ def test_ready_exits_0_and_unknown_fails_only_when_asked(session, tmp_path, caps
     ran = run_lz(capsys, "preflight", "--config-file", str(stack))
     assert ran.code == 0, ran.err
     assert ran.out.splitlines()[2].startswith(MOTO_UNKNOWN)
-    assert ran.out.splitlines()[-1] == "Summary: 0 blocked, 1 unknown, 17 ready"
+    assert ran.out.splitlines()[-1] == "Summary: 0 blocked, 1 unknown, 18 ready"
     assert run_lz(capsys, "preflight", "--config-file", str(stack), "--fail-on-unknown").code == 1
 
 
@@ -43,7 +43,7 @@ def test_blocked_exits_1_and_json_says_why(session, tmp_path, capsys):
     report = json.loads(ran.out)
     assert report["stack"] == "ready"
     assert report["organizationId"] == planted.organization_id
-    assert report["summary"] == {"blocked": 1, "unknown": 1, "ready": 16}
+    assert report["summary"] == {"blocked": 1, "unknown": 1, "ready": 17}
     assert report["prerequisites"][0] == {
         "id": "organization.trusted-access",
         "status": "blocked",

@@ -86,6 +86,7 @@ def test_a_ready_organization_is_all_ready(session):
         "imports.permission-sets",
         "imports.groups",
         "imports.organizational-units",
+        "management.password-policy",
         "quota.accounts",
         "quota.policies-per-target",
         "quota.ou-depth",

@@ -69,12 +69,16 @@ def test_what_pulumi_up_overwrites_in_a_member_account_is_said(session):
     iam = member_iam(session, planted.audit_id)
     iam.update_account_password_policy(MinimumPasswordLength=8, PasswordReusePrevention=24)
     iam.create_account_alias(AccountAlias="old-audit")
+    session.client("iam").update_account_password_policy(MinimumPasswordLength=20, PasswordReusePrevention=24)
     values = ready_stack(planted)
     values["landing-zone:baseline"]["accountAlias"] = "acme-corp-{account}"
     report = preflight(session, values)
     assert lines(report, "blocked") == []
     notes = [p for p in lines(report, "ready") if "pulumi up replaces" in p]
     assert notes == [
+        f"READY   management.password-policy  management account {MANAGEMENT_ACCOUNT_ID}: pulumi up replaces its "
+        "password policy (minimum length 20 -> 14, lowercase false -> true, uppercase false -> true, numbers "
+        "false -> true, symbols false -> true)",
         f"READY   member.password-policy  account 'audit' ({planted.audit_id}): pulumi up replaces its password "
         "policy (minimum length 8 -> 14, lowercase false -> true, uppercase false -> true, numbers false -> "
         "true, symbols false -> true)",

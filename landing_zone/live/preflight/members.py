@@ -14,17 +14,13 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from landing_zone.config.baseline import (
-    PasswordPolicy,
-    account_analyzer,
-    alias_for,
-    baseline_accounts,
-)
+from landing_zone.config.baseline import account_analyzer, alias_for, baseline_accounts
 from landing_zone.config.organization import AccountConfig
 from landing_zone.config.regions import governed_regions
 
 from ..errors import AWS_ERRORS, describe_error
 from ..session import Clients, paginate
+from . import password_policy as password_policies
 from .model import Preflight, Prerequisite, blocked, ready, unknown
 
 ROLE, ANALYZERS, ALIAS, PASSWORD_POLICY = (
@@ -35,17 +31,6 @@ ROLE, ANALYZERS, ALIAS, PASSWORD_POLICY = (
 )
 # Refusals that mean the role is not there or does not trust the management account.
 ROLE_REFUSED = ("AccessDenied", "AccessDeniedException")
-NO_PASSWORD_POLICY = "NoSuchEntity"
-# The password policy's fields the baseline sets, as IAM names them, with the config's words.
-POLICY_FIELDS = (
-    ("MinimumPasswordLength", "minimum_length", "minimum length"),
-    ("PasswordReusePrevention", "reuse_prevention", "reuse prevention"),
-    ("MaxPasswordAge", "max_age", "maximum age"),
-    ("RequireLowercaseCharacters", "require_lowercase", "lowercase"),
-    ("RequireUppercaseCharacters", "require_uppercase", "uppercase"),
-    ("RequireNumbers", "require_numbers", "numbers"),
-    ("RequireSymbols", "require_symbols", "symbols"),
-)
 
 
 @dataclass(frozen=True)
@@ -103,35 +88,8 @@ def member_task(preflight: Preflight, member: Member) -> Callable[[], list[Prere
 
 
 def password_policy(preflight: Preflight, member: Member, clients: Clients) -> list[Prerequisite]:
-    iam = clients.client("iam")
-    try:
-        live = iam.get_account_password_policy()["PasswordPolicy"]
-    except ClientError as err:
-        if err.response.get("Error", {}).get("Code") == NO_PASSWORD_POLICY:
-            return []
-        raise
-    wanted: PasswordPolicy = (
-        preflight.config.baseline.password_policy if preflight.config.baseline else PasswordPolicy()
-    )
-    now = {aws_name: live.get(aws_name) for aws_name, _, _ in POLICY_FIELDS}
-    # IAM leaves MaxPasswordAge out when passwords never expire (some endpoints say 0).
-    now["MaxPasswordAge"] = now["MaxPasswordAge"] or None
-    changes = [
-        f"{words} {_value(now[aws_name])} -> {_value(getattr(wanted, ours))}"
-        for aws_name, ours, words in POLICY_FIELDS
-        if now[aws_name] != getattr(wanted, ours)
-    ]
-    if not changes:
-        return []
-    return [
-        ready(
-            PASSWORD_POLICY, member.subject, f"pulumi up replaces its password policy ({', '.join(changes)})"
-        )
-    ]
-
-
-def _value(value: object) -> str:
-    return "none" if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+    change = password_policies.replaced(clients, password_policies.wanted_policy(preflight.config))
+    return [ready(PASSWORD_POLICY, member.subject, change)] if change else []
 
 
 def alias(preflight: Preflight, member: Member, clients: Clients) -> list[Prerequisite]:

@@ -15,7 +15,7 @@ from landing_zone.config import LandingZoneConfig
 from ..errors import AWS_ERRORS, describe_error
 from ..organization import LiveDataError, NotManagementAccount, read_organization, require_management_account
 from ..session import Clients
-from . import costs, delegation, identity_center, imports, members, organization, quotas
+from . import costs, delegation, identity_center, imports, members, organization, password_policy, quotas
 from .model import Check, Preflight, PreflightReport, Prerequisite, blocked, guarded, ready
 
 DEFAULT_WORKERS = 8
@@ -25,6 +25,7 @@ CHECKS: tuple[Check, ...] = (
     *identity_center.CHECKS,
     *imports.CHECKS,
     *identity_center.IMPORT_CHECKS,
+    *password_policy.CHECKS,
     *costs.CHECKS,
     *quotas.CHECKS,
     *delegation.CHECKS,
