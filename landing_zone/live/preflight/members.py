@@ -110,6 +110,8 @@ def alias(preflight: Preflight, member: Member, clients: Clients) -> list[Prereq
 
 
 def analyzers(preflight: Preflight, member: Member, clients: Clients) -> list[Prerequisite]:
+    """One account analyzer per account and region (IAM User Guide, "IAM Access Analyzer
+    quotas"): an existing one blocks the baseline's `<org>-account` unless it is adopted."""
     config = preflight.config
     baseline = config.baseline
     if baseline is None or not baseline.access_analyzer:
