@@ -9,7 +9,8 @@ from typing import Any
 
 import pytest
 
-from tests.helpers import run_lz, write_stack
+from tests.builders import stack_values
+from tests.helpers import PROJECT_DIR, run_lz, write_stack
 from tests.preflight.planted import MANAGEMENT_ACCOUNT_ID, plant_ready, ready_stack
 
 
@@ -94,24 +95,29 @@ def test_member_credentials_exit_2(session, tmp_path, capsys, monkeypatch):
             "lz preflight: --previous: no stack config file at {tmp}/gone.yaml\n",
         ),
         (
+            ("--config-file", "{stack}", "--previous", "{tmp}/Pulumi.previous.yaml"),
+            {},
+            "lz preflight: --previous: {tmp}/Pulumi.previous.yaml is not a valid stack config: "
+            "landing-zone:accounts[0].ou: OU 'Nowhere' is not defined in organizationalUnits\n",
+        ),
+        (
             ("--config-file", "{stack}", "--profile", "nobody"),
             {},
             "lz preflight: --profile: The config profile (nobody) could not be found\n",
         ),
     ],
-    ids=["no stack", "no stack file", "unknown key", "no previous file", "no profile"],
+    ids=["no stack", "no stack file", "unknown key", "no previous file", "bad previous file", "no profile"],
 )
 def test_bad_arguments_and_config_are_one_line_and_exit_2(
     session, tmp_path, capsys, arguments, values, error
 ):
-    from tests.builders import stack_values
-    from tests.helpers import PROJECT_DIR
-
     stack = write_stack(tmp_path, {**stack_values(), **(values or {})}, "Pulumi.bad.yaml")
+    # A deployed stack file that is itself invalid, for --previous.
+    write_stack(tmp_path, stack_values(accounts=[{"name": "audit", "ou": "Nowhere"}]), "Pulumi.previous.yaml")
     filled = [a.format(stack=stack, tmp=tmp_path) for a in arguments]
     ran = run_lz(capsys, "preflight", *filled)
     assert (ran.code, ran.out) == (2, "")
-    assert ran.err == error.format(project=PROJECT_DIR, tmp=tmp_path)
+    assert ran.err == error.format(project=PROJECT_DIR, tmp=tmp_path, stack=stack)
 
 
 def test_a_bad_number_is_refused_by_the_parser(capsys):

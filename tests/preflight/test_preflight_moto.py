@@ -43,6 +43,11 @@ ACCOUNT_QUOTA = {
 }
 
 
+# The management account's clients per session, made once: moto's reset leaves them usable, and
+# making a client is most of a small preflight's time.
+_CLIENTS: dict[int, Clients] = {}
+
+
 def preflight(
     session: boto3.Session,
     values: dict[str, Any],
@@ -51,7 +56,7 @@ def preflight(
 ) -> PreflightReport:
     """Run preflight on the session, Service Quotas answering `quota` (None: moto's refusal);
     `previous`: the stack as deployed (`--previous`)."""
-    clients = Clients(session)
+    clients = _CLIENTS.setdefault(id(session), Clients(session))
     options = PreflightOptions(
         stack="test",
         config=load_from_mapping(values),
