@@ -33,6 +33,7 @@ class CallCounter:
 
     def __init__(self) -> None:
         self.calls: Counter[str] = Counter()
+        self.operations: Counter[tuple[str, str]] = Counter()  # (account label, operation name)
         self._lock = threading.Lock()
         self._original_client = Clients.client
 
@@ -52,9 +53,10 @@ class CallCounter:
     def uninstall(self) -> None:
         Clients.client = self._original_client  # type: ignore[method-assign]
 
-    def count(self, label: str, **_: Any) -> None:
+    def count(self, label: str, model: Any = None, **_: Any) -> None:
         with self._lock:
             self.calls[label] += 1
+            self.operations[(label, getattr(model, "name", "?"))] += 1
 
 
 def _plant(accounts: int) -> None:

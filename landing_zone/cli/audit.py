@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TextIO
 
 from landing_zone.config import ConfigError, load_stack_file
 from landing_zone.config.base import REGION, ROLE_NAME
@@ -16,6 +15,7 @@ from landing_zone.live.shown import shown
 
 from .aws import add_session_arguments, clients_from_args, positive_int
 from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
+from .progress import StderrProgress
 
 LABELS = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "manual": "MANUAL"}
 # A text report line: every live value in it goes through `shown` (no control character
@@ -99,28 +99,6 @@ def _regions(text: str | None) -> tuple[str, ...] | None:
     if bad or not regions:
         raise UsageError(f"--regions: {bad[0] if bad else text!r} is not a region like eu-west-1")
     return regions
-
-
-class StderrProgress:
-    """`[3/12] account 111122223333 (dev)` on one rewritten line, only on a terminal."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream = stream
-        self.enabled = stream.isatty()
-        self.width = 0
-
-    def __call__(self, done: int, total: int, label: str) -> None:
-        if not self.enabled:
-            return
-        line = f"[{done}/{total}] {shown(label, 100)}"
-        self.stream.write("\r" + line.ljust(self.width))
-        self.stream.flush()
-        self.width = max(self.width, len(line))
-
-    def finish(self) -> None:
-        if self.enabled and self.width:
-            self.stream.write("\r" + " " * self.width + "\r")
-            self.stream.flush()
 
 
 def render_text(report: AuditReport) -> str:

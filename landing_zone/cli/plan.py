@@ -87,7 +87,7 @@ def run(args: argparse.Namespace) -> int:
             f"{location.project_dir} has no __main__.py: lz plan runs the landing-zone program of "
             "--project-dir (a copy of this project, with its Pulumi.yaml and __main__.py)"
         )
-    previous = _previous_config(args.previous, location.project) if args.previous is not None else None
+    previous = previous_config(args.previous, location.project) if args.previous is not None else None
     try:
         values = read_stack_file(location.config_file)
         stack_run = run_stack(location.project_dir, location.project, location.stack, values)
@@ -112,7 +112,7 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_FAILED if report.fails else EXIT_OK
 
 
-def _previous_config(path: Path, project: str) -> LandingZoneConfig:
+def previous_config(path: Path, project: str) -> LandingZoneConfig:
     """The deployed config `--previous` names: it must be a valid stack file itself."""
     if not path.is_file():
         raise UsageError(f"--previous: no stack config file at {path}")

@@ -13,7 +13,8 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from moto.iam.models import iam_backends
 
-from landing_zone.cli.audit import StderrProgress, render_text
+from landing_zone.cli.audit import render_text
+from landing_zone.cli.progress import StderrProgress
 from landing_zone.config import load_from_mapping
 from landing_zone.live.audit import AuditOptions, CheckResult, Target, run_audit, runner
 from landing_zone.live.audit.runner import AuditError, AuditReport, failed

@@ -77,8 +77,8 @@ def _subscribers(budgets: Any, account_id: str, name: str) -> set[str]:
 
 def anomaly_detection(clients: Clients) -> Finding:
     ce = clients.client("ce", COST_REGION)
-    monitors = _all_pages(ce, "get_anomaly_monitors", "AnomalyMonitors")
-    subscriptions = _all_pages(ce, "get_anomaly_subscriptions", "AnomalySubscriptions")
+    monitors = all_pages(ce, "get_anomaly_monitors", "AnomalyMonitors")
+    subscriptions = all_pages(ce, "get_anomaly_subscriptions", "AnomalySubscriptions")
     subscribed = [s for s in subscriptions if s.get("Subscribers")]
     evidence = [f"monitor {m.get('MonitorName')} ({m.get('MonitorType')})" for m in monitors]
     evidence += [
@@ -92,7 +92,7 @@ def anomaly_detection(clients: Clients) -> Finding:
     return Finding.passed(*evidence)
 
 
-def _all_pages(client: Any, method: str, key: str) -> list[dict[str, Any]]:
+def all_pages(client: Any, method: str, key: str) -> list[dict[str, Any]]:
     """Cost Explorer has no paginators for these calls: follow NextPageToken by hand (bounded)."""
     items: list[dict[str, Any]] = []
     bound = PageBound(client.meta.method_to_api_mapping.get(method, method))
