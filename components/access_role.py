@@ -13,7 +13,7 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider
 
-from landing_zone.live.access_role import DEFAULT_TIMEOUT_SECONDS
+from landing_zone.live.defaults import DEFAULT_TIMEOUT_SECONDS
 
 
 class _AccessRoleProvider(ResourceProvider):

@@ -1,4 +1,9 @@
-"""`lz`: the landing zone's command-line tool. One module per command."""
+"""`lz`: the landing zone's command-line tool. One module per command.
+
+Each command module imports at its top only what building its parser needs; what it runs
+with (Pulumi, boto3, the policy harness) is imported in its `run`, so that a command pays
+only for its own imports (`lz validate` never imports Pulumi or boto3; tests/test_cli_imports.py).
+"""
 
 from __future__ import annotations
 
@@ -9,6 +14,7 @@ from importlib import metadata
 
 from . import audit, import_stack, plan, preflight, sso_config, validate
 from .common import UsageError
+from .exit import exit_now
 
 COMMANDS = (validate, plan, sso_config, audit, import_stack, preflight)
 
@@ -47,3 +53,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as err:
         print(f"lz {args.command}: {err}", file=sys.stderr)
         return 2
+
+
+def entry() -> None:
+    """The `lz` script and `python -m landing_zone.cli`: main(), then exit without teardown."""
+    exit_now(main())

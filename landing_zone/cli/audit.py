@@ -5,17 +5,20 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING
 
 from landing_zone.config import ConfigError, load_stack_file
 from landing_zone.config.base import REGION, ROLE_NAME
-from landing_zone.live.audit import AuditOptions, CheckResult, run_audit
-from landing_zone.live.audit.runner import DEFAULT_WORKERS, AuditError, AuditReport, failed
-from landing_zone.live.session import DEFAULT_ROLE_NAME
+from landing_zone.live.defaults import DEFAULT_ROLE_NAME, DEFAULT_WORKERS
 from landing_zone.live.shown import shown
 
 from .aws import add_session_arguments, clients_from_args, positive_int
 from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
 from .progress import StderrProgress
+
+if TYPE_CHECKING:
+    from landing_zone.live.audit import CheckResult
+    from landing_zone.live.audit.runner import AuditReport
 
 LABELS = {"pass": "PASS", "fail": "FAIL", "error": "ERROR", "manual": "MANUAL"}
 # A text report line: every live value in it goes through `shown` (no control character
@@ -64,6 +67,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Here, not at the top: the audit's modules (boto3) are not for the other commands.
+    from landing_zone.live.audit import AuditOptions, run_audit
+    from landing_zone.live.audit.runner import AuditError, failed
+
     if not ROLE_NAME.matches(args.role):
         raise UsageError(f"--role: {args.role!r} is not an IAM role name")
     regions = _regions(args.regions)

@@ -6,14 +6,15 @@ from __future__ import annotations
 import argparse
 from collections.abc import Iterator
 from contextlib import contextmanager
-
-import boto3
-from botocore.exceptions import ProfileNotFound
-
-from landing_zone.live.errors import AWS_ERRORS, describe_error
-from landing_zone.live.session import Clients, retry_config
+from typing import TYPE_CHECKING
 
 from .common import UsageError
+
+if TYPE_CHECKING:
+    from landing_zone.live.session import Clients
+
+# boto3 and the live modules are imported where they are used: building the parser (every
+# command, `lz validate` too) must not pay for them.
 
 HOME_REGION_HELP = "home region: Identity Center's (default: the profile's)"
 
@@ -41,6 +42,11 @@ def clients_from_args(args: argparse.Namespace) -> Clients:
 
 def clients_for(profile: str | None, region: str | None, max_attempts: int | None) -> Clients:
     """Clients of the session named by the command's options (None: boto3's own resolution)."""
+    import boto3
+    from botocore.exceptions import ProfileNotFound
+
+    from landing_zone.live.session import Clients, retry_config
+
     try:
         session = boto3.Session(profile_name=profile, region_name=region)
     except ProfileNotFound as err:
@@ -52,6 +58,8 @@ def clients_for(profile: str | None, region: str | None, max_attempts: int | Non
 def reading_the_organization() -> Iterator[None]:
     """An AWS call that fails (refused, throttled past the retries, no credentials, unreachable)
     ends the command with exit 2: `cannot read the organization: <operation>: <code>: <message>`."""
+    from landing_zone.live.errors import AWS_ERRORS, describe_error
+
     try:
         yield
     except AWS_ERRORS as err:

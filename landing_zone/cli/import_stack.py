@@ -6,20 +6,15 @@ import argparse
 import os
 import re
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from landing_zone.live.importer import (
-    DEFAULT_EMAIL_PATTERN,
-    ImportedStack,
-    ImportOptions,
-    ImportProblem,
-    build_stack,
-    read_back,
-    read_live_state,
-)
-from landing_zone.live.organization import LiveDataError, NotManagementAccount, require_management_account
+from landing_zone.config.naming import DEFAULT_EMAIL_PATTERN
 
 from .aws import add_session_arguments, clients_from_args, reading_the_organization
 from .common import EXIT_OK, UsageError, find_project_dir, read_project_name
+
+if TYPE_CHECKING:
+    from landing_zone.live.importer import ImportedStack
 
 STACK_NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$")
 
@@ -59,6 +54,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def _write_read_back(target: Path, imported: ImportedStack) -> None:
     """Write beside the target, read the file back from disk, and only then put it in place."""
+    from landing_zone.live.importer import ImportProblem, read_back
+
     scratch = target.with_name(f".{target.name}.lz-import")
     try:
         scratch.write_text(imported.text, encoding="utf-8")
@@ -73,6 +70,10 @@ def _write_read_back(target: Path, imported: ImportedStack) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Here, not at the top: the importer's modules (boto3) are not for the other commands.
+    from landing_zone.live.importer import ImportOptions, ImportProblem, build_stack, read_live_state
+    from landing_zone.live.organization import LiveDataError, NotManagementAccount, require_management_account
+
     if not STACK_NAME.fullmatch(args.stack):
         raise UsageError(f"--stack: {args.stack!r} is not a stack name (letters, digits, '-', '_', '.')")
     project_dir = args.project_dir or find_project_dir(Path.cwd())

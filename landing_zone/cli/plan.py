@@ -10,21 +10,17 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from landing_zone.config import ConfigError, LandingZoneConfig, load_from_mapping, read_stack_file
-from landing_zone.plan.policy import (
-    PACK_DIR_NAME,
-    PolicyConfigError,
-    PolicyPackError,
-    PolicyPackNotFoundError,
-)
-from landing_zone.plan.render import render_text
-from landing_zone.plan.report import PlanReport
-from landing_zone.plan.stack import ProgramError, StackRun, report_stack, run_stack
+from landing_zone.plan import PACK_DIR_NAME
 from landing_zone.sso.profiles import MOCKED_KEY
 
 from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
+
+if TYPE_CHECKING:
+    from landing_zone.plan.report import PlanReport
+    from landing_zone.plan.stack import StackRun
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -79,6 +75,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Here, not at the top: Pulumi and the plan's modules are not for the other commands.
+    from landing_zone.plan.render import render_text
+    from landing_zone.plan.stack import ProgramError, run_stack
+
     if args.no_policy and args.policy_pack is not None:
         raise UsageError("--policy-pack: not allowed with --no-policy (which runs no pack)")
     location = locate_stack(args)
@@ -126,6 +126,9 @@ def previous_config(path: Path, project: str) -> LandingZoneConfig:
 
 def _report(stack_run: StackRun, args: argparse.Namespace, previous: LandingZoneConfig | None) -> PlanReport:
     """The report, the policy pack's failures as usage errors (exit 2)."""
+    from landing_zone.plan.policy import PolicyConfigError, PolicyPackError, PolicyPackNotFoundError
+    from landing_zone.plan.stack import report_stack
+
     try:
         return report_stack(
             stack_run,

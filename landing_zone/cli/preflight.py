@@ -6,22 +6,19 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from landing_zone.config import ConfigError, load_stack_file
-from landing_zone.live.preflight import (
-    DEFAULT_WORKERS,
-    PreflightError,
-    PreflightOptions,
-    PreflightReport,
-    Prerequisite,
-    run_preflight,
-)
+from landing_zone.live.defaults import DEFAULT_WORKERS
 from landing_zone.live.shown import shown
 
 from .aws import add_session_arguments, clients_for, positive_int
 from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
 from .plan import previous_config
 from .progress import StderrProgress
+
+if TYPE_CHECKING:
+    from landing_zone.live.preflight import PreflightReport, Prerequisite
 
 LABELS = {"blocked": "BLOCKED", "unknown": "UNKNOWN", "ready": "READY"}
 # A line is shown escaped (live values are untrusted) and cut past this: long enough for a fix.
@@ -66,6 +63,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # Here, not at the top: the preflight's modules (boto3) are not for the other commands.
+    from landing_zone.live.preflight import PreflightError, PreflightOptions, run_preflight
+
     location = locate_stack(args)
     try:
         settings = load_stack_file(location.config_file, location.project)

@@ -15,7 +15,6 @@ from landing_zone.config import ConfigError, load_stack_file
 from landing_zone.config.base import REGION
 from landing_zone.config.identity import START_URL
 from landing_zone.config.json_text import JsonTextError, parse_json
-from landing_zone.live.group_access import read_group_access
 from landing_zone.sso.merge import MergeError, managed_block, update
 from landing_zone.sso.profiles import (
     DEFAULT_ADMIN_PERMISSION_SET,
@@ -190,6 +189,8 @@ def _read_outputs(path: Path) -> dict[str, Any]:
 
 
 def _read_aws(args: argparse.Namespace) -> SsoAccess:
+    from landing_zone.live.group_access import read_group_access  # boto3: only for --from-aws
+
     clients = clients_for(args.profile, args.sso_region, args.max_attempts)
     try:
         with reading_the_organization():

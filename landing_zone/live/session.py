@@ -19,9 +19,10 @@ from botocore.parsers import ResponseParserError
 
 from landing_zone.config.base import ACCOUNT_ID, ROLE_NAME
 
+from .defaults import DEFAULT_ROLE_NAME
+
 log = logging.getLogger(__name__)
 
-DEFAULT_ROLE_NAME = "OrganizationAccountAccessRole"
 SESSION_NAME = "lz-audit"
 _client_lock = threading.Lock()
 # A bound on every pagination: list_accounts answers 20 accounts a page (40,000 accounts).

@@ -21,6 +21,7 @@ from landing_zone.policy_harness import (
     read_enforcement_file,
 )
 
+from . import PACK_DIR_NAME
 from .runner import RegisteredResource
 
 __all__ = [
@@ -37,7 +38,6 @@ __all__ = [
     "pack_dir_of",
 ]
 
-PACK_DIR_NAME = "policy"  # the pack's directory in the Pulumi project
 MANDATORY = "mandatory"
 
 

@@ -21,7 +21,8 @@ from ..organization import (
     read_organization,
     require_management_account,
 )
-from ..session import DEFAULT_ROLE_NAME, Clients
+from ..defaults import DEFAULT_ROLE_NAME, DEFAULT_WORKERS
+from ..session import Clients
 from . import contacts, costs, drift, iam, organization, root_user, workloads
 from .manual import manual_steps
 from .model import (
@@ -38,7 +39,6 @@ from .model import (
 
 log = logging.getLogger(__name__)
 
-DEFAULT_WORKERS = 8
 MEMBER_CHECKS = (contacts.MEMBER_CONTACTS, iam.MEMBER_USER_KEYS, iam.MEMBER_PASSWORD_POLICY)
 
 Progress = Callable[[int, int, str], None]

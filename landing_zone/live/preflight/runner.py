@@ -12,13 +12,13 @@ from botocore.exceptions import ClientError
 
 from landing_zone.config import LandingZoneConfig
 
+from ..defaults import DEFAULT_WORKERS
 from ..errors import AWS_ERRORS, describe_error
 from ..organization import LiveDataError, NotManagementAccount, read_organization, require_management_account
 from ..session import Clients
 from . import costs, delegation, identity_center, imports, members, organization, password_policy, quotas
 from .model import Check, Preflight, PreflightReport, Prerequisite, blocked, guarded, ready
 
-DEFAULT_WORKERS = 8
 # In priority order: what the issue ranks first is checked (and listed) first.
 CHECKS: tuple[Check, ...] = (
     *organization.CHECKS,
