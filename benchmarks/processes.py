@@ -31,7 +31,8 @@ def run_once(command: list[str], cwd: Path) -> dict[str, float]:
     stderr = child.stderr.read().decode() if child.stderr else ""
     if child.returncode not in (0, 1):
         raise SystemExit(f"{shlex.join(command)} exited {child.returncode}: {stderr}")
-    return {"seconds": seconds, "cpuSeconds": usage.ru_utime + usage.ru_stime, "peakMiB": usage.ru_maxrss / 1024}
+    cpu = usage.ru_utime + usage.ru_stime
+    return {"seconds": seconds, "cpuSeconds": cpu, "peakMiB": usage.ru_maxrss / 1024}
 
 
 def median(runs: list[dict[str, float]]) -> dict[str, float]:

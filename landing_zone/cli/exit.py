@@ -10,6 +10,7 @@ Only the process's entry points call it, never `main()`: tests run `main()` in-p
 from __future__ import annotations
 
 import atexit
+import contextlib
 import gc
 import os
 import sys
@@ -25,8 +26,6 @@ def exit_now(code: int) -> None:
         sys.stdout.flush()
     except (OSError, ValueError):
         code = EXIT_FLUSH_FAILED
-    try:
+    with contextlib.suppress(OSError, ValueError):  # nowhere left to report it
         sys.stderr.flush()
-    except (OSError, ValueError):
-        pass
     os._exit(code)

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 from landing_zone.config import LandingZoneConfig
 
+from ..defaults import DEFAULT_ROLE_NAME, DEFAULT_WORKERS
 from ..organization import (
     LiveAccount,
     LiveDataError,
@@ -21,7 +22,6 @@ from ..organization import (
     read_organization,
     require_management_account,
 )
-from ..defaults import DEFAULT_ROLE_NAME, DEFAULT_WORKERS
 from ..session import Clients
 from . import contacts, costs, drift, iam, organization, root_user, workloads
 from .manual import manual_steps
