@@ -29,6 +29,7 @@ from pulumi.runtime.sync_await import _sync_await
 from landing_zone.resource_types import ACCOUNT
 
 from .aws_rules import Refusal, judge
+from .collector import collector_paused
 from .mocks import LandingZoneMocks, MockOrganization
 
 STACK_TYPE = "pulumi:pulumi:Stack"
@@ -128,9 +129,10 @@ class RecordingMonitor(runtime_mocks.MockMonitor):
                 delete_before_replace=bool(request.deleteBeforeReplace),
                 aliases=[alias.spec.name or alias.urn for alias in request.aliases] + list(request.aliasURNs),
                 ignore_changes=list(request.ignoreChanges),
-                dependencies=list(request.dependencies),
+                # Sorted: the SDK gathers them in sets, whose order changes from run to run.
+                dependencies=sorted(request.dependencies),
                 property_dependencies={
-                    key: list(deps.urns) for key, deps in request.propertyDependencies.items() if deps.urns
+                    key: sorted(deps.urns) for key, deps in sorted(request.propertyDependencies.items()) if deps.urns
                 },
                 import_id=request.importId,
             )
@@ -163,12 +165,26 @@ def run_program(
     stack: str,
     config: Mapping[str, Any],
     organization: MockOrganization | None = None,
+    pause_gc: bool = True,
 ) -> PlanResult:
     """Run `<project_dir>/__main__.py` under mocks with `config` (the stack file's keys).
 
     `organization` is the existing organization the lookups answer for (default: one as the
     example stacks expect it); the run is judged against AWS's rules once it has finished.
+    `pause_gc`: the cyclic garbage collector is off during the run (`collector_paused`);
+    False only to measure with it on.
     """
+    with collector_paused(pause_gc):
+        return _run_program(project_dir, project, stack, config, organization)
+
+
+def _run_program(
+    project_dir: Path,
+    project: str,
+    stack: str,
+    config: Mapping[str, Any],
+    organization: MockOrganization | None,
+) -> PlanResult:
     mocks = LandingZoneMocks(organization)
     monitor = RecordingMonitor(mocks)
     collector = _DiagnosticsCollector()
@@ -198,11 +214,14 @@ def run_program(
         if added_path:
             sys.path.remove(str(project_dir))
         engine_log.removeHandler(collector)
+    # The mock monitor answers from several threads: registration order changes between runs
+    # of the same program, URN order does not (two plans of one config are byte-identical).
+    registered = sorted(monitor.registered, key=lambda r: r.urn)
     return PlanResult(
-        resources=monitor.registered,
+        resources=registered,
         outputs=monitor.stack_outputs,
         diagnostics=collector.messages,
-        refusals=judge(monitor.registered, mocks.calls, mocks.organization),
+        refusals=judge(registered, mocks.calls, mocks.organization),
     )
 
 
