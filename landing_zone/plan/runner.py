@@ -132,7 +132,9 @@ class RecordingMonitor(runtime_mocks.MockMonitor):
                 # Sorted: the SDK gathers them in sets, whose order changes from run to run.
                 dependencies=sorted(request.dependencies),
                 property_dependencies={
-                    key: sorted(deps.urns) for key, deps in sorted(request.propertyDependencies.items()) if deps.urns
+                    key: sorted(deps.urns)
+                    for key, deps in sorted(request.propertyDependencies.items())
+                    if deps.urns
                 },
                 import_id=request.importId,
             )
