@@ -10,7 +10,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 from botocore.stub import Stubber
 
-from landing_zone.cli import sso_config
+from landing_zone.live import group_access
 from landing_zone.live.group_access import read_group_access
 from landing_zone.live.session import Clients
 from landing_zone.sso.profiles import Reachable, SsoAccess
@@ -134,7 +134,8 @@ def test_session_options_reach_the_clients(aws_env, capsys, monkeypatch):
         read.append(clients)
         return SsoAccess("https://acme.awsapps.com/start", "eu-central-1", ())
 
-    monkeypatch.setattr(sso_config, "read_group_access", spy)
+    # Where lz sso-config imports it from when it runs (not at its module's top: tests/test_cli_imports.py).
+    monkeypatch.setattr(group_access, "read_group_access", spy)
     argv = ["--from-aws", "--org", "acme", "--sso-region", "eu-central-1", "--max-attempts", "3"]
     assert run_lz(capsys, *sso_config_args(None, "Platform", *argv, stack=None)).code == 0
     (clients,) = read
