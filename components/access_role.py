@@ -13,7 +13,9 @@ from typing import Any
 import pulumi
 from pulumi.dynamic import CreateResult, DiffResult, ResourceProvider
 
-from landing_zone.live.defaults import DEFAULT_TIMEOUT_SECONDS
+# How long `pulumi up` waits for a new account's role. Here, not imported from
+# landing_zone.live.access_role: that module imports botocore, which the program does not need.
+DEFAULT_TIMEOUT_SECONDS = 600
 
 
 class _AccessRoleProvider(ResourceProvider):

@@ -6,7 +6,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_aws as aws
+from pulumi_aws.accessanalyzer.analyzer import Analyzer
+from pulumi_aws.ebs.encryption_by_default import EncryptionByDefault
+from pulumi_aws.iam.account_alias import AccountAlias
+from pulumi_aws.iam.account_password_policy import AccountPasswordPolicy
+from pulumi_aws.s3.account_public_access_block import AccountPublicAccessBlock
 
 from landing_zone.config.baseline import AccountAnalyzer, BaselineConfig, PasswordPolicy
 
@@ -72,7 +76,7 @@ class AccountBaseline(pulumi.ComponentResource):
         # created first, the new alias leaves nothing for the old one's delete, which fails
         # (pulumi/pulumi-aws#2208). Deleting first, a taken alias leaves the account without
         # one until the config is fixed, which `pulumi up` reports (EntityAlreadyExists).
-        aws.iam.AccountAlias(
+        AccountAlias(
             f"{name}-alias",
             account_alias=alias,
             opts=pulumi.ResourceOptions.merge(
@@ -81,7 +85,7 @@ class AccountBaseline(pulumi.ComponentResource):
         )
 
     def _create_s3_public_access_block(self, name: str, account_id: pulumi.Input[str]) -> None:
-        aws.s3.AccountPublicAccessBlock(
+        AccountPublicAccessBlock(
             f"{name}-s3-public-access-block",
             account_id=account_id,
             block_public_acls=True,
@@ -92,7 +96,7 @@ class AccountBaseline(pulumi.ComponentResource):
         )
 
     def _create_ebs_encryption(self, name: str, region: BaselineRegion) -> None:
-        aws.ebs.EncryptionByDefault(
+        EncryptionByDefault(
             f"{name}-ebs-encryption-by-default{region.suffix}",
             enabled=True,
             opts=self._child(region.provider),
@@ -103,7 +107,7 @@ class AccountBaseline(pulumi.ComponentResource):
         # "you can create only one analyzer with your account as the zone of trust"): a
         # replacement (a new name) must delete the old one first. An existing one is adopted
         # by its name, its import id (baseline.importAnalyzers).
-        aws.accessanalyzer.Analyzer(
+        Analyzer(
             f"{name}-access-analyzer{region.suffix}",
             analyzer_name=analyzer.name,
             type="ACCOUNT",
@@ -116,10 +120,10 @@ class AccountBaseline(pulumi.ComponentResource):
 
 def create_password_policy(
     name: str, policy: PasswordPolicy, opts: pulumi.ResourceOptions
-) -> aws.iam.AccountPasswordPolicy:
+) -> AccountPasswordPolicy:
     """An account's IAM password policy, in the account `opts.provider` acts in (member accounts
     here, the management account in LandingZone)."""
-    return aws.iam.AccountPasswordPolicy(
+    return AccountPasswordPolicy(
         name,
         minimum_password_length=policy.minimum_length,
         password_reuse_prevention=policy.reuse_prevention,

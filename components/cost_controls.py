@@ -7,7 +7,15 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 import pulumi
-import pulumi_aws as aws
+from pulumi_aws.budgets._inputs import BudgetCostFilterArgs, BudgetNotificationArgs
+from pulumi_aws.budgets.budget import Budget
+from pulumi_aws.costexplorer._inputs import (
+    AnomalySubscriptionSubscriberArgs,
+    AnomalySubscriptionThresholdExpressionArgs,
+    AnomalySubscriptionThresholdExpressionDimensionArgs,
+)
+from pulumi_aws.costexplorer.anomaly_monitor import AnomalyMonitor
+from pulumi_aws.costexplorer.anomaly_subscription import AnomalySubscription
 
 from landing_zone.config.cost_controls import (
     AnomalyDetectionConfig,
@@ -71,11 +79,11 @@ class CostControls(pulumi.ComponentResource):
     ) -> None:
         """A monthly cost budget in USD; only `account_id`'s costs when given, else the organization's."""
         cost_filters = (
-            [aws.budgets.BudgetCostFilterArgs(name="LinkedAccount", values=[account_id])]
+            [BudgetCostFilterArgs(name="LinkedAccount", values=[account_id])]
             if account_id is not None
             else None
         )
-        aws.budgets.Budget(
+        Budget(
             # The budget's name in AWS is also its logical name.
             name,
             name=name,
@@ -85,7 +93,7 @@ class CostControls(pulumi.ComponentResource):
             limit_unit="USD",
             cost_filters=cost_filters,
             notifications=[
-                aws.budgets.BudgetNotificationArgs(
+                BudgetNotificationArgs(
                     comparison_operator="GREATER_THAN",
                     notification_type=notification.type,
                     threshold=float(notification.threshold),
@@ -110,24 +118,23 @@ class CostControls(pulumi.ComponentResource):
             # AWS allows one per account and creates it by itself in most accounts, so creating
             # one fails the first `pulumi up`. Member-account monitors are made in the management
             # account only. https://docs.aws.amazon.com/cost-management/latest/userguide/getting-started-ad.html
-            monitor_arn = aws.costexplorer.AnomalyMonitor(
+            monitor_arn = AnomalyMonitor(
                 anomaly_monitor_name(org_name),
                 name=anomaly_monitor_name(org_name),
                 monitor_type="DIMENSIONAL",
                 monitor_dimension="LINKED_ACCOUNT",
                 opts=pulumi.ResourceOptions(parent=self),
             ).arn
-        aws.costexplorer.AnomalySubscription(
+        AnomalySubscription(
             name,
             name=name,
             frequency=config.frequency,
             monitor_arn_lists=[monitor_arn],
             subscribers=[
-                aws.costexplorer.AnomalySubscriptionSubscriberArgs(type="EMAIL", address=address)
-                for address in subscribers
+                AnomalySubscriptionSubscriberArgs(type="EMAIL", address=address) for address in subscribers
             ],
-            threshold_expression=aws.costexplorer.AnomalySubscriptionThresholdExpressionArgs(
-                dimension=aws.costexplorer.AnomalySubscriptionThresholdExpressionDimensionArgs(
+            threshold_expression=AnomalySubscriptionThresholdExpressionArgs(
+                dimension=AnomalySubscriptionThresholdExpressionDimensionArgs(
                     key="ANOMALY_TOTAL_IMPACT_ABSOLUTE",
                     match_options=["GREATER_THAN_OR_EQUAL"],
                     values=[f"{config.threshold:f}"],

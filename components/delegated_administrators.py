@@ -6,7 +6,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 import pulumi
-import pulumi_aws as aws
+from pulumi_aws.guardduty import organization_admin_account as guardduty_admin
+from pulumi_aws.organizations.delegated_administrator import DelegatedAdministrator
+from pulumi_aws.securityhub import organization_admin_account as securityhub_admin
 
 from landing_zone.config.delegated_administrators import DelegatedAdministratorsConfig
 from landing_zone.principals import DELEGATED_SERVICES
@@ -61,13 +63,13 @@ class DelegatedAdministrators(pulumi.ComponentResource):
         # administrator with Organizations and sets the service up for it; the others only
         # need the Organizations registration.
         if service == "guardduty":
-            return aws.guardduty.OrganizationAdminAccount(
+            return guardduty_admin.OrganizationAdminAccount(
                 resource_name, admin_account_id=account_id, opts=opts
             )
         if service == "securityhub":
-            return aws.securityhub.OrganizationAdminAccount(
+            return securityhub_admin.OrganizationAdminAccount(
                 resource_name, admin_account_id=account_id, opts=opts
             )
-        return aws.organizations.DelegatedAdministrator(
+        return DelegatedAdministrator(
             resource_name, account_id=account_id, service_principal=DELEGATED_SERVICES[service], opts=opts
         )

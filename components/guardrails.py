@@ -7,7 +7,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
-import pulumi_aws as aws
+from pulumi_aws.organizations.policy import Policy
+from pulumi_aws.organizations.policy_attachment import PolicyAttachment
 
 from landing_zone.config.guardrails import GuardrailConfig, GuardrailTarget
 
@@ -37,8 +38,8 @@ class Guardrails(pulumi.ComponentResource):
                 self._attach(entry.policy_name, policy, target, args.ids)
         self.register_outputs({"policyIds": self.policy_ids})
 
-    def _create_policy(self, entry: GuardrailConfig, tags: Mapping[str, str]) -> aws.organizations.Policy:
-        return aws.organizations.Policy(
+    def _create_policy(self, entry: GuardrailConfig, tags: Mapping[str, str]) -> Policy:
+        return Policy(
             # The policy's name in AWS is also its logical name.
             entry.policy_name,
             name=entry.policy_name,
@@ -51,10 +52,8 @@ class Guardrails(pulumi.ComponentResource):
             ),
         )
 
-    def _attach(
-        self, policy_name: str, policy: aws.organizations.Policy, target: GuardrailTarget, ids: StackIds
-    ) -> None:
-        aws.organizations.PolicyAttachment(
+    def _attach(self, policy_name: str, policy: Policy, target: GuardrailTarget, ids: StackIds) -> None:
+        PolicyAttachment(
             f"{policy_name}-{target.key}",
             policy_id=policy.id,
             target_id=ids.target(target.kind, target.name),

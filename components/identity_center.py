@@ -9,7 +9,29 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
-import pulumi_aws as aws
+from pulumi_aws.get_region import get_region_output
+from pulumi_aws.identitystore._inputs import (
+    GetGroupAlternateIdentifierArgs,
+    GetGroupAlternateIdentifierUniqueAttributeArgs,
+    UserEmailsArgs,
+    UserNameArgs,
+)
+from pulumi_aws.identitystore.get_group import get_group_output
+from pulumi_aws.identitystore.group import Group
+from pulumi_aws.identitystore.group_membership import GroupMembership
+from pulumi_aws.identitystore.user import User
+from pulumi_aws.ssoadmin._inputs import (
+    CustomerManagedPolicyAttachmentCustomerManagedPolicyReferenceArgs,
+    PermissionsBoundaryAttachmentPermissionsBoundaryArgs,
+    PermissionsBoundaryAttachmentPermissionsBoundaryCustomerManagedPolicyReferenceArgs,
+)
+from pulumi_aws.ssoadmin.account_assignment import AccountAssignment
+from pulumi_aws.ssoadmin.customer_managed_policy_attachment import CustomerManagedPolicyAttachment
+from pulumi_aws.ssoadmin.get_instances import get_instances_output
+from pulumi_aws.ssoadmin.managed_policy_attachment import ManagedPolicyAttachment
+from pulumi_aws.ssoadmin.permission_set import PermissionSet
+from pulumi_aws.ssoadmin.permission_set_inline_policy import PermissionSetInlinePolicy
+from pulumi_aws.ssoadmin.permissions_boundary_attachment import PermissionsBoundaryAttachment
 
 from landing_zone.config.identity import (
     AccessGrant,
@@ -87,16 +109,14 @@ class IdentityCenter(pulumi.ComponentResource):
             self.instance_arn = pulumi.Output.from_input(adopted.instance_arn)
             self.identity_store_id = pulumi.Output.from_input(adopted.identity_store_id)
         else:
-            instances = aws.ssoadmin.get_instances_output(
-                region=region, opts=pulumi.InvokeOutputOptions(parent=self)
-            )
+            instances = get_instances_output(region=region, opts=pulumi.InvokeOutputOptions(parent=self))
             where = f" in {region}" if region else ""
             self.instance_arn = instances.arns.apply(lambda arns: _the_one(arns, where))
             self.identity_store_id = instances.identity_store_ids.apply(lambda ids: _the_one(ids, where))
         if region is not None:
             self.region = pulumi.Output.from_input(region)
         else:
-            self.region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+            self.region = get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
         if self.config.start_url is not None:
             self.start_url = pulumi.Output.from_input(self.config.start_url)
         else:
@@ -109,7 +129,7 @@ class IdentityCenter(pulumi.ComponentResource):
 
     def _create_permission_set(self, ps: PermissionSetConfig, tags: Mapping[str, str]) -> pulumi.Output[str]:
         import_ids = permission_set_import_ids(self.config, ps)
-        permission_set = aws.ssoadmin.PermissionSet(
+        permission_set = PermissionSet(
             ps.name,
             instance_arn=self.instance_arn,
             name=ps.name,
@@ -129,7 +149,7 @@ class IdentityCenter(pulumi.ComponentResource):
         """Managed, customer managed, inline policies and the boundary: what assignments wait for."""
         common = {"instance_arn": self.instance_arn, "permission_set_arn": arn, "region": self.config.region}
         attachments: list[pulumi.Resource] = [
-            aws.ssoadmin.ManagedPolicyAttachment(
+            ManagedPolicyAttachment(
                 f"{ps.name}-{policy_arn.rpartition(':policy/')[2]}",
                 managed_policy_arn=policy_arn,
                 **common,
@@ -138,9 +158,9 @@ class IdentityCenter(pulumi.ComponentResource):
             for policy_arn in ps.managed_policies
         ]
         attachments += [
-            aws.ssoadmin.CustomerManagedPolicyAttachment(
+            CustomerManagedPolicyAttachment(
                 f"{ps.name}-cm-{reference.path}{reference.name}",
-                customer_managed_policy_reference=aws.ssoadmin.CustomerManagedPolicyAttachmentCustomerManagedPolicyReferenceArgs(
+                customer_managed_policy_reference=CustomerManagedPolicyAttachmentCustomerManagedPolicyReferenceArgs(
                     name=reference.name, path=reference.path
                 ),
                 **common,
@@ -150,7 +170,7 @@ class IdentityCenter(pulumi.ComponentResource):
         ]
         if ps.inline_policy is not None:
             attachments.append(
-                aws.ssoadmin.PermissionSetInlinePolicy(
+                PermissionSetInlinePolicy(
                     f"{ps.name}-inline",
                     inline_policy=ps.inline_policy,
                     **common,
@@ -161,12 +181,12 @@ class IdentityCenter(pulumi.ComponentResource):
         if boundary is not None:
             reference = boundary.customer_managed_policy
             attachments.append(
-                aws.ssoadmin.PermissionsBoundaryAttachment(
+                PermissionsBoundaryAttachment(
                     f"{ps.name}-boundary",
-                    permissions_boundary=aws.ssoadmin.PermissionsBoundaryAttachmentPermissionsBoundaryArgs(
+                    permissions_boundary=PermissionsBoundaryAttachmentPermissionsBoundaryArgs(
                         managed_policy_arn=boundary.managed_policy_arn,
                         customer_managed_policy_reference=(
-                            aws.ssoadmin.PermissionsBoundaryAttachmentPermissionsBoundaryCustomerManagedPolicyReferenceArgs(
+                            PermissionsBoundaryAttachmentPermissionsBoundaryCustomerManagedPolicyReferenceArgs(
                                 name=reference.name, path=reference.path
                             )
                             if reference is not None
@@ -180,13 +200,13 @@ class IdentityCenter(pulumi.ComponentResource):
         return attachments
 
     def _create_user(self, user: UserConfig) -> pulumi.Output[str]:
-        created = aws.identitystore.User(
+        created = User(
             f"user-{user.user_name}",
             identity_store_id=self.identity_store_id,
             user_name=user.user_name,
             display_name=self.config.display_name_of(user),
-            name=aws.identitystore.UserNameArgs(given_name=user.given_name, family_name=user.family_name),
-            emails=aws.identitystore.UserEmailsArgs(value=user.email, primary=True),
+            name=UserNameArgs(given_name=user.given_name, family_name=user.family_name),
+            emails=UserEmailsArgs(value=user.email, primary=True),
             region=self.config.region,
             opts=self._options(import_id=store_import_id(self.config, user.import_id)),
         )
@@ -195,10 +215,10 @@ class IdentityCenter(pulumi.ComponentResource):
     def _group_id(self, group: GroupConfig) -> pulumi.Output[str]:
         if self.config.external_groups:
             # Provisioned by the identity provider (SCIM): reference, never create.
-            found = aws.identitystore.get_group_output(
+            found = get_group_output(
                 identity_store_id=self.identity_store_id,
-                alternate_identifier=aws.identitystore.GetGroupAlternateIdentifierArgs(
-                    unique_attribute=aws.identitystore.GetGroupAlternateIdentifierUniqueAttributeArgs(
+                alternate_identifier=GetGroupAlternateIdentifierArgs(
+                    unique_attribute=GetGroupAlternateIdentifierUniqueAttributeArgs(
                         attribute_path="DisplayName", attribute_value=group.name
                     )
                 ),
@@ -208,7 +228,7 @@ class IdentityCenter(pulumi.ComponentResource):
             # Registered so that the policy pack can name the group an assignment gives access to.
             ExternalGroup(group.name, found.group_id, pulumi.ResourceOptions(parent=self))
             return found.group_id
-        created = aws.identitystore.Group(
+        created = Group(
             f"group-{group.name}",
             identity_store_id=self.identity_store_id,
             display_name=group.name,
@@ -221,7 +241,7 @@ class IdentityCenter(pulumi.ComponentResource):
     def _create_membership(
         self, group: str, user_name: str, user_id: pulumi.Output[str], membership_id: str | None
     ) -> None:
-        aws.identitystore.GroupMembership(
+        GroupMembership(
             f"{group}-{user_name}",
             identity_store_id=self.identity_store_id,
             group_id=self.group_ids[group],
@@ -233,7 +253,7 @@ class IdentityCenter(pulumi.ComponentResource):
     def _create_assignment(
         self, grant: AccessGrant, account_id: pulumi.Input[str], import_id: str | None
     ) -> None:
-        aws.ssoadmin.AccountAssignment(
+        AccountAssignment(
             grant.logical_name,
             instance_arn=self.instance_arn,
             permission_set_arn=self.permission_set_arns[grant.permission_set],

@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
-import pulumi_aws as aws
+from pulumi_aws.account.alternative_contact import AlternativeContact
+from pulumi_aws.organizations.account import Account
 
 from landing_zone.config.base import ContactType, aws_contact_type
 from landing_zone.config.organization import ResolvedAccount, ResolvedContact
@@ -41,9 +42,9 @@ class MemberAccount(pulumi.ComponentResource):
             self._create_contact(name, contact_type, contact)
         self.register_outputs({"accountId": self.account_id, "arn": self.arn})
 
-    def _create_account(self, name: str, args: MemberAccountArgs) -> aws.organizations.Account:
+    def _create_account(self, name: str, args: MemberAccountArgs) -> Account:
         config = args.account.config
-        return aws.organizations.Account(
+        return Account(
             name,
             name=config.name,
             email=args.account.email,
@@ -66,7 +67,7 @@ class MemberAccount(pulumi.ComponentResource):
         )
 
     def _create_contact(self, name: str, contact_type: ContactType, contact: ResolvedContact) -> None:
-        aws.account.AlternativeContact(
+        AlternativeContact(
             f"{name}-{contact_type}",
             account_id=self.account_id,
             alternate_contact_type=aws_contact_type(contact_type),

@@ -6,7 +6,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import pulumi
-import pulumi_aws as aws
+from pulumi_aws._inputs import ProviderAssumeRoleArgs
+from pulumi_aws.provider import Provider
 
 from landing_zone.config.regions import region_suffix
 
@@ -21,14 +22,12 @@ def member_account_provider(
     role_name: str,
     region: str | None,
     opts: pulumi.ResourceOptions | None = None,
-) -> aws.Provider:
+) -> Provider:
     """A provider assuming `role_name` in `account_id`; it refuses to act in any other account."""
-    return aws.Provider(
+    return Provider(
         name,
         assume_roles=[
-            aws.ProviderAssumeRoleArgs(
-                role_arn=access_role_arn(account_id, role_name), session_name=SESSION_NAME
-            )
+            ProviderAssumeRoleArgs(role_arn=access_role_arn(account_id, role_name), session_name=SESSION_NAME)
         ],
         # A safety net: were the role to resolve elsewhere (the management account), every
         # operation fails instead of changing the wrong account.
@@ -47,10 +46,10 @@ def management_account_provider(
     management_account_id: pulumi.Input[str],
     region: str,
     opts: pulumi.ResourceOptions | None = None,
-) -> aws.Provider:
+) -> Provider:
     """The stack's own credentials (the management account's) in `region`: it assumes no role,
     and refuses to act in any account but the management account."""
-    return aws.Provider(name, allowed_account_ids=[management_account_id], region=region, opts=opts)
+    return Provider(name, allowed_account_ids=[management_account_id], region=region, opts=opts)
 
 
 class MemberProviders:
@@ -75,7 +74,7 @@ class MemberProviders:
         self._parent = parent
         self._created = created  # accounts without an import id: CreateAccount makes them
         self._profile = profile  # aws:profile, for the wait's own AWS calls
-        self._made: dict[tuple[str, str | None], aws.Provider] = {}
+        self._made: dict[tuple[str, str | None], Provider] = {}
         self._ready: dict[str, AccessRoleReady] = {}
 
     def _role_ready(self, name: str) -> list[pulumi.Resource]:
@@ -90,7 +89,7 @@ class MemberProviders:
             )
         return [self._ready[name]]
 
-    def for_account(self, name: str, region: str | None = None) -> aws.Provider:
+    def for_account(self, name: str, region: str | None = None) -> Provider:
         """Acting in account `name` in `region` (None: the stack's region).
 
         Named `<account>-member` in the stack's region, as before regions were governed (a

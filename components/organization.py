@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
+from pulumi_aws.organizations import organization as aws_organization
+from pulumi_aws.organizations.get_organization import get_organization_output
 
 from landing_zone.config import OrganizationConfig
 
@@ -38,7 +39,7 @@ class Organization(pulumi.ComponentResource):
         )
 
     def _create_managed(self, name: str, config: OrganizationConfig) -> None:
-        organization = aws.organizations.Organization(
+        organization = aws_organization.Organization(
             name,
             feature_set=config.feature_set,
             enabled_policy_types=list(config.enabled_policy_types),
@@ -53,7 +54,7 @@ class Organization(pulumi.ComponentResource):
         self.management_account_id = organization.master_account_id
 
     def _lookup_existing(self, config: OrganizationConfig) -> None:
-        found = aws.organizations.get_organization_output(opts=pulumi.InvokeOutputOptions(parent=self))
+        found = get_organization_output(opts=pulumi.InvokeOutputOptions(parent=self))
         # A looked-up organization is read-only: what the stack needs of it (policy types for its
         # policies, trusted access for contacts, delegation, the trail, Identity Center) must be
         # there already. Checked on the root id, which every OU, account and policy waits for, so

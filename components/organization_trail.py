@@ -8,7 +8,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import pulumi
-import pulumi_aws as aws
+from pulumi_aws.cloudtrail.trail import Trail
+from pulumi_aws.get_region import get_region_output
+from pulumi_aws.s3._inputs import BucketVersioningVersioningConfigurationArgs
+from pulumi_aws.s3.bucket import Bucket
+from pulumi_aws.s3.bucket_policy import BucketPolicy
+from pulumi_aws.s3.bucket_public_access_block import BucketPublicAccessBlock
+from pulumi_aws.s3.bucket_versioning import BucketVersioning
 
 from landing_zone.config.organization_trail import OrganizationTrailConfig
 from landing_zone.principals import CLOUDTRAIL
@@ -42,7 +48,7 @@ class OrganizationTrail(pulumi.ComponentResource):
         in_log_archive = pulumi.ResourceOptions(parent=self, provider=args.log_archive_provider)
         bucket = self._create_bucket(name, args, in_log_archive)
         policy = self._create_bucket_policy(name, bucket, args, in_log_archive)
-        trail = aws.cloudtrail.Trail(
+        trail = Trail(
             name,
             name=args.config.name,
             s3_bucket_name=bucket.bucket,
@@ -58,17 +64,15 @@ class OrganizationTrail(pulumi.ComponentResource):
         self.bucket_name = bucket.bucket
         self.register_outputs({"trailArn": self.trail_arn, "bucketName": self.bucket_name})
 
-    def _create_bucket(
-        self, name: str, args: OrganizationTrailArgs, opts: pulumi.ResourceOptions
-    ) -> aws.s3.Bucket:
+    def _create_bucket(self, name: str, args: OrganizationTrailArgs, opts: pulumi.ResourceOptions) -> Bucket:
         # The organization's audit record: `pulumi destroy` must not take it away.
-        bucket = aws.s3.Bucket(
+        bucket = Bucket(
             f"{name}-logs",
             bucket=args.bucket_name,
             tags=dict(args.tags),
             opts=pulumi.ResourceOptions.merge(opts, pulumi.ResourceOptions(protect=True)),
         )
-        aws.s3.BucketPublicAccessBlock(
+        BucketPublicAccessBlock(
             f"{name}-logs",
             bucket=bucket.id,
             block_public_acls=True,
@@ -77,26 +81,26 @@ class OrganizationTrail(pulumi.ComponentResource):
             restrict_public_buckets=True,
             opts=opts,
         )
-        aws.s3.BucketVersioning(
+        BucketVersioning(
             f"{name}-logs",
             bucket=bucket.id,
-            versioning_configuration=aws.s3.BucketVersioningVersioningConfigurationArgs(status="Enabled"),
+            versioning_configuration=BucketVersioningVersioningConfigurationArgs(status="Enabled"),
             opts=opts,
         )
         return bucket
 
     def _create_bucket_policy(
-        self, name: str, bucket: aws.s3.Bucket, args: OrganizationTrailArgs, opts: pulumi.ResourceOptions
-    ) -> aws.s3.BucketPolicy:
+        self, name: str, bucket: Bucket, args: OrganizationTrailArgs, opts: pulumi.ResourceOptions
+    ) -> BucketPolicy:
         # The trail's region is the management provider's, where the trail is created.
-        region = aws.get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
+        region = get_region_output(opts=pulumi.InvokeOutputOptions(parent=self)).region
         document = pulumi.Output.all(
             bucket_arn=bucket.arn,
             organization_id=args.organization_id,
             management_account_id=args.management_account_id,
             region=region,
         ).apply(lambda values: json.dumps(trail_bucket_policy(trail_name=args.config.name, **values)))
-        return aws.s3.BucketPolicy(f"{name}-logs", bucket=bucket.id, policy=document, opts=opts)
+        return BucketPolicy(f"{name}-logs", bucket=bucket.id, policy=document, opts=opts)
 
 
 def trail_bucket_policy(

@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pulumi
-import pulumi_aws as aws
+from pulumi_aws.organizations.organizational_unit import OrganizationalUnit
 
 from landing_zone.config import OrganizationalUnitConfig
 
@@ -38,7 +38,7 @@ class OrganizationalUnits(pulumi.ComponentResource):
 
     def _create_unit(self, unit: OrganizationalUnitConfig, args: OrganizationalUnitsArgs) -> None:
         parent_path, _, leaf = unit.path.rpartition("/")
-        ou = aws.organizations.OrganizationalUnit(
+        ou = OrganizationalUnit(
             # The path is the natural key: reordering config never renames anything.
             unit.path,
             name=leaf,

@@ -17,11 +17,10 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from .defaults import DEFAULT_TIMEOUT_SECONDS
-
 log = logging.getLogger(__name__)
 
 SESSION_NAME = "landing-zone-ready"
+DEFAULT_TIMEOUT_SECONDS = 600
 FIRST_DELAY_SECONDS = 5.0
 MAX_DELAY_SECONDS = 30.0
 # What AssumeRole answers while the role is not there yet (or not yet trusted everywhere).

@@ -10,6 +10,7 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 
 from landing_zone.cli import audit as audit_command
+from landing_zone.live import audit as live_audit  # where lz audit's run() imports run_audit from
 from landing_zone.live.audit import contacts
 from landing_zone.live.audit.model import CheckResult, Target, guarded
 from landing_zone.live.audit.runner import AuditError, AuditReport
@@ -80,7 +81,7 @@ def test_the_text_report_shows_live_values_escaped_and_json_keeps_them_exact(mon
             ),
         ),
     )
-    monkeypatch.setattr(audit_command, "run_audit", lambda *args: report)
+    monkeypatch.setattr(live_audit, "run_audit", lambda *args: report)
     monkeypatch.setattr(audit_command, "clients_from_args", lambda args: None)
     code, out, err = run_lz(capsys, "audit")
     assert (code, err) == (1, "")
@@ -109,7 +110,7 @@ def test_an_audit_that_cannot_start_shows_its_reason_escaped(monkeypatch, capsys
     def refuse(*args):
         raise AuditError("the credentials are for account 1\x1b[2K; lz audit needs the management account")
 
-    monkeypatch.setattr(audit_command, "run_audit", refuse)
+    monkeypatch.setattr(live_audit, "run_audit", refuse)
     monkeypatch.setattr(audit_command, "clients_from_args", lambda args: None)
     code, out, err = run_lz(capsys, "audit")
     assert (code, out) == (2, "")
