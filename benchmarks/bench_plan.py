@@ -1,17 +1,22 @@
 """`lz plan` at growing sizes against the floor (a bare program registering the same resources).
 
-    venv/bin/python -m benchmarks.bench_plan [N ...]
+    venv/bin/python -m benchmarks.bench_plan [--repeats R] [--before DIR] [N ...]
 
-Every measurement runs in a fresh process; plan, floor and generic floor run in turn three times
-and each keeps its best (lowest) wall and CPU time, so that other work on the machine disturbs
-them alike. Prints a Markdown table: resources, wall and CPU time of `lz plan` and of the two
-floors (pulumi-aws's typed classes, the default; bare `CustomResource` objects), the ratios, peak
-memory, the growth from N to 2N, and `lz validate` (in-process, and as a new process).
+Every measurement runs in a fresh process (`benchmarks.measure`: the run itself, in-process,
+without start-up); the plan, the typed floor and the generic floor each run with the cyclic
+collector paused (as `lz plan` runs) and left on, all in turn R times, and each keeps its
+median, so that other work on a shared machine disturbs them alike. `--before DIR`: also
+`lz plan` of another checkout (e.g. `git archive` of main), in the same rotation.
+
+Prints Markdown tables: CPU and wall time with every ratio taken at the same collector setting,
+the growth from N to 2N, peak memory, and `lz validate` (in-process and as a new process).
 """
 
 from __future__ import annotations
 
+import argparse
 import json
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -19,13 +24,12 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SIZES = (100, 250, 500, 1000)
-REPEATS = 3
 
 
-def measure(*args: str) -> dict:
+def measure(args: tuple[str, ...], cwd: Path = ROOT) -> dict:
     output = subprocess.run(
         [sys.executable, "-m", "benchmarks.measure", *args],
-        cwd=ROOT,
+        cwd=cwd,
         check=True,
         capture_output=True,
         text=True,
@@ -33,86 +37,91 @@ def measure(*args: str) -> dict:
     return json.loads(output)
 
 
-def best(runs: list[dict]) -> dict:
-    return {
-        "seconds": min(r["seconds"] for r in runs),
-        "cpuSeconds": min(r["cpuSeconds"] for r in runs),
-        "peakMiB": min(r["peakMiB"] for r in runs),
-        "resources": runs[0]["resources"],
-    }
+def median(runs: list[dict]) -> dict:
+    return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
 
 
-def measure_size(n: int, tmp: Path) -> dict[str, dict]:
+def measure_size(n: int, tmp: Path, repeats: int, before: Path | None) -> dict[str, dict]:
     resources = tmp / f"resources-{n}.json"
-    commands = {
-        "plan": ("plan", str(n), "--resources-out", str(resources)),
-        "floor": ("floor", str(n), "--resources", str(resources)),
-        "generic": ("floor", str(n), "--resources", str(resources), "--generic"),
-        "validate": ("validate", str(n)),
-        "validate-cli": ("validate-cli", str(n)),
-    }
+    measure(("plan", str(n), "--resources-out", str(resources)))  # the floors' input
+    commands: dict[str, tuple[tuple[str, ...], Path]] = {}
+    for gc in ("off", "on"):
+        commands[f"plan-{gc}"] = (("plan", str(n), "--gc", gc), ROOT)
+        commands[f"floor-{gc}"] = (("floor", str(n), "--resources", str(resources), "--gc", gc), ROOT)
+        commands[f"generic-{gc}"] = (
+            ("floor", str(n), "--resources", str(resources), "--generic", "--gc", gc),
+            ROOT,
+        )
+    if before is not None:
+        commands["before"] = (("plan", str(n)), before)
+    commands["validate"] = (("validate", str(n)), ROOT)
+    commands["validate-cli"] = (("validate-cli", str(n)), ROOT)
     runs: dict[str, list[dict]] = {key: [] for key in commands}
-    for _ in range(REPEATS):
-        for key, command in commands.items():
-            runs[key].append(measure(*command))
-    return {key: best(found) for key, found in runs.items()}
+    for _ in range(repeats):
+        for key, (command, cwd) in commands.items():
+            runs[key].append(measure(command, cwd))
+    return {key: median(found) for key, found in runs.items()}
 
 
-def ratio(rows: dict[int, dict[str, dict]], n: int, key: str, floor: str, unit: str) -> str:
-    return f"{rows[n][key][unit] / rows[n][floor][unit]:.2f}"
+def cell(value: float, digits: int = 2) -> str:
+    return f"{value:.{digits}f}"
 
 
-def growth(rows: dict[int, dict[str, dict]], n: int, key: str, unit: str) -> str:
-    # N -> 2N where both were measured: 250 -> 500 and 500 -> 1000 for the default sizes.
-    half = rows.get(n // 2)
-    return f"{rows[n][key][unit] / half[key][unit]:.2f}" if half else "-"
+def table(rows: dict[int, dict[str, dict]], unit: str, title: str) -> None:
+    print(f"\n{title}\n")
+    columns = ["accounts", "resources"]
+    has_before = "before" in next(iter(rows.values()))
+    if has_before:
+        columns += ["before (GC on)", "after / before"]
+    columns += ["plan GC off", "floor", "ratio", "generic", "ratio", "growth N->2N"]
+    columns += ["plan GC on", "floor", "ratio", "generic", "ratio"]
+    print("| " + " | ".join(columns) + " |")
+    print("|" + " ---: |" * len(columns))
+    for n, row in rows.items():
+        half = rows.get(n // 2)
+        cells = [str(n), str(int(row["plan-off"]["resources"]))]
+        if has_before:
+            cells += [cell(row["before"][unit]), cell(row["plan-off"][unit] / row["before"][unit])]
+        for gc in ("off", "on"):
+            plan = row[f"plan-{gc}"][unit]
+            cells += [
+                cell(plan),
+                cell(row[f"floor-{gc}"][unit]),
+                cell(plan / row[f"floor-{gc}"][unit]),
+                cell(row[f"generic-{gc}"][unit]),
+                cell(plan / row[f"generic-{gc}"][unit]),
+            ]
+            if gc == "off":
+                cells.append(cell(plan / half["plan-off"][unit]) if half else "-")
+        print("| " + " | ".join(cells) + " |")
 
 
-def main(sizes: tuple[int, ...]) -> None:
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--before", type=Path)
+    parser.add_argument("sizes", type=int, nargs="*")
+    args = parser.parse_args()
     rows: dict[int, dict[str, dict]] = {}
     with tempfile.TemporaryDirectory() as tmp:
-        for n in sizes:
-            rows[n] = measure_size(n, Path(tmp))
+        for n in args.sizes or SIZES:
+            rows[n] = measure_size(n, Path(tmp), args.repeats, args.before)
             print(f"measured N={n}", file=sys.stderr)
-    print("Wall time (s), best of 3\n")
-    columns = ["accounts", "resources", "lz plan", "floor", "ratio", "generic floor", "ratio"]
-    columns += ["growth N->2N", "plan MiB", "floor MiB", "validate", "lz validate (process)"]
+    table(rows, "cpuSeconds", f"CPU time (s), median of {args.repeats}")
+    table(rows, "seconds", f"Wall time (s), median of {args.repeats}")
+    print("\nPeak memory (MiB) and lz validate\n")
+    columns = ["accounts", "plan GC off", "plan GC on"]
+    columns += ["before"] if args.before else []
+    columns += ["floor GC off", "floor GC on", "validate CPU s", "lz validate process s"]
     print("| " + " | ".join(columns) + " |")
     print("|" + " ---: |" * len(columns))
     for n, row in rows.items():
-        cells = [
-            str(n),
-            str(row["plan"]["resources"]),
-            f"{row['plan']['seconds']:.2f}",
-            f"{row['floor']['seconds']:.2f}",
-            ratio(rows, n, "plan", "floor", "seconds"),
-            f"{row['generic']['seconds']:.2f}",
-            ratio(rows, n, "plan", "generic", "seconds"),
-            growth(rows, n, "plan", "seconds"),
-            f"{row['plan']['peakMiB']:.0f}",
-            f"{row['floor']['peakMiB']:.0f}",
-            f"{row['validate']['seconds']:.3f}",
-            f"{row['validate-cli']['seconds']:.2f}",
-        ]
-        print("| " + " | ".join(cells) + " |")
-    print("\nCPU time (s), best of 3\n")
-    columns = ["accounts", "lz plan", "floor", "ratio", "generic floor", "ratio", "growth N->2N"]
-    columns += ["floor growth N->2N"]
-    print("| " + " | ".join(columns) + " |")
-    print("|" + " ---: |" * len(columns))
-    for n, row in rows.items():
-        cells = [
-            str(n),
-            f"{row['plan']['cpuSeconds']:.2f}",
-            f"{row['floor']['cpuSeconds']:.2f}",
-            ratio(rows, n, "plan", "floor", "cpuSeconds"),
-            f"{row['generic']['cpuSeconds']:.2f}",
-            ratio(rows, n, "plan", "generic", "cpuSeconds"),
-            growth(rows, n, "plan", "cpuSeconds"),
-            growth(rows, n, "floor", "cpuSeconds"),
-        ]
+        cells = [str(n), cell(row["plan-off"]["peakMiB"], 0), cell(row["plan-on"]["peakMiB"], 0)]
+        cells += [cell(row["before"]["peakMiB"], 0)] if args.before else []
+        cells += [cell(row["floor-off"]["peakMiB"], 0), cell(row["floor-on"]["peakMiB"], 0)]
+        cells += [cell(row["validate"]["cpuSeconds"], 3), cell(row["validate-cli"]["seconds"])]
         print("| " + " | ".join(cells) + " |")
 
 
 if __name__ == "__main__":
-    main(tuple(int(a) for a in sys.argv[1:]) or SIZES)
+    main()

@@ -7,6 +7,8 @@ python -m benchmarks.measure floor N --resources FILE [--generic]
 python -m benchmarks.measure validate N       # read and validate Pulumi.bench.yaml, in-process
 python -m benchmarks.measure validate-cli N   # `lz validate` as a user runs it: a new process
 
+--gc on|off: the cyclic collector left on, or paused during the run as `lz plan` does (default
+off); compare a plan and a floor with the same setting.
 --no-stack-traces (diagnostic): registrations skip the stack trace Pulumi records for each
 resource, to show what that trace costs.
 """
@@ -50,6 +52,7 @@ def main() -> None:
     parser.add_argument("--resources", type=Path)
     parser.add_argument("--generic", action="store_true", help="floor with bare CustomResource objects")
     parser.add_argument("--no-stack-traces", action="store_true")
+    parser.add_argument("--gc", choices=("on", "off"), default="off")
     args = parser.parse_args()
     values = large_stack_values(args.accounts)
     if args.no_stack_traces:
@@ -70,12 +73,13 @@ def main() -> None:
             count = args.accounts
         elif args.mode == "plan":
             load_from_mapping(values)  # what `lz plan` does before running the program
-            result = run_program(ROOT, "landing-zone", STACK, values)
+            result = run_program(ROOT, "landing-zone", STACK, values, pause_gc=args.gc == "off")
             count = len(result.resources)
         else:
             os.environ["FLOOR_RESOURCES"] = str(args.resources)
             os.environ["FLOOR_GENERIC"] = "1" if args.generic else "0"
-            result = run_program(ROOT / "benchmarks" / "floor_program", "landing-zone", STACK, {})
+            floor = ROOT / "benchmarks" / "floor_program"
+            result = run_program(floor, "landing-zone", STACK, {}, pause_gc=args.gc == "off")
             count = len(result.resources)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu_start
     if args.mode == "plan" and args.resources_out:
