@@ -48,7 +48,7 @@ def child(stack: str) -> None:
     mark("validate, run the program under mocks, AWS rules")
     render_text(report_stack(run, policies=False))
     mark("report")
-    phases = {name: now - marks[i][1] for i, (name, now) in enumerate(marks) if i}
+    phases = {name: now - marks[i - 1][1] for i, (name, now) in enumerate(marks) if i}
     phases["interpreter start-up"] = marks[0][1]
     print(json.dumps(phases), file=sys.stderr)
     from landing_zone.cli.exit import exit_now
