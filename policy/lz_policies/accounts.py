@@ -14,9 +14,10 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from .native import normalized
 from .organization_view import PRODUCTION_KNOBS, VIEW_TYPES, OrganizationView, in_subtree
 from .program_rules import ACCOUNT, ALTERNATE_CONTACT, CONTACT_TYPES, MAX_EMAIL_LENGTH, account_slug
-from .props import is_unknown, plain, tag_matches, undecided
+from .props import is_unknown, tag_matches, undecided
 from .schema import string_list
 from .stack import References, of_type, resources_of
 
@@ -24,9 +25,9 @@ DEFAULT_EMAIL_PATTERN = r"^[a-z0-9][a-z0-9._-]*\+{account}@[a-z0-9-]+(\.[a-z0-9-
 
 
 def _check_account_lifecycle(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type != ACCOUNT:
+    resource_type, props = normalized(args)
+    if resource_type != ACCOUNT:
         return
-    props = plain(args.props)
     config = args.get_config()
     name = props.get("name") if isinstance(props.get("name"), str) else args.name
     close, tags = props.get("closeOnDeletion"), props.get("tags")
@@ -39,8 +40,10 @@ def _check_account_lifecycle(args: ResourceValidationArgs, report_violation: Rep
     disposable_tags = config.get("disposableTags", ["environment=sandbox"])
     disposable = name in disposable_names or tag_matches(tags, disposable_tags)
     if close is True and not disposable:
+        # A native account sets nothing: Cloud Control closes it on deletion (see `native`).
+        closes = "sets closeOnDeletion" if resource_type == args.resource_type else "is an aws-native account"
         report_violation(
-            f"account '{name}' sets closeOnDeletion but is not disposable: deleting it would "
+            f"account '{name}' {closes} but is not disposable: deleting it would "
             f"close the account; list it in disposableAccounts or tag it "
             f"{' or '.join(disposable_tags) or 'as disposable'}",
             None,
