@@ -21,6 +21,20 @@ from .props import is_unknown, tag_matches, undecided
 from .schema import string_list
 from .stack import References, of_type, resources_of
 
+# An aws-native account sets nothing: Cloud Control closes it on deletion (see `native`), and
+# the way out is another resource, not another input.
+NATIVE_CLOSES = "is an aws-native account (closed when deleted)"
+NATIVE_FIX = "make it with aws.organizations.Account"
+
+
+def _closes(declared_type: str) -> str:
+    return "sets closeOnDeletion" if declared_type == ACCOUNT else NATIVE_CLOSES
+
+
+def _unset(declared_type: str) -> str:
+    return "unset closeOnDeletion" if declared_type == ACCOUNT else NATIVE_FIX
+
+
 DEFAULT_EMAIL_PATTERN = r"^[a-z0-9][a-z0-9._-]*\+{account}@[a-z0-9-]+(\.[a-z0-9-]+)+$"
 
 
@@ -40,10 +54,8 @@ def _check_account_lifecycle(args: ResourceValidationArgs, report_violation: Rep
     disposable_tags = config.get("disposableTags", ["environment=sandbox"])
     disposable = name in disposable_names or tag_matches(tags, disposable_tags)
     if close is True and not disposable:
-        # A native account sets nothing: Cloud Control closes it on deletion (see `native`).
-        closes = "sets closeOnDeletion" if resource_type == args.resource_type else "is an aws-native account"
         report_violation(
-            f"account '{name}' {closes} but is not disposable: deleting it would "
+            f"account '{name}' {_closes(args.resource_type)} but is not disposable: deleting it would "
             f"close the account; list it in disposableAccounts or tag it "
             f"{' or '.join(disposable_tags) or 'as disposable'}",
             None,
@@ -89,15 +101,17 @@ def _check_disposable_in_sandbox(args: StackValidationArgs, report_violation: Re
             report_violation(undecided(f"account '{name}'", "the OU it sits in (parentId)"), account.urn)
         elif production:
             report_violation(
-                f"account '{name}' is a production account but sets closeOnDeletion: removing it from "
-                "the config would close it; a production account is never disposable, unset closeOnDeletion",
+                f"account '{name}' is a production account but {_closes(account.declared_type)}: removing it "
+                "from the config would close it; a production account is never disposable, "
+                f"{_unset(account.declared_type)}",
                 account.urn,
             )
         elif path is None or not in_subtree(path, sandbox_ous):
             report_violation(
-                f"account '{name}' sets closeOnDeletion but sits in {view.placement(account)}, outside the "
-                f"sandbox OUs ({', '.join(sandbox_ous) or 'none'}): only sandbox accounts are disposable; "
-                "move it under a sandbox OU or unset closeOnDeletion",
+                f"account '{name}' {_closes(account.declared_type)} but sits in {view.placement(account)}, "
+                f"outside the sandbox OUs ({', '.join(sandbox_ous) or 'none'}): only sandbox accounts are "
+                "disposable; "
+                f"move it under a sandbox OU or {_unset(account.declared_type)}",
                 account.urn,
             )
 
