@@ -218,14 +218,17 @@ def test_native_resources_through_a_member_provider_of_a_native_account():
     member = provider(f"arn:aws:iam::{DEV_ID}:role/OrganizationAccountAccessRole", name="dev")
     stranger = provider(f"arn:aws:iam::{STRANGER_ID}:role/OrganizationAccountAccessRole", name="x")
     quiet = stack_resource(N_ROLE, "app", {"roleName": "app"}, provider=member)
-    firing = stack_resource(N_ROLE, "other", {"roleName": "other"}, provider=stranger)
+    # Reported once, on the resource: not again for the attachment its `roles` stand for.
+    firing = stack_resource(
+        N_MANAGED_POLICY, "other", {"policyDocument": READ, "roles": ["app"]}, provider=stranger
+    )
     assert check_stack(management.resources_in_member_accounts, [*ORG, quiet, firing]) == [
         (
-            f"aws-native:iam:Role 'other' would be created in account {STRANGER_ID} through provider 'x', which "
+            f"aws-native:iam:ManagedPolicy 'other' would be created in account {STRANGER_ID} through provider 'x', which "
             "is not a member account this stack manages; give it a provider that assumes a role in one of the "
             f"stack's member accounts (if {STRANGER_ID} is the management account, list it in "
             "managementAccountIds)",
-            urn_of(N_ROLE, "other"),
+            urn_of(N_MANAGED_POLICY, "other"),
         )
     ]
 
@@ -708,3 +711,27 @@ def test_every_native_type_stands_for_a_classic_type_the_pack_reads():
     for token, translate in native.TWINS.items():
         twin = translate({}, "r")
         assert {piece.type for piece in [twin.main, *twin.embedded]} <= read, token
+
+
+def test_a_native_scp_attached_to_an_ou_created_with_it():
+    """`targetIds` computed from a new OU: the attachment it stands for follows the engine's
+    property dependencies to that OU, as a classic PolicyAttachment's `targetId` does."""
+    new_ou = native_ou("Production", "ou-work", UNKNOWN)
+    policy = stack_resource(
+        N_POLICY,
+        "deny-regions",
+        {"name": "deny-regions", "content": READ, "awsId": "p-1", "targetIds": [UNKNOWN]},
+        property_dependencies={"targetIds": [new_ou]},
+    )
+    root = scp("deny-leaving", [ROOT])
+    resources = [ORGANIZATION, WORKLOADS, new_ou, root, policy]
+    assert check_stack(organization.guardrails_stay_attached, resources, GUARDRAILS) == []
+    detached = stack_resource(
+        N_POLICY, "deny-regions", {"name": "deny-regions", "content": READ, "targetIds": []}
+    )
+    assert [
+        urn
+        for _, urn in check_stack(
+            organization.guardrails_stay_attached, [*resources[:4], detached], GUARDRAILS
+        )
+    ] == [new_ou.urn]
