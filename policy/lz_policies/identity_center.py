@@ -24,6 +24,7 @@ from pulumi_policy import (
 )
 
 from . import iam_semantics as iam
+from .native import normalized
 from .organization_view import PRODUCTION_KNOBS, VIEW_TYPES, OrganizationView
 from .program_rules import (
     ACCOUNT,
@@ -35,7 +36,7 @@ from .program_rules import (
     PERMISSION_SET_INLINE_POLICY,
 )
 from .program_rules import IDENTITY_STORE_GROUP as GROUP
-from .props import is_unknown, json_value, plain, undecided
+from .props import is_unknown, json_value, undecided
 from .schema import string_list
 from .stack import References, Resource, of_type, resources_of
 
@@ -66,9 +67,9 @@ def session_hours(duration: str) -> float | None:
 
 
 def _check_session(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type != PERMISSION_SET:
+    resource_type, props = normalized(args)
+    if resource_type != PERMISSION_SET:
         return
-    props = plain(args.props)
     name = props.get("name") if isinstance(props.get("name"), str) else args.name
     duration = props.get("sessionDuration")
     if duration is None or duration == "":
