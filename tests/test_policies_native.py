@@ -202,6 +202,23 @@ IN_MANAGEMENT = [
     ("assignment", N_ASSIGNMENT, {"targetId": DEV_ID, "principalType": "GROUP"}, []),
     ("scp", N_POLICY, {"name": "deny-root", "content": READ, "targetIds": [ROOT]}, []),
     ("break-glass-policy", N_ROLE_POLICY, {"roleName": "BreakGlass", "policyDocument": EVERYTHING}, []),
+    # Organization-level types with no classic twin: allowed by their own token.
+    (
+        "group-membership",
+        "aws-native:identitystore:GroupMembership",
+        {"groupId": "g-1", "identityStoreId": "d-1", "memberId": {"userId": "u-1"}},
+        [],
+    ),
+    ("sso-instance", "aws-native:sso:Instance", {"name": "acme"}, []),
+    (
+        "workload-without-twin",
+        "aws-native:ec2:Instance",
+        {"instanceType": "t3.micro"},
+        [
+            "aws-native:ec2:Instance 'res' would be created in the management account through the default "
+            "provider; give it a provider that assumes a role in a member account"
+        ],
+    ),
 ]
 
 

@@ -50,6 +50,14 @@ DEFAULT_ALLOWED_TYPES = [
     # Delegating a security service's administration is done from the management account.
     "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount",
     "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount",
+    # The same services through pulumi-aws-native (its tokens: aws-native:<module>:<Type>), for the
+    # types native.py has no classic twin for (an identity store membership, an SSO instance).
+    "aws-native:organizations:*",
+    "aws-native:sso:*",
+    "aws-native:identitystore:*",
+    "aws-native:account:*",
+    "aws-native:budgets:*",
+    "aws-native:ce:*",
 ]
 # A break-glass role is the way back in when Identity Center is down; it lives in the management
 # account. The role and what grants it permissions may be there, nothing else of IAM.
