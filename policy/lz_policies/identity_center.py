@@ -117,7 +117,7 @@ permission_set_session_limit = ResourceValidationPolicy(
 
 # --- who holds administrator access where -------------------------------------------------------
 
-_TYPES = (
+ADMIN_TYPES = (
     *VIEW_TYPES,
     PERMISSION_SET,
     MANAGED_POLICY_ATTACHMENT,
@@ -230,7 +230,7 @@ class Principals:
 def _check_production_admin(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     config = args.get_config()
     allowed = config.get("allowedGroups", [])
-    resources = resources_of(args, *_TYPES)
+    resources = resources_of(args, *ADMIN_TYPES)
     view = OrganizationView(resources)
     principals = Principals(resources)
     for grant in admin_assignments(resources, config.get("permissionSets", [])):
@@ -279,7 +279,7 @@ production_admin_restricted = StackValidationPolicy(
 def _check_management_admin(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     config = args.get_config()
     allowed = config.get("allowedGroups", [])
-    resources = resources_of(args, *_TYPES)
+    resources = resources_of(args, *ADMIN_TYPES)
     view = OrganizationView(resources)
     principals = Principals(resources)
     for grant in admin_assignments(resources, config.get("permissionSets", [])):
