@@ -59,8 +59,8 @@ def names_admin_identity(pattern: str | None, user_name: str) -> bool:
 def check_admin_identities(
     identity: IdentityCenterConfig, structure: OrganizationStructure, checker: Checker
 ) -> None:
-    """Reports under `identityCenter`: a user in an admin group and a daily group, an admin
-    identity in a daily group, and (with `userNames`) an admin group member not named as one."""
+    """Reports under `identityCenter`: a user in an admin group and a daily group, and an admin
+    identity in a daily group; warns (with `userNames`) of an admin group member not named as one."""
     settings = identity.admin_identities
     users = {user.user_name: (index, user) for index, user in enumerate(identity.users)}
     for position, name in enumerate(settings.allow_admin_and_daily):
@@ -119,7 +119,9 @@ def _check_named_as_admin(
     if pattern is None or _marked_admin(pattern, entry) is not None:
         return
     name = entry[1].user_name
-    checker.report(
+    # A warning: the user is not in a daily group, so nothing is mixed yet; but nobody reading
+    # a sign-in or a CloudTrail event can tell this identity is an admin one.
+    checker.warn(
         key,
         f"user '{name}' is in admin group '{group}' but is not named as an admin identity: name it "
         f"like {KEY}.userNames '{pattern}', or set admin: true on it",

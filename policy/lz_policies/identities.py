@@ -112,13 +112,6 @@ def _judge_user(
     unsure = [(g, m) for g, m in held if g.urn in admin and admin[g.urn].undecided]
     daily = [(g, m) for g, m in held if g.urn not in admin]
     named = _names_admin(pattern, name)
-    for group, membership in admin_held:
-        if pattern and not named:
-            report_violation(
-                f"user '{name}' is a member of admin group '{group.label('displayName')}' but is not named "
-                f"as an admin identity ('{pattern}', adminUserNames)",
-                membership.urn,
-            )
     for group, membership in daily:
         label = group.label("displayName")
         if admin_held:
@@ -156,8 +149,8 @@ admin_identities_separate = StackValidationPolicy(
             "adminUserNames": {
                 "type": "string",
                 "default": "",
-                "description": "user names of admin identities, * for any text (like *+admin@*); "
-                "members of admin groups must match it (default: no convention)",
+                "description": "user names of admin identities, * for any text (like *+admin@*), "
+                "which are never in a daily group (default: no convention)",
             },
             "allowedUsers": string_list("user names that may be in an admin group and a daily group"),
         }
