@@ -49,8 +49,9 @@ def admin_groups(identity: IdentityCenterConfig, structure: OrganizationStructur
 
 def names_admin_identity(pattern: str | None, user_name: str) -> bool:
     """Whether `user_name` follows the naming convention (`*` is any text; case-insensitive,
-    as identity store user names are)."""
-    if pattern is None:
+    as identity store user names are). The policy pack keeps a copy (program_rules.py), pinned by
+    tests/test_shared_rules.py."""
+    if not pattern:
         return False
     body = ".*".join(re.escape(part) for part in pattern.split("*"))
     return re.fullmatch(body, user_name, re.IGNORECASE | re.DOTALL) is not None

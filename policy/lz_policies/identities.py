@@ -8,7 +8,6 @@ for daily work.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from pulumi_policy import (
@@ -22,6 +21,7 @@ from pulumi_policy import (
 from .identity_center import ADMIN_TYPES, Principals, admin_assignments
 from .program_rules import IDENTITY_STORE_MEMBERSHIP as MEMBERSHIP
 from .program_rules import IDENTITY_STORE_USER as USER
+from .program_rules import names_admin_identity
 from .props import is_unknown, undecided
 from .schema import string_list
 from .stack import References, Resource, of_type, resources_of
@@ -61,14 +61,6 @@ def _admin_groups(
         if group.urn not in found or found[group.urn].undecided or rank < found[group.urn].rank:
             found[group.urn] = _AdminGroup(why, rank=rank)
     return found
-
-
-def _names_admin(pattern: str, user_name: str) -> bool:
-    """The naming convention: `*` is any text; case-insensitive, as identity store user names are."""
-    if not pattern:
-        return False
-    body = ".*".join(re.escape(part) for part in pattern.split("*"))
-    return re.fullmatch(body, user_name, re.IGNORECASE | re.DOTALL) is not None
 
 
 def _check_separate_identities(args: StackValidationArgs, report_violation: ReportViolation) -> None:
@@ -111,7 +103,7 @@ def _judge_user(
     admin_held = [(g, m) for g, m in held if g.urn in admin and not admin[g.urn].undecided]
     unsure = [(g, m) for g, m in held if g.urn in admin and admin[g.urn].undecided]
     daily = [(g, m) for g, m in held if g.urn not in admin]
-    named = _names_admin(pattern, name)
+    named = names_admin_identity(pattern, name)
     for group, membership in daily:
         label = group.label("displayName")
         if admin_held:
