@@ -6,8 +6,10 @@ from __future__ import annotations
 import json
 import re
 
+import boto3
 import botocore.session
 import pytest
+from moto import mock_aws
 
 from landing_zone.config import read_stack_file
 from tests.helpers import PROJECT_DIR, run_lz, write_stack
@@ -265,3 +267,100 @@ def test_user_names_match_case_insensitively(capsys, prod_outputs):
         capsys, "onboard", "Bob@Acme-Corp.io", "--stack", "prod", "--outputs", str(prod_outputs)
     )
     assert code == 0 and "(user name bob@acme-corp.io)" in out
+
+
+# --from-aws against moto: the live identity store's user, memberships and group assignments.
+
+
+@pytest.fixture
+def live_store(aws_home):
+    aws_home.parent.mkdir(exist_ok=True)
+    aws_home.write_text("[profile mgmt]\nregion = eu-west-1\n")
+    (aws_home.parent / "credentials").write_text(
+        "[mgmt]\naws_access_key_id = testing\naws_secret_access_key = testing\n"
+    )
+    with mock_aws():
+        session = boto3.Session(profile_name="mgmt")
+        organizations = session.client("organizations")
+        organizations.create_organization(FeatureSet="ALL")
+        ids = {
+            name: organizations.create_account(Email=f"aws-acme+{name}@acme-corp.io", AccountName=name)[
+                "CreateAccountStatus"
+            ]["AccountId"]
+            for name in ("production", "dev")
+        }
+        sso = session.client("sso-admin")
+        instance = sso.list_instances()["Instances"][0]
+        store_id = instance["IdentityStoreId"]
+        store = session.client("identitystore")
+        groups = {
+            name: store.create_group(IdentityStoreId=store_id, DisplayName=name)["GroupId"]
+            for name in ("Platform", "Developers")
+        }
+        bob = store.create_user(
+            IdentityStoreId=store_id,
+            UserName="bob@acme-corp.io",
+            DisplayName="Bob Chen",
+            Name={"GivenName": "Bob", "FamilyName": "Chen"},
+            Emails=[{"Value": "bob@acme-corp.io", "Primary": True}],
+        )["UserId"]
+        for group in groups.values():
+            store.create_group_membership(IdentityStoreId=store_id, GroupId=group, MemberId={"UserId": bob})
+        sets = {
+            name: sso.create_permission_set(InstanceArn=instance["InstanceArn"], Name=name)["PermissionSet"][
+                "PermissionSetArn"
+            ]
+            for name in ("AdministratorAccess", "ReadOnlyAccess")
+        }
+        # ReadOnlyAccess on dev comes from both groups: listed once.
+        for group, account, permission_set in [
+            ("Platform", "production", "AdministratorAccess"),
+            ("Platform", "dev", "ReadOnlyAccess"),
+            ("Developers", "dev", "ReadOnlyAccess"),
+            ("Developers", "dev", "AdministratorAccess"),
+        ]:
+            sso.create_account_assignment(
+                InstanceArn=instance["InstanceArn"],
+                TargetId=ids[account],
+                TargetType="AWS_ACCOUNT",
+                PermissionSetArn=sets[permission_set],
+                PrincipalType="GROUP",
+                PrincipalId=groups[group],
+            )
+        yield ids, store_id
+
+
+def test_from_aws_lists_the_live_users_pairs_once(capsys, live_store):
+    ids, store_id = live_store
+    argv = ["onboard", "bob@acme-corp.io", "--stack", "prod", "--from-aws", "--profile", "mgmt"]
+    code, out, err = run_lz(capsys, *argv)
+    assert (code, err) == (0, "")
+    assert rows(out) == [
+        ("dev", ids["dev"], "AdministratorAccess", "acme-dev"),
+        ("dev", ids["dev"], "ReadOnlyAccess", "acme-dev-ReadOnlyAccess"),
+        ("production", ids["production"], "AdministratorAccess", "acme-production"),
+    ]
+    assert out.startswith(
+        "AWS access for Bob Chen <bob@acme-corp.io> (user name bob@acme-corp.io)\nGroups: Developers, Platform\n"
+    )
+    assert f"Access portal (start URL): https://{store_id}.awsapps.com/start\n" in out
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["nobody", "--stack", "prod", "--from-aws", "--profile", "mgmt"],
+            "lz onboard: --from-aws: USER: no user named 'nobody' in identity store STORE\n",
+        ),
+        (
+            ["bob@acme-corp.io", "--stack", "prod"],
+            "lz onboard: choose one source: --outputs FILE (with the stack's rules), or --from-aws [--profile P]\n",
+        ),
+    ],
+    ids=["unknown-live-user", "no-source"],
+)
+def test_from_aws_problems_exit_2(capsys, live_store, argv, message):
+    _, store_id = live_store
+    code, out, err = run_lz(capsys, "onboard", *argv)
+    assert (code, out, err) == (2, "", message.replace("STORE", store_id))

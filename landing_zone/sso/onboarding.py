@@ -12,6 +12,7 @@ from typing import Any, Literal
 
 from landing_zone.config import LandingZoneConfig
 from landing_zone.config.identity import IdentityCenterConfig, UserConfig
+from landing_zone.live.shown import shown
 
 from .merge import managed_block
 from .profiles import (
@@ -49,10 +50,18 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Onboarding:
-    user: UserConfig
+class Person:
+    """Who is onboarded: from the stack's identityCenter.users, or the live identity store."""
+
+    user_name: str
     display_name: str
-    groups: tuple[str, ...]
+    email: str
+    groups: tuple[str, ...]  # display names
+
+
+@dataclass(frozen=True)
+class Onboarding:
+    person: Person
     access: SsoAccess
     session_name: str
     rows: tuple[Row, ...]
@@ -94,13 +103,16 @@ def onboarding(
     """Everything `user_name` needs, from the stack's rules and its outputs (ids, portal URL)."""
     identity, user = find_user(config, user_name)
     groups = tuple(g.name for g in identity.groups if user.user_name in g.members)
-    access = groups_access(config, outputs, set(groups), source)
+    person = Person(user.user_name, identity.display_name_of(user), user.email, groups)
+    return onboarding_for(person, groups_access(config, outputs, set(groups), source), options)
+
+
+def onboarding_for(person: Person, access: SsoAccess, options: ProfileOptions) -> Onboarding:
+    """The onboarding of `person`, who can reach `access`, with `lz sso-config`'s profiles."""
     profiles = build_profiles(access, options)
     names = {(r.account_id, r.permission_set): r.account for r in access.reachable}
     return Onboarding(
-        user=user,
-        display_name=identity.display_name_of(user),
-        groups=groups,
+        person=person,
         access=access,
         session_name=options.session_name,
         rows=tuple(_row(profile, names) for profile in profiles),
@@ -118,13 +130,17 @@ def render(plan: Onboarding, form: Format) -> str:
 
 
 def render_text(plan: Onboarding) -> str:
-    width = max(len(f"{r.account} ({r.account_id})") for r in plan.rows)
+    person = plan.person
+    width = max(len(f"{shown(r.account)} ({r.account_id})") for r in plan.rows)
     set_width = max(len(r.permission_set) for r in plan.rows)
-    lines = [f"AWS access for {plan.display_name} <{plan.user.email}> (user name {plan.user.user_name})"]
+    lines = [
+        f"AWS access for {shown(person.display_name)} <{shown(person.email)}> "
+        f"(user name {shown(person.user_name)})"
+    ]
     if plan.access.mocked:
         lines.append(MOCKED_MARK)
     lines += [
-        f"Groups: {', '.join(plan.groups)}",
+        f"Groups: {shown(', '.join(person.groups))}",
         "",
         f"Access portal (start URL): {plan.access.start_url}",
         f"SSO region: {plan.access.sso_region}",
@@ -132,7 +148,7 @@ def render_text(plan: Onboarding) -> str:
         "Accounts and permission sets:",
     ]
     for row in plan.rows:
-        where = f"{row.account} ({row.account_id})"
+        where = f"{shown(row.account)} ({row.account_id})"
         lines.append(f"  {where:<{width}}  {row.permission_set:<{set_width}}  profile {row.profile}")
     lines += ["", "~/.aws/config (AWS CLI v2; `lz sso-config --write` merges the same block):", ""]
     lines += plan.config_block.rstrip("\n").splitlines()
@@ -143,18 +159,19 @@ def render_text(plan: Onboarding) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _cell(text: str) -> str:
-    # A value inside a Markdown table cell: a pipe would end the cell.
-    return text.replace("|", "\\|")
+def _md(text: str) -> str:
+    # A value inside Markdown: one safe line, and a pipe would end a table cell.
+    return shown(text).replace("|", "\\|")
 
 
 def render_markdown(plan: Onboarding) -> str:
-    lines = [f"# AWS access for {plan.display_name}", ""]
+    person = plan.person
+    lines = [f"# AWS access for {_md(person.display_name)}", ""]
     if plan.access.mocked:
         lines += [f"> {MOCKED_MARK.lstrip('# ')}", ""]
     lines += [
-        f"- User name: `{plan.user.user_name}` ({plan.user.email})",
-        f"- Groups: {', '.join(plan.groups)}",
+        f"- User name: `{_md(person.user_name)}` ({_md(person.email)})",
+        f"- Groups: {_md(', '.join(person.groups))}",
         f"- Access portal (start URL): <{plan.access.start_url}>",
         f"- SSO region: `{plan.access.sso_region}`",
         "",
@@ -164,7 +181,7 @@ def render_markdown(plan: Onboarding) -> str:
         "| --- | --- | --- | --- |",
     ]
     lines += [
-        f"| {_cell(r.account)} | {r.account_id} | {r.permission_set} | `{r.profile}` |" for r in plan.rows
+        f"| {_md(r.account)} | {r.account_id} | {r.permission_set} | `{r.profile}` |" for r in plan.rows
     ]
     lines += ["", "## `~/.aws/config`", "", "```ini", *plan.config_block.rstrip("\n").splitlines(), "```"]
     lines += ["", "## First commands", "", "```sh", *plan.commands, "```", "", "## Reminders", ""]
