@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from landing_zone.config import config_warnings, load_from_mapping
+from landing_zone.config import config_warnings, load_from_mapping, read_stack_file
 from landing_zone.config.admin_identities import admin_groups, names_admin_identity
 from tests.builders import stack_values
-from tests.helpers import problem_table, problems_of
+from tests.helpers import PROJECT_DIR, problem_table, problems_of, run_lz, write_stack
 
 KEY = "landing-zone:identityCenter"
 ADMIN = "arn:aws:iam::aws:policy/AdministratorAccess"
@@ -147,3 +147,18 @@ def test_an_admin_group_member_not_named_as_admin_is_a_warning():
         "named as an admin identity: name it like identityCenter.adminIdentities.userNames '*+admin@*', "
         "or set admin: true on it"
     ]
+
+
+def test_lz_validate_refuses_the_prod_stack_with_its_admin_user_in_developers(capsys, tmp_path):
+    values = read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml")
+    developers = values["landing-zone:identityCenter"]["groups"][1]
+    developers["members"] = [*developers["members"], "alice+admin@acme-corp.io"]
+    path = write_stack(tmp_path, values, "Pulumi.prod.yaml")
+    assert run_lz(capsys, "validate", "--config-file", str(path)) == (
+        2,
+        "",
+        f"{KEY}.groups[1].members[2]: user 'alice+admin@acme-corp.io' is in admin group 'Platform' (permission "
+        "set 'AdministratorAccess' on account 'audit': it carries the AWS managed policy AdministratorAccess) "
+        "and in group 'Developers', meant for daily work: give admin work a separate user, or list "
+        "'alice+admin@acme-corp.io' in identityCenter.adminIdentities.allowAdminAndDaily\n",
+    )
