@@ -57,7 +57,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--start-url", help="with --from-aws: a custom start URL, e.g. https://acme.awsapps.com/start"
     )
-    parser.add_argument("--format", choices=("text", "markdown"), default="text")
+    parser.add_argument(
+        "--format",
+        choices=("text", "markdown"),
+        default="text",
+        help="text for a terminal, markdown for a ticket or an email (default: %(default)s)",
+    )
     parser.set_defaults(run=run)
 
 
