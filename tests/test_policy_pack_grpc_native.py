@@ -6,25 +6,12 @@ from __future__ import annotations
 
 import copy
 
-import pytest
-
-from landing_zone.config import read_stack_file
 from landing_zone.plan.runner import RegisteredResource
-from landing_zone.policy_harness import PolicyPack, read_enforcement_file
 from landing_zone.resource_types import ACCOUNT, ORGANIZATIONAL_UNIT
-from tests.conftest import PROJECT_DIR
-from tests.policy_builders import PACK_DIR, registered
+from tests.policy_builders import registered
 
 ADMIN_POLICY = "arn:aws:iam::aws:policy/AdministratorAccess"
 BREAK_FIX_ARN = "arn:aws:sso:::permissionSet/ssoins-1/ps-breakfix"
-
-
-@pytest.fixture(scope="module")
-def prod_pack():
-    pack = PolicyPack(PACK_DIR, "landing-zone", "prod", read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml"))
-    pack.configure(read_enforcement_file(PACK_DIR / "config.prod.json"))
-    yield pack
-    pack.close()
 
 
 def _find(resources, type_, name) -> RegisteredResource:
