@@ -1,5 +1,6 @@
-"""admin-identities-separate through the real pack over gRPC with `config.prod.json`, on the prod
-stack's resources: quiet as it is, and one violation when one user holds both kinds of group."""
+"""admin-identities-separate through the real pack over gRPC with `config.prod.json` (conftest's
+`prod_pack`), on the prod stack's resources: quiet as it is, and one violation when one user
+holds both kinds of group."""
 
 from __future__ import annotations
 
@@ -7,19 +8,8 @@ import copy
 
 import pytest
 
-from landing_zone.config import read_stack_file
-from landing_zone.policy_harness import PolicyPack, Violation, read_enforcement_file
+from landing_zone.policy_harness import Violation
 from landing_zone.resource_types import IDENTITY_STORE_GROUP, IDENTITY_STORE_MEMBERSHIP, IDENTITY_STORE_USER
-from tests.conftest import PROJECT_DIR
-from tests.policy_builders import PACK_DIR
-
-
-@pytest.fixture(scope="module")
-def prod_pack():
-    pack = PolicyPack(PACK_DIR, "landing-zone", "prod", read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml"))
-    pack.configure(read_enforcement_file(PACK_DIR / "config.prod.json"))
-    yield pack
-    pack.close()
 
 
 def _find(resources, type_, name):
