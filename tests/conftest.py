@@ -7,7 +7,9 @@ import pytest
 from landing_zone.cli import main
 from landing_zone.config import read_stack_file
 from landing_zone.plan.runner import PlanResult, run_program
+from landing_zone.policy_harness import PolicyPack, read_enforcement_file
 from tests.helpers import PROJECT_DIR
+from tests.policy_builders import PACK_DIR
 
 STACKS = ("dev", "prod")
 
@@ -21,6 +23,22 @@ def plan_stack(stack: str) -> PlanResult:
 def planned() -> dict[str, PlanResult]:
     """Each example stack's program run once under mocks."""
     return {stack: plan_stack(stack) for stack in STACKS}
+
+
+@pytest.fixture(scope="session")
+def prod_pack_process():
+    """One policy pack process for the prod stack, started as `pulumi preview --stack prod` starts
+    it, shared by every module that drives it over gRPC (a start costs about a second)."""
+    pack = PolicyPack(PACK_DIR, "landing-zone", "prod", read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml"))
+    yield pack
+    pack.close()
+
+
+@pytest.fixture
+def prod_pack(prod_pack_process: PolicyPack) -> PolicyPack:
+    """The prod pack configured with config.prod.json (every policy mandatory), as CI runs it."""
+    prod_pack_process.configure(read_enforcement_file(PACK_DIR / "config.prod.json"))
+    return prod_pack_process
 
 
 @pytest.fixture(scope="session")

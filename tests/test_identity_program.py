@@ -152,7 +152,7 @@ def test_users_groups_and_memberships(planned):
     }
     members = {(m.inputs["groupId"], m.inputs["memberId"]): m.name for m in result.of_type(MEMBERSHIP)}
     expected = {
-        ("Platform", "alice@acme-corp.io"),
+        ("Platform", "alice+admin@acme-corp.io"),
         ("Developers", "alice@acme-corp.io"),
         ("Developers", "bob@acme-corp.io"),
         ("Finance", "carol@acme-corp.io"),

@@ -12,9 +12,7 @@ import pytest
 
 from landing_zone.config import read_stack_file
 from landing_zone.plan.stack import run_stack
-from landing_zone.policy_harness import PolicyPack, read_enforcement_file
 from tests.helpers import PROJECT_DIR
-from tests.policy_builders import PACK_DIR
 
 PROD = read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml")
 Patch = Callable[[dict[str, Any]], None]
@@ -190,14 +188,6 @@ BYPASSES: list[tuple[str, Patch, set[tuple[str, str, str]]]] = [
         },
     ),
 ]
-
-
-@pytest.fixture(scope="module")
-def prod_pack():
-    pack = PolicyPack(PACK_DIR, "landing-zone", "prod", PROD)
-    pack.configure(read_enforcement_file(PACK_DIR / "config.prod.json"))
-    yield pack
-    pack.close()
 
 
 @pytest.mark.parametrize(("patch", "expected"), [b[1:] for b in BYPASSES], ids=[b[0] for b in BYPASSES])

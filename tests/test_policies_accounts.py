@@ -8,15 +8,13 @@ from typing import Any
 
 import pytest
 
-from landing_zone.config import read_stack_file
-from landing_zone.policy_harness import PolicyPack, Violation, read_enforcement_file
+from landing_zone.policy_harness import Violation
 from landing_zone.resource_types import ACCOUNT
 from landing_zone.resource_types import ALTERNATE_CONTACT as CONTACT
 from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
 from tests.builders import stack_values
-from tests.conftest import PROJECT_DIR
 from tests.helpers import run_lz, write_stack
-from tests.policy_builders import PACK_DIR, UNKNOWN, check_stack, stack_resource, urn_of
+from tests.policy_builders import UNKNOWN, check_stack, stack_resource, urn_of
 
 from lz_policies import accounts  # isort: skip
 
@@ -190,14 +188,6 @@ def test_disposable_in_a_sandbox_ou_is_quiet(resource, config):
 
 
 # --- through the real pack, over gRPC, and through lz plan ---------------------------------------
-
-
-@pytest.fixture(scope="module")
-def prod_pack():
-    pack = PolicyPack(PACK_DIR, "landing-zone", "prod", read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml"))
-    pack.configure(read_enforcement_file(PACK_DIR / "config.prod.json"))
-    yield pack
-    pack.close()
 
 
 def _find(resources, type_, name):

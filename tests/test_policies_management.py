@@ -13,11 +13,9 @@ from typing import Any
 
 import pytest
 
-from landing_zone.policy_harness import PolicyPack, Violation, read_enforcement_file
+from landing_zone.policy_harness import Violation
 from landing_zone.resource_types import ACCOUNT, ORGANIZATION
-from tests.conftest import PROJECT_DIR
 from tests.policy_builders import (
-    PACK_DIR,
     UNKNOWN,
     check_resource,
     check_stack,
@@ -28,7 +26,6 @@ from tests.policy_builders import (
 )
 
 from lz_policies import management  # isort: skip
-from landing_zone.config import read_stack_file  # isort: skip
 
 MANAGEMENT_ID = "111111111111"
 MEMBER_ID = "222222222222"
@@ -346,14 +343,6 @@ def test_member_accounts_policy_quiet(extra, config):
 
 
 # --- through the real pack, over gRPC ------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def prod_pack():
-    pack = PolicyPack(PACK_DIR, "landing-zone", "prod", read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml"))
-    pack.configure(read_enforcement_file(PACK_DIR / "config.prod.json"))
-    yield pack
-    pack.close()
 
 
 def _account_id(resources, name: str) -> str:

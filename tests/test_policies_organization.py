@@ -10,15 +10,12 @@ from typing import Any
 import pytest
 
 from landing_zone import principals, resource_types
-from landing_zone.config import read_stack_file
 from landing_zone.plan.mocks import MANAGEMENT_ACCOUNT_ID
-from landing_zone.policy_harness import PolicyPack, read_enforcement_file
 from landing_zone.resource_types import ACCOUNT, ORGANIZATION
 from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
 from tests.builders import stack_values
-from tests.conftest import PROJECT_DIR
 from tests.helpers import run_lz, write_stack
-from tests.policy_builders import PACK_DIR, UNKNOWN, check_stack, registered, stack_resource
+from tests.policy_builders import UNKNOWN, check_stack, registered, stack_resource
 
 from lz_policies import organization  # isort: skip
 
@@ -325,14 +322,6 @@ def test_the_management_account_as_a_member_fires(told_by, config):
 
 
 # --- through the real pack, over gRPC, and through lz plan -------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def prod_pack():
-    pack = PolicyPack(PACK_DIR, "landing-zone", "prod", read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml"))
-    pack.configure(read_enforcement_file(PACK_DIR / "config.prod.json"))
-    yield pack
-    pack.close()
 
 
 def _find(resources, type_, name):

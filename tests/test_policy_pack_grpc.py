@@ -54,6 +54,7 @@ def test_analyzer_info_lists_every_policy_with_level_and_schema(packs):
         "account-email-convention",
         "account-emails-unique",
         "account-lifecycle-safe",
+        "admin-identities-separate",
         "alternate-contacts-complete",
         "delegated-administrators-designated",
         "disposable-accounts-in-sandbox",

@@ -9,9 +9,8 @@ import json
 
 import pytest
 
-from landing_zone.config import read_stack_file
 from landing_zone.plan.runner import RegisteredResource
-from landing_zone.policy_harness import PolicyPack, Violation, read_enforcement_file
+from landing_zone.policy_harness import Violation
 from landing_zone.resource_types import (
     ACCOUNT,
     ACCOUNT_ASSIGNMENT,
@@ -20,8 +19,7 @@ from landing_zone.resource_types import (
     ORGANIZATIONAL_UNIT,
     PERMISSION_SET,
 )
-from tests.conftest import PROJECT_DIR
-from tests.policy_builders import PACK_DIR, UNKNOWN, registered
+from tests.policy_builders import UNKNOWN, registered
 
 ROLE = "aws:iam/role:Role"
 NATIVE_ROLE = "aws-native:iam:Role"
@@ -38,14 +36,6 @@ FORCE_MFA = json.dumps(
         ]
     }
 )
-
-
-@pytest.fixture(scope="module")
-def prod_pack():
-    pack = PolicyPack(PACK_DIR, "landing-zone", "prod", read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml"))
-    pack.configure(read_enforcement_file(PACK_DIR / "config.prod.json"))
-    yield pack
-    pack.close()
 
 
 def _find(resources, type_, name) -> RegisteredResource:

@@ -13,6 +13,7 @@ from pydantic.fields import FieldInfo
 
 from landing_zone import admin_access, resource_types
 from landing_zone.config import LandingZoneConfig
+from landing_zone.config.admin_identities import names_admin_identity
 from landing_zone.config.base import ACCOUNT_ID, AWS_CONTACT_TYPES, Matching
 from landing_zone.config.checker import MAX_EMAIL_LENGTH
 from landing_zone.config.identity import session_seconds
@@ -39,6 +40,23 @@ ACCOUNT_NAMES = [
 @pytest.mark.parametrize("name", ACCOUNT_NAMES)
 def test_the_pack_slugs_account_names_as_the_program_does(name):
     assert program_rules.account_slug(name) == account_slug(name)
+
+
+@pytest.mark.parametrize(
+    ("pattern", "user_name"),
+    [
+        ("*+admin@*", "alice+admin@acme-corp.io"),
+        ("*+admin@*", "Alice+ADMIN@acme-corp.io"),
+        ("*+admin@*", "alice@acme-corp.io"),
+        ("admin-*", "admin-alice"),
+        ("a.b", "axb"),
+        ("a(b", "a(b"),
+        ("", "alice"),
+        (None, "alice"),
+    ],
+)
+def test_the_pack_names_admin_identities_as_the_program_does(pattern, user_name):
+    assert program_rules.names_admin_identity(pattern, user_name) == names_admin_identity(pattern, user_name)
 
 
 def test_the_slug_is_the_one_root_emails_were_made_with():

@@ -53,7 +53,7 @@ CASES: list[tuple[str, bytes | str, list[str]]] = [
         "guardrails emptied by a second key",
         appended("  landing-zone:guardrails: []\n"),
         [
-            f"landing-zone:guardrails: appears twice (lines 167 and {PROD_LINES + 1}; Pulumi keeps the last): "
+            f"landing-zone:guardrails: appears twice (lines 175 and {PROD_LINES + 1}; Pulumi keeps the last): "
             "keep one in {path}"
         ],
     ),

@@ -144,7 +144,7 @@ def run(args: argparse.Namespace) -> int:
         else:
             if settings is None:
                 raise UsageError(OUTPUTS_NEED_STACK)
-            outputs = _read_outputs(args.outputs)
+            outputs = read_outputs(args.outputs)
             access = from_stack_outputs(settings.config, outputs, args.group, source=str(args.outputs))
             if args.start_url:
                 access = dataclasses.replace(access, start_url=args.start_url)
@@ -174,7 +174,7 @@ def run(args: argparse.Namespace) -> int:
     return _write(path, options.session_name, sections, len(profiles), args.replace_read_only)
 
 
-def _read_outputs(path: Path) -> dict[str, Any]:
+def read_outputs(path: Path) -> dict[str, Any]:
     try:
         document = parse_json(path.read_text(encoding="utf-8"))
     except FileNotFoundError:

@@ -122,6 +122,8 @@ class UserConfig(ConfigModel):
     family_name: Annotated[str, StringConstraints(min_length=1)]
     email: str
     display_name: str | None = None  # default: "<given name> <family name>"
+    # An identity for admin work only (see identityCenter.adminIdentities): never in a daily group.
+    admin: bool = False
     import_id: IdentityStoreItemId | None = Field(default=None, alias="import")  # the live user id
 
 
@@ -149,6 +151,16 @@ class AccessRule(ConfigModel):
     import_: bool = Field(default=False, alias="import")
 
 
+class AdminIdentitiesConfig(ConfigModel):
+    """How admin identities are told apart from daily ones (landing_zone/config/admin_identities.py)."""
+
+    # A user name pattern that names admin identities, `*` for any text: `*+admin@*`. When set,
+    # every member of an admin group must match it (or be marked `admin: true`).
+    user_names: Annotated[str, StringConstraints(min_length=1, max_length=128)] | None = None
+    # Users who may be in an admin group and in a daily group at once: an explicit exception.
+    allow_admin_and_daily: tuple[str, ...] = ()
+
+
 class IdentityCenterImport(ConfigModel):
     """The live instance's ids, as strings: import ids are built from them."""
 
@@ -173,6 +185,7 @@ class IdentityCenterConfig(ConfigModel):
     # The only groups an access rule may give an admin-equivalent permission set on the management
     # account: it owns the organization, so admin there is admin of every account.
     management_admin_groups: tuple[str, ...] = ()
+    admin_identities: AdminIdentitiesConfig = Field(default_factory=AdminIdentitiesConfig)
     permission_sets: tuple[PermissionSetConfig, ...] = ()
     users: tuple[UserConfig, ...] = ()
     groups: tuple[GroupConfig, ...] = ()

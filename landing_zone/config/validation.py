@@ -6,6 +6,7 @@ at once, each under the key they would edit.
 
 from __future__ import annotations
 
+from .admin_identities import check_admin_identities
 from .baseline import check_assumed_roles, check_baseline
 from .checker import Checker, Key
 from .cost_controls import check_budgets
@@ -44,6 +45,7 @@ def _run_checks(config: LandingZoneConfig, namespace: str) -> Checker:
     check_accounts(structure, checker.under("accounts"))
     if config.identity_center is not None:
         check_identity_center(config.identity_center, structure, checker.under("identityCenter"))
+        check_admin_identities(config.identity_center, structure, checker.under("identityCenter"))
     identity = config.identity_center
     permission_sets = None if identity is None else {ps.name for ps in identity.permission_sets}
     check_guardrails(config.guardrails, structure, checker.under("guardrails"), permission_sets)

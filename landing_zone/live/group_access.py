@@ -8,6 +8,7 @@ Center region: the session's region is taken as the SSO region.
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from landing_zone.config.base import ACCOUNT_ID, PERMISSION_SET_NAME, REGION
 from landing_zone.config.identity import START_URL
@@ -20,6 +21,72 @@ log = logging.getLogger(__name__)
 
 
 def read_group_access(clients: Clients, group: str, start_url: str | None = None) -> SsoAccess:
+    instance = _instance(clients)
+    return _access(clients, instance, [_group_id(clients, instance.store_id, group)], start_url)
+
+
+@dataclass(frozen=True)
+class LivePerson:
+    """A user of the identity store, as `lz onboard --from-aws` names them."""
+
+    user_name: str
+    display_name: str
+    email: str
+    groups: tuple[str, ...]  # display names
+
+
+def read_user_access(
+    clients: Clients, user_name: str, start_url: str | None = None
+) -> tuple[LivePerson, SsoAccess]:
+    """A user and what their groups reach (assignments to the user directly are not counted:
+    the landing zone gives access to groups only)."""
+    instance = _instance(clients)
+    store = clients.client("identitystore")
+    try:
+        user_id = store.get_user_id(
+            IdentityStoreId=instance.store_id,
+            AlternateIdentifier={
+                "UniqueAttribute": {"AttributePath": "userName", "AttributeValue": user_name}
+            },
+        )["UserId"]
+    except store.exceptions.ResourceNotFoundException:
+        raise SsoSourceError(
+            f"USER: no user named '{user_name}' in identity store {instance.store_id}"
+        ) from None
+    user = store.describe_user(IdentityStoreId=instance.store_id, UserId=user_id)
+    group_ids = [
+        m["GroupId"]
+        for m in paginate(
+            store,
+            "list_group_memberships_for_member",
+            "GroupMemberships",
+            IdentityStoreId=instance.store_id,
+            MemberId={"UserId": user_id},
+        )
+    ]
+    groups = tuple(
+        store.describe_group(IdentityStoreId=instance.store_id, GroupId=group_id).get("DisplayName", group_id)
+        for group_id in group_ids
+    )
+    emails = user.get("Emails") or []
+    email = next((e["Value"] for e in emails if e.get("Primary")), emails[0]["Value"] if emails else "")
+    person = LivePerson(
+        user_name=user.get("UserName", user_name),
+        display_name=user.get("DisplayName") or user.get("UserName", user_name),
+        email=email,
+        groups=tuple(sorted(groups)),
+    )
+    return person, _access(clients, instance, group_ids, start_url)
+
+
+@dataclass(frozen=True)
+class _Instance:
+    region: str
+    arn: str
+    store_id: str
+
+
+def _instance(clients: Clients) -> _Instance:
     # Not `clients.region`, which falls back to us-east-1: the SSO region is written into the
     # user's config, so it must be the one asked for.
     region = clients.session.region_name
@@ -29,38 +96,42 @@ def read_group_access(clients: Clients, group: str, start_url: str | None = None
     instances = list_instances(clients)
     if not instances:
         raise SsoSourceError(f"no IAM Identity Center instance in {region}")
-    instance_arn = instances[0]["InstanceArn"]
-    store_id = instances[0]["IdentityStoreId"]
-    group_id = _group_id(clients, store_id, group)
-    accounts = _account_names(clients)
+    return _Instance(region, instances[0]["InstanceArn"], instances[0]["IdentityStoreId"])
 
+
+def _access(clients: Clients, instance: _Instance, group_ids: list[str], start_url: str | None) -> SsoAccess:
+    """What the groups reach together: each (account, permission set) once."""
+    accounts = _account_names(clients)
     sso_admin = clients.client("sso-admin")
     permission_set_names: dict[str, str] = {}
     reachable: set[Reachable] = set()
-    for assignment in paginate(
-        sso_admin,
-        "list_account_assignments_for_principal",
-        "AccountAssignments",
-        InstanceArn=instance_arn,
-        PrincipalId=group_id,
-        PrincipalType="GROUP",
-    ):
-        account_id = ini_value(assignment["AccountId"], ACCOUNT_ID, "an account assignment's AccountId")
-        if account_id not in accounts:
-            log.warning("skipping account %s: not an active account of the organization", account_id)
-            continue
-        arn = assignment["PermissionSetArn"]
-        if arn not in permission_set_names:
-            described = sso_admin.describe_permission_set(InstanceArn=instance_arn, PermissionSetArn=arn)
-            permission_set_names[arn] = ini_value(
-                described["PermissionSet"]["Name"], PERMISSION_SET_NAME, f"the name of permission set {arn}"
-            )
-        reachable.add(Reachable(accounts[account_id], account_id, permission_set_names[arn]))
-    default_url = f"https://{store_id}.awsapps.com/start"
+    for group_id in group_ids:
+        for assignment in paginate(
+            sso_admin,
+            "list_account_assignments_for_principal",
+            "AccountAssignments",
+            InstanceArn=instance.arn,
+            PrincipalId=group_id,
+            PrincipalType="GROUP",
+        ):
+            account_id = ini_value(assignment["AccountId"], ACCOUNT_ID, "an account assignment's AccountId")
+            if account_id not in accounts:
+                log.warning("skipping account %s: not an active account of the organization", account_id)
+                continue
+            arn = assignment["PermissionSetArn"]
+            if arn not in permission_set_names:
+                described = sso_admin.describe_permission_set(InstanceArn=instance.arn, PermissionSetArn=arn)
+                permission_set_names[arn] = ini_value(
+                    described["PermissionSet"]["Name"],
+                    PERMISSION_SET_NAME,
+                    f"the name of permission set {arn}",
+                )
+            reachable.add(Reachable(accounts[account_id], account_id, permission_set_names[arn]))
+    default_url = f"https://{instance.store_id}.awsapps.com/start"
     return SsoAccess(
         start_url=start_url
-        or ini_value(default_url, START_URL, f"the start URL of identity store {store_id!r}"),
-        sso_region=region,
+        or ini_value(default_url, START_URL, f"the start URL of identity store {instance.store_id!r}"),
+        sso_region=instance.region,
         reachable=tuple(sorted(reachable)),
     )
 

@@ -3,10 +3,13 @@ memberships and account assignments."""
 
 from __future__ import annotations
 
+import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+from landing_zone.admin_access import admin_grant, admin_managed_policy
 
 from .errors import AWS_ERRORS, describe_error
 from .session import Clients, paginate
@@ -40,6 +43,20 @@ class LivePermissionSet:
     inline_policy: str | None = None
     boundary: LiveBoundary | None = None
     tags: dict[str, str] = field(default_factory=dict)
+
+    def admin_reason(self) -> str | None:
+        """Why the set is admin as the config reads it (landing_zone.admin_access): an AWS
+        managed admin policy or an inline policy that grants admin; None otherwise."""
+        for arn in self.managed_policies:
+            if (name := admin_managed_policy(arn)) is not None:
+                return f"it carries the AWS managed policy {name}"
+        if not self.inline_policy:
+            return None
+        try:
+            reason = admin_grant(json.loads(self.inline_policy))
+        except ValueError:
+            return None
+        return None if reason is None else f"its inline policy is admin: {reason}"
 
 
 @dataclass(frozen=True)
@@ -82,26 +99,27 @@ class LiveIdentityCenter:
     notes: tuple[str, ...] = ()  # what could not be read (an endpoint without the call)
 
 
-def list_instances(clients: Clients) -> list[dict[str, Any]]:
-    """The Identity Center instances visible in the session's region (one at most, in practice)."""
-    return list(paginate(clients.client("sso-admin"), "list_instances", "Instances"))
+def list_instances(clients: Clients, region: str | None = None) -> list[dict[str, Any]]:
+    """The Identity Center instances visible in `region` (default the session's; one at most)."""
+    return list(paginate(clients.client("sso-admin", region), "list_instances", "Instances"))
 
 
-def read_identity_center(clients: Clients) -> LiveIdentityCenter | None:
-    """Permission sets, groups and assignments of the organization's instance; None without one."""
-    instances = list_instances(clients)
+def read_identity_center(clients: Clients, region: str | None = None) -> LiveIdentityCenter | None:
+    """Permission sets, groups and assignments of the organization's instance in `region`
+    (default the session's); None without one."""
+    instances = list_instances(clients, region)
     if not instances:
         return None
     instance_arn = instances[0]["InstanceArn"]
     store_id = instances[0]["IdentityStoreId"]
-    sso = clients.client("sso-admin")
+    sso = clients.client("sso-admin", region)
     optional = _Optional()
     permission_sets = [
         _read_permission_set(sso, instance_arn, arn, optional)
         for arn in paginate(sso, "list_permission_sets", "PermissionSets", InstanceArn=instance_arn)
     ]
     assignments = []
-    store = clients.client("identitystore")
+    store = clients.client("identitystore", region)
     groups = [
         LiveGroup(
             id=g["GroupId"],

@@ -13,7 +13,6 @@ import json
 from collections import defaultdict
 from typing import Any
 
-from landing_zone.admin_access import admin_grant, admin_managed_policy
 from landing_zone.config import LandingZoneConfig
 from landing_zone.config.base import EMAIL
 
@@ -197,14 +196,7 @@ def _access_rules(
 
 def _is_admin(ps: LivePermissionSet) -> bool:
     """Admin as the config reads it (landing_zone.admin_access): managed or inline admin policy."""
-    if any(admin_managed_policy(arn) for arn in ps.managed_policies):
-        return True
-    if not ps.inline_policy:
-        return False
-    try:
-        return admin_grant(json.loads(ps.inline_policy)) is not None
-    except ValueError:
-        return False
+    return ps.admin_reason() is not None
 
 
 def _management_admins(

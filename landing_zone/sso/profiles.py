@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -95,6 +95,20 @@ def from_stack_outputs(
         raise SsoSourceError(
             f"--group: '{group}' is not in the stack's identityCenter.groups (known: {known})"
         )
+    return groups_access(config, outputs, {group}, source)
+
+
+def groups_access(
+    config: LandingZoneConfig,
+    outputs: Mapping[str, Any],
+    groups: Collection[str],
+    source: str = "the outputs",
+) -> SsoAccess:
+    """What members of any of `groups` can reach: each (account, permission set) once, however
+    many groups and rules give it."""
+    identity = config.identity_center
+    if identity is None:
+        raise SsoSourceError("the stack has no landing-zone:identityCenter config")
     mocked = outputs.get(MOCKED_KEY, False)
     if not isinstance(mocked, bool):
         raise SsoSourceError(f"{source}: {MOCKED_KEY} must be true or false, not {json.dumps(mocked)}")
@@ -105,9 +119,9 @@ def from_stack_outputs(
         raise SsoSourceError(f"{source} has no accountIds mapping (account name -> id)")
     ids = {name: value for name, value in account_ids.items() if isinstance(value, str)}
     ids[identity.management_account_name] = _required_text(outputs, "managementAccountId", source)
-    reachable = []
+    reachable = set()
     for grant in expand_access(identity, config.structure):
-        if grant.group != group:
+        if grant.group not in groups:
             continue
         account_id = ids.get(grant.account)
         if account_id is None:
@@ -119,7 +133,7 @@ def from_stack_outputs(
             raise SsoSourceError(
                 f"{source}: '{account_id}' (account '{grant.account}') is not a 12-digit account id"
             )
-        reachable.append(Reachable(grant.account, account_id, grant.permission_set))
+        reachable.add(Reachable(grant.account, account_id, grant.permission_set))
     return SsoAccess(start_url, sso_region, tuple(sorted(reachable)), mocked=mocked)
 
 

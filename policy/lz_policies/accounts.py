@@ -14,19 +14,34 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from .native import normalized
 from .organization_view import PRODUCTION_KNOBS, VIEW_TYPES, OrganizationView, in_subtree
 from .program_rules import ACCOUNT, ALTERNATE_CONTACT, CONTACT_TYPES, MAX_EMAIL_LENGTH, account_slug
-from .props import is_unknown, plain, tag_matches, undecided
+from .props import is_unknown, tag_matches, undecided
 from .schema import string_list
 from .stack import References, of_type, resources_of
+
+# An aws-native account sets nothing: Cloud Control closes it on deletion (see `native`), and
+# the way out is another resource, not another input.
+NATIVE_CLOSES = "is an aws-native account (closed when deleted)"
+NATIVE_FIX = "make it with aws.organizations.Account"
+
+
+def _closes(declared_type: str) -> str:
+    return "sets closeOnDeletion" if declared_type == ACCOUNT else NATIVE_CLOSES
+
+
+def _unset(declared_type: str) -> str:
+    return "unset closeOnDeletion" if declared_type == ACCOUNT else NATIVE_FIX
+
 
 DEFAULT_EMAIL_PATTERN = r"^[a-z0-9][a-z0-9._-]*\+{account}@[a-z0-9-]+(\.[a-z0-9-]+)+$"
 
 
 def _check_account_lifecycle(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type != ACCOUNT:
+    resource_type, props = normalized(args)
+    if resource_type != ACCOUNT:
         return
-    props = plain(args.props)
     config = args.get_config()
     name = props.get("name") if isinstance(props.get("name"), str) else args.name
     close, tags = props.get("closeOnDeletion"), props.get("tags")
@@ -40,7 +55,7 @@ def _check_account_lifecycle(args: ResourceValidationArgs, report_violation: Rep
     disposable = name in disposable_names or tag_matches(tags, disposable_tags)
     if close is True and not disposable:
         report_violation(
-            f"account '{name}' sets closeOnDeletion but is not disposable: deleting it would "
+            f"account '{name}' {_closes(args.resource_type)} but is not disposable: deleting it would "
             f"close the account; list it in disposableAccounts or tag it "
             f"{' or '.join(disposable_tags) or 'as disposable'}",
             None,
@@ -86,15 +101,17 @@ def _check_disposable_in_sandbox(args: StackValidationArgs, report_violation: Re
             report_violation(undecided(f"account '{name}'", "the OU it sits in (parentId)"), account.urn)
         elif production:
             report_violation(
-                f"account '{name}' is a production account but sets closeOnDeletion: removing it from "
-                "the config would close it; a production account is never disposable, unset closeOnDeletion",
+                f"account '{name}' is a production account but {_closes(account.declared_type)}: removing it "
+                "from the config would close it; a production account is never disposable, "
+                f"{_unset(account.declared_type)}",
                 account.urn,
             )
         elif path is None or not in_subtree(path, sandbox_ous):
             report_violation(
-                f"account '{name}' sets closeOnDeletion but sits in {view.placement(account)}, outside the "
-                f"sandbox OUs ({', '.join(sandbox_ous) or 'none'}): only sandbox accounts are disposable; "
-                "move it under a sandbox OU or unset closeOnDeletion",
+                f"account '{name}' {_closes(account.declared_type)} but sits in {view.placement(account)}, "
+                f"outside the sandbox OUs ({', '.join(sandbox_ous) or 'none'}): only sandbox accounts are "
+                "disposable; "
+                f"move it under a sandbox OU or {_unset(account.declared_type)}",
                 account.urn,
             )
 

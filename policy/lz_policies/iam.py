@@ -20,6 +20,7 @@ from pulumi_policy import (
 )
 
 from . import iam_semantics as iam
+from .native import input_name, normalized
 from .organization_view import last_role_account
 from .program_rules import PERMISSION_SET, PERMISSION_SET_INLINE_POLICY
 from .props import UNKNOWN, as_list, is_unknown, json_value, plain, statements, undecided
@@ -38,7 +39,9 @@ POLICY_ATTACHMENT = "aws:iam/policyAttachment:PolicyAttachment"
 MANAGED_POLICY = "aws:iam/policy:Policy"
 USER_GROUP_MEMBERSHIP = "aws:iam/userGroupMembership:UserGroupMembership"
 GROUP_MEMBERSHIP = "aws:iam/groupMembership:GroupMembership"
-# pulumi-aws-native (CloudFormation's shapes: documents are objects, names are `<kind>Name`).
+USER_POLICY = "aws:iam/userPolicy:UserPolicy"
+# pulumi-aws-native's IAM resources are read as their classic twins (`native`): a native user's
+# loginProfile is a UserLoginProfile, a native group's policies are GroupPolicy resources.
 NATIVE_ROLE = "aws-native:iam:Role"
 NATIVE_USER = "aws-native:iam:User"
 NATIVE_GROUP = "aws-native:iam:Group"
@@ -116,8 +119,6 @@ class _Accounts:
 _USER_TYPES = (
     USER,
     LOGIN_PROFILE,
-    NATIVE_USER,
-    NATIVE_GROUP,
     USER_GROUP_MEMBERSHIP,
     GROUP_MEMBERSHIP,
     MANAGED_POLICY,
@@ -153,11 +154,6 @@ def _read_groups(resources: list[Resource], scopes: dict[str, str]) -> _Accounts
         document = _attached_document(managed, attachment)
         for group in as_list(attachment.props.get("groups")):
             accounts.judge(scopes[attachment.urn], group, document, attachment.name)
-    for group in of_type(resources, NATIVE_GROUP):
-        name = group.props.get("groupName", group.name)  # CloudFormation names it after the resource
-        for policy in as_list(group.props.get("policies")):
-            document = policy.get("policyDocument") if isinstance(policy, dict) else policy
-            accounts.judge(scopes[group.urn], name, json_value(document), group.name)
     return accounts
 
 
@@ -182,13 +178,6 @@ def _read_users(
         if isinstance(user, str) and not is_unknown(user):
             scope = scopes[login.urn]
             console.append((scope, user, user_urns.get((scope, user), login.urn)))
-    for native in of_type(resources, NATIVE_USER):
-        name = native.props.get("userName")
-        name = name if isinstance(name, str) and not is_unknown(name) else native.name
-        scope = scopes[native.urn]
-        accounts.join(scope, name, native.props.get("groups", []), native.name)
-        if native.props.get("loginProfile") is not None:
-            console.append((scope, name, native.urn))
     return console
 
 
@@ -229,9 +218,10 @@ iam_users_require_mfa = StackValidationPolicy(
 
 
 def _check_access_key(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type != ACCESS_KEY:
+    resource_type, props = normalized(args)
+    if resource_type != ACCESS_KEY:
         return
-    user = plain(args.props).get("user")
+    user = props.get("user")
     if is_unknown(user):
         return  # a user created in the same update: its name is an output (id-like)
     if user in args.get_config().get("allowedUsers", []):
@@ -296,16 +286,16 @@ def _denies_assume_role_without_mfa(statement: dict[str, Any]) -> bool:
 
 
 def _check_role_trust(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type not in (ROLE, NATIVE_ROLE):
+    resource_type, props = normalized(args)
+    if resource_type != ROLE:
         return
-    props = plain(args.props)
-    native = args.resource_type == NATIVE_ROLE
-    name = props.get("roleName" if native else "name")
+    name = props.get("name")
     name = name if isinstance(name, str) and not is_unknown(name) else args.name
-    key = "assumeRolePolicyDocument" if native else "assumeRolePolicy"
-    document = json_value(props.get(key))
+    document = json_value(props.get("assumeRolePolicy"))
     if is_unknown(document):
-        report_violation(undecided(f"role '{name}'", key), None)
+        report_violation(
+            undecided(f"role '{name}'", input_name(args.resource_type, "assumeRolePolicy")), None
+        )
         return
     vendors = args.get_config().get("vendorRoles", [])
     # An explicit Deny wins over every Allow: one that refuses everyone without MFA covers the document.
@@ -376,16 +366,15 @@ def _policies(resources: list[Resource]) -> list[tuple[str, str, Any, str, str]]
         for policy in as_list(role.props.get("inlinePolicies")):
             document = json_value(policy.get("policy")) if isinstance(policy, dict) else json_value(policy)
             found.append(("role", role.label(), document, "inlinePolicies", role.urn))
-    for role in of_type(resources, NATIVE_ROLE):
-        for policy in as_list(role.props.get("policies")):
-            document = (
-                json_value(policy.get("policyDocument")) if isinstance(policy, dict) else json_value(policy)
-            )
-            found.append(("role", role.label("roleName"), document, "policies", role.urn))
-    for policy in of_type(resources, ROLE_POLICY):
-        owner_name = policy.props.get("role")
-        name = owner_name if isinstance(owner_name, str) else policy.name
-        found.append(("role", name, json_value(policy.props.get("policy")), "policy", policy.urn))
+    for kind, type_, owner_key in (
+        ("role", ROLE_POLICY, "role"),
+        ("group", GROUP_POLICY, "group"),
+        ("user", USER_POLICY, "user"),
+    ):
+        for policy in of_type(resources, type_):
+            owner_name = policy.props.get(owner_key)
+            name = owner_name if isinstance(owner_name, str) else policy.name
+            found.append((kind, name, json_value(policy.props.get("policy")), "policy", policy.urn))
     for policy in of_type(resources, MANAGED_POLICY):
         found.append(
             ("managed policy", policy.label(), json_value(policy.props.get("policy")), "policy", policy.urn)
@@ -396,7 +385,14 @@ def _policies(resources: list[Resource]) -> list[tuple[str, str, Any, str, str]]
 def _check_inline_admin(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     allowed = args.get_config().get("allowedNames", [])
     resources = resources_of(
-        args, PERMISSION_SET, PERMISSION_SET_INLINE_POLICY, ROLE, ROLE_POLICY, NATIVE_ROLE, MANAGED_POLICY
+        args,
+        PERMISSION_SET,
+        PERMISSION_SET_INLINE_POLICY,
+        ROLE,
+        ROLE_POLICY,
+        GROUP_POLICY,
+        USER_POLICY,
+        MANAGED_POLICY,
     )
     for kind, name, document, key, urn in _policies(resources):
         if name in allowed:
@@ -416,13 +412,15 @@ def _check_inline_admin(args: StackValidationArgs, report_violation: ReportViola
 
 no_wildcard_inline_admin = StackValidationPolicy(
     name="no-wildcard-inline-admin",
-    description="Policies the stack writes for permission sets and roles never grant administrator access.",
+    description=(
+        "Policies the stack writes (permission sets, roles, groups, users) never grant administrator access."
+    ),
     enforcement_level=EnforcementLevel.MANDATORY,
     validate=_check_inline_admin,
     config_schema=PolicyConfigSchema(
         properties={
             "allowedNames": string_list(
-                "permission set, role or managed policy names whose policy may grant admin"
+                "permission set, role, group, user or managed policy names whose policy may grant admin"
             ),
         }
     ),

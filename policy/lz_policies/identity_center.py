@@ -24,6 +24,7 @@ from pulumi_policy import (
 )
 
 from . import iam_semantics as iam
+from .native import normalized
 from .organization_view import PRODUCTION_KNOBS, VIEW_TYPES, OrganizationView
 from .program_rules import (
     ACCOUNT,
@@ -35,7 +36,7 @@ from .program_rules import (
     PERMISSION_SET_INLINE_POLICY,
 )
 from .program_rules import IDENTITY_STORE_GROUP as GROUP
-from .props import is_unknown, json_value, plain, undecided
+from .props import is_unknown, json_value, undecided
 from .schema import string_list
 from .stack import References, Resource, of_type, resources_of
 
@@ -66,9 +67,9 @@ def session_hours(duration: str) -> float | None:
 
 
 def _check_session(args: ResourceValidationArgs, report_violation: ReportViolation) -> None:
-    if args.resource_type != PERMISSION_SET:
+    resource_type, props = normalized(args)
+    if resource_type != PERMISSION_SET:
         return
-    props = plain(args.props)
     name = props.get("name") if isinstance(props.get("name"), str) else args.name
     duration = props.get("sessionDuration")
     if duration is None or duration == "":
@@ -116,7 +117,7 @@ permission_set_session_limit = ResourceValidationPolicy(
 
 # --- who holds administrator access where -------------------------------------------------------
 
-_TYPES = (
+ADMIN_TYPES = (
     *VIEW_TYPES,
     PERMISSION_SET,
     MANAGED_POLICY_ATTACHMENT,
@@ -229,7 +230,7 @@ class Principals:
 def _check_production_admin(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     config = args.get_config()
     allowed = config.get("allowedGroups", [])
-    resources = resources_of(args, *_TYPES)
+    resources = resources_of(args, *ADMIN_TYPES)
     view = OrganizationView(resources)
     principals = Principals(resources)
     for grant in admin_assignments(resources, config.get("permissionSets", [])):
@@ -278,7 +279,7 @@ production_admin_restricted = StackValidationPolicy(
 def _check_management_admin(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     config = args.get_config()
     allowed = config.get("allowedGroups", [])
-    resources = resources_of(args, *_TYPES)
+    resources = resources_of(args, *ADMIN_TYPES)
     view = OrganizationView(resources)
     principals = Principals(resources)
     for grant in admin_assignments(resources, config.get("permissionSets", [])):

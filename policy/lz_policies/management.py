@@ -29,6 +29,7 @@ from pulumi_policy import (
     StackValidationPolicy,
 )
 
+from .native import normalized
 from .organization_view import OrganizationView, last_role_account
 from .program_rules import TRAIL
 from .props import is_unknown, plain, undecided
@@ -49,6 +50,14 @@ DEFAULT_ALLOWED_TYPES = [
     # Delegating a security service's administration is done from the management account.
     "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount",
     "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount",
+    # The same services through pulumi-aws-native (its tokens: aws-native:<module>:<Type>), for the
+    # types native.py has no classic twin for (an identity store membership, an SSO instance).
+    "aws-native:organizations:*",
+    "aws-native:sso:*",
+    "aws-native:identitystore:*",
+    "aws-native:account:*",
+    "aws-native:budgets:*",
+    "aws-native:ce:*",
 ]
 # A break-glass role is the way back in when Identity Center is down; it lives in the management
 # account. The role and what grants it permissions may be there, nothing else of IAM.
@@ -64,11 +73,18 @@ def account_scoped(resource_type: str) -> bool:
     return resource_type.split(":", 1)[0] in ACCOUNT_SCOPED_PACKAGES
 
 
-def allowed_in_management(resource_type: str, props: Mapping[str, Any], config: Mapping[str, Any]) -> Any:
+def allowed_in_management(
+    resource_type: str, props: Mapping[str, Any], config: Mapping[str, Any], declared_type: str = ""
+) -> Any:
     """Whether the resource may live in the management account: True, False, or the key whose
-    unknown value keeps the verdict open."""
+    unknown value keeps the verdict open.
+
+    `resource_type` and `props` are the classic twin's for an aws-native resource (`native`), so
+    the allow-list of classic types covers both; `declared_type`, the native token, may be listed too.
+    """
     allowed = config.get("allowedTypes", DEFAULT_ALLOWED_TYPES)
-    if any(fnmatchcase(resource_type, pattern) for pattern in allowed):
+    types = {resource_type, declared_type or resource_type}
+    if any(fnmatchcase(t, pattern) for t in types for pattern in allowed):
         return True
     if resource_type == TRAIL:
         is_org_trail = props.get("isOrganizationTrail")
@@ -108,8 +124,8 @@ def _check_management_account(args: ResourceValidationArgs, report_violation: Re
     # Only the plain cases; resources-in-member-accounts decides every other one on the stack.
     if account is not None and account not in config.get("managementAccountIds", []):
         return
-    props = plain(args.props)
-    allowed = allowed_in_management(args.resource_type, props, config)
+    resource_type, props = normalized(args)
+    allowed = allowed_in_management(resource_type, props, config, args.resource_type)
     if allowed is True:
         return
     subject = f"{args.resource_type} '{args.name}'"
@@ -159,11 +175,11 @@ def _check_member_accounts(args: StackValidationArgs, report_violation: ReportVi
         account = last_role_account(provider.props) if provider is not None else None
         if account is None or account in listed_management or account in members:
             continue  # None and listed ones: no-resources-in-management-account reports them
-        subject = f"{resource.type} '{resource.name}'"
+        subject = f"{resource.declared_type} '{resource.name}'"
         through = _provider_label(provider)
         if account in view.management_ids:
             # The allow-list is what may live in the management account, not in any account.
-            allowed = allowed_in_management(resource.type, resource.props, config)
+            allowed = allowed_in_management(resource.type, resource.props, config, resource.declared_type)
             if allowed is True:
                 continue
             if isinstance(allowed, str):

@@ -74,7 +74,7 @@ class _Delegations:
 
     def check(self, resource: Resource, principal: Any, label: str | None) -> None:
         """`label` (an account name or id, None when it cannot be told) administers `principal`."""
-        subject = f"{resource.type} '{resource.name}'"
+        subject = f"{resource.declared_type} '{resource.name}'"
         if label is None:
             self.report(undecided(subject, "the account it delegates to"), resource.urn)
             return
@@ -135,7 +135,8 @@ def _check_delegations(args: StackValidationArgs, report_violation: ReportViolat
         elif resource.type == RESOURCE_POLICY:
             principals = _policy_principals(resource.props.get("content"))
             if is_unknown(principals):
-                report_violation(undecided(f"{resource.type} '{resource.name}'", "content"), resource.urn)
+                subject = f"{resource.declared_type} '{resource.name}'"
+                report_violation(undecided(subject, "content"), resource.urn)
                 continue
             for principal in principals:
                 label = "anyone" if principal == "*" else delegations.account_label(principal)

@@ -96,7 +96,10 @@ class OrganizationView:
         self.units = of_type(resources, ORGANIZATIONAL_UNIT)
         self.account_of = References(self.accounts)
         self.unit_of = References(self.units)
-        self._by_urn = {r.urn: r for r in resources}
+        # The first resource of a URN: a native resource before the attachments it embeds.
+        self._by_urn: dict[str, Resource] = {}
+        for resource in resources:
+            self._by_urn.setdefault(resource.urn, resource)
         self.management_ids = set(management_account_ids)
         for organization in of_type(resources, ORGANIZATION):
             master = organization.props.get("masterAccountId")

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from pulumi_policy import Policy
 
-from . import accounts, iam, identity_center, management, organization
+from . import accounts, iam, identities, identity_center, management, organization
 
 PACK_NAME = "landing-zone-policies"
 _KEBAB = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
@@ -27,6 +27,7 @@ POLICIES: list[Policy] = [
     identity_center.permission_set_session_limit,
     identity_center.production_admin_restricted,
     identity_center.management_admin_restricted,
+    identities.admin_identities_separate,
     organization.delegated_administrators_designated,
     organization.guardrails_stay_attached,
     organization.production_accounts_in_production_ous,

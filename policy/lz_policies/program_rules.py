@@ -21,6 +21,8 @@ PERMISSION_SET = "aws:ssoadmin/permissionSet:PermissionSet"
 ACCOUNT_ASSIGNMENT = "aws:ssoadmin/accountAssignment:AccountAssignment"
 PERMISSION_SET_INLINE_POLICY = "aws:ssoadmin/permissionSetInlinePolicy:PermissionSetInlinePolicy"
 IDENTITY_STORE_GROUP = "aws:identitystore/group:Group"
+IDENTITY_STORE_USER = "aws:identitystore/user:User"
+IDENTITY_STORE_MEMBERSHIP = "aws:identitystore/groupMembership:GroupMembership"
 EXTERNAL_GROUP = "landing-zone:identity-center:ExternalGroup"
 MANAGED_POLICY_ATTACHMENT = "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment"
 CUSTOMER_MANAGED_POLICY_ATTACHMENT = (
@@ -39,3 +41,12 @@ MAX_EMAIL_LENGTH = 64
 def account_slug(name: str) -> str:
     """landing_zone/config/naming.py: how an account's name reads in its root email."""
     return name.lower().replace(" ", "-")
+
+
+def names_admin_identity(pattern: str | None, user_name: str) -> bool:
+    """landing_zone/config/admin_identities.py: whether a user name follows the admin naming
+    convention (`*` is any text; case-insensitive, as identity store user names are)."""
+    if not pattern:
+        return False
+    body = ".*".join(re.escape(part) for part in pattern.split("*"))
+    return re.fullmatch(body, user_name, re.IGNORECASE | re.DOTALL) is not None

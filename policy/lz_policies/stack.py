@@ -13,6 +13,7 @@ from typing import Any
 
 from pulumi_policy import StackValidationArgs
 
+from .native import TWINS, Piece, twin
 from .props import is_unknown, plain
 
 
@@ -36,6 +37,11 @@ class Resource:
     # The resources each input was computed from: `accountId` -> [the account's URN].
     property_dependencies: dict[str, list[str]] = field(default_factory=dict)
     provider: Provider | None = None
+    # The type the program declared: an aws-native token for a resource judged as its classic twin.
+    declared_type: str = ""
+
+    def __post_init__(self) -> None:
+        self.declared_type = self.declared_type or self.type
 
     def label(self, key: str = "name") -> str:
         value = self.props.get(key)
@@ -45,12 +51,19 @@ class Resource:
 def resources_of(args: StackValidationArgs, *types: str) -> list[Resource]:
     """The stack's resources of these types (every resource without types), in stack order.
 
+    An aws-native resource comes as its classic twin (`native`), followed, when `types` are
+    given, by the classic attachments it embeds (under its URN and name, depending on it).
+    Without types, the resources themselves: what every resource is and where it lives, not
+    the pieces its inputs stand for (those live where their owner does).
     Only those are converted: a policy about accounts should not pay for thousands of
     assignments.
     """
     wanted = set(types)
-    return [
-        Resource(
+    found: list[Resource] = []
+    for r in args.resources:
+        if r.resource_type not in TWINS and wanted and r.resource_type not in wanted:
+            continue
+        resource = Resource(
             type=r.resource_type,
             name=r.name,
             urn=r.urn,
@@ -64,9 +77,42 @@ def resources_of(args: StackValidationArgs, *types: str) -> list[Resource]:
             if r.provider is None
             else Provider(r.provider.resource_type, r.provider.name, r.provider.urn, plain(r.provider.props)),
         )
-        for r in args.resources
-        if not wanted or r.resource_type in wanted
-    ]
+        pieces = _as_classic(resource, embedded=bool(wanted))
+        found += [p for p in pieces if not wanted or p.type in wanted]
+    return found
+
+
+def _as_classic(resource: Resource, *, embedded: bool) -> list[Resource]:
+    """A native resource as its classic twin (and its embedded attachments); others as they are."""
+    found = twin(resource.type, resource.props, resource.name)
+    if found is None:
+        return [resource]
+    pieces = [found.main, *found.embedded] if embedded else [found.main]
+    return [_piece(resource, piece, is_main=piece is found.main) for piece in pieces]
+
+
+def _piece(native: Resource, piece: Piece, *, is_main: bool) -> Resource:
+    by_input = native.property_dependencies
+    property_dependencies = {
+        classic: by_input[source] for classic, source in piece.inputs.items() if source in by_input
+    }
+    for key in piece.from_owner:
+        property_dependencies[key] = [native.urn]
+    if is_main:
+        dependencies = native.dependencies
+    else:
+        # What it was computed from: its owner, and the inputs it takes its values from.
+        dependencies = [native.urn] + [u for urns in property_dependencies.values() for u in urns]
+    return Resource(
+        type=piece.type,
+        name=native.name,
+        urn=native.urn,
+        props=piece.props,
+        dependencies=dependencies,
+        property_dependencies=property_dependencies,
+        provider=native.provider,
+        declared_type=native.type,
+    )
 
 
 def of_type(resources: Iterable[Resource], type_: str) -> list[Resource]:

@@ -23,7 +23,7 @@ from ..organization import (
     require_management_account,
 )
 from ..session import Clients
-from . import contacts, costs, drift, iam, organization, root_user, workloads
+from . import contacts, costs, drift, iam, identities, organization, root_user, workloads
 from .manual import manual_steps
 from .model import (
     CHECK_ERRORS,
@@ -165,6 +165,8 @@ def _tasks(clients: Clients, live: LiveOrganization, options: AuditOptions) -> l
     if options.config is not None:
         stack = Target("stack", live.id)
         tasks += [(f"stack: {c.id}", one(c, stack, options.config, live)) for c in drift.CHECKS]
+        check = identities.ADMIN_AND_DAILY
+        tasks.append((f"stack: {check.id}", one(check, stack, clients, options.config, live)))
     return tasks
 
 
