@@ -641,3 +641,14 @@ def test_a_writer_that_cannot_get_the_lock_gives_up_and_writes_nothing(tmp_path)
     )
     assert path.read_text() == MINE and sorted(tmp_path.iterdir()) == [path]
     assert update(path, "acme", "[sso-session acme]\n").changed  # and once it is free, it writes
+
+
+@pytest.mark.parametrize("option", ["--allow-mock-ids", "--replace-read-only"])
+def test_write_options_without_write_are_refused(capsys, prod_outputs, aws_home, option):
+    code, out, err = run_lz(capsys, *sso_config_args(prod_outputs, "Platform", option))
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == f"lz sso-config: {option}: only with --write (without it the profiles are printed, not written)\n"
+    )
+    assert not aws_home.exists()

@@ -114,6 +114,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     if args.from_aws == (args.outputs is not None):
         raise UsageError(ONE_SOURCE)
+    # Options of a write, given without one: the user meant to write and nothing would be.
+    for option, given in (
+        ("--allow-mock-ids", args.allow_mock_ids),
+        ("--replace-read-only", args.replace_read_only),
+    ):
+        if given and args.write is False:
+            raise UsageError(
+                f"{option}: only with --write (without it the profiles are printed, not written)"
+            )
     try:
         # Shown in messages and sent to AWS: one line of printable text.
         ini_value(args.group, GROUP_NAME, "--group")
