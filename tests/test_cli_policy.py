@@ -172,3 +172,23 @@ def test_policy_pack_argument_runs_that_pack_with_its_own_enforcement_file(capsy
     assert (code, err) == (0, "")
     assert report["policy"]["config"] == str(pack / "config.prod.json")
     assert {v["level"] for v in report["policy"]["violations"]} == {"advisory"}
+
+
+@pytest.mark.parametrize(
+    ("content", "problem"),
+    [
+        ('{"no-such-policy": {}}', "{file}: 'no-such-policy': no such policy in pack landing-zone-policies"),
+        ("{", "{file} is not valid JSON: "),
+    ],
+)
+def test_a_bad_enforcement_file_lz_plan_picked_is_named_as_such(capsys, tmp_path, content, problem):
+    # Not `--policy-config: ...`: the user passed no --policy-config, lz plan took config.prod.json.
+    pack = tmp_path / "rules"
+    shutil.copytree(PROJECT_DIR / "policy", pack, ignore=shutil.ignore_patterns("venv", "__pycache__"))
+    picked = pack / "config.prod.json"
+    picked.write_text(content)
+    stack = write_stack(tmp_path, stack_values(accounts=BROKEN_ACCOUNTS), "Pulumi.prod.yaml")
+    code, out, err = run_lz(capsys, "plan", "--config-file", str(stack), "--policy-pack", str(pack))
+    assert (code, out) == (2, "")
+    assert err.startswith("lz plan: " + problem.format(file=picked))
+    assert err.endswith(" (the enforcement file for stack prod; --policy-config picks another)\n")

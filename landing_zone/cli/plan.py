@@ -126,7 +126,13 @@ def previous_config(path: Path, project: str) -> LandingZoneConfig:
 
 def _report(stack_run: StackRun, args: argparse.Namespace, previous: LandingZoneConfig | None) -> PlanReport:
     """The report, the policy pack's failures as usage errors (exit 2)."""
-    from landing_zone.plan.policy import PolicyConfigError, PolicyPackError, PolicyPackNotFoundError
+    from landing_zone.plan.policy import (
+        PolicyConfigError,
+        PolicyPackError,
+        PolicyPackNotFoundError,
+        default_enforcement_file,
+        pack_dir_of,
+    )
     from landing_zone.plan.stack import report_stack
 
     try:
@@ -138,7 +144,17 @@ def _report(stack_run: StackRun, args: argparse.Namespace, previous: LandingZone
             pack_dir=args.policy_pack,
         )
     except PolicyConfigError as err:
-        raise UsageError(f"--policy-config: {err}") from None
+        if args.policy_config is not None:
+            raise UsageError(f"--policy-config: {err}") from None
+        # The file lz plan picked itself: name it, the user did not.
+        pack_dir = args.policy_pack or pack_dir_of(stack_run.project_dir)
+        picked = default_enforcement_file(pack_dir, stack_run.stack)
+        problem = str(err)
+        if picked is not None and str(picked) not in problem:
+            problem = f"{picked}: {problem}"
+        raise UsageError(
+            f"{problem} (the enforcement file for stack {stack_run.stack}; --policy-config picks another)"
+        ) from None
     except PolicyPackNotFoundError as err:
         if args.policy_pack is not None:
             raise UsageError(f"--policy-pack: {err}") from None
