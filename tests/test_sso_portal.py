@@ -229,12 +229,30 @@ def test_portal_values_are_checked_like_live_ones(capsys, aws_home, stub_portal,
             "pass --start-url URL --sso-region REGION",
         ),
         (
+            ["sso-config", "--from-aws", "--org", "acme"],
+            "--group is required with --outputs and --from-aws",
+        ),
+        (
             ["sso-config", "--from-portal", "--from-aws", "--sso-session", "acme", "--org", "acme"],
             "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, --from-aws [--profile P], "
             "or --from-portal --sso-session NAME",
         ),
     ],
-    ids=["no session", "group", "no org", "no start url", "two sources"],
+    ids=["no session", "group", "no org", "no start url", "no group", "two sources"],
 )
 def test_usage_errors(capsys, aws_home, argv, message):
     assert run_lz(capsys, *argv) == (2, "", f"lz sso-config: {message}\n")
+
+
+def test_a_refused_token_is_one_line(capsys, aws_home, monkeypatch):
+    """A token the portal no longer accepts (signed out elsewhere) ends like any refused call."""
+    write_token(aws_home.parent.parent, FUTURE)
+    client = boto3.Session().client("sso", region_name="eu-west-1", config=Config(signature_version=UNSIGNED))
+    stubber = Stubber(client)
+    stubber.add_client_error("list_accounts", "UnauthorizedException", "Session token not found or invalid")
+    stubber.activate()
+    monkeypatch.setattr(portal, "portal_client", lambda region: client)
+    code, out, err = run_lz(capsys, *portal_args(*WITH_URL))
+    assert (code, out) == (2, "")
+    assert err.startswith("lz sso-config: cannot read the organization: ")
+    assert "UnauthorizedException" in err and err.count("\n") == 1
