@@ -256,3 +256,13 @@ def test_a_refused_token_is_one_line(capsys, aws_home, monkeypatch):
     assert (code, out) == (2, "")
     assert err.startswith("lz sso-config: cannot read the organization: ")
     assert "UnauthorizedException" in err and err.count("\n") == 1
+
+
+def test_an_unreadable_config_file_is_one_line(capsys, aws_home):
+    aws_home.parent.mkdir(parents=True, exist_ok=True)
+    aws_home.write_text("key = value\n[sso-session acme\n")
+    assert run_lz(capsys, *portal_args()) == (
+        2,
+        "",
+        f"lz sso-config: --from-portal: Unable to parse config file: {aws_home}\n",
+    )

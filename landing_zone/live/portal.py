@@ -25,8 +25,12 @@ class NoToken(Exception):
 def session_settings(session_name: str) -> dict[str, str]:
     """The `[sso-session NAME]` block of the AWS config file, if there is one."""
     import botocore.session
+    from botocore.exceptions import BotoCoreError
 
-    config = botocore.session.Session().full_config
+    try:
+        config = botocore.session.Session().full_config
+    except BotoCoreError as err:  # a config file botocore cannot parse: one line, not a traceback
+        raise SsoSourceError(f"--from-portal: {err}") from None
     block = config.get("sso_sessions", {}).get(session_name, {})
     return {key: value for key, value in block.items() if isinstance(value, str)}
 
