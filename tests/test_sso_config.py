@@ -222,13 +222,22 @@ ERROR_CASES = [
         "no source",
         "-",
         ["Platform"],
-        "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, or --from-aws [--profile P]",
+        "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, --from-aws [--profile P], "
+        "or --from-portal --sso-session NAME",
+    ),
+    (
+        "outputs and the portal",
+        None,
+        ["Platform", "--from-portal", "--sso-session", "acme"],
+        "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, --from-aws [--profile P], "
+        "or --from-portal --sso-session NAME",
     ),
     (
         "two sources",
         None,
         ["Platform", "--from-aws"],
-        "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, or --from-aws [--profile P]",
+        "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, --from-aws [--profile P], "
+        "or --from-portal --sso-session NAME",
     ),
 ]
 

@@ -21,6 +21,7 @@ from landing_zone.sso.profiles import (
     DEFAULT_ADMIN_TEMPLATE,
     DEFAULT_TEMPLATE,
     GROUP_NAME,
+    SECTION_NAME,
     ProfileOptions,
     SsoAccess,
     SsoSourceError,
@@ -36,8 +37,10 @@ from .common import EXIT_OK, UsageError, add_stack_arguments, locate_stack, repo
 
 DEFAULT_CONFIG = Path("~/.aws/config")
 ONE_SOURCE = (
-    "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, or --from-aws [--profile P]"
+    "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, --from-aws [--profile P], "
+    "or --from-portal --sso-session NAME"
 )
+PORTAL_NEEDS_SESSION = "--from-portal needs --sso-session NAME: the session `aws sso login` signed in"
 OUTPUTS_NEED_STACK = (
     "--outputs needs --stack NAME or --config-file PATH: the stack's rules say what the group can reach"
 )
@@ -50,10 +53,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description=(
             "Render one [sso-session] and one [profile] per (account, permission set) the group "
             "can use, from a stack's outputs (--outputs with --stack or --config-file) or the live "
-            "organization (--from-aws). Prints to stdout unless --write."
+            "organization (--from-aws) or the access portal as your `aws sso login` sees it "
+            "(--from-portal). Prints to stdout unless --write."
         ),
     )
-    parser.add_argument("--group", required=True, help="the Identity Center group (display name)")
+    parser.add_argument(
+        "--group", help="the Identity Center group (display name); not with --from-portal (your own access)"
+    )
     add_stack_arguments(parser)
     parser.add_argument(
         "--outputs",
@@ -62,10 +68,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="`pulumi stack output --json` (or `lz plan --outputs-out`)",
     )
     parser.add_argument("--from-aws", action="store_true", help="read the live organization with boto3")
+    parser.add_argument(
+        "--from-portal",
+        action="store_true",
+        help="list the accounts and roles you can use in the access portal, with the token "
+        "`aws sso login --sso-session NAME` cached (needs --sso-session)",
+    )
     add_session_arguments(
         parser.add_argument_group("with --from-aws"),
         region_option="--sso-region",
-        region_help="the Identity Center region (default: the profile's)",
+        region_help="the Identity Center region (default: the profile's; with --from-portal, "
+        "the [sso-session] block's)",
     )
     parser.add_argument("--start-url", help="the SSO start URL, e.g. a custom https://acme.awsapps.com/start")
     parser.add_argument("--org", help="{org} in profile names (default: the stack's organization.name)")
@@ -112,8 +125,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    if args.from_aws == (args.outputs is not None):
+    if [args.from_aws, args.from_portal, args.outputs is not None].count(True) != 1:
         raise UsageError(ONE_SOURCE)
+    if args.from_portal and not args.sso_session:
+        raise UsageError(PORTAL_NEEDS_SESSION)
     # Options of a write, given without one: the user meant to write and nothing would be.
     for option, given in (
         ("--allow-mock-ids", args.allow_mock_ids),
@@ -123,9 +138,15 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError(
                 f"{option}: only with --write (without it the profiles are printed, not written)"
             )
+    # The portal lists the signed-in user's own access: a group would be ignored.
+    if args.from_portal and args.group is not None:
+        raise UsageError("--group: not with --from-portal, which lists what you can use yourself")
+    if not args.from_portal and args.group is None:
+        raise UsageError("--group is required with --outputs and --from-aws")
     try:
         # Shown in messages and sent to AWS: one line of printable text.
-        ini_value(args.group, GROUP_NAME, "--group")
+        if args.group is not None:
+            ini_value(args.group, GROUP_NAME, "--group")
     except SsoSourceError as err:
         raise UsageError(str(err)) from None
     # The stack (its rules, organization name and region) from --stack or --config-file.
@@ -140,7 +161,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(OUTPUTS_NEED_STACK)
     org = args.org or (settings.config.organization.name if settings else None)
     if not org:
-        raise UsageError("--org is required with --from-aws unless --stack or --config-file names the stack")
+        source = "--from-portal" if args.from_portal else "--from-aws"
+        raise UsageError(f"--org is required with {source} unless --stack or --config-file names the stack")
     if args.region is not None and not REGION.matches(args.region):
         raise UsageError(f"--region: '{args.region}' is not {REGION.words}")
     try:
@@ -150,6 +172,8 @@ def run(args: argparse.Namespace) -> int:
         check_template(args.template, "--template")
         if args.from_aws:
             access = _read_aws(args)
+        elif args.from_portal:
+            access = _read_portal(args)
         else:
             if settings is None:
                 raise UsageError(OUTPUTS_NEED_STACK)
@@ -170,7 +194,8 @@ def run(args: argparse.Namespace) -> int:
     except SsoSourceError as err:
         raise UsageError(str(err)) from None
     if not profiles:
-        print(f"lz sso-config: group '{args.group}' can reach no account", file=sys.stderr)
+        who = f"sso-session {args.sso_session}" if args.from_portal else f"group '{args.group}'"
+        print(f"lz sso-config: {who} can reach no account", file=sys.stderr)
     if args.write is False:
         print(managed_block(options.session_name, sections), end="")
         return EXIT_OK
@@ -206,6 +231,32 @@ def _read_aws(args: argparse.Namespace) -> SsoAccess:
             return read_group_access(clients, args.group, args.start_url)
     except SsoSourceError as err:
         raise SsoSourceError(f"--from-aws: {err}") from None
+
+
+def _read_portal(args: argparse.Namespace) -> SsoAccess:
+    from landing_zone.live import portal  # boto3: only for --from-portal
+
+    name = args.sso_session
+    # The sso-session must be one line of section-name text before it names a file or a message.
+    ini_value(name, SECTION_NAME, "--sso-session")
+    block = portal.session_settings(name)
+    start_url = args.start_url or block.get("sso_start_url")
+    sso_region = args.sso_region or block.get("sso_region")
+    if not start_url or not sso_region:
+        raise UsageError(
+            f"--from-portal: no [sso-session {name}] with sso_start_url and sso_region in the AWS config: "
+            "pass --start-url URL --sso-region REGION"
+        )
+    ini_value(start_url, START_URL, "--from-portal: sso_start_url")
+    ini_value(sso_region, REGION, "--from-portal: sso_region")
+    try:
+        token = portal.access_token(name, start_url, sso_region)
+    except portal.NoToken:
+        raise UsageError(
+            f"--from-portal: no valid SSO token: run `aws sso login --sso-session {name}`"
+        ) from None
+    with reading_the_organization():
+        return portal.read_portal_access(portal.portal_client(sso_region), token, start_url, sso_region)
 
 
 def _default_config_path() -> Path:

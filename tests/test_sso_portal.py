@@ -1,0 +1,268 @@
+"""`lz sso-config --from-portal`: the access portal's accounts and roles, with the token
+`aws sso login --sso-session NAME` cached. moto has no access-portal API: botocore's Stubber
+answers for the `sso` client, and the token is a real cache file under a temporary HOME."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+from typing import Any
+
+import boto3
+import botocore.session
+import pytest
+from botocore import UNSIGNED
+from botocore.config import Config
+from botocore.stub import Stubber
+
+from landing_zone.live import portal
+from tests.helpers import run_lz
+
+URL = "https://acme.awsapps.com/start"
+TOKEN = "portal-token"
+FUTURE = "2099-01-01T00:00:00Z"
+PAST = "2020-01-01T00:00:00Z"
+NO_TOKEN = "lz sso-config: --from-portal: no valid SSO token: run `aws sso login --sso-session acme`\n"
+
+
+def _account(account_id: str, name: str) -> dict[str, str]:
+    return {"accountId": account_id, "accountName": name, "emailAddress": f"{account_id}@example.com"}
+
+
+def _roles(account_id: str, *names: str, next_token: str | None = None) -> dict[str, Any]:
+    answer: dict[str, Any] = {"roleList": [{"roleName": n, "accountId": account_id} for n in names]}
+    if next_token:
+        answer["nextToken"] = next_token
+    return answer
+
+
+# Two pages of accounts, and one account's roles on two pages, in the order the paginators ask.
+PORTAL_CALLS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
+    (
+        "list_accounts",
+        {
+            "accountList": [_account("111111111111", "Production"), _account("222222222222", "dev")],
+            "nextToken": "a2",
+        },
+        {"accessToken": TOKEN},
+    ),
+    (
+        "list_account_roles",
+        _roles("111111111111", "AdministratorAccess", next_token="r2"),
+        {"accessToken": TOKEN, "accountId": "111111111111"},
+    ),
+    (
+        "list_account_roles",
+        _roles("111111111111", "ReadOnlyAccess"),
+        {"accessToken": TOKEN, "accountId": "111111111111", "nextToken": "r2"},
+    ),
+    (
+        "list_account_roles",
+        _roles("222222222222", "PowerUserAccess"),
+        {"accessToken": TOKEN, "accountId": "222222222222"},
+    ),
+    (
+        "list_accounts",
+        {"accountList": [_account("333333333333", "Log Archive")]},
+        {"accessToken": TOKEN, "nextToken": "a2"},
+    ),
+    (
+        "list_account_roles",
+        _roles("333333333333", "ReadOnlyAccess"),
+        {"accessToken": TOKEN, "accountId": "333333333333"},
+    ),
+]
+
+
+@pytest.fixture
+def stub_portal(monkeypatch):
+    """`portal_client` answers `calls` (default PORTAL_CALLS) through a Stubber, each in turn."""
+    stubbers: list[Stubber] = []
+
+    def install(calls: list[tuple[str, dict[str, Any], dict[str, Any]]] = PORTAL_CALLS) -> None:
+        client = boto3.Session().client(
+            "sso", region_name="eu-west-1", config=Config(signature_version=UNSIGNED)
+        )
+        stubber = Stubber(client)
+        for method, answer, expected in calls:
+            stubber.add_response(method, answer, expected)
+        stubber.activate()
+        stubbers.append(stubber)
+        monkeypatch.setattr(portal, "portal_client", lambda region: client)
+
+    yield install
+    for stubber in stubbers:
+        stubber.assert_no_pending_responses()
+
+
+def write_token(home: Path, expires_at: str, session: str = "acme") -> Path:
+    """The cache file `aws sso login --sso-session SESSION` writes."""
+    cache = home / ".aws" / "sso" / "cache"
+    cache.mkdir(parents=True, exist_ok=True)
+    path = cache / f"{hashlib.sha1(session.encode()).hexdigest()}.json"
+    token = {"startUrl": URL, "region": "eu-west-1", "accessToken": TOKEN, "expiresAt": expires_at}
+    path.write_text(json.dumps(token))
+    return path
+
+
+def portal_args(*extra: str) -> list[str]:
+    return ["sso-config", "--from-portal", "--sso-session", "acme", "--org", "acme", *extra]
+
+
+WITH_URL = ("--start-url", URL, "--sso-region", "eu-west-1")
+
+
+def test_writes_one_profile_per_account_and_role_read_back_by_botocore(capsys, aws_home, stub_portal):
+    write_token(aws_home.parent.parent, FUTURE)
+    stub_portal()
+    code, out, err = run_lz(capsys, *portal_args(*WITH_URL, "--write"))
+    assert (code, err) == (0, "")
+    assert out == f"{aws_home}: wrote 4 profiles under sso-session acme\n"
+    config = botocore.session.Session().full_config
+    assert config["sso_sessions"] == {
+        "acme": {
+            "sso_start_url": URL,
+            "sso_region": "eu-west-1",
+            "sso_registration_scopes": "sso:account:access",
+        }
+    }
+    profiles = {
+        name: (p["sso_account_id"], p["sso_role_name"], p["sso_session"], p["region"])
+        for name, p in config["profiles"].items()
+    }
+    assert profiles == {
+        "acme-production": ("111111111111", "AdministratorAccess", "acme", "eu-west-1"),
+        "acme-production-ReadOnlyAccess": ("111111111111", "ReadOnlyAccess", "acme", "eu-west-1"),
+        "acme-dev-PowerUserAccess": ("222222222222", "PowerUserAccess", "acme", "eu-west-1"),
+        "acme-log-archive-ReadOnlyAccess": ("333333333333", "ReadOnlyAccess", "acme", "eu-west-1"),
+    }
+    # The same portal answers again: the merge finds nothing to change.
+    written = aws_home.read_bytes()
+    stub_portal()
+    code, out, err = run_lz(capsys, *portal_args(*WITH_URL, "--write"))
+    assert (code, out, err) == (0, f"{aws_home}: already up to date (4 profiles, sso-session acme)\n", "")
+    assert aws_home.read_bytes() == written
+
+
+def test_the_sso_session_block_gives_start_url_and_region(capsys, aws_home, stub_portal):
+    aws_home.parent.mkdir(parents=True, exist_ok=True)
+    aws_home.write_text(f"[sso-session acme]\nsso_start_url = {URL}\nsso_region = eu-west-1\n")
+    write_token(aws_home.parent.parent, FUTURE)
+    stub_portal()
+    code, out, err = run_lz(capsys, *portal_args())
+    assert (code, err) == (0, "")
+    assert (
+        "[profile acme-log-archive-ReadOnlyAccess]\nsso_session = acme\nsso_account_id = 333333333333\n"
+        in out
+    )
+    assert f"sso_start_url = {URL}\nsso_region = eu-west-1\n" in out
+
+
+@pytest.mark.parametrize("expires_at", [PAST, None], ids=["expired", "no cache file"])
+def test_no_valid_token_says_to_log_in(capsys, aws_home, stub_portal, expires_at):
+    if expires_at:
+        write_token(aws_home.parent.parent, expires_at)
+    stub_portal([])
+    code, out, err = run_lz(capsys, *portal_args(*WITH_URL, "--write"))
+    assert (code, out, err) == (2, "", NO_TOKEN)
+    assert not aws_home.exists()
+
+
+def test_a_token_for_another_session_is_not_used(capsys, aws_home, stub_portal):
+    write_token(aws_home.parent.parent, FUTURE, session="other")
+    stub_portal([])
+    assert run_lz(capsys, *portal_args(*WITH_URL)) == (2, "", NO_TOKEN)
+
+
+@pytest.mark.parametrize(
+    ("answer", "message"),
+    [
+        (
+            _roles("111111111111", "Admin\n[profile default]"),
+            "the portal's roleName (account 111111111111): 'Admin\\n[profile default]' is not ",
+        ),
+        (
+            _roles("111111111111", "Admin\x07"),
+            "the portal's roleName (account 111111111111): 'Admin\\x07' is not ",
+        ),
+    ],
+    ids=["newline", "control character"],
+)
+def test_portal_values_are_checked_like_live_ones(capsys, aws_home, stub_portal, answer, message):
+    write_token(aws_home.parent.parent, FUTURE)
+    stub_portal(
+        [
+            (
+                "list_accounts",
+                {"accountList": [_account("111111111111", "Production")]},
+                {"accessToken": TOKEN},
+            ),
+            ("list_account_roles", answer, {"accessToken": TOKEN, "accountId": "111111111111"}),
+        ]
+    )
+    code, out, err = run_lz(capsys, *portal_args(*WITH_URL, "--write"))
+    assert (code, out) == (2, "")
+    assert err.startswith("lz sso-config: " + message)
+    assert "\n" not in err[:-1]
+    assert not aws_home.exists()
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["sso-config", "--from-portal", "--org", "acme", *WITH_URL],
+            "--from-portal needs --sso-session NAME: the session `aws sso login` signed in",
+        ),
+        (
+            [*portal_args(*WITH_URL), "--group", "Platform"],
+            "--group: not with --from-portal, which lists what you can use yourself",
+        ),
+        (
+            ["sso-config", "--from-portal", "--sso-session", "acme", *WITH_URL],
+            "--org is required with --from-portal unless --stack or --config-file names the stack",
+        ),
+        (
+            portal_args(),
+            "--from-portal: no [sso-session acme] with sso_start_url and sso_region in the AWS config: "
+            "pass --start-url URL --sso-region REGION",
+        ),
+        (
+            ["sso-config", "--from-aws", "--org", "acme"],
+            "--group is required with --outputs and --from-aws",
+        ),
+        (
+            ["sso-config", "--from-portal", "--from-aws", "--sso-session", "acme", "--org", "acme"],
+            "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, --from-aws [--profile P], "
+            "or --from-portal --sso-session NAME",
+        ),
+    ],
+    ids=["no session", "group", "no org", "no start url", "no group", "two sources"],
+)
+def test_usage_errors(capsys, aws_home, argv, message):
+    assert run_lz(capsys, *argv) == (2, "", f"lz sso-config: {message}\n")
+
+
+def test_a_refused_token_is_one_line(capsys, aws_home, monkeypatch):
+    """A token the portal no longer accepts (signed out elsewhere) ends like any refused call."""
+    write_token(aws_home.parent.parent, FUTURE)
+    client = boto3.Session().client("sso", region_name="eu-west-1", config=Config(signature_version=UNSIGNED))
+    stubber = Stubber(client)
+    stubber.add_client_error("list_accounts", "UnauthorizedException", "Session token not found or invalid")
+    stubber.activate()
+    monkeypatch.setattr(portal, "portal_client", lambda region: client)
+    code, out, err = run_lz(capsys, *portal_args(*WITH_URL))
+    assert (code, out) == (2, "")
+    assert err.startswith("lz sso-config: cannot read the organization: ")
+    assert "UnauthorizedException" in err and err.count("\n") == 1
+
+
+def test_an_unreadable_config_file_is_one_line(capsys, aws_home):
+    aws_home.parent.mkdir(parents=True, exist_ok=True)
+    aws_home.write_text("key = value\n[sso-session acme\n")
+    assert run_lz(capsys, *portal_args()) == (
+        2,
+        "",
+        f"lz sso-config: --from-portal: Unable to parse config file: {aws_home}\n",
+    )
