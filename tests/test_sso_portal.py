@@ -237,8 +237,25 @@ def test_portal_values_are_checked_like_live_ones(capsys, aws_home, stub_portal,
             "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, --from-aws [--profile P], "
             "or --from-portal --sso-session NAME",
         ),
+        (
+            [*portal_args(*WITH_URL), "--profile", "mgmt"],
+            "--profile: only with --from-aws (--from-portal uses the cached SSO token)",
+        ),
+        (
+            [*portal_args(*WITH_URL), "--max-attempts", "3"],
+            "--max-attempts: only with --from-aws (--from-portal uses the cached SSO token)",
+        ),
     ],
-    ids=["no session", "group", "no org", "no start url", "no group", "two sources"],
+    ids=[
+        "no session",
+        "group",
+        "no org",
+        "no start url",
+        "no group",
+        "two sources",
+        "profile",
+        "max attempts",
+    ],
 )
 def test_usage_errors(capsys, aws_home, argv, message):
     assert run_lz(capsys, *argv) == (2, "", f"lz sso-config: {message}\n")
@@ -254,7 +271,7 @@ def test_a_refused_token_is_one_line(capsys, aws_home, monkeypatch):
     monkeypatch.setattr(portal, "portal_client", lambda region: client)
     code, out, err = run_lz(capsys, *portal_args(*WITH_URL))
     assert (code, out) == (2, "")
-    assert err.startswith("lz sso-config: cannot read the organization: ")
+    assert err.startswith("lz sso-config: cannot read the access portal: ")
     assert "UnauthorizedException" in err and err.count("\n") == 1
 
 

@@ -55,15 +55,15 @@ def clients_for(profile: str | None, region: str | None, max_attempts: int | Non
 
 
 @contextmanager
-def reading_the_organization() -> Iterator[None]:
+def reading_the_organization(what: str = "the organization") -> Iterator[None]:
     """An AWS call that fails (refused, throttled past the retries, no credentials, unreachable)
-    ends the command with exit 2: `cannot read the organization: <operation>: <code>: <message>`."""
+    ends the command with exit 2: `cannot read <what>: <operation>: <code>: <message>`."""
     from landing_zone.live.errors import AWS_ERRORS, describe_error
 
     try:
         yield
     except AWS_ERRORS as err:
-        raise UsageError(f"cannot read the organization: {describe_error(err)}") from None
+        raise UsageError(f"cannot read {what}: {describe_error(err)}") from None
 
 
 def positive_int(text: str) -> int:

@@ -141,6 +141,10 @@ def run(args: argparse.Namespace) -> int:
     # The portal lists the signed-in user's own access: a group would be ignored.
     if args.from_portal and args.group is not None:
         raise UsageError("--group: not with --from-portal, which lists what you can use yourself")
+    # The management account's session options: the portal is read with the SSO token instead.
+    for option, given in (("--profile", args.profile), ("--max-attempts", args.max_attempts)):
+        if args.from_portal and given is not None:
+            raise UsageError(f"{option}: only with --from-aws (--from-portal uses the cached SSO token)")
     if not args.from_portal and args.group is None:
         raise UsageError("--group is required with --outputs and --from-aws")
     try:
@@ -255,7 +259,7 @@ def _read_portal(args: argparse.Namespace) -> SsoAccess:
         raise UsageError(
             f"--from-portal: no valid SSO token: run `aws sso login --sso-session {name}`"
         ) from None
-    with reading_the_organization():
+    with reading_the_organization("the access portal"):
         return portal.read_portal_access(portal.portal_client(sso_region), token, start_url, sso_region)
 
 
