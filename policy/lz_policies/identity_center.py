@@ -227,6 +227,25 @@ class Principals:
         return f"group '{name}', which is not in {key}"
 
 
+def _report_unallowed(
+    grant: AdminAssignment, where: str, why: str, who: str | None, report_violation: ReportViolation
+) -> None:
+    """Report an admin grant on `where` to `who`, a principal outside allowedGroups (None: an
+    allowed group, nothing to report); undecided when which permission set it is cannot be told."""
+    if who is None:
+        return
+    if grant.reason is None:
+        report_violation(
+            undecided(f"assignment '{grant.assignment.name}'", "permissionSetArn"), grant.assignment.urn
+        )
+        return
+    report_violation(
+        f"permission set '{grant.permission_set}' is admin ({grant.reason}) and is assigned on "
+        f"{where} to {who}{why}",
+        grant.assignment.urn,
+    )
+
+
 def _check_production_admin(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     config = args.get_config()
     allowed = config.get("allowedGroups", [])
@@ -243,17 +262,14 @@ def _check_production_admin(args: StackValidationArgs, report_violation: ReportV
         if production is None:
             report_violation(undecided(subject, "the OU of the account"), grant.assignment.urn)
             continue
-        who = principals.describe(grant.assignment, allowed, "allowedGroups")
-        if who is not None and grant.reason is None:
-            report_violation(
-                undecided(f"assignment '{grant.assignment.name}'", "permissionSetArn"), grant.assignment.urn
-            )
-        elif who is not None:
-            report_violation(
-                f"permission set '{grant.permission_set}' is admin ({grant.reason}) and is assigned on "
-                f"production account '{grant.account.label()}' to {who}",
-                grant.assignment.urn,
-            )
+        where = f"production account '{grant.account.label()}'"
+        _report_unallowed(
+            grant,
+            where,
+            "",
+            principals.describe(grant.assignment, allowed, "allowedGroups"),
+            report_violation,
+        )
 
 
 production_admin_restricted = StackValidationPolicy(
@@ -295,17 +311,14 @@ def _check_management_admin(args: StackValidationArgs, report_violation: ReportV
             # Positive facts only: an account the stack does not manage as a member may be the
             # management account.
             where = f"account {grant.target}, which this stack does not manage as a member,"
-        who = principals.describe(grant.assignment, allowed, "allowedGroups")
-        if who is not None and grant.reason is None:
-            report_violation(
-                undecided(f"assignment '{grant.assignment.name}'", "permissionSetArn"), grant.assignment.urn
-            )
-        elif who is not None:
-            report_violation(
-                f"permission set '{grant.permission_set}' is admin ({grant.reason}) and is assigned on "
-                f"{where} to {who}; admin there is admin of the whole organization",
-                grant.assignment.urn,
-            )
+        why = "; admin there is admin of the whole organization"
+        _report_unallowed(
+            grant,
+            where,
+            why,
+            principals.describe(grant.assignment, allowed, "allowedGroups"),
+            report_violation,
+        )
 
 
 management_admin_restricted = StackValidationPolicy(
