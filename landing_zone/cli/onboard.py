@@ -11,7 +11,6 @@ from landing_zone.config.identity import START_URL
 from landing_zone.sso.onboarding import (
     Onboarding,
     OnboardingError,
-    Person,
     onboarding,
     onboarding_for,
     render,
@@ -113,9 +112,8 @@ def _from_aws(args: argparse.Namespace, org: str, stack_region: str | None) -> O
     clients = clients_for(args.profile, args.sso_region, args.max_attempts)
     try:
         with reading_the_organization():
-            live, access = read_user_access(clients, args.user, args.start_url)
+            person, access = read_user_access(clients, args.user, args.start_url)
     except SsoSourceError as err:
         raise SsoSourceError(f"--from-aws: {err}") from None
-    person = Person(live.user_name, live.display_name, live.email, live.groups)
     options = ProfileOptions(org=org, session_name=org, region=stack_region or access.sso_region)
     return onboarding_for(person, access, options)

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from landing_zone.config.base import ACCOUNT_ID, PERMISSION_SET_NAME, REGION
 from landing_zone.config.identity import START_URL
+from landing_zone.sso.onboarding import Person
 from landing_zone.sso.profiles import Reachable, SsoAccess, SsoSourceError, ini_value
 
 from .identity_center import list_instances
@@ -25,19 +26,9 @@ def read_group_access(clients: Clients, group: str, start_url: str | None = None
     return _access(clients, instance, [_group_id(clients, instance.store_id, group)], start_url)
 
 
-@dataclass(frozen=True)
-class LivePerson:
-    """A user of the identity store, as `lz onboard --from-aws` names them."""
-
-    user_name: str
-    display_name: str
-    email: str
-    groups: tuple[str, ...]  # display names
-
-
 def read_user_access(
     clients: Clients, user_name: str, start_url: str | None = None
-) -> tuple[LivePerson, SsoAccess]:
+) -> tuple[Person, SsoAccess]:
     """A user and what their groups reach (assignments to the user directly are not counted:
     the landing zone gives access to groups only)."""
     instance = _instance(clients)
@@ -70,7 +61,7 @@ def read_user_access(
     )
     emails = user.get("Emails") or []
     email = next((e["Value"] for e in emails if e.get("Primary")), emails[0]["Value"] if emails else "")
-    person = LivePerson(
+    person = Person(
         user_name=user.get("UserName", user_name),
         display_name=user.get("DisplayName") or user.get("UserName", user_name),
         email=email,
