@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 
 from landing_zone.config import LandingZoneConfig
@@ -23,6 +22,7 @@ from ..organization import (
     require_management_account,
 )
 from ..session import Clients
+from ..tasks import Progress, run_tasks
 from . import contacts, costs, drift, iam, identities, organization, root_user, workloads
 from .manual import manual_steps
 from .model import (
@@ -41,7 +41,6 @@ log = logging.getLogger(__name__)
 
 MEMBER_CHECKS = (contacts.MEMBER_CONTACTS, iam.MEMBER_USER_KEYS, iam.MEMBER_PASSWORD_POLICY)
 
-Progress = Callable[[int, int, str], None]
 Task = tuple[str, Callable[[], list[CheckResult]]]
 
 
@@ -102,15 +101,7 @@ class AuditReport:
 def run_audit(clients: Clients, options: AuditOptions, progress: Progress | None = None) -> AuditReport:
     live = _read_live(clients)
     tasks = _tasks(clients, live, options)
-    results: list[list[CheckResult]] = [[] for _ in tasks]
-    with ThreadPoolExecutor(max_workers=max(1, options.max_workers)) as pool:
-        futures = {pool.submit(run): index for index, (_, run) in enumerate(tasks)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            index = futures[future]
-            results[index] = future.result()
-            if progress is not None:
-                progress(done, len(tasks), tasks[index][0])
-    flat = [r for chunk in results for r in chunk] + manual_steps()
+    flat = run_tasks(tasks, options.max_workers, progress) + manual_steps()
     members = tuple(a.id for a in live.member_accounts if a.active)
     return AuditReport(live.id, live.management_account_id, tuple(flat), members)
 

@@ -5,7 +5,6 @@ priority order; results come back in task order whatever order they finish in.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass
 
 from botocore.exceptions import ClientError
@@ -16,6 +15,7 @@ from ..defaults import DEFAULT_WORKERS
 from ..errors import AWS_ERRORS, describe_error
 from ..organization import LiveDataError, NotManagementAccount, read_organization, require_management_account
 from ..session import Clients
+from ..tasks import Progress, run_tasks
 from . import costs, delegation, identity_center, imports, members, organization, password_policy, quotas
 from .model import Check, Preflight, PreflightReport, Prerequisite, blocked, guarded, ready
 
@@ -38,7 +38,6 @@ MEMBER_READY = {
     members.ANALYZERS: "no account analyzer in the way",
 }
 
-Progress = Callable[[int, int, str], None]
 Task = tuple[str, Callable[[], list[Prerequisite]]]
 
 
@@ -82,26 +81,13 @@ def run_preflight(
         (f"account {m.account_id} ({m.config.name})", members.member_task(preflight, m))
         for m in baseline_members
     ]
-    results = _run(tasks, options.max_workers, progress)
-    flat = [r for chunk in results for r in chunk]
+    flat = run_tasks(tasks, options.max_workers, progress)
     flat += _member_summaries(preflight, baseline_members, flat)
     return PreflightReport(options.stack, live.id, live.management_account_id, tuple(flat))
 
 
 def _guarded(check: Check, preflight: Preflight) -> Callable[[], list[Prerequisite]]:
     return lambda: guarded(check, preflight)
-
-
-def _run(tasks: list[Task], max_workers: int, progress: Progress | None) -> list[list[Prerequisite]]:
-    results: list[list[Prerequisite]] = [[] for _ in tasks]
-    with ThreadPoolExecutor(max_workers=max(1, max_workers)) as pool:
-        futures = {pool.submit(run): index for index, (_, run) in enumerate(tasks)}
-        for done, future in enumerate(as_completed(futures), start=1):
-            index = futures[future]
-            results[index] = future.result()
-            if progress is not None:
-                progress(done, len(tasks), tasks[index][0])
-    return results
 
 
 def _member_summaries(
