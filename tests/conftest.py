@@ -79,3 +79,15 @@ def aws_home(tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", str(tmp_path / ".aws" / "credentials"))
     return config
+
+
+@pytest.fixture
+def mgmt_profile(aws_home: Path) -> str:
+    """A profile `mgmt` in the test's own ~/.aws, with moto's dummy keys: the management
+    account's credentials for `--from-aws --profile mgmt` against moto."""
+    aws_home.parent.mkdir(exist_ok=True)
+    aws_home.write_text("[profile mgmt]\nregion = eu-west-1\n")
+    (aws_home.parent / "credentials").write_text(
+        "[mgmt]\naws_access_key_id = testing\naws_secret_access_key = testing\n"
+    )
+    return "mgmt"

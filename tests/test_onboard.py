@@ -273,14 +273,9 @@ def test_user_names_match_case_insensitively(capsys, prod_outputs):
 
 
 @pytest.fixture
-def live_store(aws_home):
-    aws_home.parent.mkdir(exist_ok=True)
-    aws_home.write_text("[profile mgmt]\nregion = eu-west-1\n")
-    (aws_home.parent / "credentials").write_text(
-        "[mgmt]\naws_access_key_id = testing\naws_secret_access_key = testing\n"
-    )
+def live_store(mgmt_profile):
     with mock_aws():
-        session = boto3.Session(profile_name="mgmt")
+        session = boto3.Session(profile_name=mgmt_profile)
         organizations = session.client("organizations")
         organizations.create_organization(FeatureSet="ALL")
         ids = {

@@ -324,14 +324,9 @@ def test_stack_and_config_file_are_refused_together_as_by_validate(capsys, prod_
 
 
 @pytest.fixture
-def live_org(aws_home, monkeypatch):
-    aws_home.parent.mkdir(exist_ok=True)
-    aws_home.write_text("[profile mgmt]\nregion = eu-west-1\n")
-    (aws_home.parent / "credentials").write_text(
-        "[mgmt]\naws_access_key_id = testing\naws_secret_access_key = testing\n"
-    )
+def live_org(mgmt_profile, monkeypatch):
     with mock_aws():
-        session = boto3.Session(profile_name="mgmt")
+        session = boto3.Session(profile_name=mgmt_profile)
         organizations = session.client("organizations")
         organizations.create_organization(FeatureSet="ALL")
         ids = {
