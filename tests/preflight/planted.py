@@ -12,6 +12,7 @@ from typing import Any
 import boto3
 
 from tests.builders import stack_values
+from tests.live.planted import member_session
 
 REGION = "eu-west-1"
 MANAGEMENT_ACCOUNT_ID = "123456789012"  # moto's default account
@@ -105,15 +106,7 @@ def ready_stack(planted: ReadyOrganization) -> dict[str, Any]:
 
 def member_iam(session: boto3.Session, account_id: str) -> Any:
     """IAM of a member account, through the role Organizations created there."""
-    credentials = session.client("sts").assume_role(
-        RoleArn=f"arn:aws:iam::{account_id}:role/OrganizationAccountAccessRole", RoleSessionName="planting"
-    )["Credentials"]
-    return boto3.Session(
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        region_name=REGION,
-    ).client("iam")
+    return member_session(session, account_id).client("iam")
 
 
 def plant_members(session: boto3.Session, count: int) -> dict[str, Any]:
