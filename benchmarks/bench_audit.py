@@ -10,12 +10,14 @@ member account, and the management session's calls.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
 from typing import Any
 
 import boto3
@@ -92,7 +94,9 @@ def measure(url: str, accounts: int) -> dict[str, float]:
     }
 
 
-def main(sizes: tuple[int, ...]) -> None:
+@contextlib.contextmanager
+def moto_endpoint() -> Iterator[str]:
+    """A moto server every boto3 client of this process talks to, with dummy credentials."""
     os.environ.update(
         AWS_ACCESS_KEY_ID="testing",
         AWS_SECRET_ACCESS_KEY="testing",
@@ -102,6 +106,11 @@ def main(sizes: tuple[int, ...]) -> None:
     os.environ.pop("AWS_PROFILE", None)
     with moto_server() as url:
         os.environ["AWS_ENDPOINT_URL"] = url
+        yield url
+
+
+def main(sizes: tuple[int, ...]) -> None:
+    with moto_endpoint() as url:
         rows = [measure(url, n) for n in sizes]
     columns = ["member accounts", "wall s", "lz CPU s", "calls", "calls / account", "management calls"]
     columns += ["member accounts entered", "calls per member account"]

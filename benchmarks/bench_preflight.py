@@ -10,17 +10,16 @@ analyzers (moto has no Access Analyzer; with them, add one ListAnalyzers per gov
 
 from __future__ import annotations
 
-import os
 import sys
 import time
 
 import boto3
 
-from benchmarks.bench_audit import REGION, CallCounter
+from benchmarks.bench_audit import REGION, CallCounter, moto_endpoint
 from landing_zone.config import load_from_mapping
 from landing_zone.live.preflight import PreflightOptions, run_preflight
 from landing_zone.live.session import Clients, retry_config
-from tests.live.moto_server import moto_server, reset
+from tests.live.moto_server import reset
 from tests.preflight.planted import plant_members
 
 SIZES = (20, 200)
@@ -55,15 +54,7 @@ def measure(url: str, accounts: int) -> dict[str, float]:
 
 
 def main(sizes: tuple[int, ...]) -> None:
-    os.environ.update(
-        AWS_ACCESS_KEY_ID="testing",
-        AWS_SECRET_ACCESS_KEY="testing",
-        AWS_DEFAULT_REGION=REGION,
-        AWS_MAX_ATTEMPTS="1",
-    )
-    os.environ.pop("AWS_PROFILE", None)
-    with moto_server() as url:
-        os.environ["AWS_ENDPOINT_URL"] = url
+    with moto_endpoint() as url:
         rows = [measure(url, n) for n in sizes]
     columns = [
         "member accounts",
