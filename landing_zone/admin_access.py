@@ -2,17 +2,14 @@
 (admin on the management account) and the policy pack (admin on production) both apply.
 
 The pack cannot import the program: policy/lz_policies/iam_semantics.py keeps a copy, pinned to
-this one by tests/test_shared_rules.py. Actions come from parliament's IAM action database
-(AWS's Service Authorization Reference, read as data); action names are case-insensitive,
-`*` matches any run of characters and `?` one character
+this one by tests/test_shared_rules.py. Only the escalation actions below are matched against a
+policy's patterns (the pack expands patterns over parliament's action database for its other
+rules); action names are case-insensitive, `*` matches any run of characters and `?` one character
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_action.html).
 """
 
 from __future__ import annotations
 
-import functools
-import importlib.metadata
-import json
 import re
 from typing import Any
 
@@ -54,18 +51,6 @@ _AWS_MANAGED_POLICY = re.compile(r"^arn:aws[a-z-]*:iam::aws:policy/(?:[\w+=,.@-]
 _ANY_IAM_PRINCIPAL = ("role/any-role", "user/any-user")
 
 
-@functools.cache
-def _all_actions() -> frozenset[str]:
-    path = importlib.metadata.distribution("parliament").locate_file("parliament/iam_definition.json")
-    with open(str(path), encoding="utf-8") as handle:
-        services = json.load(handle)
-    return frozenset(
-        f"{service['prefix']}:{privilege['privilege']}".lower()
-        for service in services
-        for privilege in service["privileges"]
-    )
-
-
 def _wildcard(pattern: str) -> re.Pattern[str]:
     body = "".join(".*" if c == "*" else "." if c == "?" else re.escape(c) for c in pattern)
     return re.compile(body, re.DOTALL)
@@ -77,13 +62,13 @@ def _list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else [value]
 
 
-def _named_actions(patterns: Any) -> set[str]:
-    named: set[str] = set()
-    for pattern in _list(patterns):
-        if isinstance(pattern, str):
-            regex = _wildcard(pattern.lower())
-            named |= {a for a in _all_actions() if regex.fullmatch(a)}
-    return named
+def _escalations(statement: dict[str, Any]) -> list[str]:
+    """The escalation actions a statement allows (its `Action` patterns name them, or its
+    `NotAction` patterns leave them); only these matter, so no action database is read."""
+    key = "NotAction" if "NotAction" in statement else "Action"
+    regexes = [_wildcard(p.lower()) for p in _list(statement.get(key)) if isinstance(p, str)]
+    named = {a for a in ESCALATION_ACTIONS if any(r.fullmatch(a) for r in regexes)}
+    return sorted(ESCALATION_ACTIONS - named if key == "NotAction" else named)
 
 
 def _pattern_reaches_any_iam_principal(pattern: Any) -> bool:
@@ -118,11 +103,7 @@ def admin_grant(document: Any) -> str | None:
             continue
         if not _reaches_any_iam_principal(statement):
             continue
-        if "NotAction" in statement:
-            actions = _all_actions() - _named_actions(statement.get("NotAction"))
-        else:
-            actions = frozenset(_named_actions(statement.get("Action")))
-        escalations = sorted(actions & ESCALATION_ACTIONS)
+        escalations = _escalations(statement)
         if not escalations:
             continue
         if "NotAction" in statement:

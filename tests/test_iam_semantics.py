@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.policy_builders import PACK_DIR  # noqa: F401 - puts the pack on sys.path
+from tests.test_shared_rules import ADMIN_STATEMENTS
 
 from lz_policies import iam_semantics as iam  # isort: skip
 
@@ -266,3 +267,10 @@ def test_admin_grant(statement_, expected):
 )
 def test_admin_managed_policy(arn, expected):
     assert iam.admin_managed_policy(arn) == expected
+
+
+@pytest.mark.parametrize("statement", ADMIN_STATEMENTS)
+def test_admin_reads_escalations_as_the_action_database_expands_them(statement):
+    # admin_grant matches patterns against the escalation actions only; the database agrees.
+    expected = sorted(iam.allowed_actions(statement) & iam.ESCALATION_ACTIONS)
+    assert iam._escalations(statement) == expected

@@ -124,6 +124,16 @@ def covers_any_iam_principal(statement: dict[str, Any]) -> bool:
     return any(_reaches_any_iam_principal(p) for p in as_list(statement.get("Resource")))
 
 
+def _escalations(statement: dict[str, Any]) -> list[str]:
+    """The escalation actions a statement allows (its `Action` patterns name them, or its
+    `NotAction` patterns leave them): the same as `allowed_actions(statement) & ESCALATION_ACTIONS`,
+    without expanding patterns over the whole action database."""
+    key = "NotAction" if "NotAction" in statement else "Action"
+    regexes = [_wildcard(p.lower()) for p in as_list(statement.get(key)) if isinstance(p, str)]
+    named = {a for a in ESCALATION_ACTIONS if any(r.fullmatch(a) for r in regexes)}
+    return sorted(ESCALATION_ACTIONS - named if key == "NotAction" else named)
+
+
 def admin_grant(document: Any) -> str | None:
     """Why the IAM policy `document` (parsed) is administrator access, or None when it is not.
 
@@ -133,7 +143,7 @@ def admin_grant(document: Any) -> str | None:
     for statement in statements(document):
         if statement.get("Effect") != "Allow" or not covers_any_iam_principal(statement):
             continue
-        escalations = sorted(allowed_actions(statement) & ESCALATION_ACTIONS)
+        escalations = _escalations(statement)
         if not escalations:
             continue
         if "NotAction" in statement:
