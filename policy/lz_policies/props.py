@@ -110,22 +110,6 @@ def statements(document: Any) -> list[dict[str, Any]]:
     return [s for s in as_list(document.get("Statement")) if isinstance(s, dict)]
 
 
-def condition_values(statement: Mapping[str, Any], operators: Iterable[str], key: str) -> list[str]:
-    """Values of condition `key` (case-insensitive) under any of `operators`, as lower-case strings."""
-    found: list[str] = []
-    conditions = statement.get("Condition")
-    if not isinstance(conditions, dict):
-        return found
-    wanted = {op.lower() for op in operators}
-    for operator, block in conditions.items():
-        if operator.lower() not in wanted or not isinstance(block, dict):
-            continue
-        for name, values in block.items():
-            if name.lower() == key.lower():
-                found += [str(v).lower() for v in as_list(values)]
-    return found
-
-
 def tag_matches(tags: Any, selectors: Iterable[str]) -> bool:
     """Whether `tags` has any `key=value` of `selectors`."""
     if not isinstance(tags, dict):
