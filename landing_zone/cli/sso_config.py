@@ -15,7 +15,9 @@ from landing_zone.config import ConfigError, load_stack_file
 from landing_zone.config.base import REGION
 from landing_zone.config.identity import START_URL
 from landing_zone.config.json_text import JsonTextError, parse_json
-from landing_zone.sso.merge import MergeError, managed_block, update
+from landing_zone.live.shown import shown
+from landing_zone.sso.check import stale_profiles
+from landing_zone.sso.merge import ENCODING, ERRORS, MergeError, managed_block, managed_sections, update
 from landing_zone.sso.profiles import (
     DEFAULT_ADMIN_PERMISSION_SET,
     DEFAULT_ADMIN_TEMPLATE,
@@ -26,16 +28,22 @@ from landing_zone.sso.profiles import (
     SsoAccess,
     SsoSourceError,
     build_profiles,
+    check_session_name,
     check_template,
     from_stack_outputs,
     ini_value,
     render_sections,
 )
+from landing_zone.sso.regions import account_regions
 
+from . import credentials
 from .aws import add_session_arguments, clients_for, reading_the_organization
-from .common import EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
+from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
 
 DEFAULT_CONFIG = Path("~/.aws/config")
+# What a `<profile>-process` profile runs: this Python and this lz, whatever is on the PATH
+# of the tool that runs it.
+PROCESS_COMMAND = (sys.executable, "-m", "landing_zone.cli", credentials.COMMAND)
 ONE_SOURCE = (
     "choose one source: --stack NAME (or --config-file PATH) --outputs FILE, --from-aws [--profile P], "
     "or --from-portal --sso-session NAME"
@@ -103,6 +111,23 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "{permission_set} (default: %(default)s)",
     )
     parser.add_argument(
+        "--credential-process",
+        action="store_true",
+        help="also write a <profile>-process profile beside each, whose credential_process runs "
+        "`lz credentials --profile <profile>` (for tools that cannot read SSO profiles)",
+    )
+    parser.add_argument(
+        "--check",
+        nargs="?",
+        type=Path,
+        const=None,
+        default=False,
+        metavar="PATH",
+        help="list the profiles of the sso-session's managed block in PATH (default: $AWS_CONFIG_FILE "
+        "or ~/.aws/config) whose account or role the source no longer gives; writes nothing. "
+        "Exit 0: all reachable, 1: stale profiles, 2: bad input",
+    )
+    parser.add_argument(
         "--write",
         nargs="?",
         type=Path,
@@ -145,6 +170,10 @@ def run(args: argparse.Namespace) -> int:
     for option, given in (("--profile", args.profile), ("--max-attempts", args.max_attempts)):
         if args.from_portal and given is not None:
             raise UsageError(f"{option}: only with --from-aws (--from-portal uses the cached SSO token)")
+    if args.check is not False and args.write is not False:
+        raise UsageError("--check: not with --write (--check never writes)")
+    if args.check is not False and args.credential_process:
+        raise UsageError("--credential-process: not with --check, which renders no profiles")
     if not args.from_portal and args.group is None:
         raise UsageError("--group is required with --outputs and --from-aws")
     try:
@@ -164,9 +193,12 @@ def run(args: argparse.Namespace) -> int:
     elif args.outputs is not None:
         raise UsageError(OUTPUTS_NEED_STACK)
     org = args.org or (settings.config.organization.name if settings else None)
-    if not org:
+    checking = args.check is not False
+    # The org names profiles and, by default, the sso-session; --check needs only the session.
+    if not org and not (checking and args.sso_session):
         source = "--from-portal" if args.from_portal else "--from-aws"
         raise UsageError(f"--org is required with {source} unless --stack or --config-file names the stack")
+    session_name = str(args.sso_session or org)
     if args.region is not None and not REGION.matches(args.region):
         raise UsageError(f"--region: '{args.region}' is not {REGION.words}")
     try:
@@ -174,6 +206,7 @@ def run(args: argparse.Namespace) -> int:
             ini_value(args.start_url, START_URL, "--start-url")
         check_template(args.admin_template, "--admin-template")
         check_template(args.template, "--template")
+        check_session_name(session_name)
         if args.from_aws:
             access = _read_aws(args)
         elif args.from_portal:
@@ -185,13 +218,20 @@ def run(args: argparse.Namespace) -> int:
             access = from_stack_outputs(settings.config, outputs, args.group, source=str(args.outputs))
             if args.start_url:
                 access = dataclasses.replace(access, start_url=args.start_url)
+        if checking:
+            return _check(args.check or _default_config_path(), session_name, access)
         options = ProfileOptions(
-            org=org,
-            session_name=args.sso_session or org,
+            org=org or session_name,
+            session_name=session_name,
             region=args.region or (settings.aws_region if settings else None) or access.sso_region,
             admin_permission_set=args.admin_permission_set,
             admin_template=args.admin_template,
             template=args.template,
+            # --region is the user's word for every profile; else each account's from the stack.
+            account_regions=(
+                account_regions(settings.config, settings.aws_region) if settings and not args.region else {}
+            ),
+            credential_process=PROCESS_COMMAND if args.credential_process else None,
         )
         profiles = build_profiles(access, options)
         sections = render_sections(access, options, profiles)
@@ -261,6 +301,37 @@ def _read_portal(args: argparse.Namespace) -> SsoAccess:
         ) from None
     with reading_the_organization("the access portal"):
         return portal.read_portal_access(portal.portal_client(sso_region), token, start_url, sso_region)
+
+
+def _check(path: Path, session_name: str, access: SsoAccess) -> int:
+    """Print the block's stale profiles; exit 1 when there are any."""
+    try:
+        text = path.read_bytes().decode(ENCODING, ERRORS)
+    except FileNotFoundError:
+        raise UsageError(f"--check: no file at {path}") from None
+    except OSError as err:
+        raise UsageError(f"--check: cannot read {path}: {err.strerror}") from None
+    sections = managed_sections(text, session_name)
+    if sections is None:
+        raise UsageError(
+            f"--check: {path} has no managed block of sso-session {session_name} "
+            "(write one with --write, or name the session with --sso-session)"
+        )
+    try:
+        stale, count = stale_profiles(sections, access)
+    except SsoSourceError as err:
+        raise UsageError(f"--check: {path}: {err}") from None
+    for item in stale:
+        print(f"{shown(item.profile)}: {shown(item.reason)}")
+    if stale:
+        print(
+            f"{path}: {len(stale)} of {count} profiles of sso-session {session_name} are stale; "
+            "rewrite the block with --write",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
+    print(f"{path}: all {count} profiles of sso-session {session_name} are reachable")
+    return EXIT_OK
 
 
 def _default_config_path() -> Path:

@@ -16,10 +16,24 @@ from landing_zone.sso.profiles import Reachable, SsoAccess, SsoSourceError, ini_
 
 # The profile our in-memory config gives the token provider: it only names the sso-session.
 _PROFILE = "lz-sso-config-portal"
+# The process-credential format's version (AWS SDKs reference guide, "Sourcing credentials
+# with an external process": Version 1 is the only one).
+PROCESS_VERSION = 1
 
 
 class NoToken(Exception):
     """No cached token for the sso-session, or an expired one that could not be refreshed."""
+
+
+class NotSsoProfile(Exception):
+    """The profile is missing, or signs in some other way than through an sso-session."""
+
+
+def _token_cache() -> Any:
+    from botocore.utils import JSONFileCache
+
+    # botocore fixes its default cache directory at import time; HOME is read now.
+    return JSONFileCache(os.path.expanduser(os.path.join("~", ".aws", "sso", "cache")))
 
 
 def session_settings(session_name: str) -> dict[str, str]:
@@ -41,7 +55,6 @@ def access_token(session_name: str, start_url: str, sso_region: str) -> str:
     import botocore.session
     from botocore.exceptions import BotoCoreError
     from botocore.tokens import SSOTokenProvider
-    from botocore.utils import JSONFileCache
 
     class _Session(botocore.session.Session):
         # The provider finds start URL and region through a profile's sso_session; the session
@@ -53,9 +66,7 @@ def access_token(session_name: str, start_url: str, sso_region: str) -> str:
                 "sso_sessions": {session_name: {"sso_start_url": start_url, "sso_region": sso_region}},
             }
 
-    # botocore fixes its default cache directory at import time; HOME is read now.
-    cache = JSONFileCache(os.path.expanduser(os.path.join("~", ".aws", "sso", "cache")))
-    provider = SSOTokenProvider(_Session(), cache=cache, profile_name=_PROFILE)
+    provider = SSOTokenProvider(_Session(), cache=_token_cache(), profile_name=_PROFILE)
     try:
         token = provider.load_token()
         if token is None:
@@ -96,3 +107,65 @@ def portal_client(sso_region: str) -> Any:
     from botocore.config import Config
 
     return boto3.Session().client("sso", region_name=sso_region, config=Config(signature_version=UNSIGNED))
+
+
+def process_credentials(profile: str) -> dict[str, Any]:
+    """The role credentials of the SSO profile `profile`, in the process-credential format
+    (Version, AccessKeyId, SecretAccessKey, SessionToken, Expiration), fetched by botocore's
+    own SSO credential provider: the token `aws sso login` cached, refreshed as the AWS CLI
+    would, then `sso:GetRoleCredentials`.
+
+    Only that provider is asked: environment keys must not stand in for the profile, and a
+    `credential_process` profile (which may run this very command) is refused, not run.
+    """
+    import botocore.session
+    from botocore.credentials import SSOProvider
+    from botocore.exceptions import (
+        BotoCoreError,
+        InvalidConfigError,
+        SSOTokenLoadError,
+        TokenRetrievalError,
+        UnauthorizedSSOTokenError,
+    )
+    from botocore.tokens import SSOTokenProvider
+
+    session = botocore.session.Session(profile=profile)
+    try:
+        config = session.full_config
+    except BotoCoreError as err:
+        raise NotSsoProfile(str(err)) from None
+    settings = config.get("profiles", {}).get(profile)
+    if settings is None:
+        raise NotSsoProfile(f"no profile {profile} in the AWS config")
+    session_name = settings.get("sso_session")
+    if not session_name:
+        raise NotSsoProfile(f"profile {profile} has no sso_session: it is not a profile lz sso-config writes")
+    cache = _token_cache()
+    # The fetched credentials land here: the only place their expiry time is public.
+    fetched: dict[str, Any] = {}
+    provider = SSOProvider(
+        load_config=lambda: session.full_config,
+        client_creator=session.create_client,
+        profile_name=profile,
+        cache=fetched,
+        token_cache=cache,
+        token_provider=SSOTokenProvider(session, cache=cache, profile_name=profile),
+    )
+    try:
+        credentials = provider.load()
+        if credentials is None:
+            raise NotSsoProfile(f"profile {profile} has no sso_account_id and sso_role_name")
+        credentials.get_frozen_credentials()
+    except InvalidConfigError as err:
+        raise NotSsoProfile(str(err)) from None
+    except (SSOTokenLoadError, TokenRetrievalError, UnauthorizedSSOTokenError):
+        raise NoToken(session_name) from None
+    (response,) = fetched.values()
+    values = response["Credentials"]
+    return {
+        "Version": PROCESS_VERSION,
+        "AccessKeyId": values["AccessKeyId"],
+        "SecretAccessKey": values["SecretAccessKey"],
+        "SessionToken": values["SessionToken"],
+        "Expiration": values["Expiration"],
+    }

@@ -83,6 +83,18 @@ def merge(existing: str, session_name: str, sections: str) -> str:
     return "".join(lines[:start]) + block + "".join(lines[stop + 1 :])
 
 
+def managed_sections(existing: str, session_name: str) -> str | None:
+    """The text between the session's markers (what `merge` put there), or None without a
+    whole block."""
+    lines = existing.splitlines()
+    begin_line, end_line = BEGIN.format(name=session_name), END.format(name=session_name)
+    begins = [i for i, line in enumerate(lines) if line == begin_line]
+    ends = [i for i, line in enumerate(lines) if line == end_line]
+    if len(begins) != 1 or len(ends) != 1 or ends[0] < begins[0]:
+        return None
+    return "\n".join(lines[begins[0] + 1 : ends[0]]) + "\n"
+
+
 def _check_conflicts(lines: list[str], managed: range, sections: str) -> None:
     ours = {_section_key(line) for line in sections.split("\n")} - {None}
     for number, line in enumerate(lines):

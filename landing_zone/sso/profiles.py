@@ -6,8 +6,11 @@ Two sources give the same `SsoAccess`: the stack's config plus `pulumi stack out
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
+import shlex
+import string
 import unicodedata
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
@@ -15,6 +18,7 @@ from typing import Any
 
 from landing_zone.config import LandingZoneConfig
 from landing_zone.config.base import ACCOUNT_ID, PERMISSION_SET_NAME, REGION, Matching
+from landing_zone.config.excerpt import excerpt
 from landing_zone.config.identity import START_URL, expand_access
 from landing_zone.config.naming import account_slug, placeholder_problem, substitute
 
@@ -33,10 +37,19 @@ DEFAULT_ADMIN_TEMPLATE = "{org}-{account}"
 DEFAULT_TEMPLATE = "{org}-{account}-{permission_set}"
 DEFAULT_ADMIN_PERMISSION_SET = "AdministratorAccess"
 REGISTRATION_SCOPES = "sso:account:access"
+# A live account name is at most 128 characters (botocore's organizations model, shape
+# AccountName: min 1, max 128); anything longer is not an account name.
+MAX_LIVE_ACCOUNT_NAME = 128
+# Separators between an organization's code and the rest of an account name (`acme-dev`, `acme_dev`).
+_ORG_SEPARATORS = "-_."
+# The end of the profile that runs `credential_process` beside each SSO profile.
+PROCESS_SUFFIX = "-process"
 # The key `lz plan --outputs-out` adds (`pulumi stack output --json` never has it): its account
 # ids are the mock runtime's, made up.
 MOCKED_KEY = "lz:mocked"
 MOCKED_MARK = "# Made-up account ids: these profiles come from `lz plan --outputs-out` (the mock runtime)."
+# A `credential_process` value: some SDKs' INI readers end a value at an inline '#' or ';'.
+COMMAND_LINE = Matching(r"[^#;]{1,4096}", "a command line without '#' or ';' (install lz under another path)")
 
 
 class SsoSourceError(Exception):
@@ -69,6 +82,12 @@ class ProfileOptions:
     admin_permission_set: str = DEFAULT_ADMIN_PERMISSION_SET
     admin_template: str = DEFAULT_ADMIN_TEMPLATE
     template: str = DEFAULT_TEMPLATE
+    # Each account's own region where the stack knows it (`landing_zone.sso.regions`), by
+    # account name; other accounts get `region`.
+    account_regions: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # The command (argv) a `credential_process` profile runs with `--profile NAME` added;
+    # None: no such profiles.
+    credential_process: tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True)
@@ -77,6 +96,10 @@ class Profile:
     account_id: str
     role_name: str
     region: str
+    # The account's name as the source gave it (for messages), and the profile beside this
+    # one that runs `credential_process`, if any.
+    account: str = ""
+    process_name: str | None = None
 
 
 def from_stack_outputs(
@@ -163,26 +186,63 @@ def check_template(template: str, option: str) -> None:
         raise SsoSourceError(f"{option}: {problem}")
 
 
-def profile_account(name: str) -> str:
+def check_session_name(name: str) -> None:
+    if not PROFILE_NAME.fullmatch(name):
+        raise SsoSourceError(f"sso-session name {excerpt(name)} may only have {PROFILE_WORDS}")
+
+
+def profile_account(name: str, org: str | None = None) -> str:
     """An account's name as it reads in a profile name: the slug of its root email, with any
     character an INI section name cannot hold (a name with an explicit email may have some)
-    made a hyphen. `Data Lake` -> `data-lake`, as in `aws-acme+data-lake@...`."""
-    return _PROFILE_UNSAFE.sub("-", account_slug(name))
+    made a hyphen. `Data Lake` -> `data-lake`, as in `aws-acme+data-lake@...`.
+
+    With `org` (a template that already says `{org}`), a name that starts with the
+    organization's code and a separator loses them, so `acme-dev` in org `acme` reads `dev`
+    (not `acme-acme-dev`), whatever its case (`ACME_dev`). A name that is the code and nothing
+    more (`acme`, `acme-`) keeps it: nothing would be left.
+    """
+    label = _PROFILE_UNSAFE.sub("-", account_slug(name))
+    if org is None:
+        return label
+    code = _PROFILE_UNSAFE.sub("-", account_slug(org))
+    head, rest = label[: len(code)], label[len(code) :]
+    if head == code and rest[:1] in tuple(_ORG_SEPARATORS) and rest.lstrip(_ORG_SEPARATORS):
+        return rest.lstrip(_ORG_SEPARATORS)
+    return label
+
+
+def _uses_org(template: str) -> bool:
+    try:
+        return any(name == "org" for _, name, _, _ in string.Formatter().parse(template))
+    except ValueError:  # check_template reports it
+        return False
 
 
 def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
-    """One profile per reachable (account, permission set), named from the templates."""
+    """One profile per reachable (account, permission set), named from the templates; with
+    `options.credential_process`, one `<name>-process` profile beside each.
+
+    Every name belongs to one (account, permission set), whatever the source: two that would
+    share a name (`acme-dev` and `dev` in org `acme`, `Prod` and `prod`) stop it all, naming both.
+    """
     check_template(options.admin_template, "--admin-template")
     check_template(options.template, "--template")
-    if not PROFILE_NAME.fullmatch(options.session_name):
-        raise SsoSourceError(f"sso-session name '{options.session_name}' may only have {PROFILE_WORDS}")
+    check_session_name(options.session_name)
+    for item in access.reachable:
+        if len(item.account) > MAX_LIVE_ACCOUNT_NAME:
+            raise SsoSourceError(
+                f"account {item.account_id}: its name ({len(item.account)} characters, "
+                f"{item.account[:20]!r}...) is longer than an AWS account name "
+                f"({MAX_LIVE_ACCOUNT_NAME} characters)"
+            )
     profiles: dict[str, Profile] = {}
     origin: dict[str, Reachable] = {}
     ordered = sorted(
         access.reachable,
         key=lambda r: (r.account, r.permission_set != options.admin_permission_set, r.permission_set),
     )
-    _check_accounts_read_apart(ordered)
+    org_in_templates = _uses_org(options.admin_template) or _uses_org(options.template)
+    _check_accounts_read_apart(ordered, options.org if org_in_templates else None)
     for item in ordered:
         template = (
             options.admin_template
@@ -193,45 +253,63 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
             template,
             {
                 "org": options.org,
-                "account": profile_account(item.account),
+                "account": profile_account(item.account, options.org if _uses_org(template) else None),
                 "account_id": item.account_id,
                 "permission_set": item.permission_set,
             },
         )
         if not PROFILE_NAME.fullmatch(name):
             raise SsoSourceError(f"profile name '{name}' may only have {PROFILE_WORDS}")
-        if name in profiles and origin[name].account_id != item.account_id:
-            first = origin[name]
-            raise SsoSourceError(
-                f"profile name '{name}' is made for two accounts: '{first.account}' ({first.account_id}, "
-                f"{first.permission_set}) and '{item.account}' ({item.account_id}, {item.permission_set}): "
-                "rename one of them, or add {account_id} to the template"
-            )
-        if name in profiles:
-            first = origin[name]
-            raise SsoSourceError(
-                f"profile name '{name}' is made twice ({first.account}/{first.permission_set} and "
-                f"{item.account}/{item.permission_set}): "
-                "add {permission_set} or {account} to the template"
-            )
-        profiles[name] = Profile(name, item.account_id, item.permission_set, options.region)
-        origin[name] = item
+        process_name = name + PROCESS_SUFFIX if options.credential_process is not None else None
+        for taken in (name, process_name):
+            if taken is not None:
+                _claim(origin, taken, item)
+        region = options.account_regions.get(item.account, options.region)
+        profiles[name] = Profile(
+            name, item.account_id, item.permission_set, region, item.account, process_name
+        )
     return list(profiles.values())
 
 
-def _check_accounts_read_apart(reachable: Sequence[Reachable]) -> None:
+def _claim(origin: dict[str, Reachable], name: str, item: Reachable) -> None:
+    """Give `name` to `item`, or stop: another (account, permission set) has it."""
+    first = origin.setdefault(name, item)
+    if first == item:
+        return
+    if first.account_id != item.account_id:
+        raise SsoSourceError(
+            f"profile name '{name}' is made for two accounts: '{first.account}' ({first.account_id}, "
+            f"{first.permission_set}) and '{item.account}' ({item.account_id}, {item.permission_set}): "
+            "rename one of them, or add {account_id} to the template"
+        )
+    raise SsoSourceError(
+        f"profile name '{name}' is made twice ({first.account}/{first.permission_set} and "
+        f"{item.account}/{item.permission_set}): "
+        "add {permission_set} or {account} to the template"
+    )
+
+
+def _check_accounts_read_apart(reachable: Sequence[Reachable], org: str | None) -> None:
     """Two accounts whose names read the same in profile names (`Production` and `production`,
-    `prod!` and `prod?`, or two accounts of one name) would share profiles: an account renamed
-    to look like another would take over its profiles. Both are named, with their ids."""
+    `prod!` and `prod?`, `acme-dev` and `dev` in org `acme`, or two accounts of one name) would
+    share profiles: an account renamed to look like another would take over its profiles. Both
+    are named, with their ids."""
     seen: dict[str, Reachable] = {}
     for item in reachable:
-        label = profile_account(item.account)
-        first = seen.setdefault(label, item)
-        if first.account_id != item.account_id:
-            raise SsoSourceError(
-                f"accounts '{first.account}' ({first.account_id}) and '{item.account}' ({item.account_id}) "
-                f"both read '{label}' in profile names: rename one of them"
-            )
+        for label in {profile_account(item.account), profile_account(item.account, org)}:
+            first = seen.setdefault(label, item)
+            if first.account_id != item.account_id:
+                raise SsoSourceError(
+                    f"accounts '{first.account}' ({first.account_id}) and '{item.account}' "
+                    f"({item.account_id}) both read '{label}' in profile names: rename one of them"
+                )
+
+
+def process_command(argv: Sequence[str], profile: str) -> str:
+    """The `credential_process` value that runs `argv --profile PROFILE`: each word quoted for a
+    POSIX shell, which is how botocore (`compat_shell_split`, shlex on POSIX) and the other SDKs
+    (`sh -c`) split it."""
+    return shlex.join([*argv, "--profile", profile])
 
 
 def render_sections(access: SsoAccess, options: ProfileOptions, profiles: Sequence[Profile]) -> str:
@@ -257,4 +335,17 @@ def render_sections(access: SsoAccess, options: ProfileOptions, profiles: Sequen
             f"sso_role_name = {role_name}",
             f"region = {region}",
         ]
+        if profile.process_name is not None and options.credential_process is not None:
+            process_name = ini_value(profile.process_name, SECTION_NAME, "profile name")
+            command = ini_value(
+                process_command(options.credential_process, name),
+                COMMAND_LINE,
+                f"profile {process_name}: credential_process",
+            )
+            lines += [
+                "",
+                f"[profile {process_name}]",
+                f"credential_process = {command}",
+                f"region = {region}",
+            ]
     return "\n".join(lines) + "\n"
