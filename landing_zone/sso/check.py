@@ -34,7 +34,7 @@ def block_profiles(sections: str) -> tuple[list[BlockProfile], dict[str, str]]:
     try:
         parser.read_string(sections)
     except configparser.Error as err:
-        first_line = str(err).splitlines()[0]
+        first_line = str(err).splitlines()[0].rstrip(".")
         raise SsoSourceError(
             f"the managed block cannot be read: {first_line}; rewrite it with --write"
         ) from None
