@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +21,7 @@ from botocore.stub import Stubber
 from landing_zone.live import portal
 from tests.helpers import run_lz
 
+AWS_CLI = Path(sys.executable).with_name("aws")
 URL = "https://acme.awsapps.com/start"
 TOKEN = "portal-token"
 FUTURE = "2099-01-01T00:00:00Z"
@@ -283,3 +286,48 @@ def test_an_unreadable_config_file_is_one_line(capsys, aws_home):
         "",
         f"lz sso-config: --from-portal: Unable to parse config file: {aws_home}\n",
     )
+
+
+def test_portal_profiles_are_read_back_by_the_aws_cli(capsys, aws_home, stub_portal):
+    write_token(aws_home.parent.parent, FUTURE)
+    stub_portal()
+    assert run_lz(capsys, *portal_args(*WITH_URL, "--write")).code == 0
+
+    def aws(*argv: str) -> str:
+        done = subprocess.run(
+            [str(AWS_CLI), "configure", "get", *argv], capture_output=True, text=True, timeout=60
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    assert aws("sso_account_id", "--profile", "acme-log-archive-ReadOnlyAccess") == "333333333333\n"
+    assert aws("sso_role_name", "--profile", "acme-production") == "AdministratorAccess\n"
+    assert aws("sso_session", "--profile", "acme-dev-PowerUserAccess") == "acme\n"
+
+
+def test_a_hostile_portal_account_name_becomes_one_profile_name(capsys, aws_home, stub_portal):
+    write_token(aws_home.parent.parent, FUTURE)
+    hostile = "dev]\n[profile default]\ncredential_process = sh -c evil\nsso_account_id = 999999999999"
+    stub_portal(
+        [
+            ("list_accounts", {"accountList": [_account("222222222222", hostile)]}, {"accessToken": TOKEN}),
+            (
+                "list_account_roles",
+                _roles("222222222222", "AdministratorAccess"),
+                {"accessToken": TOKEN, "accountId": "222222222222"},
+            ),
+        ]
+    )
+    assert run_lz(capsys, *portal_args(*WITH_URL, "--write")) == (
+        0,
+        f"{aws_home}: wrote 1 profiles under sso-session acme\n",
+        "",
+    )
+    assert botocore.session.Session().full_config["profiles"] == {
+        "acme-dev---profile-default--credential_process---sh--c-evil-sso_account_id---999999999999": {
+            "sso_session": "acme",
+            "sso_account_id": "222222222222",
+            "sso_role_name": "AdministratorAccess",
+            "region": "eu-west-1",
+        }
+    }
