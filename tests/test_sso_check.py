@@ -98,6 +98,13 @@ def test_a_process_profile_that_runs_no_profile_of_the_block_is_stale(capsys, aw
     assert (code, out) == (1, "acme-production-process: runs no SSO profile of this block\n")
 
 
+def test_check_needs_no_org_with_the_portal(capsys, aws_home, block, stub_portal):  # noqa: F811
+    block()
+    stub_portal()
+    argv = ["sso-config", "--from-portal", "--sso-session", "acme", "--check"]
+    assert run_lz(capsys, *argv) == (0, f"{aws_home}: all 4 profiles of sso-session acme are reachable\n", "")
+
+
 def test_check_reads_the_path_it_is_given(capsys, aws_home, block, stub_portal, tmp_path):  # noqa: F811
     moved = tmp_path / "elsewhere"
     moved.write_bytes(block())

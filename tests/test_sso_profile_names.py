@@ -153,3 +153,36 @@ def test_a_hostile_account_name_adds_no_setting(tmp_path, monkeypatch, account, 
         profile: {"sso_session": "acme", "sso_account_id": A, "sso_role_name": ADMIN, "region": "eu-west-1"}
     }
     assert list(config["sso_sessions"]) == ["acme"]
+
+
+@pytest.mark.parametrize(
+    ("python", "expected"),
+    [
+        ("/usr/bin/python3", "/usr/bin/python3 -m landing_zone.cli credentials --profile acme-dev"),
+        (
+            "/home/Jo Doe/venv/bin/python",
+            "'/home/Jo Doe/venv/bin/python' -m landing_zone.cli credentials --profile acme-dev",
+        ),
+        ("/opt/it's/python", "'/opt/it'\"'\"'s/python' -m landing_zone.cli credentials --profile acme-dev"),
+        ("/opt/#1/python", "profile acme-dev-process: credential_process: "),
+        ("/opt/a;b/python", "profile acme-dev-process: credential_process: "),
+    ],
+    ids=["plain", "space", "quote", "hash", "semicolon"],
+)
+def test_the_credential_process_command_is_split_back_by_botocore(python, expected):
+    from botocore.compat import compat_shell_split
+
+    argv = (python, "-m", "landing_zone.cli", "credentials")
+    options = dataclasses.replace(OPTIONS, credential_process=argv)
+    reached = access(("dev", A, ADMIN))
+    if expected.startswith("profile "):
+        with pytest.raises(SsoSourceError) as raised:
+            render_sections(reached, options, build_profiles(reached, options))
+        assert str(raised.value).startswith(expected)
+        assert str(raised.value).endswith(
+            "is not a command line without '#' or ';' (install lz under another path)"
+        )
+        return
+    rendered = render_sections(reached, options, build_profiles(reached, options))
+    assert f"\n[profile acme-dev-process]\ncredential_process = {expected}\nregion = eu-west-1\n" in rendered
+    assert compat_shell_split(expected) == [*argv, "--profile", "acme-dev"]
