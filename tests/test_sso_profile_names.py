@@ -45,6 +45,13 @@ PREFIX_CASES = [
     ("no separator", "acmedev", "acme", {}, ["acme-acmedev", "acme-acmedev-ReadOnlyAccess"]),
     ("the code inside", "dev-acme", "acme", {}, ["acme-dev-acme", "acme-dev-acme-ReadOnlyAccess"]),
     ("a code with a hyphen", "acme-lab-dev", "acme-lab", {}, ["acme-lab-dev", "acme-lab-dev-ReadOnlyAccess"]),
+    (
+        "other separators in the code",
+        "acme_lab.dev",
+        "acme-lab",
+        {},
+        ["acme-lab-dev", "acme-lab-dev-ReadOnlyAccess"],
+    ),
     ("a shorter code's prefix", "acme-lab-dev", "acme", {}, ["acme-lab-dev", "acme-lab-dev-ReadOnlyAccess"]),
     (
         "templates without {org} keep the whole name",

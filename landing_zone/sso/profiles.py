@@ -206,9 +206,14 @@ def profile_account(name: str, org: str | None = None) -> str:
         return label
     code = _PROFILE_UNSAFE.sub("-", account_slug(org))
     head, rest = label[: len(code)], label[len(code) :]
-    if head == code and rest[:1] in tuple(_ORG_SEPARATORS) and rest.lstrip(_ORG_SEPARATORS):
-        return rest.lstrip(_ORG_SEPARATORS)
-    return label
+    remainder = rest.lstrip(_ORG_SEPARATORS)
+    # `acme_lab_dev` starts with the code `acme-lab` too: separators compare equal.
+    starts_with_code = _same_separators(head) == _same_separators(code) and rest[:1] in tuple(_ORG_SEPARATORS)
+    return remainder if starts_with_code and remainder else label
+
+
+def _same_separators(text: str) -> str:
+    return re.sub(f"[{re.escape(_ORG_SEPARATORS)}]", "-", text)
 
 
 def _uses_org(template: str) -> bool:
