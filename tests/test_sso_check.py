@@ -3,6 +3,8 @@ longer gives; never writes. Exit 0: all reachable, 1: stale profiles, 2: bad inp
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from tests.helpers import run_lz, sso_config_args
@@ -103,6 +105,15 @@ def test_check_needs_no_org_with_the_portal(capsys, aws_home, block, stub_portal
     stub_portal()
     argv = ["sso-config", "--from-portal", "--sso-session", "acme", "--check"]
     assert run_lz(capsys, *argv) == (0, f"{aws_home}: all 4 profiles of sso-session acme are reachable\n", "")
+
+
+def test_check_refuses_what_is_not_a_file(capsys, aws_home, stub_portal, tmp_path):  # noqa: F811
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    write_token(aws_home.parent.parent, FUTURE)
+    for path in (fifo, tmp_path):
+        stub_portal()
+        assert check(capsys, str(path)) == (2, "", f"lz sso-config: --check: {path} is not a regular file\n")
 
 
 def test_check_reads_the_path_it_is_given(capsys, aws_home, block, stub_portal, tmp_path):  # noqa: F811

@@ -17,7 +17,7 @@ from landing_zone.config.identity import START_URL
 from landing_zone.config.json_text import JsonTextError, parse_json
 from landing_zone.live.shown import shown
 from landing_zone.sso.check import stale_profiles
-from landing_zone.sso.merge import ENCODING, ERRORS, MergeError, managed_block, managed_sections, update
+from landing_zone.sso.merge import MergeError, managed_block, managed_sections, read_config, update
 from landing_zone.sso.profiles import (
     DEFAULT_ADMIN_PERMISSION_SET,
     DEFAULT_ADMIN_TEMPLATE,
@@ -306,11 +306,14 @@ def _read_portal(args: argparse.Namespace) -> SsoAccess:
 def _check(path: Path, session_name: str, access: SsoAccess) -> int:
     """Print the block's stale profiles; exit 1 when there are any."""
     try:
-        text = path.read_bytes().decode(ENCODING, ERRORS)
-    except FileNotFoundError:
-        raise UsageError(f"--check: no file at {path}") from None
+        # A FIFO or a device would block the read or never end it: a config file is a regular file.
+        if path.exists() and not path.is_file():
+            raise UsageError(f"--check: {path} is not a regular file")
+        text = read_config(path)
     except OSError as err:
         raise UsageError(f"--check: cannot read {path}: {err.strerror}") from None
+    if text is None:
+        raise UsageError(f"--check: no file at {path}")
     sections = managed_sections(text, session_name)
     if sections is None:
         raise UsageError(
