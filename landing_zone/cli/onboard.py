@@ -16,6 +16,7 @@ from landing_zone.sso.onboarding import (
     render,
 )
 from landing_zone.sso.profiles import ProfileOptions, SsoSourceError, ini_value
+from landing_zone.sso.regions import account_regions
 
 from .aws import add_session_arguments, clients_for, reading_the_organization
 from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
@@ -78,13 +79,16 @@ def run(args: argparse.Namespace) -> int:
         if args.from_aws:
             if args.start_url is not None:
                 ini_value(args.start_url, START_URL, "--start-url")
-            plan = _from_aws(args, org, settings.aws_region)
+            plan = _from_aws(args, org, settings.aws_region, account_regions(config, settings.aws_region))
         else:
             outputs = read_outputs(args.outputs)
             sso_region = outputs.get("ssoRegion") if isinstance(outputs.get("ssoRegion"), str) else None
             # The defaults of `lz sso-config`, so that the block is the one it would write.
             options = ProfileOptions(
-                org=org, session_name=org, region=settings.aws_region or sso_region or ""
+                org=org,
+                session_name=org,
+                region=settings.aws_region or sso_region or "",
+                account_regions=account_regions(config, settings.aws_region),
             )
             plan = onboarding(config, outputs, args.user, options, source=str(args.outputs))
     except (OnboardingError, SsoSourceError) as err:
@@ -106,7 +110,9 @@ def run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _from_aws(args: argparse.Namespace, org: str, stack_region: str | None) -> Onboarding:
+def _from_aws(
+    args: argparse.Namespace, org: str, stack_region: str | None, regions: dict[str, str]
+) -> Onboarding:
     from landing_zone.live.group_access import read_user_access  # boto3: only for --from-aws
 
     clients = clients_for(args.profile, args.sso_region, args.max_attempts)
@@ -115,5 +121,7 @@ def _from_aws(args: argparse.Namespace, org: str, stack_region: str | None) -> O
             person, access = read_user_access(clients, args.user, args.start_url)
     except SsoSourceError as err:
         raise SsoSourceError(f"--from-aws: {err}") from None
-    options = ProfileOptions(org=org, session_name=org, region=stack_region or access.sso_region)
+    options = ProfileOptions(
+        org=org, session_name=org, region=stack_region or access.sso_region, account_regions=regions
+    )
     return onboarding_for(person, access, options)
