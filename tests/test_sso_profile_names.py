@@ -173,8 +173,9 @@ def test_a_hostile_account_name_adds_no_setting(tmp_path, monkeypatch, account, 
         ("/opt/it's/python", "'/opt/it'\"'\"'s/python' -m landing_zone.cli credentials --profile acme-dev"),
         ("/opt/#1/python", "profile acme-dev-process: credential_process: "),
         ("/opt/a;b/python", "profile acme-dev-process: credential_process: "),
+        ("/opt/a\\nb/python", "profile acme-dev-process: credential_process: "),
     ],
-    ids=["plain", "space", "quote", "hash", "semicolon"],
+    ids=["plain", "space", "quote", "hash", "semicolon", "backslash"],
 )
 def test_the_credential_process_command_is_split_back_by_botocore(python, expected):
     from botocore.compat import compat_shell_split
@@ -187,7 +188,7 @@ def test_the_credential_process_command_is_split_back_by_botocore(python, expect
             render_sections(reached, options, build_profiles(reached, options))
         assert str(raised.value).startswith(expected)
         assert str(raised.value).endswith(
-            "is not a command line without '#' or ';' (install lz under another path)"
+            "is not a command line without '#', ';' or '\\' (install lz under another path)"
         )
         return
     rendered = render_sections(reached, options, build_profiles(reached, options))

@@ -16,8 +16,8 @@ from landing_zone.sso.profiles import Reachable, SsoAccess, SsoSourceError, ini_
 
 # The profile our in-memory config gives the token provider: it only names the sso-session.
 _PROFILE = "lz-sso-config-portal"
-# The process-credential format's version (AWS SDKs reference guide, "Sourcing credentials
-# with an external process": Version 1 is the only one).
+# The process-credential format's version: 1 is the only one (the Go SDK refuses any other:
+# aws/aws-sdk-go-v2, credentials/processcreds/provider.go, "wrong version in process output").
 PROCESS_VERSION = 1
 
 

@@ -48,8 +48,12 @@ PROCESS_SUFFIX = "-process"
 # ids are the mock runtime's, made up.
 MOCKED_KEY = "lz:mocked"
 MOCKED_MARK = "# Made-up account ids: these profiles come from `lz plan --outputs-out` (the mock runtime)."
-# A `credential_process` value: some SDKs' INI readers end a value at an inline '#' or ';'.
-COMMAND_LINE = Matching(r"[^#;]{1,4096}", "a command line without '#' or ';' (install lz under another path)")
+# A `credential_process` value as every SDK reads it: the Go SDK's INI reader cuts a value at
+# '#' or ';' and turns `\n`, `\'` and `\"` into other characters (aws/aws-sdk-go-v2,
+# internal/ini/strings.go: trimComment, legacyStrconv), so none of them may be in it.
+COMMAND_LINE = Matching(
+    r"[^#;\\]{1,4096}", "a command line without '#', ';' or '\\' (install lz under another path)"
+)
 
 
 class SsoSourceError(Exception):
@@ -313,7 +317,9 @@ def _check_accounts_read_apart(reachable: Sequence[Reachable], org: str | None) 
 def process_command(argv: Sequence[str], profile: str) -> str:
     """The `credential_process` value that runs `argv --profile PROFILE`: each word quoted for a
     POSIX shell, which is how botocore (`compat_shell_split`, shlex on POSIX) and the other SDKs
-    (`sh -c`) split it."""
+    split it (the Go SDK runs `sh -c VALUE`: aws/aws-sdk-go-v2,
+    credentials/processcreds/provider.go, DefaultNewCommandBuilder). A profile name needs no
+    quotes, so the value never ends in one (the Go SDK would strip a pair around it all)."""
     return shlex.join([*argv, "--profile", profile])
 
 
