@@ -100,9 +100,7 @@ class Profile:
     account_id: str
     role_name: str
     region: str
-    # The account's name as the source gave it (for messages), and the profile beside this
-    # one that runs `credential_process`, if any.
-    account: str = ""
+    # The profile beside this one that runs `credential_process`, if any.
     process_name: str | None = None
 
 
@@ -274,9 +272,7 @@ def build_profiles(access: SsoAccess, options: ProfileOptions) -> list[Profile]:
             if taken is not None:
                 _claim(origin, taken, item)
         region = options.account_regions.get(item.account, options.region)
-        profiles[name] = Profile(
-            name, item.account_id, item.permission_set, region, item.account, process_name
-        )
+        profiles[name] = Profile(name, item.account_id, item.permission_set, region, process_name)
     return list(profiles.values())
 
 
