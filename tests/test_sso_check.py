@@ -3,6 +3,7 @@ longer gives; never writes. Exit 0: all reachable, 1: stale profiles, 2: bad inp
 
 from __future__ import annotations
 
+import json
 import os
 
 import pytest
@@ -133,7 +134,27 @@ def test_check_against_the_stack_outputs(capsys, prod_outputs, tmp_path):
     assert (code, out, err) == (0, f"{path}: all 12 profiles of sso-session acme are reachable\n", "")
     # Finance reaches the management account's Billing set only.
     code, out, err = run_lz(capsys, *sso_config_args(prod_outputs, "Finance", "--check", str(path)))
-    assert code == 1 and err.startswith(f"{path}: 12 of 12 profiles of sso-session acme are stale")
+    management = json.loads(prod_outputs.read_text())["managementAccountId"]
+    assert (code, out.count("\n"), err) == (
+        1,
+        12,
+        f"{path}: 1 (account, role) pairs reachable now have no profile in the block (--write adds them): "
+        f"management ({management}) Billing\n"
+        f"{path}: 12 of 12 profiles of sso-session acme are stale; rewrite the block with --write\n",
+    )
+
+
+def test_check_tells_what_a_write_would_add(capsys, aws_home, stub_portal):  # noqa: F811
+    write_token(aws_home.parent.parent, FUTURE)
+    stub_portal(SHRUNK_CALLS)
+    assert run_lz(capsys, *portal_args(*WITH_URL, "--write")).code == 0
+    stub_portal()
+    assert check(capsys) == (
+        0,
+        f"{aws_home}: all 2 profiles of sso-session acme are reachable\n",
+        f"{aws_home}: 2 (account, role) pairs reachable now have no profile in the block (--write adds them): "
+        "Log Archive (333333333333) ReadOnlyAccess, Production (111111111111) ReadOnlyAccess\n",
+    )
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from landing_zone.config.base import REGION
 from landing_zone.config.identity import START_URL
 from landing_zone.config.json_text import JsonTextError, parse_json
 from landing_zone.live.shown import shown
-from landing_zone.sso.check import stale_profiles
+from landing_zone.sso.check import check_block
 from landing_zone.sso.merge import MergeError, managed_block, managed_sections, read_config, update
 from landing_zone.sso.profiles import (
     DEFAULT_ADMIN_PERMISSION_SET,
@@ -321,19 +321,26 @@ def _check(path: Path, session_name: str, access: SsoAccess) -> int:
             "(write one with --write, or name the session with --sso-session)"
         )
     try:
-        stale, count = stale_profiles(sections, access)
+        result = check_block(sections, access)
     except SsoSourceError as err:
         raise UsageError(f"--check: {path}: {err}") from None
-    for item in stale:
+    for item in result.stale:
         print(f"{shown(item.profile)}: {shown(item.reason)}")
-    if stale:
+    if result.missing:
         print(
-            f"{path}: {len(stale)} of {count} profiles of sso-session {session_name} are stale; "
-            "rewrite the block with --write",
+            f"{path}: {len(result.missing)} (account, role) pairs reachable now have no profile in the block "
+            f"(--write adds them): "
+            + ", ".join(f"{shown(m.account)} ({m.account_id}) {m.permission_set}" for m in result.missing),
+            file=sys.stderr,
+        )
+    if result.stale:
+        stale = f"{len(result.stale)} of {result.count} profiles of sso-session {session_name} are stale"
+        print(
+            f"{path}: {stale}; rewrite the block with --write",
             file=sys.stderr,
         )
         return EXIT_FAILED
-    print(f"{path}: all {count} profiles of sso-session {session_name} are reachable")
+    print(f"{path}: all {result.count} profiles of sso-session {session_name} are reachable")
     return EXIT_OK
 
 

@@ -9,7 +9,7 @@ import configparser
 import shlex
 from dataclasses import dataclass
 
-from .profiles import SsoAccess, SsoSourceError
+from .profiles import Reachable, SsoAccess, SsoSourceError
 
 
 @dataclass(frozen=True)
@@ -25,6 +25,14 @@ class BlockProfile:
 class Stale:
     profile: str
     reason: str
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    stale: list[Stale]
+    # What the source gives that no profile of the block reaches: a --write would add it.
+    missing: list[Reachable]
+    count: int  # profiles in the block
 
 
 def block_profiles(sections: str) -> tuple[list[BlockProfile], dict[str, str]]:
@@ -59,10 +67,10 @@ def _runs_profile(command: str) -> str:
     return words[words.index("--profile") + 1] if words[:-1].count("--profile") == 1 else ""
 
 
-def stale_profiles(sections: str, access: SsoAccess) -> tuple[list[Stale], int]:
-    """Each profile of the block that no longer reaches its (account, role), with why, and how
-    many profiles the block has. A `credential_process` profile is stale with the SSO profile
-    it runs, or when it runs none of the block's."""
+def check_block(sections: str, access: SsoAccess) -> CheckResult:
+    """Each profile of the block that no longer reaches its (account, role), with why; what the
+    source gives that the block lacks; how many profiles the block has. A `credential_process`
+    profile is stale with the SSO profile it runs, or when it runs none of the block's."""
     profiles, processes = block_profiles(sections)
     accounts = {item.account_id for item in access.reachable}
     pairs = {(item.account_id, item.permission_set) for item in access.reachable}
@@ -81,4 +89,9 @@ def stale_profiles(sections: str, access: SsoAccess) -> tuple[list[Stale], int]:
             stale[name] = Stale(name, f"runs profile {runs}, which is stale")
         elif runs not in known:
             stale[name] = Stale(name, "runs no SSO profile of this block")
-    return sorted(stale.values(), key=lambda s: s.profile), len(profiles) + len(processes)
+    covered = {(profile.account_id, profile.role_name) for profile in profiles}
+    return CheckResult(
+        stale=sorted(stale.values(), key=lambda s: s.profile),
+        missing=[item for item in access.reachable if (item.account_id, item.permission_set) not in covered],
+        count=len(profiles) + len(processes),
+    )
