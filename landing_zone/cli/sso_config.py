@@ -1,5 +1,5 @@
-"""`lz sso-config`: AWS CLI v2 SSO profiles for what a group can reach, printed or merged
-into `~/.aws/config`.
+"""`lz sso-config`: AWS CLI v2 SSO profiles for what a group (or, from the portal, you) can
+reach, printed or merged into `~/.aws/config`, or checked against it (`--check`).
 """
 
 from __future__ import annotations
