@@ -1,15 +1,22 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
+import boto3
 import pytest
+from botocore import UNSIGNED
+from botocore.config import Config
+from botocore.stub import Stubber
 
 from landing_zone.cli import main
 from landing_zone.config import read_stack_file
+from landing_zone.live import portal
 from landing_zone.plan.runner import PlanResult, run_program
 from landing_zone.policy_harness import PolicyPack, read_enforcement_file
 from tests.helpers import PROJECT_DIR
 from tests.policy_builders import PACK_DIR
+from tests.portal_stub import PORTAL_CALLS
 
 STACKS = ("dev", "prod")
 
@@ -91,3 +98,24 @@ def mgmt_profile(aws_home: Path) -> str:
         "[mgmt]\naws_access_key_id = testing\naws_secret_access_key = testing\n"
     )
     return "mgmt"
+
+
+@pytest.fixture
+def stub_portal(monkeypatch):
+    """`portal_client` answers `calls` (default PORTAL_CALLS) through a Stubber, each in turn."""
+    stubbers: list[Stubber] = []
+
+    def install(calls: list[tuple[str, dict[str, Any], dict[str, Any]]] = PORTAL_CALLS) -> None:
+        client = boto3.Session().client(
+            "sso", region_name="eu-west-1", config=Config(signature_version=UNSIGNED)
+        )
+        stubber = Stubber(client)
+        for method, answer, expected in calls:
+            stubber.add_response(method, answer, expected)
+        stubber.activate()
+        stubbers.append(stubber)
+        monkeypatch.setattr(portal, "portal_client", lambda region: client)
+
+    yield install
+    for stubber in stubbers:
+        stubber.assert_no_pending_responses()

@@ -9,15 +9,13 @@ import os
 import pytest
 
 from tests.helpers import run_lz, sso_config_args
-from tests.test_sso_portal import (  # noqa: F401
+from tests.portal_stub import (
     FUTURE,
-    PORTAL_CALLS,
     TOKEN,
     WITH_URL,
-    _account,
-    _roles,
+    account_entry,
     portal_args,
-    stub_portal,
+    role_page,
     write_token,
 )
 
@@ -25,24 +23,24 @@ from tests.test_sso_portal import (  # noqa: F401
 SHRUNK_CALLS = [
     (
         "list_accounts",
-        {"accountList": [_account("111111111111", "Production"), _account("222222222222", "dev")]},
+        {"accountList": [account_entry("111111111111", "Production"), account_entry("222222222222", "dev")]},
         {"accessToken": TOKEN},
     ),
     (
         "list_account_roles",
-        _roles("111111111111", "AdministratorAccess"),
+        role_page("111111111111", "AdministratorAccess"),
         {"accessToken": TOKEN, "accountId": "111111111111"},
     ),
     (
         "list_account_roles",
-        _roles("222222222222", "PowerUserAccess"),
+        role_page("222222222222", "PowerUserAccess"),
         {"accessToken": TOKEN, "accountId": "222222222222"},
     ),
 ]
 
 
 @pytest.fixture
-def block(capsys, aws_home, stub_portal):  # noqa: F811
+def block(capsys, aws_home, stub_portal):
     """The portal's four profiles (and with `process`, their -process ones) written to aws_home."""
 
     def write(*extra: str) -> bytes:
@@ -59,7 +57,7 @@ def check(capsys, *extra: str):
     return run_lz(capsys, *portal_args(*WITH_URL, "--check", *extra))
 
 
-def test_all_reachable_exits_0(capsys, aws_home, block, stub_portal):  # noqa: F811
+def test_all_reachable_exits_0(capsys, aws_home, block, stub_portal):
     written = block()
     stub_portal()
     assert check(capsys) == (0, f"{aws_home}: all 4 profiles of sso-session acme are reachable\n", "")
@@ -67,7 +65,7 @@ def test_all_reachable_exits_0(capsys, aws_home, block, stub_portal):  # noqa: F
 
 
 @pytest.mark.parametrize("process", [False, True], ids=["sso profiles", "with process profiles"])
-def test_stale_profiles_are_listed_and_nothing_is_written(capsys, aws_home, block, stub_portal, process):  # noqa: F811
+def test_stale_profiles_are_listed_and_nothing_is_written(capsys, aws_home, block, stub_portal, process):
     written = block(*(["--credential-process"] if process else []))
     stub_portal(SHRUNK_CALLS)
     code, out, err = check(capsys)
@@ -93,7 +91,7 @@ def test_stale_profiles_are_listed_and_nothing_is_written(capsys, aws_home, bloc
     assert sorted(p.name for p in aws_home.parent.iterdir()) == ["config", "sso"]
 
 
-def test_a_process_profile_that_runs_no_profile_of_the_block_is_stale(capsys, aws_home, block, stub_portal):  # noqa: F811
+def test_a_process_profile_that_runs_no_profile_of_the_block_is_stale(capsys, aws_home, block, stub_portal):
     written = block("--credential-process").decode()
     aws_home.write_text(written.replace("--profile acme-production\n", "--profile acme-gone\n"))
     stub_portal()
@@ -101,14 +99,14 @@ def test_a_process_profile_that_runs_no_profile_of_the_block_is_stale(capsys, aw
     assert (code, out) == (1, "acme-production-process: runs no SSO profile of this block\n")
 
 
-def test_check_needs_no_org_with_the_portal(capsys, aws_home, block, stub_portal):  # noqa: F811
+def test_check_needs_no_org_with_the_portal(capsys, aws_home, block, stub_portal):
     block()
     stub_portal()
     argv = ["sso-config", "--from-portal", "--sso-session", "acme", "--check"]
     assert run_lz(capsys, *argv) == (0, f"{aws_home}: all 4 profiles of sso-session acme are reachable\n", "")
 
 
-def test_check_refuses_what_is_not_a_file(capsys, aws_home, stub_portal, tmp_path):  # noqa: F811
+def test_check_refuses_what_is_not_a_file(capsys, aws_home, stub_portal, tmp_path):
     fifo = tmp_path / "fifo"
     os.mkfifo(fifo)
     write_token(aws_home.parent.parent, FUTURE)
@@ -117,7 +115,7 @@ def test_check_refuses_what_is_not_a_file(capsys, aws_home, stub_portal, tmp_pat
         assert check(capsys, str(path)) == (2, "", f"lz sso-config: --check: {path} is not a regular file\n")
 
 
-def test_check_reads_the_path_it_is_given(capsys, aws_home, block, stub_portal, tmp_path):  # noqa: F811
+def test_check_reads_the_path_it_is_given(capsys, aws_home, block, stub_portal, tmp_path):
     moved = tmp_path / "elsewhere"
     moved.write_bytes(block())
     aws_home.unlink()
@@ -144,7 +142,7 @@ def test_check_against_the_stack_outputs(capsys, prod_outputs, tmp_path):
     )
 
 
-def test_check_tells_what_a_write_would_add(capsys, aws_home, stub_portal):  # noqa: F811
+def test_check_tells_what_a_write_would_add(capsys, aws_home, stub_portal):
     write_token(aws_home.parent.parent, FUTURE)
     stub_portal(SHRUNK_CALLS)
     assert run_lz(capsys, *portal_args(*WITH_URL, "--write")).code == 0
@@ -180,7 +178,7 @@ def test_check_tells_what_a_write_would_add(capsys, aws_home, stub_portal):  # n
     ],
     ids=["no file", "no block", "unreadable block", "with --write", "with --credential-process"],
 )
-def test_bad_input_exits_2(capsys, aws_home, stub_portal, content, extra, message):  # noqa: F811
+def test_bad_input_exits_2(capsys, aws_home, stub_portal, content, extra, message):
     write_token(aws_home.parent.parent, FUTURE)
     if content is not None:
         aws_home.parent.mkdir(parents=True, exist_ok=True)

@@ -26,7 +26,7 @@ import pytest
 
 from landing_zone.cli import main
 from tests.helpers import PROJECT_DIR, run_lz
-from tests.test_sso_portal import FUTURE, PAST, TOKEN, WITH_URL, portal_args, stub_portal, write_token  # noqa: F401
+from tests.portal_stub import FUTURE, PAST, TOKEN, WITH_URL, portal_args, write_token
 
 AWS_CLI = Path(sys.executable).with_name("aws")
 GRANTED = {("111111111111", "AdministratorAccess"), ("222222222222", "PowerUserAccess")}
@@ -96,7 +96,7 @@ def lz_credentials(capsys, profile: str) -> tuple[int, str, str]:
 
 
 @pytest.fixture
-def written(capsys, aws_home, stub_portal) -> Path:  # noqa: F811
+def written(capsys, aws_home, stub_portal) -> Path:
     """The portal's profiles written with --credential-process, and a valid cached token."""
     write_token(aws_home.parent.parent, FUTURE)
     stub_portal()

@@ -4,12 +4,9 @@ answers for the `sso` client, and the token is a real cache file under a tempora
 
 from __future__ import annotations
 
-import hashlib
-import json
 import subprocess
 import sys
 from pathlib import Path
-from typing import Any
 
 import boto3
 import botocore.session
@@ -20,100 +17,20 @@ from botocore.stub import Stubber
 
 from landing_zone.live import portal
 from tests.helpers import run_lz
+from tests.portal_stub import (
+    FUTURE,
+    PAST,
+    TOKEN,
+    URL,
+    WITH_URL,
+    account_entry,
+    portal_args,
+    role_page,
+    write_token,
+)
 
 AWS_CLI = Path(sys.executable).with_name("aws")
-URL = "https://acme.awsapps.com/start"
-TOKEN = "portal-token"
-FUTURE = "2099-01-01T00:00:00Z"
-PAST = "2020-01-01T00:00:00Z"
 NO_TOKEN = "lz sso-config: --from-portal: no valid SSO token: run `aws sso login --sso-session acme`\n"
-
-
-def _account(account_id: str, name: str) -> dict[str, str]:
-    return {"accountId": account_id, "accountName": name, "emailAddress": f"{account_id}@example.com"}
-
-
-def _roles(account_id: str, *names: str, next_token: str | None = None) -> dict[str, Any]:
-    answer: dict[str, Any] = {"roleList": [{"roleName": n, "accountId": account_id} for n in names]}
-    if next_token:
-        answer["nextToken"] = next_token
-    return answer
-
-
-# Two pages of accounts, and one account's roles on two pages, in the order the paginators ask.
-PORTAL_CALLS: list[tuple[str, dict[str, Any], dict[str, Any]]] = [
-    (
-        "list_accounts",
-        {
-            "accountList": [_account("111111111111", "Production"), _account("222222222222", "dev")],
-            "nextToken": "a2",
-        },
-        {"accessToken": TOKEN},
-    ),
-    (
-        "list_account_roles",
-        _roles("111111111111", "AdministratorAccess", next_token="r2"),
-        {"accessToken": TOKEN, "accountId": "111111111111"},
-    ),
-    (
-        "list_account_roles",
-        _roles("111111111111", "ReadOnlyAccess"),
-        {"accessToken": TOKEN, "accountId": "111111111111", "nextToken": "r2"},
-    ),
-    (
-        "list_account_roles",
-        _roles("222222222222", "PowerUserAccess"),
-        {"accessToken": TOKEN, "accountId": "222222222222"},
-    ),
-    (
-        "list_accounts",
-        {"accountList": [_account("333333333333", "Log Archive")]},
-        {"accessToken": TOKEN, "nextToken": "a2"},
-    ),
-    (
-        "list_account_roles",
-        _roles("333333333333", "ReadOnlyAccess"),
-        {"accessToken": TOKEN, "accountId": "333333333333"},
-    ),
-]
-
-
-@pytest.fixture
-def stub_portal(monkeypatch):
-    """`portal_client` answers `calls` (default PORTAL_CALLS) through a Stubber, each in turn."""
-    stubbers: list[Stubber] = []
-
-    def install(calls: list[tuple[str, dict[str, Any], dict[str, Any]]] = PORTAL_CALLS) -> None:
-        client = boto3.Session().client(
-            "sso", region_name="eu-west-1", config=Config(signature_version=UNSIGNED)
-        )
-        stubber = Stubber(client)
-        for method, answer, expected in calls:
-            stubber.add_response(method, answer, expected)
-        stubber.activate()
-        stubbers.append(stubber)
-        monkeypatch.setattr(portal, "portal_client", lambda region: client)
-
-    yield install
-    for stubber in stubbers:
-        stubber.assert_no_pending_responses()
-
-
-def write_token(home: Path, expires_at: str, session: str = "acme") -> Path:
-    """The cache file `aws sso login --sso-session SESSION` writes."""
-    cache = home / ".aws" / "sso" / "cache"
-    cache.mkdir(parents=True, exist_ok=True)
-    path = cache / f"{hashlib.sha1(session.encode()).hexdigest()}.json"
-    token = {"startUrl": URL, "region": "eu-west-1", "accessToken": TOKEN, "expiresAt": expires_at}
-    path.write_text(json.dumps(token))
-    return path
-
-
-def portal_args(*extra: str) -> list[str]:
-    return ["sso-config", "--from-portal", "--sso-session", "acme", "--org", "acme", *extra]
-
-
-WITH_URL = ("--start-url", URL, "--sso-region", "eu-west-1")
 
 
 def test_writes_one_profile_per_account_and_role_read_back_by_botocore(capsys, aws_home, stub_portal):
@@ -182,11 +99,11 @@ def test_a_token_for_another_session_is_not_used(capsys, aws_home, stub_portal):
     ("answer", "message"),
     [
         (
-            _roles("111111111111", "Admin\n[profile default]"),
+            role_page("111111111111", "Admin\n[profile default]"),
             "the portal's roleName (account 111111111111): 'Admin\\n[profile default]' is not ",
         ),
         (
-            _roles("111111111111", "Admin\x07"),
+            role_page("111111111111", "Admin\x07"),
             "the portal's roleName (account 111111111111): 'Admin\\x07' is not ",
         ),
     ],
@@ -198,7 +115,7 @@ def test_portal_values_are_checked_like_live_ones(capsys, aws_home, stub_portal,
         [
             (
                 "list_accounts",
-                {"accountList": [_account("111111111111", "Production")]},
+                {"accountList": [account_entry("111111111111", "Production")]},
                 {"accessToken": TOKEN},
             ),
             ("list_account_roles", answer, {"accessToken": TOKEN, "accountId": "111111111111"}),
@@ -310,10 +227,14 @@ def test_a_hostile_portal_account_name_becomes_one_profile_name(capsys, aws_home
     hostile = "dev]\n[profile default]\ncredential_process = sh -c evil\nsso_account_id = 999999999999"
     stub_portal(
         [
-            ("list_accounts", {"accountList": [_account("222222222222", hostile)]}, {"accessToken": TOKEN}),
+            (
+                "list_accounts",
+                {"accountList": [account_entry("222222222222", hostile)]},
+                {"accessToken": TOKEN},
+            ),
             (
                 "list_account_roles",
-                _roles("222222222222", "AdministratorAccess"),
+                role_page("222222222222", "AdministratorAccess"),
                 {"accessToken": TOKEN, "accountId": "222222222222"},
             ),
         ]
