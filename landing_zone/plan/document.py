@@ -94,10 +94,23 @@ def clean(text: str) -> str:
 TARGET_WORDS: dict[TargetType, str] = {"ROOT": "Root", "ORGANIZATIONAL_UNIT": "OU", "ACCOUNT": "account"}
 
 
+# Messages are long: past this many, the rest are counted, not shown (`lz plan` shows them all).
+MAX_MESSAGES = 40
+
+
 def listing(summary: str, block: Table | Bullets) -> Block:
     """`block` as it is when short, collapsed under `summary` when long."""
     count = len(block.rows) if isinstance(block, Table) else len(block.items)
     return Collapsed(summary, (block,)) if count > LONG else block
+
+
+def messages(summary: str, table: Table) -> Block:
+    """A table of messages (violations, refusals): collapsed when long, cut at MAX_MESSAGES."""
+    if len(table.rows) <= MAX_MESSAGES:
+        return listing(summary, table)
+    shown = Table(table.columns, table.rows[:MAX_MESSAGES])
+    rest = len(table.rows) - MAX_MESSAGES
+    return Collapsed(summary, (shown, Paragraph(f"And {rest} more: lz plan lists them all.")))
 
 
 def target_words(target_type: str, target: str) -> str:
@@ -167,19 +180,21 @@ def _organization(report: PlanReport) -> Section:
 
 
 def _access(report: PlanReport) -> Section:
-    """The access matrix: one row per account, one column per group, permission sets in the cells."""
+    """The access matrix: one column per group, permission sets in the cells; accounts with the same
+    access share a row (at 100 accounts, an OU's accounts are one row, not dozens)."""
     if not report.access and not report.permission_sets:
         return Section("Access (IAM Identity Center)", ())
     groups = sorted({entry.group for entry in report.access})
     cells: dict[str, dict[str, list[str]]] = {}
     for entry in report.access:
         cells.setdefault(entry.account, {}).setdefault(entry.group, []).append(entry.permission_set)
+    accounts_by_access: dict[tuple[str, ...], list[str]] = {}
+    for account, by_group in sorted(cells.items()):
+        row = tuple(", ".join(by_group.get(group, [])) for group in groups)
+        accounts_by_access.setdefault(row, []).append(account)
     matrix = Table(
-        ("Account", *groups),
-        tuple(
-            (account, *(", ".join(by_group.get(group, [])) for group in groups))
-            for account, by_group in sorted(cells.items())
-        ),
+        ("Accounts", *groups),
+        tuple((", ".join(accounts), *row) for row, accounts in accounts_by_access.items()),
     )
     sets = Table(
         ("Permission set", "Session", "Policies"),
@@ -196,7 +211,7 @@ def _access(report: PlanReport) -> Section:
                 f"{_plural(len(report.permission_sets), 'permission set')} to "
                 f"{_plural(len(groups), 'group')} in {_plural(len(cells), 'account')}."
             ),
-            listing(f"Access matrix ({len(matrix.rows)} accounts)", matrix),
+            listing(f"Access matrix ({len(cells)} accounts)", matrix),
             listing(f"Permission sets ({len(sets.rows)})", sets),
         ),
     )
@@ -269,7 +284,7 @@ def _refusals(report: PlanReport) -> Section:
         "AWS would refuse",
         (
             Paragraph("pulumi up would fail on each of these."),
-            listing(f"Refusals ({len(table.rows)})", table),
+            messages(f"Refusals ({len(table.rows)})", table),
         ),
     )
 
@@ -302,7 +317,7 @@ def _policies(report: PlanReport) -> Section:
                 for v in check.violations
             ),
         )
-        blocks.append(listing(f"Violations ({len(table.rows)})", table))
+        blocks.append(messages(f"Violations ({len(table.rows)})", table))
     return Section("Policies", tuple(blocks))
 
 
@@ -481,7 +496,7 @@ def _verdict_section(changes: PlanChanges) -> Section:
         )
     table = Table(("Change", "Policy or rule", "Resource", "Message"), tuple(rows))
     return Section(
-        "Policies and AWS rules", (Paragraph(summary), listing(f"Verdict changes ({len(rows)})", table))
+        "Policies and AWS rules", (Paragraph(summary), messages(f"Verdict changes ({len(rows)})", table))
     )
 
 
