@@ -35,7 +35,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+# Module scope: each test module that imports it gets its own (Playwright's sync API allows one
+# at a time in a process, and a session fixture imported by two modules would be two).
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[Any]:
     if not CHROMIUM.is_file():
         pytest.skip(f"no {CHROMIUM}: install Debian's chromium (apt-get install -y chromium; .ci/run does)")
