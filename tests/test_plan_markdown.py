@@ -21,7 +21,7 @@ from landing_zone.plan.document import (
     clean,
     report_document,
 )
-from landing_zone.plan.markdown import COMMENT_LIMIT, mermaid_flowchart, render_markdown
+from landing_zone.plan.markdown import COMMENT_LIMIT, MERMAID_MAX_EDGES, mermaid_flowchart, render_markdown
 from landing_zone.plan.report import build_report
 from landing_zone.plan.runner import run_program
 from tests.browser import PageWatch, chromium, mermaid_js  # noqa: F401 (fixtures)
@@ -250,3 +250,28 @@ def test_a_plan_of_100_accounts_fits_a_pull_request_comment():
         "<details><summary>Budgets (101)",
     ]
     assert LONG < 100
+
+
+def edges_tree(accounts: int) -> OrgTree:
+    return OrgTree(
+        units=("Workloads",), accounts=tuple(TreeAccount(f"a{n}", "Workloads") for n in range(accounts))
+    )
+
+
+def test_mermaid_refuses_one_edge_more_than_the_markdown_draws(mermaid_page):
+    page, _ = mermaid_page
+    parse = "async (text) => { mermaid.initialize({startOnLoad: false}); return await mermaid.parse(text) !== false; }"
+    assert page.evaluate(parse, "\n".join(mermaid_flowchart(edges_tree(MERMAID_MAX_EDGES - 1))))
+    with pytest.raises(Exception, match=f"Edge limit exceeded. {MERMAID_MAX_EDGES} edges found"):
+        page.evaluate(parse, "\n".join(mermaid_flowchart(edges_tree(MERMAID_MAX_EDGES))))
+
+
+@pytest.mark.parametrize(("accounts", "fences"), [(MERMAID_MAX_EDGES - 1, 1), (MERMAID_MAX_EDGES, 0)])
+def test_a_diagram_mermaid_would_refuse_is_left_out(accounts, fences):
+    markdown = render_markdown(_document(edges_tree(accounts)))
+    assert [t.info for t in parser().parse(markdown) if t.type == "fence"] == ["mermaid"] * fences
+    if not fences:
+        assert (
+            "No diagram: 501 OUs and accounts are more than Mermaid draws (500 edges, 50000 characters)"
+            in markdown.replace("\\", "")
+        )

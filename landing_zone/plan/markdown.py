@@ -19,6 +19,12 @@ from .document import Block, Bullets, Collapsed, Document, OrgTree, Paragraph, T
 # characters)", REST API "Create an issue comment"; danger/danger#424).
 COMMENT_LIMIT = 65_536
 
+# What Mermaid 11 draws by default: a flowchart of at most 500 edges (FlowDB.addEdge throws "Edge
+# limit exceeded" past config.maxEdges, default 500, in mermaid 11.17.2's dist) and 50,000
+# characters (maxTextSize, mermaid's config schema). Past either, the diagram is left out.
+MERMAID_MAX_EDGES = 500
+MERMAID_MAX_TEXT = 50_000
+
 _TO_REFERENCE = set("<>&\"'")
 _TO_BACKSLASH = set(string.punctuation) - _TO_REFERENCE
 # Mermaid label text kept as is; everything else becomes an entity code `#<decimal>;`, which
@@ -64,7 +70,7 @@ def _block(block: Block) -> list[str]:
     if isinstance(block, Table):
         return _table(block)
     if isinstance(block, OrgTree):
-        return ["```mermaid", *mermaid_flowchart(block), "```", ""]
+        return _diagram(block)
     if isinstance(block, Collapsed):
         # An HTML block: its text is HTML, not Markdown; the blank lines let Markdown resume inside.
         inner = [line for child in block.blocks for line in _block(child)]
@@ -76,6 +82,20 @@ def _block(block: Block) -> list[str]:
             "",
         ]
     raise TypeError(f"no Markdown for {type(block).__name__}")
+
+
+def _diagram(tree: OrgTree) -> list[str]:
+    lines = mermaid_flowchart(tree)
+    edges = len(tree.units) + len(tree.accounts)
+    if edges > MERMAID_MAX_EDGES or sum(len(line) + 1 for line in lines) > MERMAID_MAX_TEXT:
+        return [
+            md_text(
+                f"No diagram: {edges} OUs and accounts are more than Mermaid draws "
+                f"({MERMAID_MAX_EDGES} edges, {MERMAID_MAX_TEXT} characters); the table lists them."
+            ),
+            "",
+        ]
+    return ["```mermaid", *lines, "```", ""]
 
 
 def _table(table: Table) -> list[str]:
