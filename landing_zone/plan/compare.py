@@ -4,9 +4,9 @@ budgets and the verdicts, each found by its natural key (names, never positions 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import asdict, dataclass
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from pydantic import BaseModel
 
@@ -234,11 +234,31 @@ def _permission_set_edits(before: PlanPermissionSet, after: PlanPermissionSet) -
     )
 
 
-def budget_limit(budget: PlanBudget) -> str:
+class _Notification(Protocol):
+    @property
+    def type(self) -> str | None: ...
+    @property
+    def threshold(self) -> float | None: ...
+
+
+class Budget(Protocol):
+    """A budget as the report has it and as a plan file has it: the same words for both."""
+
+    @property
+    def limit_amount(self) -> str | None: ...
+    @property
+    def limit_unit(self) -> str | None: ...
+    @property
+    def time_unit(self) -> str | None: ...
+    @property
+    def notifications(self) -> Sequence[_Notification]: ...
+
+
+def budget_limit(budget: Budget) -> str:
     return f"{budget.limit_amount} {budget.limit_unit}/{(budget.time_unit or 'MONTHLY').lower()}"
 
 
-def budget_alerts(budget: PlanBudget) -> str:
+def budget_alerts(budget: Budget) -> str:
     return ", ".join(f"{n.type} {n.threshold:g}%" for n in budget.notifications if n.threshold is not None)
 
 

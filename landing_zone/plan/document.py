@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .access import PermissionSetEntry
-from .compare import PlanChanges, budget_limit
+from .compare import PlanChanges, budget_alerts, budget_limit
 from .governance import TargetType
 from .plan_json import PlanAccount
 from .report import PlanReport
@@ -167,7 +167,8 @@ def _organization(report: PlanReport) -> Section:
         "Organization",
         (
             Paragraph(
-                f"Organization {org.id} ({mode}): {_plural(len(report.organizational_units), 'OU')}, "
+                f"Organization {org.id or '(id not known yet)'} ({mode}): "
+                f"{_plural(len(report.organizational_units), 'OU')}, "
                 f"{_plural(len(report.accounts), 'account')}."
             ),
             OrgTree(
@@ -199,7 +200,7 @@ def _access(report: PlanReport) -> Section:
     sets = Table(
         ("Permission set", "Session", "Policies"),
         tuple(
-            (ps.name, ps.session_duration or "PT1H", ", ".join(_permission_set_policies(ps)))
+            (ps.name, ps.session_duration or "PT1H", ", ".join(permission_set_policies(ps)))
             for ps in report.permission_sets
         ),
     )
@@ -217,7 +218,8 @@ def _access(report: PlanReport) -> Section:
     )
 
 
-def _permission_set_policies(ps: PermissionSetEntry) -> list[str]:
+def permission_set_policies(ps: PermissionSetEntry) -> list[str]:
+    """What a permission set carries, in words (the text plan says the same)."""
     policies = [arn.rpartition(":policy/")[2] for arn in ps.managed_policies]
     policies += [f"{ref.full_name} (customer managed)" for ref in ps.customer_managed_policies]
     if ps.inline_policy:
@@ -253,9 +255,9 @@ def _budgets(report: PlanReport) -> Section:
         tuple(
             (
                 b.name,
-                f"{b.limit_amount} {b.limit_unit}/{(b.time_unit or 'MONTHLY').lower()}",
+                budget_limit(b),
                 b.account or "whole organization",
-                ", ".join(f"{n.type} {n.threshold:g}%" for n in b.notifications if n.threshold is not None),
+                budget_alerts(b),
             )
             for b in report.budgets
         ),

@@ -10,7 +10,17 @@ from landing_zone.config.changes import AccountChanges
 
 from .access import AccessEntry, PermissionSetEntry
 from .aws_rules import Refusal
-from .document import Block, Bullets, Collapsed, Document, OrgTree, Paragraph, Table, clean
+from .document import (
+    Block,
+    Bullets,
+    Collapsed,
+    Document,
+    OrgTree,
+    Paragraph,
+    Table,
+    clean,
+    permission_set_policies,
+)
 from .governance import BudgetEntry, GuardrailAttachment
 from .policy import PolicyCheck, PolicyViolation
 from .report import AccountEntry, PlanReport
@@ -86,12 +96,7 @@ def _access(permission_sets: tuple[PermissionSetEntry, ...], access: tuple[Acces
     lines = ["", "Permission sets (IAM Identity Center)"]
     width = max((len(ps.name) for ps in permission_sets), default=0)
     for ps in permission_sets:
-        policies = [arn.rpartition(":policy/")[2] for arn in ps.managed_policies]
-        policies += [f"{ref.full_name} (customer managed)" for ref in ps.customer_managed_policies]
-        if ps.inline_policy:
-            policies.append("inline policy")
-        if ps.permissions_boundary is not None:
-            policies.append("permissions boundary")
+        policies = permission_set_policies(ps)
         lines.append(f"  {ps.name:<{width}}  {ps.session_duration or 'PT1H':<5}  {', '.join(policies)}")
     lines += ["", "Access: group -> account: permission sets"]
     by_group: dict[str, dict[str, list[str]]] = {}
