@@ -12,14 +12,35 @@ from typing import Any
 import pytest
 from pydantic import BaseModel
 
-from landing_zone.plan.compare import AccountMove, Edit, PlanChanges, compare_plans
+from landing_zone.plan.compare import AccountMove, Edit, PlanChanges, compare_plans, json_name
 from landing_zone.plan.document import changes_document
 from landing_zone.plan.markdown import render_markdown
-from landing_zone.plan.plan_json import PlanAccount, PlanBudget, PlanSnapshot, plan_document
+from landing_zone.plan.plan_json import (
+    PlanAccess,
+    PlanAccount,
+    PlanBudget,
+    PlanGuardrail,
+    PlanNotification,
+    PlanPermissionSet,
+    PlanPolicy,
+    PlanRefusal,
+    PlanSnapshot,
+    PlanViolation,
+    plan_document,
+)
 from landing_zone.plan.render import render_document_text
 from landing_zone.plan.report import build_report
-from tests.helpers import run_lz
+from tests.helpers import PROJECT_DIR, run_lz
 
+PLAN_ITEM_MODELS = (
+    PlanAccess,
+    PlanGuardrail,
+    PlanNotification,
+    PlanPermissionSet,
+    PlanPolicy,
+    PlanRefusal,
+    PlanViolation,
+)
 KINDS = [name for name in PlanChanges.__dataclass_fields__ if name not in ("base", "head")]
 
 
@@ -279,3 +300,20 @@ def test_the_plan_file_round_trips_through_the_cli(capsys, tmp_path):
         "guardrailsAttached", "guardrailsDetached", "budgetsAdded", "budgetsRemoved", "budgetEdits",
         "violationsNew", "violationsResolved", "refusalsNew", "refusalsResolved",
     }  # fmt: skip
+
+
+def test_the_plan_file_doc_names_every_key_written_and_read(prod_plan):
+    doc = (PROJECT_DIR / "docs" / "plan-file.md").read_text()
+    written = set(prod_plan) | {
+        key
+        for item in ("accounts", "guardrails", "budgets", "permissionSets", "access")
+        for key in prod_plan[item][0]
+    }
+    read = {
+        field.alias or name
+        for model in (PlanSnapshot, PlanAccount, PlanBudget, *PLAN_ITEM_MODELS)
+        for name, field in model.model_fields.items()
+    }
+    changes = {json_name(kind) for kind in KINDS}
+    missing = sorted(key for key in written | read | changes if key not in doc)
+    assert missing == []

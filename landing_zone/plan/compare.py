@@ -79,14 +79,14 @@ class PlanChanges:
     def to_json(self) -> dict[str, Any]:
         """`lz plan --compare --format json`: each kind of change as a list, in the plan file's words."""
         changes = {
-            _camel(name): [_item_json(item) for item in getattr(self, name)]
+            json_name(name): [_item_json(item) for item in getattr(self, name)]
             for name in self.__dataclass_fields__
             if name not in ("base", "head")
         }
         return {VERSION_KEY: PLAN_VERSION, "stack": self.head.stack, "empty": self.empty, "changes": changes}
 
 
-def _camel(name: str) -> str:
+def json_name(name: str) -> str:
     first, *rest = name.split("_")
     return first + "".join(word.title() for word in rest)
 
@@ -95,7 +95,7 @@ def _item_json(item: object) -> Any:
     if isinstance(item, BaseModel):
         return item.model_dump(mode="json", by_alias=True)
     if isinstance(item, AccountMove | Edit):
-        return {_camel(key): value for key, value in asdict(item).items()}
+        return {json_name(key): value for key, value in asdict(item).items()}
     return item
 
 
