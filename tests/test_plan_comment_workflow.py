@@ -68,7 +68,9 @@ def test_only_the_comment_job_may_write_and_it_runs_no_pull_request_code():
     assert jobs["plan-comment"]["permissions"] == {"pull-requests": "write"}
     assert jobs["plan-comment"]["needs"] == "plan-changes"
     # A fork's pull request has no write token on `pull_request`: skip the comment, keep the summary.
-    assert jobs["plan-comment"]["if"] == "github.event.pull_request.head.repo.full_name == github.repository"
+    assert jobs["plan-comment"]["if"] == (
+        "github.event.pull_request.head.repo.full_name == github.repository && github.actor != 'dependabot[bot]'"
+    )
     uses = [s.get("uses", "") for s in jobs["plan-comment"]["steps"]]
     assert not any(u.startswith(("actions/checkout", "actions/setup-python")) for u in uses)
     assert "secrets." not in yaml.safe_dump(jobs["plan-changes"])
