@@ -175,6 +175,9 @@ def test_the_comment_shows_exactly_the_added_account_and_the_granted_access(runn
     assert "Accounts" in sections and "Access (IAM Identity Center)" in sections
     assert not {"Guardrails", "Budgets", "Policies and AWS rules"} & set(sections)
     assert f"Offline plans of {HEAD_SHA}" in comment
+    # The diagram of the change: the new account alone, marked added.
+    (fence,) = [t for t in MarkdownIt("commonmark").parse(comment) if t.type == "fence"]
+    assert fence.info == "mermaid" and '("analytics #40;added#41;")' in fence.content
     # The job summary is the same text.
     assert (runner / "summary.md").read_text() == comment
 
