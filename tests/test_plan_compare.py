@@ -317,3 +317,15 @@ def test_the_plan_file_doc_names_every_key_written_and_read(prod_plan):
     changes = {json_name(kind) for kind in KINDS}
     missing = sorted(key for key in written | read | changes if key not in doc)
     assert missing == []
+
+
+@pytest.mark.parametrize(("without", "words"), [("head", "this plan"), ("base", "the base plan")])
+def test_violations_are_not_compared_with_a_plan_the_pack_did_not_run_on(prod_plan, without, words):
+    no_policy = {k: v for k, v in prod_plan.items() if k != "policy"}
+    base, head = (prod_plan, no_policy) if without == "head" else (no_policy, prod_plan)
+    changes = compare_plans(snapshot(base), snapshot(head))
+    assert (changes.violations_new, changes.violations_resolved, changes.policies_compared) == ((), (), False)
+    assert render_document_text(changes_document(changes, "b")).splitlines()[-2:] == [
+        "Policies and AWS rules:",
+        f"  Policy violations not compared: the policy pack did not run on {words}.",
+    ]

@@ -70,6 +70,11 @@ class PlanChanges:
     refusals_resolved: tuple[PlanRefusal, ...]
 
     @property
+    def policies_compared(self) -> bool:
+        """The pack ran on both plans (or on neither: nothing to compare)."""
+        return (self.base.policy is None) == (self.head.policy is None)
+
+    @property
     def empty(self) -> bool:
         """Nothing a reviewer would see differs (the verdicts included)."""
         return not any(
@@ -83,7 +88,13 @@ class PlanChanges:
             for name in self.__dataclass_fields__
             if name not in ("base", "head")
         }
-        return {VERSION_KEY: PLAN_VERSION, "stack": self.head.stack, "empty": self.empty, "changes": changes}
+        return {
+            VERSION_KEY: PLAN_VERSION,
+            "stack": self.head.stack,
+            "empty": self.empty,
+            "policiesCompared": self.policies_compared,
+            "changes": changes,
+        }
 
 
 def json_name(name: str) -> str:
@@ -108,8 +119,11 @@ def compare_plans(base: PlanSnapshot, head: PlanSnapshot) -> PlanChanges:
     head_sets = {p.name: p for p in head.permission_sets}
     base_budgets = {b.name: b for b in base.budgets}
     head_budgets = {b.name: b for b in head.budgets}
+    # Violations are compared only when the pack ran on both: against a plan without it, every
+    # violation would read as new (or resolved).
+    both = base.policy is not None and head.policy is not None
     violations_new, violations_resolved = _set_changes(
-        _violations(base.policy), _violations(head.policy), _violation_key
+        _violations(base.policy) if both else (), _violations(head.policy) if both else (), _violation_key
     )
     refusals_new, refusals_resolved = _set_changes(
         base.refusals, head.refusals, lambda r: (r.rule, r.type, r.name, r.message)

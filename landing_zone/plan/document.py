@@ -486,9 +486,13 @@ def _verdict_section(changes: PlanChanges) -> Section:
         ("no longer refused", r.rule, f"{r.type} {r.name}".strip(), r.message)
         for r in changes.refusals_resolved
     ]
+    head = changes.head
+    if not changes.policies_compared:
+        which = "this plan" if head.policy is None else "the base plan"
+        unmatched = Paragraph(f"Policy violations not compared: the policy pack did not run on {which}.")
+        return Section("Policies and AWS rules", (unmatched, *_verdict_rows(rows)))
     if not rows:
         return Section("Policies and AWS rules", ())
-    head = changes.head
     if head.policy is None:
         summary = "The policy pack was not run on this plan."
     else:
@@ -496,10 +500,14 @@ def _verdict_section(changes: PlanChanges) -> Section:
             f"This plan: {_plural(len(head.policy.violations), 'policy violation')}, "
             f"{head.policy.mandatory} mandatory; AWS would refuse {len(head.refusals)}."
         )
+    return Section("Policies and AWS rules", (Paragraph(summary), *_verdict_rows(rows)))
+
+
+def _verdict_rows(rows: list[tuple[str, str, str, str]]) -> tuple[Block, ...]:
+    if not rows:
+        return ()
     table = Table(("Change", "Policy or rule", "Resource", "Message"), tuple(rows))
-    return Section(
-        "Policies and AWS rules", (Paragraph(summary), messages(f"Verdict changes ({len(rows)})", table))
-    )
+    return (messages(f"Verdict changes ({len(rows)})", table),)
 
 
 def _urn_name(urn: str) -> str:
