@@ -12,6 +12,8 @@ from benchmarks.large_config import large_stack_values
 from landing_zone.cli import main
 from landing_zone.plan.document import (
     LONG,
+    MAX_MESSAGES,
+    Collapsed,
     Document,
     OrgTree,
     Paragraph,
@@ -19,6 +21,7 @@ from landing_zone.plan.document import (
     Table,
     TreeAccount,
     clean,
+    messages,
     report_document,
 )
 from landing_zone.plan.markdown import COMMENT_LIMIT, MERMAID_MAX_EDGES, mermaid_flowchart, render_markdown
@@ -274,4 +277,30 @@ def test_a_diagram_mermaid_would_refuse_is_left_out(accounts, fences):
         assert (
             "No diagram: 501 OUs and accounts are more than Mermaid draws (500 edges, 50000 characters)"
             in markdown.replace("\\", "")
+        )
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        (LONG, "table"),
+        (LONG + 1, "collapsed"),
+        (MAX_MESSAGES, "collapsed"),
+        (MAX_MESSAGES + 1, "cut"),
+    ],
+)
+def test_long_tables_are_collapsed_and_long_message_tables_cut(rows, expected):
+    table = Table(("Policy", "Message"), tuple((f"p{n}", "m") for n in range(rows)))
+    block = messages(f"Violations ({rows})", table)
+    if expected == "table":
+        assert block == table
+    elif expected == "collapsed":
+        assert block == Collapsed(f"Violations ({rows})", (table,))
+    else:
+        assert block == Collapsed(
+            f"Violations ({rows})",
+            (
+                Table(table.columns, table.rows[:MAX_MESSAGES]),
+                Paragraph("And 1 more: lz plan lists them all."),
+            ),
         )

@@ -113,8 +113,8 @@ def messages(summary: str, table: Table) -> Block:
     return Collapsed(summary, (shown, Paragraph(f"And {rest} more: lz plan lists them all.")))
 
 
-def target_words(target_type: str, target: str) -> str:
-    return "Root" if target_type == "ROOT" else f"{TARGET_WORDS[target_type]} {target}"  # type: ignore[index]
+def target_words(target_type: TargetType, target: str) -> str:
+    return "Root" if target_type == "ROOT" else f"{TARGET_WORDS[target_type]} {target}"
 
 
 def _plural(count: int, word: str) -> str:
