@@ -4,12 +4,15 @@ short enough for a pull request comment at 100 accounts."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
 
 from benchmarks.large_config import large_stack_values
 from landing_zone.cli import main
+from landing_zone.plan.aws_rules import Refusal
 from landing_zone.plan.document import (
     LONG,
     MAX_MESSAGES,
@@ -25,6 +28,7 @@ from landing_zone.plan.document import (
     report_document,
 )
 from landing_zone.plan.markdown import COMMENT_LIMIT, MERMAID_MAX_EDGES, mermaid_flowchart, render_markdown
+from landing_zone.plan.policy import PolicyCheck, PolicyViolation
 from landing_zone.plan.report import build_report
 from landing_zone.plan.runner import run_program
 from tests.browser import PageWatch, chromium, mermaid_js  # noqa: F401 (fixtures)
@@ -304,3 +308,24 @@ def test_long_tables_are_collapsed_and_long_message_tables_cut(rows, expected):
                 Paragraph("And 1 more: lz plan lists them all."),
             ),
         )
+
+
+REFUSAL = Refusal(rule="r", type="t", name="n", urn="u", message="m", words="w", source="s")
+MANDATORY = PolicyViolation(policy="p", level="mandatory", message="m", urn="", resource=None)
+
+
+@pytest.mark.parametrize(
+    ("changes", "verdict"),
+    [
+        ({}, "Verdict: pulumi up would go ahead (nothing AWS would refuse, no mandatory violation)."),
+        ({"refusals": (REFUSAL,)}, "Verdict: pulumi up would stop: AWS would refuse 1 registration."),
+        (
+            {"refusals": (REFUSAL, REFUSAL), "policy": PolicyCheck("pack", None, (MANDATORY,) * 3)},
+            "Verdict: pulumi up would stop: AWS would refuse 2 registrations; 3 mandatory policy violations.",
+        ),
+    ],
+)
+def test_the_verdict_says_why_pulumi_up_would_stop(planned, changes, verdict):
+    report = dataclasses.replace(build_report("landing-zone", "prod", planned["prod"]), **changes)
+    paragraphs = [p.text for p in report_document(report).intro]
+    assert paragraphs[1] == verdict
