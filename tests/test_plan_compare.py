@@ -329,3 +329,19 @@ def test_violations_are_not_compared_with_a_plan_the_pack_did_not_run_on(prod_pl
         "Policies and AWS rules:",
         f"  Policy violations not compared: the policy pack did not run on {words}.",
     ]
+
+
+def test_output_replaces_a_file_whole_and_names_one_it_cannot_write(capsys, tmp_path):
+    path = tmp_path / "plan.md"
+    path.write_text("an older plan\n")
+    code, out, err = run_lz(
+        capsys, "plan", "--stack", "dev", "--no-policy", "--format", "markdown", "--output", str(path)
+    )
+    assert (code, out, err) == (0, "", "")
+    assert path.read_text().startswith("## Plan of stack dev\n")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["plan.md"]  # no temporary file left
+
+    missing = tmp_path / "missing" / "plan.md"
+    code, out, err = run_lz(capsys, "plan", "--stack", "dev", "--no-policy", "--output", str(missing))
+    assert (code, out) == (2, "")
+    assert err == f"lz plan: --output: cannot write {missing}: No such file or directory\n"
