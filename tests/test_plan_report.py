@@ -19,6 +19,7 @@ from tests.test_cli_policy import BROKEN_ACCOUNTS
 # Every key in the order `lz plan --format json` prints it, and the JSON types of its values
 # ("a|b" where entries differ); lists show the merged shape of their entries.
 PROD_SHAPE: dict[str, Any] = {
+    "lzPlanVersion": "int",  # the plan file format (landing_zone/plan/plan_json.py)
     "project": "str",
     "stack": "str",
     "organization": {"managed": "bool", "id": "str", "rootId": "str"},

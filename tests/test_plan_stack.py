@@ -7,6 +7,7 @@ import json
 import pytest
 
 from landing_zone.config import ConfigError, read_stack_file
+from landing_zone.plan.plan_json import plan_document
 from landing_zone.plan.render import render_text
 from landing_zone.plan.report import build_report
 from landing_zone.plan.stack import report_stack, run_stack
@@ -28,7 +29,7 @@ def test_the_reports_are_what_lz_plan_prints(capsys):
     report = report_stack(run, policies=False)
     assert report == build_report("landing-zone", "dev", run.result)
     _, out, _ = run_lz(capsys, "plan", "--stack", "dev", "--no-policy", "--format", "json")
-    assert out == json.dumps(report.to_json(), indent=2) + "\n"
+    assert out == json.dumps(plan_document(report), indent=2) + "\n"
 
     checked = report_stack(run)  # the project's pack, with its config.dev.json
     assert checked.policy is not None

@@ -19,8 +19,12 @@ from landing_zone.sso.profiles import MOCKED_KEY
 from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
 
 if TYPE_CHECKING:
+    from landing_zone.plan.plan_json import PlanSnapshot
     from landing_zone.plan.report import PlanReport
     from landing_zone.plan.stack import StackRun
+
+
+FORMATS = ("text", "json", "markdown", "html")
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -33,7 +37,24 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_stack_arguments(parser)
     parser.add_argument(
-        "--format", choices=("text", "json"), default="text", help="text (default) or one JSON object"
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default); json: the plan file --compare reads (versioned, lzPlanVersion); markdown: "
+        "for a pull request comment (a Mermaid diagram, tables); html: one self-contained page",
+    )
+    parser.add_argument(
+        "--output",
+        type=Path,
+        metavar="FILE",
+        help="write the plan (in --format) to FILE instead of standard output",
+    )
+    parser.add_argument(
+        "--compare",
+        type=Path,
+        metavar="PLAN_JSON",
+        help="show what this plan changes of another one (written by lz plan --format json, e.g. of the "
+        "base branch): accounts, OUs, access, guardrails, budgets, verdicts",
     )
     parser.add_argument(
         "--resources-out",
@@ -76,7 +97,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     # Here, not at the top: Pulumi and the plan's modules are not for the other commands.
-    from landing_zone.plan.render import render_text
     from landing_zone.plan.stack import ProgramError, run_stack
 
     if args.no_policy and args.policy_pack is not None:
@@ -88,6 +108,7 @@ def run(args: argparse.Namespace) -> int:
             "--project-dir (a copy of this project, with its Pulumi.yaml and __main__.py)"
         )
     previous = previous_config(args.previous, location.project) if args.previous is not None else None
+    base = _read_compare(args.compare) if args.compare is not None else None
     try:
         values = read_stack_file(location.config_file)
         stack_run = run_stack(location.project_dir, location.project, location.stack, values)
@@ -103,13 +124,59 @@ def run(args: argparse.Namespace) -> int:
         # Marked, so that lz sso-config --write does not take the mock ids for real ones.
         _write_json(args.outputs_out, {**stack_run.result.outputs, MOCKED_KEY: True}, "--outputs-out")
     report = _report(stack_run, args, previous)
-    if args.format == "json":
-        print(json.dumps(report.to_json(), indent=2))
+    shown = _render(report, args.format) if base is None else _render_changes(report, base, args)
+    if args.output is not None:
+        _write_text(args.output, shown, "--output")
     else:
-        print(render_text(report), end="")
+        print(shown, end="")
     # As `pulumi up` would fail: AWS refuses something, a mandatory policy stops it, or more
     # accounts would close than AWS allows.
     return EXIT_FAILED if report.fails else EXIT_OK
+
+
+def _render(report: PlanReport, format_: str) -> str:
+    from landing_zone.plan.document import report_document
+    from landing_zone.plan.html import render_html
+    from landing_zone.plan.markdown import render_markdown
+    from landing_zone.plan.plan_json import plan_document
+    from landing_zone.plan.render import render_text
+
+    if format_ == "json":
+        return json.dumps(plan_document(report), indent=2) + "\n"
+    if format_ == "markdown":
+        return render_markdown(report_document(report))
+    if format_ == "html":
+        return render_html(report_document(report))
+    return render_text(report)
+
+
+def _render_changes(report: PlanReport, base: PlanSnapshot, args: argparse.Namespace) -> str:
+    from landing_zone.plan.compare import compare_plans
+    from landing_zone.plan.document import changes_document
+    from landing_zone.plan.html import render_html
+    from landing_zone.plan.markdown import render_markdown
+    from landing_zone.plan.plan_json import snapshot_of
+    from landing_zone.plan.render import render_document_text
+
+    changes = compare_plans(base, snapshot_of(report))
+    if args.format == "json":
+        return json.dumps(changes.to_json(), indent=2) + "\n"
+    document = changes_document(changes, f"the plan in {args.compare.name}")
+    if args.format == "markdown":
+        return render_markdown(document)
+    if args.format == "html":
+        return render_html(document)
+    return render_document_text(document)
+
+
+def _read_compare(path: Path) -> PlanSnapshot:
+    """The plan --compare names, read before the program runs: a bad file fails fast (exit 2)."""
+    from landing_zone.plan.plan_json import PlanFileError, read_plan
+
+    try:
+        return read_plan(path)
+    except PlanFileError as err:
+        raise UsageError(f"--compare: {err}") from None
 
 
 def previous_config(path: Path, project: str) -> LandingZoneConfig:
@@ -161,6 +228,19 @@ def _report(stack_run: StackRun, args: argparse.Namespace, previous: LandingZone
         raise UsageError(f"{err} (pass --no-policy to skip it)") from None
     except PolicyPackError as err:  # did not start, or a policy raised
         raise UsageError(str(err)) from None
+
+
+def _write_text(path: Path, text: str, option: str) -> None:
+    """Write `text` whole: to a temporary file beside `path`, read back, then moved over it."""
+    temporary = path.with_name(f".{path.name}.lz-tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+        if temporary.read_text(encoding="utf-8") != text:
+            raise UsageError(f"{option}: {path}: what was written does not read back the same")
+        temporary.replace(path)
+    except OSError as err:
+        temporary.unlink(missing_ok=True)
+        raise UsageError(f"{option}: cannot write {path}: {err.strerror}") from None
 
 
 def _write_json(path: Path, data: Any, option: str) -> None:

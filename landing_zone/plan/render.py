@@ -10,6 +10,17 @@ from landing_zone.config.changes import AccountChanges
 
 from .access import AccessEntry, PermissionSetEntry
 from .aws_rules import Refusal
+from .document import (
+    Block,
+    Bullets,
+    Collapsed,
+    Document,
+    OrgTree,
+    Paragraph,
+    Table,
+    clean,
+    permission_set_policies,
+)
 from .governance import BudgetEntry, GuardrailAttachment
 from .policy import PolicyCheck, PolicyViolation
 from .report import AccountEntry, PlanReport
@@ -85,12 +96,7 @@ def _access(permission_sets: tuple[PermissionSetEntry, ...], access: tuple[Acces
     lines = ["", "Permission sets (IAM Identity Center)"]
     width = max((len(ps.name) for ps in permission_sets), default=0)
     for ps in permission_sets:
-        policies = [arn.rpartition(":policy/")[2] for arn in ps.managed_policies]
-        policies += [f"{ref.full_name} (customer managed)" for ref in ps.customer_managed_policies]
-        if ps.inline_policy:
-            policies.append("inline policy")
-        if ps.permissions_boundary is not None:
-            policies.append("permissions boundary")
+        policies = permission_set_policies(ps)
         lines.append(f"  {ps.name:<{width}}  {ps.session_duration or 'PT1H':<5}  {', '.join(policies)}")
     lines += ["", "Access: group -> account: permission sets"]
     by_group: dict[str, dict[str, list[str]]] = {}
@@ -210,3 +216,37 @@ def _account_changes(changes: AccountChanges) -> list[str]:
     if len(lines) == 2:
         lines.append("  none")
     return lines
+
+
+def render_document_text(document: Document) -> str:
+    """A plan document (`lz plan --compare` in text): sections, bullets and aligned tables.
+
+    Text from plan files is made printable first: no escape sequence reaches the terminal.
+    """
+    lines = [clean(document.title), ""]
+    for block in document.intro:
+        lines += _document_block(block, "")
+    for section in document.sections:
+        lines += [clean(section.title) + ":"]
+        for block in section.blocks:
+            lines += _document_block(block, "  ")
+    return "\n".join(lines).rstrip("\n") + "\n"
+
+
+def _document_block(block: Block, indent: str) -> list[str]:
+    if isinstance(block, Paragraph):
+        return [indent + clean(block.text), ""]
+    if isinstance(block, Bullets):
+        return [*(f"{indent}- {clean(item)}" for item in block.items), ""]
+    if isinstance(block, Table):
+        rows = [tuple(clean(cell) for cell in row) for row in (block.columns, *block.rows)]
+        widths = [max(len(row[column]) for row in rows) for column in range(len(block.columns))]
+        return [
+            indent + "  ".join(f"{cell:<{w}}" for cell, w in zip(row, widths, strict=True)).rstrip()
+            for row in rows
+        ] + [""]
+    if isinstance(block, OrgTree):
+        return []  # the table beside it says the same in text
+    if isinstance(block, Collapsed):
+        return [line for child in block.blocks for line in _document_block(child, indent)]
+    raise TypeError(f"no text for {type(block).__name__}")
