@@ -25,6 +25,7 @@ from landing_zone.config.organization_trail import trail_bucket_name
 from landing_zone.config.regions import governed_regions, region_suffix
 
 from .account_baseline import AccountBaseline, AccountBaselineArgs, BaselineRegion, create_password_policy
+from .account_settings import ManagementAccountSettings, ManagementAccountSettingsArgs
 from .cost_controls import CostControls, CostControlsArgs
 from .delegated_administrators import REGIONAL_SERVICES, DelegatedAdministrators, DelegatedAdministratorsArgs
 from .guardrails import Guardrails, GuardrailsArgs
@@ -86,6 +87,7 @@ class LandingZone(pulumi.ComponentResource):
         self.guardrails = self._create_guardrails(name, config, ids)
         self.cost_controls = self._create_cost_controls(name, config, ids)
         self._create_management_password_policy(name, config)
+        self.management_settings = self._create_management_settings(name, config)
         regions = self._governed_regions(config, args.region)
         self.baselines = self._create_baselines(config, ids, providers, regions)
         self.organization_trail = self._create_organization_trail(config, ids, providers)
@@ -170,6 +172,18 @@ class LandingZone(pulumi.ComponentResource):
             f"{name}-management-password-policy",
             management_password_policy(config.baseline),
             pulumi.ResourceOptions(parent=self),
+        )
+
+    def _create_management_settings(
+        self, name: str, config: LandingZoneConfig
+    ) -> ManagementAccountSettings | None:
+        settings = config.structure.resolve_management()
+        if settings is None:
+            return None
+        return ManagementAccountSettings(
+            f"{name}-management-account",
+            ManagementAccountSettingsArgs(settings),
+            opts=pulumi.ResourceOptions(parent=self),
         )
 
     @staticmethod
