@@ -11,8 +11,10 @@ import pytest
 from landing_zone.config import load_from_mapping
 from landing_zone.config.account_settings import ResolvedPrimaryContact
 from landing_zone.config.region_opt_in import DEFAULT_REGIONS, is_opt_in_region
+from landing_zone.guardrails import catalog
 from tests.builders import ALL_PRINCIPALS, stack_values
 from tests.helpers import problem_table, problems_of
+from tests.scp_evaluation import denies, request
 
 WITH_IAM = [*ALL_PRINCIPALS, "iam.amazonaws.com"]
 ADDRESS: dict[str, str] = {
@@ -301,3 +303,21 @@ def test_primary_contact_rules_are_botocore_s():
 @pytest.mark.parametrize("region", sorted(DEFAULT_REGIONS))
 def test_a_default_region_is_not_opt_in(region):
     assert not is_opt_in_region(region)
+
+
+@pytest.mark.parametrize(
+    ("principal", "assumed_root", "denied"),
+    [
+        ("arn:aws:iam::222222222222:root", None, True),  # a root password or access key sign-in
+        ("arn:aws:iam::222222222222:root", "true", False),  # sts:AssumeRoot from the management account
+        ("arn:aws:iam::222222222222:role/Admin", None, False),
+    ],
+)
+def test_the_root_user_guardrail_leaves_centralized_root_sessions_their_tasks(
+    principal, assumed_root, denied
+):
+    # IAMDeleteRootUserCredentials' tasks must stay possible once root access management is on:
+    # AssumeRoot sessions carry aws:AssumedRoot (IAM User Guide, id_root-user.html#id_root-user-access-management).
+    document = catalog()["deny-root-user"].render({})
+    context = request(principal, **({"aws:AssumedRoot": assumed_root} if assumed_root else {}))
+    assert denies(document, "iam:DeleteLoginProfile", context) is denied
