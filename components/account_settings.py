@@ -67,18 +67,24 @@ def create_primary_contact(
 
 def create_regions(
     name: str, regions: Mapping[str, bool], account_id: pulumi.Input[str] | None, opts: pulumi.ResourceOptions
-) -> list[Region]:
+) -> dict[str, Region]:
     """One resource per configured opt-in region, named after it (reordering changes nothing).
 
     Removing one from config leaves the region as it is: the provider's Delete does nothing
     (terraform-provider-aws internal/service/account/region.go, `DeleteWithoutTimeout: schema.NoopContext`).
     """
-    return [
-        Region(
+    return {
+        region: Region(
             f"{name}-region-{region}", region_name=region, enabled=enabled, account_id=account_id, opts=opts
         )
         for region, enabled in sorted(regions.items())
-    ]
+    }
+
+
+def enabling(regions: Mapping[str, Region], enabled: Mapping[str, bool]) -> dict[str, Region]:
+    """The resources that enable a region, by region: what anything acting there must wait for
+    (AWS refuses every call in an opt-in region until it is enabled)."""
+    return {region: resource for region, resource in regions.items() if enabled.get(region) is True}
 
 
 @dataclass(frozen=True)
@@ -100,5 +106,6 @@ class ManagementAccountSettings(pulumi.ComponentResource):
             create_alternate_contact(name, contact_type, contact, None, child)
         if settings.primary_contact is not None:
             create_primary_contact(name, settings.primary_contact, None, child)
-        create_regions(name, settings.opt_in_regions, None, child)
+        regions = create_regions(name, settings.opt_in_regions, None, child)
+        self.enabled_regions = enabling(regions, settings.opt_in_regions)
         self.register_outputs({})

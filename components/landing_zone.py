@@ -75,6 +75,7 @@ class LandingZone(pulumi.ComponentResource):
             organizational_units=self.organizational_units.ids,
             accounts={name: account.account_id for name, account in self.accounts.items()},
         )
+        self.management_settings = self._create_management_settings(name, config)
         providers = MemberProviders(
             ids.accounts,
             {a.name: a.role_name for a in config.accounts},
@@ -82,12 +83,12 @@ class LandingZone(pulumi.ComponentResource):
             parent=self,
             created=frozenset(a.name for a in config.accounts if a.import_id is None),
             profile=args.profile,
+            enabled_regions={name: account.enabled_regions for name, account in self.accounts.items()},
         )
         self.identity_center = self._create_identity_center(name, config, ids)
         self.guardrails = self._create_guardrails(name, config, ids)
         self.cost_controls = self._create_cost_controls(name, config, ids)
         self._create_management_password_policy(name, config)
-        self.management_settings = self._create_management_settings(name, config)
         regions = self._governed_regions(config, args.region)
         self.baselines = self._create_baselines(config, ids, providers, regions)
         self.organization_trail = self._create_organization_trail(config, ids, providers)
@@ -262,12 +263,16 @@ class LandingZone(pulumi.ComponentResource):
         if delegated is None:
             return None
         # The management account in each other governed region, for the regional services.
+        enablers = self.management_settings.enabled_regions if self.management_settings else {}
         other_regions = {
             region: management_account_provider(
                 f"management-{region}",
                 ids.management_account_id,
                 region,
-                opts=pulumi.ResourceOptions(parent=self),
+                # An opt-in region the management account enables here is enabled first.
+                opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=[enablers[region]] if region in enablers else None
+                ),
             )
             for region in regions[1:]
             if region is not None and any(s in REGIONAL_SERVICES for s in delegated.services)

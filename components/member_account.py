@@ -6,11 +6,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pulumi
+from pulumi_aws.account.region import Region
 from pulumi_aws.organizations.account import Account
 
 from landing_zone.config.organization import ResolvedAccount
 
-from .account_settings import create_alternate_contact, create_primary_contact, create_regions
+from .account_settings import create_alternate_contact, create_primary_contact, create_regions, enabling
 
 # Properties whose change would replace the account (the provider forces replacement):
 # - roleName and iamUserAccessToBilling cannot be read back from AWS, so an imported or
@@ -31,6 +32,7 @@ class MemberAccountArgs:
 class MemberAccount(pulumi.ComponentResource):
     account_id: pulumi.Output[str]
     arn: pulumi.Output[str]
+    enabled_regions: dict[str, Region]
 
     def __init__(
         self, name: str, args: MemberAccountArgs, opts: pulumi.ResourceOptions | None = None
@@ -44,7 +46,9 @@ class MemberAccount(pulumi.ComponentResource):
             create_alternate_contact(name, contact_type, contact, self.account_id, child)
         if args.account.primary_contact is not None:
             create_primary_contact(name, args.account.primary_contact, self.account_id, child)
-        create_regions(name, args.account.opt_in_regions, self.account_id, child)
+        regions = create_regions(name, args.account.opt_in_regions, self.account_id, child)
+        # What a provider acting in one of these regions waits for (components/member_provider.py).
+        self.enabled_regions = enabling(regions, args.account.opt_in_regions)
         self.register_outputs({"accountId": self.account_id, "arn": self.arn})
 
     def _create_account(self, name: str, args: MemberAccountArgs) -> Account:

@@ -168,3 +168,36 @@ def test_reordering_opt_in_regions_renames_nothing():
     first = plan(optInRegions={"il-central-1": False, "me-central-1": False})
     second = plan(optInRegions={"me-central-1": False, "il-central-1": False})
     assert sorted(r.urn for r in first.resources) == sorted(r.urn for r in second.resources)
+
+
+def test_providers_in_an_opt_in_region_wait_for_the_region_to_be_enabled():
+    values = stack_values(
+        organization_changes={
+            "awsServiceAccessPrincipals": WITH_IAM,
+            "optInRegions": {"eu-south-2": True},
+            "managementAccount": {"optInRegions": {"eu-south-2": True}},
+        },
+        accounts=[{"name": "audit", "ou": "Security"}, {"name": "production", "ou": "Workloads/Production"}],
+        guardrails=[
+            {
+                "guardrail": "deny-unapproved-regions",
+                "organizationalUnits": ["Security", "Workloads"],
+                "parameters": {"allowedRegions": ["eu-west-1", "eu-south-2"]},
+            }
+        ],
+        baseline={},
+        delegatedAdministrators={"account": "audit", "services": ["guardduty"]},
+    )
+    result = run_program(PROJECT_DIR, "landing-zone", "test", values)
+    assert result.refusals == []
+    regions = by_name(result, ACCOUNT_REGION)
+    providers = by_name(result, "pulumi:providers:aws")
+    waits = {
+        "audit-member-eu-south-2": "audit-region-eu-south-2",
+        "production-member-eu-south-2": "production-region-eu-south-2",
+        "management-eu-south-2": "acme-management-account-region-eu-south-2",
+    }
+    for provider, region in waits.items():
+        assert regions[region].urn in providers[provider].dependencies, providers[provider].urn
+    # In the stack's own region, nothing to wait for.
+    assert not any(r.urn in providers["audit-member"].dependencies for r in regions.values())

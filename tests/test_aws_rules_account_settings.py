@@ -111,3 +111,23 @@ def test_only_opt_in_regions_are_disabled():
 def test_a_primary_contact_is_judged_on_botocore_s_rules(changes, expected):
     inputs = {k: v for k, v in {**ADDRESS, **changes}.items() if v is not None}
     assert [r[2] for r in refused(res(PRIMARY_CONTACT, "dev-primary-contact", **inputs))] == expected
+
+
+def test_a_provider_in_an_opt_in_region_waits_for_the_region_s_enabling():
+    enabling = res(
+        ACCOUNT_REGION, "dev-region-eu-south-2", accountId=MEMBER_ID, regionName="eu-south-2", enabled=True
+    )
+    roles = f'[{{"roleArn": "arn:aws:iam::{MEMBER_ID}:role/OrganizationAccountAccessRole"}}]'
+    provider = res("pulumi:providers:aws", "dev-member-eu-south-2", region="eu-south-2", assumeRoles=roles)
+    elsewhere = res("pulumi:providers:aws", "dev-member", region="eu-west-1", assumeRoles=roles)
+    management = res("pulumi:providers:aws", "management-eu-south-2", region="eu-south-2")
+    assert refused(enabling, provider, elsewhere, management) == [
+        (
+            "opt-in-region-enabled-first",
+            "dev-member-eu-south-2",
+            f"acts in eu-south-2 of account {MEMBER_ID}, which 'dev-region-eu-south-2' enables, and does not "
+            "wait for it: AWS refuses every call there until the region is enabled",
+        )
+    ]
+    waiting = dataclasses.replace(provider, dependencies=[enabling.urn])
+    assert refused(enabling, waiting, elsewhere, management) == []

@@ -11,6 +11,7 @@ organization depends on the `Organization` resource through the root id).
 
 from __future__ import annotations
 
+import json
 import typing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -23,7 +24,7 @@ from landing_zone.config.account_settings import (
     ROOT_ACCESS_FEATURES,
     primary_contact_field_problems,
 )
-from landing_zone.config.base import ACCOUNT_NAME, ROOT_ID, Matching
+from landing_zone.config.base import ACCOUNT_ID, ACCOUNT_NAME, ROOT_ID, Matching
 from landing_zone.config.baseline import ACCOUNT_ALIAS as ACCOUNT_ALIAS_RULE
 from landing_zone.config.baseline import ANALYZER_NAME
 from landing_zone.config.cost_controls import BUDGET_NAME
@@ -436,6 +437,46 @@ def _root_access_features(run: Run) -> Iterator[Finding]:
                 )
 
 
+AWS_PROVIDER = "pulumi:providers:aws"
+
+
+def _provider_account(provider: RegisteredResource) -> str:
+    """The account an aws provider acts in: its allowed account, else its last assumed role's, else
+    the stack's own credentials' (the management account)."""
+    for key, pick in (("allowedAccountIds", lambda v: v[0]), ("assumeRoles", lambda v: v[-1]["roleArn"])):
+        value = provider.inputs.get(key)
+        try:
+            parsed = json.loads(value) if isinstance(value, str) else value
+            found = str(pick(parsed)) if parsed else ""
+        except (ValueError, LookupError, TypeError):
+            continue
+        if ACCOUNT_ID.matches(found):
+            return found
+        if found.startswith("arn:"):
+            return found.split(":")[4]
+    return MANAGEMENT_ACCOUNT_ID
+
+
+def _opt_in_region_enabled_first(run: Run) -> Iterator[Finding]:
+    enablers = {
+        (
+            str(region.inputs.get("accountId") or MANAGEMENT_ACCOUNT_ID),
+            str(region.inputs.get("regionName")),
+        ): region
+        for region in run.of_type(ACCOUNT_REGION)
+        if region.inputs.get("enabled") is True
+    }
+    for provider in run.of_type(AWS_PROVIDER):
+        key = (_provider_account(provider), str(provider.inputs.get("region")))
+        enabler = enablers.get(key)
+        if enabler is not None and enabler.urn not in provider.dependencies:
+            yield _found(
+                provider,
+                f"acts in {key[1]} of account {key[0]}, which '{enabler.name}' enables, and does not wait "
+                "for it: AWS refuses every call there until the region is enabled",
+            )
+
+
 def _default_region_disabled(run: Run) -> Iterator[Finding]:
     for region in run.of_type(ACCOUNT_REGION):
         name = region.inputs.get("regionName")
@@ -637,6 +678,12 @@ RULES: tuple[AwsRule, ...] = (
         "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html and "
         f'{PROVIDER_CODE}/account/region.go ("cannot disable region ... that is enabled by default")',
         _default_region_disabled,
+    ),
+    AwsRule(
+        "opt-in-region-enabled-first",
+        "Nothing acts in an opt-in region of an account before the region is enabled there.",
+        "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html",
+        _opt_in_region_enabled_first,
     ),
     AwsRule(
         "primary-contact-fields",
