@@ -119,6 +119,14 @@ CASES = [
         ],
     ),
     (
+        "a C1 control character (NEL) in a city",
+        org(primaryContact={**ADDRESS, "city": "Lon\x85don"}),
+        [
+            "landing-zone:organization.primaryContact.city: 'Lon\\x85don' is not 1 to 50 characters, "
+            "no control characters"
+        ],
+    ),
+    (
         "an account's partial primary contact without an organization-wide one",
         stack_values(accounts=[{"name": "audit", "primaryContact": {"fullName": "Audit"}}]),
         [

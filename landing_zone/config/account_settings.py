@@ -22,7 +22,7 @@ def _text(low: int, high: int) -> Matching:
     # AWS's model has lengths only; control characters are refused too: an address line never
     # holds a newline, and the value is shown back in plans and audits.
     return Matching(
-        rf"[^\x00-\x1f\x7f]{{{low},{high}}}", f"{low} to {high} characters, no control characters"
+        rf"[^\x00-\x1f\x7f-\x9f]{{{low},{high}}}", f"{low} to {high} characters, no control characters"
     )
 
 
