@@ -201,3 +201,18 @@ def test_providers_in_an_opt_in_region_wait_for_the_region_to_be_enabled():
         assert regions[region].urn in providers[provider].dependencies, providers[provider].urn
     # In the stack's own region, nothing to wait for.
     assert not any(r.urn in providers["audit-member"].dependencies for r in regions.values())
+
+
+def test_the_dev_example_uses_root_access_primary_contacts_and_opt_in_regions(planned):
+    result = planned["dev"]
+    assert [f.inputs for f in result.of_type(ORGANIZATIONS_FEATURES)] == [
+        {"enabledFeatures": ["RootCredentialsManagement", "RootSessions"]}
+    ]
+    contacts = {c.name: c.inputs for c in result.of_type(PRIMARY_CONTACT)}
+    assert contacts["workload-primary-contact"]["fullName"] == "Acme Workload Team"
+    assert contacts["audit-primary-contact"]["fullName"] == "Acme Platform Team"
+    assert "accountId" not in contacts["acme-lab-management-account-primary-contact"]
+    regions = {(r.name, r.inputs["regionName"], r.inputs["enabled"]) for r in result.of_type(ACCOUNT_REGION)}
+    assert ("workload-region-eu-south-2", "eu-south-2", True) in regions
+    assert ("acme-lab-management-account-region-il-central-1", "il-central-1", False) in regions
+    assert result.refusals == []
