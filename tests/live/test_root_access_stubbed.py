@@ -174,10 +174,11 @@ def test_without_root_sessions_a_member_s_root_user_cannot_be_read_and_says_why(
         MEMBER,
     )
     assert (result.outcome, result.evidence) == (
-        "error",
+        "manual",
         (
             "cannot look: RootSessions is not enabled in the organization (iam:ListOrganizationsFeatures), so "
-            "no root session can read this account's root user",
+            "no root session can read this account's root user; sign in as the root user to check, or enable "
+            "organization.rootAccessManagement",
         ),
     )
     assert opened == []

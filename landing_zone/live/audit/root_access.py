@@ -96,13 +96,16 @@ def _login_profile(iam: Any) -> bool:
 
 def root_credentials(facts: RootAccessFacts, account_id: str) -> Finding:
     """Fail when the member's root user has a password, access keys, MFA devices or signing
-    certificates; an error when it cannot be looked at (root sessions off)."""
+    certificates. With root sessions off nothing can read it: `manual` (an organization that has
+    not enabled the feature gets one failure for it, organization.root-access-management, not an
+    error per account that --fail-on-error would turn into a failed CI run)."""
     if ROOT_SESSIONS not in facts.features():
         return Finding(
-            "error",
+            "manual",
             (
                 "cannot look: RootSessions is not enabled in the organization "
-                "(iam:ListOrganizationsFeatures), so no root session can read this account's root user",
+                "(iam:ListOrganizationsFeatures), so no root session can read this account's root user; "
+                "sign in as the root user to check, or enable organization.rootAccessManagement",
             ),
         )
     iam = _root_session(facts.clients, account_id).client("iam")

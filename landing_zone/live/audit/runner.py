@@ -79,8 +79,16 @@ class AuditReport:
         return {outcome: sum(1 for r in self.results if r.outcome == outcome) for outcome in OUTCOMES}
 
     def examined_members(self) -> tuple[str, ...]:
-        """The member accounts at least one check could look into (not all `error`)."""
-        looked = {r.target.id for r in self.results if r.target.kind == "account" and r.outcome != "error"}
+        """The member accounts at least one check through their role could look into (not all `error`).
+
+        The root credentials check is left out: it looks from the management account, whatever the role.
+        """
+        from_management = root_access.MEMBER_ROOT_CREDENTIALS.id
+        looked = {
+            r.target.id
+            for r in self.results
+            if r.target.kind == "account" and r.outcome != "error" and r.id != from_management
+        }
         return tuple(a for a in self.member_account_ids if a in looked)
 
     def warnings(self) -> list[str]:
