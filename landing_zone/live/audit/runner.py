@@ -155,6 +155,7 @@ def _tasks(clients: Clients, live: LiveOrganization, options: AuditOptions) -> l
     tasks: list[Task] = [
         ("management: root user", root_checks),
         ("management: IAM users", one(iam.MANAGEMENT_USER_KEYS, management, clients)),
+        ("management: alternate contacts", one(contacts.MANAGEMENT_CONTACTS, management, clients)),
         ("management: console MFA", one(iam.MANAGEMENT_CONSOLE_MFA, management, clients)),
         ("management: password policy", one(iam.MANAGEMENT_PASSWORD_POLICY, management, clients)),
         ("management: workloads", one(workloads.WORKLOADS, management, clients, options.regions)),
