@@ -200,3 +200,20 @@ def test_the_organization_s_features_are_read_once_for_every_member(monkeypatch)
     in_root_session(monkeypatch, CLEAN)
     assert facts.features() == ("RootCredentialsManagement", "RootSessions")
     assert facts.features() == ("RootCredentialsManagement", "RootSessions")
+
+
+def test_a_failed_features_call_is_made_once_and_is_an_error_for_every_member():
+    management = clients()
+    stub = Stubber(management.client("iam"))
+    stub.add_client_error("list_organizations_features", "AccessDenied", "not authorized")  # one answer only
+    stub.activate()
+    facts = root_access.RootAccessFacts(management)
+    results = [
+        guarded(root_access.MEMBER_ROOT_CREDENTIALS, Target("account", account, "dev"), facts, account)
+        for account in (MEMBER, "333333333333")
+    ]
+    assert [(r.outcome, r.evidence) for r in results] == [
+        ("error", ("ListOrganizationsFeatures: AccessDenied: not authorized",))
+    ] * 2
+    organization = guarded(root_access.ROOT_ACCESS, Target("organization", "o-abcdefghij"), facts)
+    assert organization.outcome == "error"

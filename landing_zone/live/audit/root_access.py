@@ -20,6 +20,7 @@ from typing import Any
 from landing_zone.config.account_settings import ROOT_ACCESS_FEATURES, ROOT_SESSIONS
 from landing_zone.config.base import ACCOUNT_ID
 
+from ..errors import AWS_ERRORS
 from ..session import Clients
 from .model import Check, Finding
 
@@ -35,10 +36,13 @@ class RootAccessFacts:
         self._lock = threading.Lock()
         self._features: tuple[str, ...] | None = None
         self._problem: str | None = None
+        self._failure: BaseException | None = None  # the call's error, given to every later caller
 
     def features(self) -> tuple[str, ...]:
         """The enabled features; () when IAM has no trusted access (it then says so, and nothing is on)."""
         with self._lock:
+            if self._failure is not None:
+                raise self._failure
             if self._features is None:
                 iam = self.clients.client("iam")
                 try:
@@ -46,6 +50,9 @@ class RootAccessFacts:
                 except iam.exceptions.ServiceAccessNotEnabledException:
                     self._problem = "IAM has no trusted access in the organization (iam.amazonaws.com)"
                     found = []
+                except AWS_ERRORS as err:
+                    self._failure = err  # one call for the organization, not one per member
+                    raise
                 self._features = tuple(sorted(str(f) for f in found))
             return self._features
 
