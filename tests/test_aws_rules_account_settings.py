@@ -103,7 +103,7 @@ def test_only_opt_in_regions_are_disabled():
     [
         ({}, []),
         ({"countryCode": "US", "stateOrRegion": None}, ["stateOrRegion missing: AWS requires it for an address in US"]),
-        ({"phoneNumber": "0044 20 7946 0000"}, ["phone is not a phone number of at most 20 characters starting with '+', like +44 20 7946 0000"]),
+        ({"phoneNumber": "0044 20 7946 0000"}, ["phoneNumber is not a phone number of at most 20 characters starting with '+', like +44 20 7946 0000"]),
         ({"city": None, "postalCode": None}, ["city, postalCode missing: AWS requires them"]),
         ({"addressLine1": "x" * 61}, ["addressLine1 is not 1 to 60 characters, no control characters"]),
     ],

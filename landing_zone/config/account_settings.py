@@ -9,7 +9,7 @@ countries where StateOrRegion is required.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any
 
@@ -118,19 +118,24 @@ PRIMARY_FIELD_RULES: dict[str, Matching] = {
 }
 
 
-def primary_contact_field_problems(fields: Mapping[str, Any]) -> list[str]:
+def primary_contact_field_problems(
+    fields: Mapping[str, Any], spelled: Callable[[str], str] | None = None
+) -> list[str]:
     """Every rule a primary contact's set fields break, then what is missing."""
     problems = [
-        f"{_camel(name)} is not {rule.words}"
+        f"{(spelled or _camel)(name)} is not {rule.words}"
         for name, rule in PRIMARY_FIELD_RULES.items()
         if name in fields and not rule.matches(fields[name])
     ]
-    return problems + primary_contact_problems(fields)
+    return problems + primary_contact_problems(fields, spelled)
 
 
-def primary_contact_problems(fields: Mapping[str, Any]) -> list[str]:
-    """What AWS would refuse in a merged primary contact."""
-    missing = [_camel(name) for name in PRIMARY_REQUIRED if name not in fields]
+def primary_contact_problems(
+    fields: Mapping[str, Any], spelled: Callable[[str], str] | None = None
+) -> list[str]:
+    """What AWS would refuse in a merged primary contact; `spelled` names a field (the config's
+    camelCase by default)."""
+    missing = [(spelled or _camel)(name) for name in PRIMARY_REQUIRED if name not in fields]
     problems = [f"{', '.join(missing)} missing: AWS requires them"] if missing else []
     country = fields.get("country_code")
     if country in STATE_REQUIRED_COUNTRIES and "state_or_region" not in fields:

@@ -488,7 +488,7 @@ def _primary_contact_fields(run: Run) -> Iterator[Finding]:
     for contact in run.of_type(PRIMARY_CONTACT):
         fields = {name: contact.inputs.get(_input_name(name)) for name in PRIMARY_FIELD_INPUTS}
         present = {name: value for name, value in fields.items() if value is not None}
-        for problem in primary_contact_field_problems(present):
+        for problem in primary_contact_field_problems(present, _input_name):
             yield _found(contact, problem)
 
 
