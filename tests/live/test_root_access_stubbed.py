@@ -20,7 +20,7 @@ CREDENTIALS = {
     "AccessKeyId": "ASIAROOTSESSION00001",
     "SecretAccessKey": "secret",
     "SessionToken": "token",
-    "Expiration": datetime.datetime(2026, 1, 1, tzinfo=datetime.UTC),
+    "Expiration": datetime.datetime(2026, 1, 1, tzinfo=datetime.timezone.utc),
 }
 BOTH = ["RootCredentialsManagement", "RootSessions"]
 
@@ -119,7 +119,7 @@ CLEAN = {
     "list_mfa_devices": {"MFADevices": []},
     "list_signing_certificates": {"Certificates": []},
 }
-NOW = datetime.datetime(2024, 1, 1, tzinfo=datetime.UTC)
+NOW = datetime.datetime(2024, 1, 1, tzinfo=datetime.timezone.utc)
 
 
 @pytest.mark.parametrize(
