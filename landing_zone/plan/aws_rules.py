@@ -645,8 +645,8 @@ RULES: tuple[AwsRule, ...] = (
     ),
     AwsRule(
         "contact-trusted-access",
-        f"A member account's alternate contacts are set from the management account only once the "
-        f"organization gives trusted access to {principals.ACCOUNT}.",
+        f"A member account's alternate contacts, primary contact and opt-in regions are set from the "
+        f"management account only once the organization gives trusted access to {principals.ACCOUNT}.",
         "https://docs.aws.amazon.com/accounts/latest/reference/using-orgs-trusted-access.html",
         _contact_trusted_access,
     ),
