@@ -70,6 +70,9 @@ def create_regions(
 ) -> dict[str, Region]:
     """One resource per configured opt-in region, named after it (reordering changes nothing).
 
+    Creating one returns once the region is ENABLED (the provider waits, up to 60 minutes), so what
+    depends on it finds the region usable.
+
     Removing one from config leaves the region as it is: the provider's Delete does nothing
     (terraform-provider-aws internal/service/account/region.go, `DeleteWithoutTimeout: schema.NoopContext`).
     """
