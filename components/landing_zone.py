@@ -25,6 +25,7 @@ from landing_zone.config.organization_trail import trail_bucket_name
 from landing_zone.config.regions import governed_regions, region_suffix
 
 from .account_baseline import AccountBaseline, AccountBaselineArgs, BaselineRegion, create_password_policy
+from .account_settings import ManagementAccountSettings, ManagementAccountSettingsArgs
 from .cost_controls import CostControls, CostControlsArgs
 from .delegated_administrators import REGIONAL_SERVICES, DelegatedAdministrators, DelegatedAdministratorsArgs
 from .guardrails import Guardrails, GuardrailsArgs
@@ -74,6 +75,7 @@ class LandingZone(pulumi.ComponentResource):
             organizational_units=self.organizational_units.ids,
             accounts={name: account.account_id for name, account in self.accounts.items()},
         )
+        self.management_settings = self._create_management_settings(name, config)
         providers = MemberProviders(
             ids.accounts,
             {a.name: a.role_name for a in config.accounts},
@@ -81,6 +83,7 @@ class LandingZone(pulumi.ComponentResource):
             parent=self,
             created=frozenset(a.name for a in config.accounts if a.import_id is None),
             profile=args.profile,
+            enabled_regions={name: account.enabled_regions for name, account in self.accounts.items()},
         )
         self.identity_center = self._create_identity_center(name, config, ids)
         self.guardrails = self._create_guardrails(name, config, ids)
@@ -172,6 +175,18 @@ class LandingZone(pulumi.ComponentResource):
             pulumi.ResourceOptions(parent=self),
         )
 
+    def _create_management_settings(
+        self, name: str, config: LandingZoneConfig
+    ) -> ManagementAccountSettings | None:
+        settings = config.structure.resolve_management()
+        if settings is None:
+            return None
+        return ManagementAccountSettings(
+            f"{name}-management-account",
+            ManagementAccountSettingsArgs(settings),
+            opts=pulumi.ResourceOptions(parent=self),
+        )
+
     @staticmethod
     def _governed_regions(config: LandingZoneConfig, home_region: str | None) -> tuple[str | None, ...]:
         """Where regional settings go: the stack's region first (landing_zone.config.regions).
@@ -248,12 +263,16 @@ class LandingZone(pulumi.ComponentResource):
         if delegated is None:
             return None
         # The management account in each other governed region, for the regional services.
+        enablers = self.management_settings.enabled_regions if self.management_settings else {}
         other_regions = {
             region: management_account_provider(
                 f"management-{region}",
                 ids.management_account_id,
                 region,
-                opts=pulumi.ResourceOptions(parent=self),
+                # An opt-in region the management account enables here is enabled first.
+                opts=pulumi.ResourceOptions(
+                    parent=self, depends_on=[enablers[region]] if region in enablers else None
+                ),
             )
             for region in regions[1:]
             if region is not None and any(s in REGIONAL_SERVICES for s in delegated.services)

@@ -1,15 +1,17 @@
-"""A member account with its tags and its three alternate contacts, protected from loss."""
+"""A member account with its tags, its three alternate contacts, its primary contact and opt-in
+regions, protected from loss."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pulumi
-from pulumi_aws.account.alternative_contact import AlternativeContact
+from pulumi_aws.account.region import Region
 from pulumi_aws.organizations.account import Account
 
-from landing_zone.config.base import ContactType, aws_contact_type
-from landing_zone.config.organization import ResolvedAccount, ResolvedContact
+from landing_zone.config.organization import ResolvedAccount
+
+from .account_settings import create_alternate_contact, create_primary_contact, create_regions, enabling
 
 # Properties whose change would replace the account (the provider forces replacement):
 # - roleName and iamUserAccessToBilling cannot be read back from AWS, so an imported or
@@ -30,6 +32,7 @@ class MemberAccountArgs:
 class MemberAccount(pulumi.ComponentResource):
     account_id: pulumi.Output[str]
     arn: pulumi.Output[str]
+    enabled_regions: dict[str, Region]
 
     def __init__(
         self, name: str, args: MemberAccountArgs, opts: pulumi.ResourceOptions | None = None
@@ -38,8 +41,14 @@ class MemberAccount(pulumi.ComponentResource):
         account = self._create_account(name, args)
         self.account_id = account.id
         self.arn = account.arn
+        child = pulumi.ResourceOptions(parent=self)
         for contact_type, contact in sorted(args.account.contacts.items()):
-            self._create_contact(name, contact_type, contact)
+            create_alternate_contact(name, contact_type, contact, self.account_id, child)
+        if args.account.primary_contact is not None:
+            create_primary_contact(name, args.account.primary_contact, self.account_id, child)
+        regions = create_regions(name, args.account.opt_in_regions, self.account_id, child)
+        # What a provider acting in one of these regions waits for (components/member_provider.py).
+        self.enabled_regions = enabling(regions, args.account.opt_in_regions)
         self.register_outputs({"accountId": self.account_id, "arn": self.arn})
 
     def _create_account(self, name: str, args: MemberAccountArgs) -> Account:
@@ -64,16 +73,4 @@ class MemberAccount(pulumi.ComponentResource):
                 ignore_changes=ACCOUNT_IGNORED_CHANGES,
                 import_=config.import_id,
             ),
-        )
-
-    def _create_contact(self, name: str, contact_type: ContactType, contact: ResolvedContact) -> None:
-        AlternativeContact(
-            f"{name}-{contact_type}",
-            account_id=self.account_id,
-            alternate_contact_type=aws_contact_type(contact_type),
-            name=contact.name,
-            title=contact.title,
-            email_address=contact.email,
-            phone_number=contact.phone,
-            opts=pulumi.ResourceOptions(parent=self),
         )

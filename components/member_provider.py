@@ -67,6 +67,7 @@ class MemberProviders:
         parent: pulumi.Resource,
         created: frozenset[str] = frozenset(),
         profile: str | None = None,
+        enabled_regions: Mapping[str, Mapping[str, pulumi.Resource]] | None = None,
     ) -> None:
         self._account_ids = account_ids
         self._role_names = role_names
@@ -74,6 +75,8 @@ class MemberProviders:
         self._parent = parent
         self._created = created  # accounts without an import id: CreateAccount makes them
         self._profile = profile  # aws:profile, for the wait's own AWS calls
+        # By account, the resources enabling its opt-in regions: a provider there waits for them.
+        self._enabled_regions = enabled_regions or {}
         self._made: dict[tuple[str, str | None], Provider] = {}
         self._ready: dict[str, AccessRoleReady] = {}
 
@@ -99,11 +102,15 @@ class MemberProviders:
             region = self._region
         key = (name, region)
         if key not in self._made:
+            enabler = self._enabled_regions.get(name, {}).get(region) if region is not None else None
             self._made[key] = member_account_provider(
                 f"{name}-member{region_suffix(region, self._region)}",
                 self._account_ids[name],
                 self._role_names[name],
                 region,
-                opts=pulumi.ResourceOptions(parent=self._parent, depends_on=self._role_ready(name)),
+                opts=pulumi.ResourceOptions(
+                    parent=self._parent,
+                    depends_on=[*self._role_ready(name), *([enabler] if enabler is not None else [])],
+                ),
             )
         return self._made[key]

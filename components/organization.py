@@ -1,4 +1,5 @@
-"""The AWS Organization: looked up by default, created or imported when the config says so."""
+"""The AWS Organization: looked up by default, created or imported when the config says so; and
+IAM's centralized root access management of its member accounts, an organization-wide setting."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pulumi
+from pulumi_aws.iam.organizations_features import OrganizationsFeatures
 from pulumi_aws.organizations import organization as aws_organization
 from pulumi_aws.organizations.get_organization import get_organization_output
 
@@ -26,10 +28,12 @@ class Organization(pulumi.ComponentResource):
 
     def __init__(self, name: str, args: OrganizationArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("landing-zone:organization:Organization", name, None, opts)
+        managed = None
         if args.config.create or args.config.import_id:
-            self._create_managed(name, args.config)
+            managed = self._create_managed(name, args.config)
         else:
             self._lookup_existing(args.config)
+        self.root_access = self._create_root_access(name, args.config, managed)
         self.register_outputs(
             {
                 "organizationId": self.organization_id,
@@ -38,7 +42,7 @@ class Organization(pulumi.ComponentResource):
             }
         )
 
-    def _create_managed(self, name: str, config: OrganizationConfig) -> None:
+    def _create_managed(self, name: str, config: OrganizationConfig) -> aws_organization.Organization:
         organization = aws_organization.Organization(
             name,
             feature_set=config.feature_set,
@@ -52,6 +56,22 @@ class Organization(pulumi.ComponentResource):
         self.organization_id = organization.id
         self.root_id = organization.roots.apply(_first_root_id)
         self.management_account_id = organization.master_account_id
+        return organization
+
+    def _create_root_access(
+        self, name: str, config: OrganizationConfig, managed: aws_organization.Organization | None
+    ) -> OrganizationsFeatures | None:
+        root_access = config.root_access_management
+        if root_access is None:
+            return None
+        # IAM refuses the features until the organization gives it trusted access (validation
+        # requires iam.amazonaws.com in awsServiceAccessPrincipals): a managed organization is
+        # updated first; a looked-up one is checked by `_ready_root_id`, which fails the preview.
+        return OrganizationsFeatures(
+            f"{name}-root-access",
+            enabled_features=list(root_access.features),
+            opts=pulumi.ResourceOptions(parent=self, depends_on=[managed] if managed is not None else None),
+        )
 
     def _lookup_existing(self, config: OrganizationConfig) -> None:
         found = get_organization_output(opts=pulumi.InvokeOutputOptions(parent=self))

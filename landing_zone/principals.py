@@ -13,6 +13,7 @@ GUARDDUTY = "guardduty.amazonaws.com"
 SECURITY_HUB = "securityhub.amazonaws.com"
 ACCESS_ANALYZER = "access-analyzer.amazonaws.com"
 CONFIG = "config.amazonaws.com"
+IAM = "iam.amazonaws.com"  # centralized root access management of member accounts
 
 # Delegated administration: the config's service name -> its principal.
 DELEGATED_SERVICES: dict[str, str] = {

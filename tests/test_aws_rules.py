@@ -304,8 +304,16 @@ def test_member_contacts_need_trusted_access_for_account_management():
     ]
 
 
-def test_the_management_account_s_own_contacts_need_no_trusted_access():
-    assert refused(contact(None), contact(MANAGEMENT_ACCOUNT_ID, "own"), organization=WITHOUT_ACCOUNT) == []
+def test_the_management_account_s_own_contacts_need_no_trusted_access_and_no_account_id():
+    assert refused(contact(None), organization=WITHOUT_ACCOUNT) == []
+    # "The management account can't specify its own AccountId" (botocore's model of the account API).
+    assert refused(contact(MANAGEMENT_ACCOUNT_ID, "own"), organization=WITHOUT_ACCOUNT) == [
+        (
+            "account-settings-own-account",
+            "own",
+            f"accountId {MANAGEMENT_ACCOUNT_ID} is the management account's own: leave accountId out",
+        )
+    ]
 
 
 def test_a_contact_registered_before_the_created_organization_is_judged_on_its_inputs():

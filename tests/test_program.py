@@ -71,7 +71,9 @@ def test_each_account_has_billing_security_and_operations_contacts(planned, stac
     result = planned[stack]
     contacts: dict[str, set[str]] = {}
     for contact in result.of_type(CONTACT):
-        contacts.setdefault(contact.inputs["accountId"], set()).add(contact.inputs["alternateContactType"])
+        # Without accountId: the management account's own (organization.managementAccount).
+        account_id = contact.inputs.get("accountId", "management")
+        contacts.setdefault(account_id, set()).add(contact.inputs["alternateContactType"])
         assert contact.inputs["emailAddress"], contact.urn
     for account in result.of_type(ACCOUNT):
         assert contacts.get(account.id) == {"BILLING", "SECURITY", "OPERATIONS"}, account.urn
@@ -87,8 +89,12 @@ def test_contacts_default_to_the_notification_list(planned):
 def test_children_are_parented_to_their_component(planned):
     by_urn = {r.urn: r for r in planned["prod"].resources}
     for resource in planned["prod"].resources:
-        if resource.type == ACCOUNT or resource.type == CONTACT:
+        if resource.type == ACCOUNT or (resource.type == CONTACT and "accountId" in resource.inputs):
             assert by_urn[resource.parent].type == "landing-zone:member-account:MemberAccount", resource.urn
+        elif resource.type == CONTACT:
+            assert by_urn[resource.parent].type == (
+                "landing-zone:account-settings:ManagementAccountSettings"
+            ), resource.urn
         if resource.type == OU:
             assert by_urn[resource.parent].type == (
                 "landing-zone:organizational-units:OrganizationalUnits"

@@ -4,7 +4,7 @@ and the checks on them. Other domains refer to accounts and OUs through `Organiz
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Annotated, Literal
 
@@ -12,6 +12,16 @@ from pydantic import Field, StringConstraints
 
 from landing_zone import principals
 
+from .account_settings import (
+    OptInRegions,
+    PrimaryContactConfig,
+    ResolvedPrimaryContact,
+    RootAccessManagementConfig,
+    check_opt_in_regions,
+    check_primary_contact,
+    merged_opt_in_regions,
+    resolve_primary_contact,
+)
 from .base import (
     ACCOUNT_NAME,
     CONTACT_TYPES,
@@ -85,6 +95,15 @@ class ContactOverrides(ConfigModel):
     operations: ContactOverride | None = None
 
 
+class ManagementAccountConfig(ConfigModel):
+    """The management account's own settings; present: its contacts and opt-in regions are
+    managed as a member's are (organization defaults, then these), set without an account id."""
+
+    contacts: ContactOverrides | None = None
+    primary_contact: PrimaryContactConfig | None = None
+    opt_in_regions: OptInRegions = Field(default_factory=dict)
+
+
 class OrganizationConfig(ConfigModel):
     name: Annotated[str, ORG_NAME]
     domain: Annotated[str, StringConstraints(to_lower=True), DOMAIN]
@@ -102,6 +121,14 @@ class OrganizationConfig(ConfigModel):
     email_pattern: str = DEFAULT_EMAIL_PATTERN
     notification_email: str
     contacts: Contacts
+    # Every managed account's primary contact (mailing address), unless the account overrides it.
+    primary_contact: PrimaryContactConfig | None = None
+    # Opt-in regions enabled (true) or disabled (false) in every member account.
+    opt_in_regions: OptInRegions = Field(default_factory=dict)
+    # None: the stack leaves IAM's centralized root access as it is.
+    root_access_management: RootAccessManagementConfig | None = None
+    # None: the stack leaves the management account's contacts and regions as they are.
+    management_account: ManagementAccountConfig | None = None
     tags: Tags = Field(default_factory=dict)
 
 
@@ -132,6 +159,9 @@ class AccountConfig(ConfigModel):
     import_id: AccountId | None = Field(default=None, alias="import")
     tags: Tags = Field(default_factory=dict)
     contacts: ContactOverrides | None = None
+    primary_contact: PrimaryContactConfig | None = None
+    # On top of organization.optInRegions, region by region.
+    opt_in_regions: OptInRegions = Field(default_factory=dict)
 
     @property
     def role_name_set(self) -> bool:
@@ -147,6 +177,17 @@ class ResolvedAccount:
     email: str
     contacts: dict[ContactType, ResolvedContact]
     tags: dict[str, str]
+    primary_contact: ResolvedPrimaryContact | None = None
+    opt_in_regions: dict[str, bool] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ResolvedManagementAccount:
+    """What the stack sets in the management account itself (`organization.managementAccount`)."""
+
+    contacts: dict[ContactType, ResolvedContact]
+    primary_contact: ResolvedPrimaryContact | None
+    opt_in_regions: dict[str, bool]
 
 
 @dataclass(frozen=True)
@@ -190,7 +231,9 @@ class OrganizationStructure:
         org = self.organization
         return fill(org.email_pattern, account_name=account.name, org=org.name, domain=org.domain)
 
-    def contacts_for(self, account: AccountConfig) -> dict[ContactType, ResolvedContact]:
+    def contacts_for(
+        self, account: AccountConfig | ManagementAccountConfig
+    ) -> dict[ContactType, ResolvedContact]:
         """The account's three alternate contacts: organization defaults plus its overrides."""
         resolved: dict[ContactType, ResolvedContact] = {}
         for contact_type in CONTACT_TYPES:
@@ -210,7 +253,27 @@ class OrganizationStructure:
             email=self.email_for(account),
             contacts=self.contacts_for(account),
             tags={**self.organization.tags, **account.tags},
+            primary_contact=resolve_primary_contact(
+                self.organization.primary_contact, account.primary_contact
+            ),
+            opt_in_regions=self.opt_in_regions_for(account),
         )
+
+    def resolve_management(self) -> ResolvedManagementAccount | None:
+        management = self.organization.management_account
+        if management is None:
+            return None
+        return ResolvedManagementAccount(
+            contacts=self.contacts_for(management),
+            primary_contact=resolve_primary_contact(
+                self.organization.primary_contact, management.primary_contact
+            ),
+            opt_in_regions=self.opt_in_regions_for(management),
+        )
+
+    def opt_in_regions_for(self, account: AccountConfig | ManagementAccountConfig) -> dict[str, bool]:
+        """Opt-in regions by name, enabled or not: the organization's, then the account's."""
+        return merged_opt_in_regions(self.organization.opt_in_regions, account.opt_in_regions)
 
 
 # Checks: one small function per rule, each reporting every case it finds.
@@ -244,6 +307,37 @@ def check_organization(structure: OrganizationStructure, checker: Checker) -> No
             ("enabledPolicyTypes",),
             "policy types need featureSet ALL; CONSOLIDATED_BILLING cannot enable them",
         )
+    _check_account_settings(org, checker)
+
+
+def _check_account_settings(org: OrganizationConfig, checker: Checker) -> None:
+    """Root access management, the primary contact, opt-in regions and the management account's."""
+    root_access = org.root_access_management
+    if root_access is not None:
+        # IAM's centralized root access needs trusted access for IAM in the organization
+        # (https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management).
+        if principals.IAM not in org.aws_service_access_principals:
+            checker.report(
+                ("rootAccessManagement",),
+                f"needs trusted access for IAM: add {principals.IAM} to "
+                "organization.awsServiceAccessPrincipals",
+            )
+        if org.feature_set != "ALL":
+            checker.report(("rootAccessManagement",), "needs featureSet ALL (trusted access does)")
+        if not root_access.features:
+            checker.report(
+                ("rootAccessManagement",),
+                "enables nothing: set credentialsManagement or rootSessions to true, or remove the key",
+            )
+    check_primary_contact(checker, ("primaryContact",), org.primary_contact)
+    check_opt_in_regions(checker, ("optInRegions",), org.opt_in_regions)
+    management = org.management_account
+    if management is not None:
+        _check_contact_override_emails(management.contacts, checker, ("managementAccount",))
+        check_primary_contact(
+            checker, ("managementAccount", "primaryContact"), org.primary_contact, management.primary_contact
+        )
+        check_opt_in_regions(checker, ("managementAccount", "optInRegions"), management.opt_in_regions)
 
 
 def check_organizational_units(structure: OrganizationStructure, checker: Checker) -> None:
@@ -296,7 +390,7 @@ def check_accounts(structure: OrganizationStructure, checker: Checker) -> None:
         if account.ou is not None and account.ou not in structure.ou_paths:
             checker.report((index, "ou"), f"OU '{account.ou}' is not defined in organizationalUnits")
     _check_root_emails(structure, checker)
-    _check_contact_overrides(accounts, checker)
+    _check_contact_overrides(structure, checker)
     _check_unique_imports(checker, "accounts", [account.import_id for account in accounts])
 
 
@@ -319,14 +413,26 @@ def _check_root_emails(structure: OrganizationStructure, checker: Checker) -> No
         )
 
 
-def _check_contact_overrides(accounts: tuple[AccountConfig, ...], checker: Checker) -> None:
-    for index, account in enumerate(accounts):
-        if account.contacts is None:
-            continue
-        for contact_type in CONTACT_TYPES:
-            override: ContactOverride | None = getattr(account.contacts, contact_type)
-            if override is not None and override.email is not None:
-                checker.email((index, "contacts", contact_type, "email"), override.email)
+def _check_contact_overrides(structure: OrganizationStructure, checker: Checker) -> None:
+    org = structure.organization
+    for index, account in enumerate(structure.accounts):
+        _check_contact_override_emails(account.contacts, checker, (index,))
+        if account.primary_contact is not None:
+            origin = " (with organization.primaryContact)" if org.primary_contact is not None else ""
+            layers = (org.primary_contact, account.primary_contact)
+            check_primary_contact(checker, (index, "primaryContact"), *layers, origin=origin)
+        check_opt_in_regions(checker, (index, "optInRegions"), account.opt_in_regions)
+
+
+def _check_contact_override_emails(
+    contacts: ContactOverrides | None, checker: Checker, parts: tuple[str | int, ...]
+) -> None:
+    if contacts is None:
+        return
+    for contact_type in CONTACT_TYPES:
+        override: ContactOverride | None = getattr(contacts, contact_type)
+        if override is not None and override.email is not None:
+            checker.email((*parts, "contacts", contact_type, "email"), override.email)
 
 
 def _check_unique_imports(checker: Checker, collection: str, import_ids: list[str | None]) -> None:

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from .checker import Checker
 from .errors import ConfigError, Problem
 from .guardrails import GuardrailConfig
+from .organization import OrganizationStructure
+from .region_opt_in import is_opt_in_region
 
 
 def allowed_regions(guardrails: Iterable[GuardrailConfig]) -> tuple[str, ...]:
@@ -17,6 +20,34 @@ def allowed_regions(guardrails: Iterable[GuardrailConfig]) -> tuple[str, ...]:
     return tuple(
         sorted({region for entry in guardrails for region in entry.parameters.allowed_regions or ()})
     )
+
+
+def check_allowed_regions_enabled(
+    guardrails: tuple[GuardrailConfig, ...], structure: OrganizationStructure, checker: Checker
+) -> None:
+    """`checker` reports under `accounts`: a guardrail that allows an opt-in region in an account
+    that does not enable it promises a region the account cannot use (AWS refuses every call
+    there until the region is enabled)."""
+    index_of = {account.name: index for index, account in enumerate(structure.accounts)}
+    for entry_index, entry in enumerate(guardrails):
+        regions = [r for r in entry.parameters.allowed_regions or () if is_opt_in_region(r)]
+        if not regions:
+            continue
+        names: list[str] = list(structure.account_names) if entry.root else []
+        for path in entry.organizational_units:
+            names += structure.accounts_in_ou(path)
+        names += [name for name in entry.accounts if name in index_of]
+        for name in sorted(set(names), key=index_of.__getitem__):
+            enabled = structure.opt_in_regions_for(structure.accounts[index_of[name]])
+            for region in regions:
+                if enabled.get(region) is not True:
+                    state = "disables" if region in enabled else "does not enable"
+                    checker.report(
+                        (index_of[name], "optInRegions"),
+                        f"guardrails[{entry_index}] ({entry.policy_name}) allows {region}, an opt-in "
+                        f"region this account {state}: set {region}: true here or in "
+                        "organization.optInRegions",
+                    )
 
 
 def governed_regions(

@@ -18,6 +18,7 @@ from .keys import config_position
 from .model import LandingZoneConfig
 from .organization import check_accounts, check_organization, check_organizational_units
 from .organization_trail import check_organization_trail
+from .regions import check_allowed_regions_enabled
 
 
 def validate(config: LandingZoneConfig, namespace: str) -> list[Problem]:
@@ -49,6 +50,7 @@ def _run_checks(config: LandingZoneConfig, namespace: str) -> Checker:
     identity = config.identity_center
     permission_sets = None if identity is None else {ps.name for ps in identity.permission_sets}
     check_guardrails(config.guardrails, structure, checker.under("guardrails"), permission_sets)
+    check_allowed_regions_enabled(config.guardrails, structure, checker.under("accounts"))
     if config.budgets is not None:
         check_budgets(config.budgets, structure, checker.under("budgets"))
     if config.baseline is not None:

@@ -11,6 +11,7 @@ organization depends on the `Organization` resource through the root id).
 
 from __future__ import annotations
 
+import json
 import typing
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -18,7 +19,12 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from landing_zone import principals
-from landing_zone.config.base import ACCOUNT_NAME, ROOT_ID, Matching
+from landing_zone.config.account_settings import (
+    PRIMARY_REQUIRED,
+    ROOT_ACCESS_FEATURES,
+    primary_contact_field_problems,
+)
+from landing_zone.config.base import ACCOUNT_ID, ACCOUNT_NAME, ROOT_ID, Matching
 from landing_zone.config.baseline import ACCOUNT_ALIAS as ACCOUNT_ALIAS_RULE
 from landing_zone.config.baseline import ANALYZER_NAME
 from landing_zone.config.cost_controls import BUDGET_NAME
@@ -26,11 +32,13 @@ from landing_zone.config.guardrails import MAX_POLICY_DESCRIPTION
 from landing_zone.config.identity import PermissionSetName
 from landing_zone.config.organization import MAX_OU_DEPTH, MAX_OU_NAME_LENGTH
 from landing_zone.config.organization_trail import BUCKET_NAME, TRAIL_NAME
+from landing_zone.config.region_opt_in import is_opt_in_region
 from landing_zone.guardrails import FULL_AWS_ACCESS
 from landing_zone.resource_types import (
     ACCESS_ANALYZER,
     ACCOUNT,
     ACCOUNT_ALIAS,
+    ACCOUNT_REGION,
     ALTERNATE_CONTACT,
     ANOMALY_MONITOR,
     ANOMALY_SUBSCRIPTION,
@@ -39,9 +47,11 @@ from landing_zone.resource_types import (
     DELEGATED_ADMINISTRATOR,
     ORGANIZATION,
     ORGANIZATIONAL_UNIT,
+    ORGANIZATIONS_FEATURES,
     PERMISSION_SET,
     POLICY,
     POLICY_ATTACHMENT,
+    PRIMARY_CONTACT,
     SECURITY_HUB_ADMIN_ACCOUNT,
     TRAIL,
 )
@@ -362,18 +372,141 @@ def _ou_depth(run: Run) -> Iterator[Finding]:
 # Trusted access and lookups of the organization.
 
 
+# What Account Management sets in an account, the management account's own or a member's (accountId).
+ACCOUNT_SETTINGS = (ALTERNATE_CONTACT, PRIMARY_CONTACT, ACCOUNT_REGION)
+
+
+def _account_settings(run: Run) -> Iterator[RegisteredResource]:
+    for type_ in ACCOUNT_SETTINGS:
+        yield from run.of_type(type_)
+
+
 def _contact_trusted_access(run: Run) -> Iterator[Finding]:
     if principals.ACCOUNT in run.organization.trusted_services:
         return
-    for contact in run.of_type(ALTERNATE_CONTACT):
-        account_id = contact.inputs.get("accountId")
-        # Without accountId (or the management account's own) a contact is set in the caller's account.
+    for setting in _account_settings(run):
+        account_id = setting.inputs.get("accountId")
+        # Without accountId a setting is made in the caller's account (the management account's
+        # own id is refused by the rule below).
         if account_id and account_id != MANAGEMENT_ACCOUNT_ID:
             yield _found(
-                contact,
+                setting,
                 f"{run.describe_target(account_id)} is a member account and the organization does not "
                 f"give trusted access to {principals.ACCOUNT}",
             )
+
+
+def _own_account_id(run: Run) -> Iterator[Finding]:
+    for setting in _account_settings(run):
+        if setting.inputs.get("accountId") == MANAGEMENT_ACCOUNT_ID:
+            yield _found(
+                setting,
+                f"accountId {MANAGEMENT_ACCOUNT_ID} is the management account's own: leave accountId out",
+            )
+
+
+def _root_access_trusted_access(run: Run) -> Iterator[Finding]:
+    organizations = run.of_type(ORGANIZATION)
+    for features in run.of_type(ORGANIZATIONS_FEATURES):
+        if principals.IAM not in run.organization.trusted_services:
+            yield _found(
+                features,
+                f"the organization does not give trusted access to {principals.IAM} "
+                f"(trusted: {_listed(run.organization.trusted_services)})",
+            )
+        elif organizations and not any(o.urn in features.dependencies for o in organizations):
+            # The engine creates what nothing orders in parallel: IAM would be asked before
+            # Organizations has enabled its trusted access.
+            yield _found(
+                features,
+                f"does not depend on the Organization '{organizations[0].name}' that enables "
+                f"trusted access for {principals.IAM}: the engine may create it first",
+            )
+
+
+def _root_access_features(run: Run) -> Iterator[Finding]:
+    for features in run.of_type(ORGANIZATIONS_FEATURES):
+        values = features.inputs.get("enabledFeatures")
+        if not isinstance(values, list) or not values:
+            yield _found(features, "enabledFeatures is empty")
+            continue
+        for value in values:
+            if value not in ROOT_ACCESS_FEATURES:
+                yield _found(
+                    features, f"enabledFeatures '{value}' is not one of {', '.join(ROOT_ACCESS_FEATURES)}"
+                )
+
+
+AWS_PROVIDER = "pulumi:providers:aws"
+
+
+def _provider_account(provider: RegisteredResource) -> str:
+    """The account an aws provider acts in: its allowed account, else its last assumed role's, else
+    the stack's own credentials' (the management account)."""
+    for key, pick in (("allowedAccountIds", lambda v: v[0]), ("assumeRoles", lambda v: v[-1]["roleArn"])):
+        value = provider.inputs.get(key)
+        try:
+            parsed = json.loads(value) if isinstance(value, str) else value
+            found = str(pick(parsed)) if parsed else ""
+        except (ValueError, LookupError, TypeError):
+            continue
+        if ACCOUNT_ID.matches(found):
+            return found
+        if found.startswith("arn:"):
+            return found.split(":")[4]
+    return MANAGEMENT_ACCOUNT_ID
+
+
+def _opt_in_region_enabled_first(run: Run) -> Iterator[Finding]:
+    enablers = {
+        (
+            str(region.inputs.get("accountId") or MANAGEMENT_ACCOUNT_ID),
+            str(region.inputs.get("regionName")),
+        ): region
+        for region in run.of_type(ACCOUNT_REGION)
+        if region.inputs.get("enabled") is True
+    }
+    for provider in run.of_type(AWS_PROVIDER):
+        key = (_provider_account(provider), str(provider.inputs.get("region")))
+        enabler = enablers.get(key)
+        if enabler is not None and enabler.urn not in provider.dependencies:
+            yield _found(
+                provider,
+                f"acts in {key[1]} of account {key[0]}, which '{enabler.name}' enables, and does not wait "
+                "for it: AWS refuses every call there until the region is enabled",
+            )
+
+
+def _default_region_disabled(run: Run) -> Iterator[Finding]:
+    for region in run.of_type(ACCOUNT_REGION):
+        name = region.inputs.get("regionName")
+        if isinstance(name, str) and not is_opt_in_region(name) and region.inputs.get("enabled") is False:
+            yield _found(region, f"{name} is enabled by default and cannot be disabled")
+
+
+def _primary_contact_fields(run: Run) -> Iterator[Finding]:
+    for contact in run.of_type(PRIMARY_CONTACT):
+        fields = {name: contact.inputs.get(_input_name(name)) for name in PRIMARY_FIELD_INPUTS}
+        present = {name: value for name, value in fields.items() if value is not None}
+        for problem in primary_contact_field_problems(present, _input_name):
+            yield _found(contact, problem)
+
+
+# The provider's input names of the config's primary contact fields.
+PRIMARY_FIELD_INPUTS = (
+    *PRIMARY_REQUIRED,
+    "company_name",
+    "address_line2",
+    "address_line3",
+    "state_or_region",
+    "district_or_county",
+    "website_url",
+)
+
+
+def _input_name(field: str) -> str:
+    head, *rest = ("phone_number" if field == "phone" else field).split("_")
+    return head + "".join(part.capitalize() for part in rest)
 
 
 def _delegated_administrator_trusted_access(run: Run) -> Iterator[Finding]:
@@ -473,6 +606,7 @@ def _any_characters(low: int, high: int, words: str) -> Matching:
 ORGANIZATIONS_API = "https://docs.aws.amazon.com/organizations/latest/APIReference"
 QUOTAS = "https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html"
 PROVIDER_CODE = "https://github.com/hashicorp/terraform-provider-aws/blob/main/internal/service"
+BOTOCORE_DATA = "https://github.com/boto/botocore/blob/develop/botocore/data"
 
 RULES: tuple[AwsRule, ...] = (
     AwsRule(
@@ -511,10 +645,52 @@ RULES: tuple[AwsRule, ...] = (
     ),
     AwsRule(
         "contact-trusted-access",
-        f"A member account's alternate contacts are set from the management account only once the "
-        f"organization gives trusted access to {principals.ACCOUNT}.",
+        f"A member account's alternate contacts, primary contact and opt-in regions are set from the "
+        f"management account only once the organization gives trusted access to {principals.ACCOUNT}.",
         "https://docs.aws.amazon.com/accounts/latest/reference/using-orgs-trusted-access.html",
         _contact_trusted_access,
+    ),
+    AwsRule(
+        "account-settings-own-account",
+        "The management account sets its own contacts and regions without AccountId: it cannot name itself.",
+        "https://docs.aws.amazon.com/accounts/latest/reference/API_PutContactInformation.html "
+        '(AccountId: "The management account can\'t specify its own AccountId")',
+        _own_account_id,
+    ),
+    AwsRule(
+        "root-access-trusted-access",
+        f"IAM's centralized root access (RootCredentialsManagement, RootSessions) is enabled only once "
+        f"the organization gives trusted access to {principals.IAM}, and so after it.",
+        "https://docs.aws.amazon.com/IAM/latest/UserGuide/id_root-user.html#id_root-user-access-management "
+        f"and {BOTOCORE_DATA}/iam/2010-05-08/service-2.json (EnableOrganizationsRootCredentialsManagement, "
+        "EnableOrganizationsRootSessions: ServiceAccessNotEnabledException)",
+        _root_access_trusted_access,
+    ),
+    AwsRule(
+        "root-access-features",
+        f"IAM's organization features are {', '.join(ROOT_ACCESS_FEATURES)}.",
+        "https://docs.aws.amazon.com/IAM/latest/APIReference/API_ListOrganizationsFeatures.html",
+        _root_access_features,
+    ),
+    AwsRule(
+        "default-region-disabled",
+        "Only opt-in regions can be disabled; regions launched before 20 March 2019 are enabled for good.",
+        "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html and "
+        f'{PROVIDER_CODE}/account/region.go ("cannot disable region ... that is enabled by default")',
+        _default_region_disabled,
+    ),
+    AwsRule(
+        "opt-in-region-enabled-first",
+        "Nothing acts in an opt-in region of an account before the region is enabled there.",
+        "https://docs.aws.amazon.com/accounts/latest/reference/manage-acct-regions.html",
+        _opt_in_region_enabled_first,
+    ),
+    AwsRule(
+        "primary-contact-fields",
+        "A primary contact has a full name, first address line, city, postal code, country code and "
+        "phone, within AWS's lengths, and a state or region in the countries that need one.",
+        f"{BOTOCORE_DATA}/account/2021-02-01/service-2.json (ContactInformation)",
+        _primary_contact_fields,
     ),
     AwsRule(
         "delegated-administrator-trusted-access",

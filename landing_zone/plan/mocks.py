@@ -69,7 +69,8 @@ class MockOrganization:
 
     The default is a landing zone's organization as the example stacks expect it: service
     control policies enabled, trusted access for contacts, Identity Center, the organization
-    trail and the delegated security services, an Identity Center instance. A stack that
+    trail, the delegated security services and IAM (root access management), an Identity
+    Center instance. A stack that
     registers its own `Organization` is judged on that resource's inputs instead.
     """
 
@@ -79,6 +80,7 @@ class MockOrganization:
         principals.IDENTITY_CENTER,
         principals.CLOUDTRAIL,
         *principals.DELEGATED_SERVICES.values(),
+        principals.IAM,
     )
     # Identity Center's organization instance is enabled in the console, never by API.
     identity_center_instance: bool = True

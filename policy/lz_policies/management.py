@@ -47,6 +47,9 @@ DEFAULT_ALLOWED_TYPES = [
     "aws:costexplorer/*",
     "aws:iam/accountPasswordPolicy:AccountPasswordPolicy",
     "aws:iam/accountAlias:AccountAlias",
+    # IAM's centralized root access of member accounts: an organization setting, made by the
+    # management account only (IAM refuses it elsewhere: CallerIsNotManagementAccountException).
+    "aws:iam/organizationsFeatures:OrganizationsFeatures",
     # Delegating a security service's administration is done from the management account.
     "aws:guardduty/organizationAdminAccount:OrganizationAdminAccount",
     "aws:securityhub/organizationAdminAccount:OrganizationAdminAccount",

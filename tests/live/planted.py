@@ -162,9 +162,11 @@ def plant(session: boto3.Session) -> PlantedOrganization:
     # An organization trail's bucket is not a workload.
     s3 = session.client("s3", region_name=REGION)
     s3.create_bucket(Bucket="acme-org-trail", CreateBucketConfiguration={"LocationConstraint": REGION})
-    session.client("cloudtrail", region_name=REGION).create_trail(
+    cloudtrail = session.client("cloudtrail", region_name=REGION)
+    cloudtrail.create_trail(
         Name="org-trail", S3BucketName="acme-org-trail", IsMultiRegionTrail=True, IsOrganizationTrail=True
     )
+    cloudtrail.start_logging(Name="org-trail")
 
     session.client("budgets", region_name="us-east-1").create_budget(
         AccountId=MANAGEMENT_ACCOUNT_ID,

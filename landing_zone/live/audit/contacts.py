@@ -1,4 +1,5 @@
-"""Alternate contacts of a member account (CIS 1.2 / Security Hub Account.1 for SECURITY)."""
+"""Alternate contacts of an account, a member's or the management account's own (CIS 1.2 / Security
+Hub Account.1 for SECURITY)."""
 
 from __future__ import annotations
 
@@ -25,5 +26,10 @@ def alternate_contacts(clients: Clients) -> Finding:
 MEMBER_CONTACTS = Check(
     "member.alternate-contacts",
     "BILLING, SECURITY and OPERATIONS alternate contacts set",
+    alternate_contacts,
+)
+MANAGEMENT_CONTACTS = Check(
+    "management.alternate-contacts",
+    "BILLING, SECURITY and OPERATIONS alternate contacts set on the management account",
     alternate_contacts,
 )

@@ -23,7 +23,19 @@ from ..organization import (
 )
 from ..session import Clients
 from ..tasks import Progress, run_tasks
-from . import contacts, costs, drift, iam, identities, organization, root_user, workloads
+from . import (
+    account_settings,
+    contacts,
+    costs,
+    drift,
+    governance,
+    iam,
+    identities,
+    organization,
+    root_access,
+    root_user,
+    workloads,
+)
 from .manual import manual_steps
 from .model import (
     CHECK_ERRORS,
@@ -67,8 +79,16 @@ class AuditReport:
         return {outcome: sum(1 for r in self.results if r.outcome == outcome) for outcome in OUTCOMES}
 
     def examined_members(self) -> tuple[str, ...]:
-        """The member accounts at least one check could look into (not all `error`)."""
-        looked = {r.target.id for r in self.results if r.target.kind == "account" and r.outcome != "error"}
+        """The member accounts at least one check through their role could look into (not all `error`).
+
+        The root credentials check is left out: it looks from the management account, whatever the role.
+        """
+        from_management = root_access.MEMBER_ROOT_CREDENTIALS.id
+        looked = {
+            r.target.id
+            for r in self.results
+            if r.target.kind == "account" and r.outcome != "error" and r.id != from_management
+        }
         return tuple(a for a in self.member_account_ids if a in looked)
 
     def warnings(self) -> list[str]:
@@ -135,13 +155,29 @@ def _tasks(clients: Clients, live: LiveOrganization, options: AuditOptions) -> l
     tasks: list[Task] = [
         ("management: root user", root_checks),
         ("management: IAM users", one(iam.MANAGEMENT_USER_KEYS, management, clients)),
+        ("management: alternate contacts", one(contacts.MANAGEMENT_CONTACTS, management, clients)),
         ("management: console MFA", one(iam.MANAGEMENT_CONSOLE_MFA, management, clients)),
         ("management: password policy", one(iam.MANAGEMENT_PASSWORD_POLICY, management, clients)),
         ("management: workloads", one(workloads.WORKLOADS, management, clients, options.regions)),
     ]
     tasks += [(f"organization: {c.id}", one(c, org_target, clients)) for c in organization.CHECKS]
+    trail = governance.ORGANIZATION_TRAIL
+    tasks.append((f"organization: {trail.id}", one(trail, org_target, clients, options.config)))
+    root_access_facts = root_access.RootAccessFacts(clients)
+    tasks.append(("organization: root access", one(root_access.ROOT_ACCESS, org_target, root_access_facts)))
     tasks += [
         (f"account {a.id} ({a.name})", _member_task(clients, a, options.role_name))
+        for a in live.member_accounts
+        if a.active
+    ]
+    # From the management account, in a root session per member (sts:AssumeRoot).
+    tasks += [
+        (
+            f"account {a.id} ({a.name}): root credentials",
+            one(
+                root_access.MEMBER_ROOT_CREDENTIALS, Target("account", a.id, a.name), root_access_facts, a.id
+            ),
+        )
         for a in live.member_accounts
         if a.active
     ]
@@ -156,9 +192,33 @@ def _tasks(clients: Clients, live: LiveOrganization, options: AuditOptions) -> l
     if options.config is not None:
         stack = Target("stack", live.id)
         tasks += [(f"stack: {c.id}", one(c, stack, options.config, live)) for c in drift.CHECKS]
+        tasks += [
+            (f"stack: {c.id}", one(c, stack, clients, options.config, live))
+            for c in _settings_checks(options.config)
+        ]
         check = identities.ADMIN_AND_DAILY
         tasks.append((f"stack: {check.id}", one(check, stack, clients, options.config, live)))
     return tasks
+
+
+def _settings_checks(config: LandingZoneConfig) -> list[Check]:
+    """The stack checks of what the config sets: nothing configured, nothing to compare."""
+    checks = []
+    structure = config.structure
+    resolved = [structure.resolve(a) for a in config.accounts]
+    management = structure.resolve_management()
+    if management is not None:
+        resolved_management = [(management.primary_contact, management.opt_in_regions)]
+    else:
+        resolved_management = []
+    settings = [(r.primary_contact, r.opt_in_regions) for r in resolved] + resolved_management
+    if any(contact is not None for contact, _ in settings):
+        checks.append(account_settings.PRIMARY_CONTACTS)
+    if any(regions for _, regions in settings):
+        checks.append(account_settings.OPT_IN_REGIONS)
+    if config.delegated_administrators is not None:
+        checks.append(governance.DELEGATED_ADMINISTRATORS)
+    return checks
 
 
 def _member_task(clients: Clients, account: LiveAccount, role_name: str) -> Callable[[], list[CheckResult]]:
