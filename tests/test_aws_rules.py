@@ -110,8 +110,12 @@ def test_a_service_control_policy_attaches_where_the_organization_enables_them()
     assert refused(policy("deny-leave"), attach("deny-leave", ROOT_ID)) == []
 
 
+SCP_ONLY = MockOrganization(enabled_policy_types=("SERVICE_CONTROL_POLICY",))
+
+
 def test_a_policy_of_a_type_the_root_does_not_enable_is_refused_where_it_is_attached():
-    assert refused(policy("tags", "TAG_POLICY"), attach("tags", OU_ID, "tags-ou")) == [
+    attached = (policy("tags", "TAG_POLICY"), attach("tags", OU_ID, "tags-ou"))
+    assert refused(*attached, organization=SCP_ONLY) == [
         (
             "policy-type-enabled",
             "tags-ou",
@@ -141,7 +145,8 @@ def test_a_policy_without_a_type_is_the_provider_s_default_service_control_polic
 
 
 def test_a_policy_type_in_lowercase_is_not_the_enabled_type():
-    assert refused(policy("p", "service_control_policy"), attach("p", ROOT_ID, "root")) == [
+    attached = (policy("p", "service_control_policy"), attach("p", ROOT_ID, "root"))
+    assert refused(*attached, organization=SCP_ONLY) == [
         (
             "policy-type-enabled",
             "root",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.builders import stack_values
+from tests.builders import custom_policies, stack_values
 from tests.helpers import run_lz, write_stack
 
 
@@ -76,28 +76,26 @@ def test_plan_without_guardrails_or_budgets_shows_neither_section(capsys, tmp_pa
     assert "Guardrails" not in out and "Budgets" not in out
 
 
-def test_validate_refuses_six_policies_on_one_target_with_exit_2(capsys, tmp_path):
-    names = ["deny-leaving-organization", "deny-root-user", "deny-root-access-keys", "deny-region-changes"]
+def test_validate_refuses_six_resource_control_policies_on_one_target_with_exit_2(capsys, tmp_path):
     values = stack_values(
-        guardrails=[{"guardrail": name, "accounts": ["audit"]} for name in names]
-        + [{"guardrail": "protect-account-settings", "accounts": ["production", "audit"]}]
+        organization_changes={"enabledPolicyTypes": ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"]},
+        guardrails=custom_policies(4, "RESOURCE_CONTROL_POLICY", accounts=["audit"])
+        + [{"guardrail": "deny-insecure-transport", "accounts": ["production", "audit"]}],
     )
     code, out, err = run_lz(capsys, "validate", "--config-file", str(write_stack(tmp_path, values)))
     assert (code, out) == (2, "")
     assert err == (
-        "landing-zone:guardrails[4].accounts[1]: account 'audit' would have 6 service control policies "
-        "attached (FullAWSAccess, deny-leaving-organization, deny-root-user, deny-root-access-keys, "
-        "deny-region-changes, protect-account-settings); AWS allows at most 5 per target, "
-        "FullAWSAccess included\n"
+        "landing-zone:guardrails[4].accounts[1]: account 'audit' would have 6 resource control policies "
+        "attached (RCPFullAWSAccess, resource-1, resource-2, resource-3, resource-4, "
+        "deny-insecure-transport); AWS allows at most 5 per target, RCPFullAWSAccess included\n"
     )
 
 
 def test_validate_and_plan_show_a_warning_without_failing(capsys, tmp_path):
-    names = ["deny-leaving-organization", "deny-root-user", "deny-root-access-keys", "deny-region-changes"]
-    values = stack_values(guardrails=[{"guardrail": name, "root": True} for name in names])
+    values = stack_values(guardrails=custom_policies(9, root=True))
     path = write_stack(tmp_path, values)
     warning = (
-        "landing-zone:guardrails[3].root: the root has 5 service control policies attached, AWS's limit "
+        "landing-zone:guardrails[8].root: the root has 10 service control policies attached, AWS's limit "
         "(FullAWSAccess included): replacing one of them later attaches the new policy before detaching "
         "the old one and fails; keep a slot free (attach one to a parent OU)"
     )

@@ -160,10 +160,11 @@ def test_an_account_at_the_root_hangs_from_the_root():
 
 def test_a_looked_up_organization_missing_what_the_stack_needs_stops_the_program(capsys, tmp_path, planned):
     assert planned["prod"].diagnostics == []
-    # The mock organization enables service control policies only, and trusts the usual services.
+    # The mock organization enables the types the example stacks use (not UPGRADE_ROLLOUT_POLICY),
+    # and trusts the usual services.
     values = stack_values(
         organization_changes={
-            "enabledPolicyTypes": ["SERVICE_CONTROL_POLICY", "TAG_POLICY"],
+            "enabledPolicyTypes": ["SERVICE_CONTROL_POLICY", "UPGRADE_ROLLOUT_POLICY"],
             "awsServiceAccessPrincipals": ["account.amazonaws.com", "sso.amazonaws.com", "ram.amazonaws.com"],
         }
     )
@@ -174,8 +175,8 @@ def test_a_looked_up_organization_missing_what_the_stack_needs_stops_the_program
     assert err == (
         "lz plan: the program stopped: the existing organization lacks what this stack needs; enable it in "
         "AWS Organizations (management account), or set organization.import to manage the organization here:\n"
-        "  organization.enabledPolicyTypes: TAG_POLICY is not enabled on the root "
-        f"(aws organizations enable-policy-type --root-id {ROOT_ID} --policy-type TAG_POLICY)\n"
+        "  organization.enabledPolicyTypes: UPGRADE_ROLLOUT_POLICY is not enabled on the root "
+        f"(aws organizations enable-policy-type --root-id {ROOT_ID} --policy-type UPGRADE_ROLLOUT_POLICY)\n"
         "  organization.awsServiceAccessPrincipals: ram.amazonaws.com has no trusted access "
         "(aws organizations enable-aws-service-access --service-principal ram.amazonaws.com)\n"
     )
