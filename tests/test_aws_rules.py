@@ -78,7 +78,7 @@ def res(
 def policy(name: str, type_: str | None = SCP, **inputs: Any) -> RegisteredResource:
     if type_ is not None:
         inputs["type"] = type_
-    return res(POLICY, name, id_=f"p-{name}", name=name, content="{}", **inputs)
+    return res(POLICY, name, id_=f"p-{name}", name=name, **{"content": "{}", **inputs})
 
 
 def attach(policy_name: str, target: str, name: str | None = None) -> RegisteredResource:
@@ -621,3 +621,35 @@ def test_the_longest_name_a_rule_takes_is_the_longest_aws_s_api_model_takes(rule
     extra: dict[str, Any] = {"monitorType": "CUSTOM"} if type_ == ANOMALY_MONITOR else {}
     assert refused(res(type_, "r", **{key: "x" * longest}, **extra)) == []
     assert [r[0] for r in refused(res(type_, "r", **{key: "x" * (longest + 1)}, **extra))] == [rule]
+
+
+# Document sizes: per type, every character counted.
+
+
+@pytest.mark.parametrize(
+    ("policy_type", "limit"),
+    [
+        (SCP, 5120),
+        ("RESOURCE_CONTROL_POLICY", 5120),
+        ("AISERVICES_OPT_OUT_POLICY", 2500),
+        ("TAG_POLICY", 10_000),
+        ("BACKUP_POLICY", 10_000),
+        ("DECLARATIVE_POLICY_EC2", 10_000),
+        ("CHATBOT_POLICY", 10_000),
+        ("SECURITYHUB_POLICY", 10_000),
+    ],
+)
+def test_a_policy_over_its_type_s_size_is_refused_and_one_at_it_is_not(policy_type, limit):
+    at_limit = policy("fits", policy_type, content="x" * limit)
+    over = policy("over", policy_type, content="x" * (limit + 1))
+    assert refused(at_limit, over) == [
+        (
+            "policy-size",
+            "over",
+            f"content is {limit + 1:,} characters; AWS allows {limit:,} for a {policy_type}",
+        )
+    ]
+
+
+def test_types_the_quotas_page_does_not_list_are_not_limited_in_size():
+    assert refused(policy("big", "BEDROCK_POLICY", content="x" * 50_000)) == []

@@ -26,7 +26,8 @@ from landing_zone.config.guardrails import MAX_POLICY_DESCRIPTION
 from landing_zone.config.identity import PermissionSetName
 from landing_zone.config.organization import MAX_OU_DEPTH, MAX_OU_NAME_LENGTH
 from landing_zone.config.organization_trail import BUCKET_NAME, TRAIL_NAME
-from landing_zone.guardrails import FULL_AWS_ACCESS
+from landing_zone.guardrails.policy_types import AWS_POLICY_TYPES
+from landing_zone.guardrails.policy_types import POLICY_TYPES as POLICY_TYPE_RULES
 from landing_zone.resource_types import (
     ACCESS_ANALYZER,
     ACCOUNT,
@@ -53,42 +54,23 @@ if TYPE_CHECKING:
     from .runner import RegisteredResource
 
 # Organizations' policy types, as AWS spells them (CreatePolicy's `Type`; botocore's model has
-# the same list, pinned by tests/test_aws_rules.py).
-POLICY_TYPES: tuple[str, ...] = (
-    SERVICE_CONTROL_POLICY,
-    "RESOURCE_CONTROL_POLICY",
-    "TAG_POLICY",
-    "BACKUP_POLICY",
-    "AISERVICES_OPT_OUT_POLICY",
-    "CHATBOT_POLICY",
-    "DECLARATIVE_POLICY_EC2",
-    "SECURITYHUB_POLICY",
-    "SECURITYHUB_CSPM_POLICY",
-    "INSPECTOR_POLICY",
-    "UPGRADE_ROLLOUT_POLICY",
-    "BEDROCK_POLICY",
-    "S3_POLICY",
-    "NETWORK_SECURITY_DIRECTOR_POLICY",
-    "GUARDDUTY_POLICY",
-)
-# Policies of a type directly attached to one root, OU or account, per the quotas page's table
-# (AWS doubled the service control policies' quota from 5 to 10 on 15 May 2026). Types the
-# table does not list are not counted.
+# the same list, pinned by tests/test_aws_rules.py). Their limits live in policy_types.py.
+POLICY_TYPES: tuple[str, ...] = AWS_POLICY_TYPES
+# Policies of a type directly attached to one root, OU or account, per the quotas page's table.
+# Types the table does not list are not counted.
 MAX_ATTACHED_PER_TARGET: dict[str, int] = {
-    SERVICE_CONTROL_POLICY: 10,
-    "RESOURCE_CONTROL_POLICY": 5,
-    "DECLARATIVE_POLICY_EC2": 10,
-    "BACKUP_POLICY": 10,
-    "TAG_POLICY": 10,
-    "CHATBOT_POLICY": 5,
-    "AISERVICES_OPT_OUT_POLICY": 5,
-    "SECURITYHUB_POLICY": 10,
+    name: rules.max_attached for name, rules in POLICY_TYPE_RULES.items() if rules.max_attached is not None
+}
+# Characters of a policy document, as sent, per the quotas page's table.
+MAX_SIZE: dict[str, int] = {
+    name: rules.max_size for name, rules in POLICY_TYPE_RULES.items() if rules.max_size is not None
 }
 # AWS's own policies, attached to every root, OU and account once the type is enabled; they
 # cannot be detached from the last place and count towards the quota.
 ALWAYS_ATTACHED: dict[str, str] = {
-    SERVICE_CONTROL_POLICY: FULL_AWS_ACCESS,
-    "RESOURCE_CONTROL_POLICY": "RCPFullAWSAccess",
+    name: rules.always_attached
+    for name, rules in POLICY_TYPE_RULES.items()
+    if rules.always_attached is not None
 }
 MONITOR_TYPES = ("DIMENSIONAL", "CUSTOM")
 MONITOR_DIMENSIONS = ("SERVICE", "LINKED_ACCOUNT", "TAG", "COST_CATEGORY")
@@ -323,6 +305,18 @@ def _policies_per_target(run: Run) -> Iterator[Finding]:
             )
 
 
+def _policy_size(run: Run) -> Iterator[Finding]:
+    for policy in run.of_type(POLICY):
+        policy_type = _policy_type(policy)
+        content = policy.inputs.get("content")
+        limit = MAX_SIZE.get(policy_type)
+        if limit is not None and isinstance(content, str) and len(content) > limit:
+            yield _found(
+                policy,
+                f"content is {len(content):,} characters; AWS allows {limit:,} for a {policy_type}",
+            )
+
+
 def _attachment_unique(run: Run) -> Iterator[Finding]:
     first: dict[tuple[str, str], RegisteredResource] = {}
     for attachment in run.of_type(POLICY_ATTACHMENT):
@@ -495,6 +489,14 @@ RULES: tuple[AwsRule, ...] = (
         "opt-out or chat applications policies, 10 of the other types.",
         f"{QUOTAS}#min-max-policies",
         _policies_per_target,
+    ),
+    AwsRule(
+        "policy-size",
+        "A policy's content is at most 5,120 characters for service and resource control "
+        "policies, 2,500 for AI services opt-out policies, 10,000 for declarative, backup, tag, "
+        "chat applications and Security Hub policies (every character counts, white space too).",
+        f"{QUOTAS}#min-max-values (Maximum size of a policy document)",
+        _policy_size,
     ),
     AwsRule(
         "policy-attached-once",
