@@ -12,13 +12,30 @@ def test_plan_text_lists_the_guardrails_of_each_target_and_the_budgets(capsys):
     code, out, err = run_lz(capsys, "plan", "--no-policy", "--stack", "prod")
     assert code == 0, err
     assert (
-        "Guardrails (service control policies; FullAWSAccess stays attached to every target):\n"
-        "  Root                        deny-leaving-organization, deny-root-user, protect-security-services\n"
-        "  OU Sandbox                  deny-region-changes, deny-unapproved-regions, protect-account-settings\n"
-        "  OU Security                 deny-iam-users, deny-unapproved-regions, protect-account-settings\n"
-        "  OU Workloads                deny-iam-users, deny-unapproved-regions, protect-account-settings\n"
-        "  OU Workloads/NonProduction  deny-region-changes\n"
-        "  OU Workloads/Production     deny-region-changes, deny-s3-bucket-deletion\n"
+        "Guardrails (organization policies by type and target):\n"
+        "  Service control policies (FullAWSAccess stays attached to every target):\n"
+        "    Root                        deny-leaving-organization, deny-root-user, protect-security-services\n"
+        "    OU Sandbox                  deny-region-changes, deny-unapproved-regions, protect-account-settings\n"
+        "    OU Security                 deny-iam-users, deny-unapproved-regions, protect-account-settings\n"
+        "    OU Workloads                deny-iam-users, deny-unapproved-regions, protect-account-settings\n"
+        "    OU Workloads/NonProduction  deny-region-changes\n"
+        "    OU Workloads/Production     deny-region-changes, deny-s3-bucket-deletion\n"
+        "  Resource control policies (RCPFullAWSAccess stays attached to every target):\n"
+        "    Root                        deny-insecure-transport\n"
+        "    OU Workloads                deny-access-from-outside-organization\n"
+        "  Declarative policies for EC2:\n"
+        "    Root                        block-public-images-and-require-imdsv2\n"
+        "  Tag policies:\n"
+        "    OU Workloads                require-cost-center-tag\n"
+        "  Backup policies:\n"
+        "    OU Workloads/Production     daily-production-backups\n"
+        "  AI services opt-out policies:\n"
+        "    Root                        opt-out-of-ai-services\n"
+        "  Security Hub policies:\n"
+        "    OU Security                 security-hub-in-governed-regions\n"
+        "    OU Workloads                security-hub-in-governed-regions\n"
+        "  Inspector policies:\n"
+        "    OU Workloads                inspector-scanning\n"
     ) in out
     assert (
         "Budgets:\n"
@@ -34,9 +51,23 @@ def test_plan_json_has_guardrails_and_budgets(capsys):
     code, out, err = run_lz(capsys, "plan", "--no-policy", "--stack", "dev", "--format", "json")
     assert code == 0, err
     report = json.loads(out)
+    scp, ou = "SERVICE_CONTROL_POLICY", "ORGANIZATIONAL_UNIT"
     assert report["guardrails"] == [
-        {"policy": "deny-leaving-organization", "target": "Root", "targetType": "ROOT"},
-        {"policy": "deny-unapproved-regions", "target": "Sandbox", "targetType": "ORGANIZATIONAL_UNIT"},
+        {"policy": "deny-leaving-organization", "policyType": scp, "target": "Root", "targetType": "ROOT"},
+        {"policy": "deny-unapproved-regions", "policyType": scp, "target": "Sandbox", "targetType": ou},
+        {
+            "policy": "chat-from-private-slack-channels",
+            "policyType": "CHATBOT_POLICY",
+            "target": "Root",
+            "targetType": "ROOT",
+        },
+        {
+            "policy": "bedrock-lab-guardrail",
+            "policyType": "BEDROCK_POLICY",
+            "target": "Sandbox",
+            "targetType": ou,
+        },
+        {"policy": "block-public-buckets", "policyType": "S3_POLICY", "target": "Root", "targetType": "ROOT"},
     ]
     assert [(b["name"], b["limitAmount"], b["account"]) for b in report["budgets"]] == [
         ("acme-lab-monthly", "50", None),
@@ -61,7 +92,12 @@ def test_plan_json_names_an_account_target_and_an_account_budget(capsys, tmp_pat
     assert code == 0, err
     report = json.loads(out)
     assert report["guardrails"] == [
-        {"policy": "deny-iam-users", "target": "production", "targetType": "ACCOUNT"}
+        {
+            "policy": "deny-iam-users",
+            "policyType": "SERVICE_CONTROL_POLICY",
+            "target": "production",
+            "targetType": "ACCOUNT",
+        }
     ]
     assert [(b["name"], b["limitAmount"], b["account"]) for b in report["budgets"]] == [
         ("acme-production-monthly", "250.5", "production")
