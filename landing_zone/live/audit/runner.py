@@ -23,7 +23,7 @@ from ..organization import (
 )
 from ..session import Clients
 from ..tasks import Progress, run_tasks
-from . import contacts, costs, drift, iam, identities, organization, root_user, workloads
+from . import contacts, costs, drift, iam, identities, organization, policies, root_user, workloads
 from .manual import manual_steps
 from .model import (
     CHECK_ERRORS,
@@ -140,6 +140,7 @@ def _tasks(clients: Clients, live: LiveOrganization, options: AuditOptions) -> l
         ("management: workloads", one(workloads.WORKLOADS, management, clients, options.regions)),
     ]
     tasks += [(f"organization: {c.id}", one(c, org_target, clients)) for c in organization.CHECKS]
+    tasks += [(f"organization: {c.id}", one(c, org_target, clients)) for c in policies.CHECKS]
     tasks += [
         (f"account {a.id} ({a.name})", _member_task(clients, a, options.role_name))
         for a in live.member_accounts
@@ -156,6 +157,9 @@ def _tasks(clients: Clients, live: LiveOrganization, options: AuditOptions) -> l
     if options.config is not None:
         stack = Target("stack", live.id)
         tasks += [(f"stack: {c.id}", one(c, stack, options.config, live)) for c in drift.CHECKS]
+        tasks += [
+            (f"stack: {c.id}", one(c, stack, clients, options.config, live)) for c in policies.STACK_CHECKS
+        ]
         check = identities.ADMIN_AND_DAILY
         tasks.append((f"stack: {check.id}", one(check, stack, clients, options.config, live)))
     return tasks
