@@ -653,3 +653,22 @@ def test_a_policy_over_its_type_s_size_is_refused_and_one_at_it_is_not(policy_ty
 
 def test_types_the_quotas_page_does_not_list_are_not_limited_in_size():
     assert refused(policy("big", "BEDROCK_POLICY", content="x" * 50_000)) == []
+
+
+@pytest.mark.parametrize(
+    ("policy_type", "service"),
+    [("INSPECTOR_POLICY", "inspector2.amazonaws.com"), ("SECURITYHUB_POLICY", "securityhub.amazonaws.com")],
+)
+def test_inspector_and_security_hub_policies_need_their_service_s_trusted_access(policy_type, service):
+    without = org_resource(
+        enabledPolicyTypes=[SCP, policy_type], awsServiceAccessPrincipals=["sso.amazonaws.com"]
+    )
+    assert refused(without) == [
+        (
+            "policy-type-trusted-access",
+            "acme",
+            f"enabledPolicyTypes: {policy_type} needs trusted access for {service} (trusted: sso.amazonaws.com)",
+        )
+    ]
+    with_it = org_resource(enabledPolicyTypes=[SCP, policy_type], awsServiceAccessPrincipals=[service])
+    assert refused(with_it) == []

@@ -124,8 +124,19 @@ CONFIG_CASES = [
         "a type not enabled, named with its key",
         typed_stack([{"guardrail": "deny-insecure-transport", "root": True}], enabled=["SERVICE_CONTROL_POLICY"]),
         [
-            "landing-zone:guardrails[0].type: resource control policies are not enabled in the organization "
+            "landing-zone:guardrails[0]: resource control policies are not enabled in the organization "
             "(used by guardrails[0]): add RESOURCE_CONTROL_POLICY to organization.enabledPolicyTypes"
+        ],
+    ),
+    (
+        "a type not enabled, under the first user's type",
+        typed_stack(
+            custom_policies(2, "TAG_POLICY", root=True),
+            enabled=["SERVICE_CONTROL_POLICY"],
+        ),
+        [
+            "landing-zone:guardrails[0].type: tag policies are not enabled in the organization "
+            "(used by guardrails[0], guardrails[1]): add TAG_POLICY to organization.enabledPolicyTypes"
         ],
     ),
     (

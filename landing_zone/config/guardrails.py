@@ -249,8 +249,11 @@ def _check_types_enabled(
     for policy_type, indexes in users.items():
         used_by = ", ".join(f"guardrails[{index}]" for index in indexes)
         if policy_type not in organization.enabled_policy_types:
+            first = guardrails[indexes[0]]
+            # Under the first user's `type` where it is written (a catalog guardrail's is not).
+            key: Key = (indexes[0], "type") if first.type is not None else (indexes[0],)
             checker.report(
-                (indexes[0], "type") if policy_type != SERVICE_CONTROL_POLICY else (),
+                key if policy_type != SERVICE_CONTROL_POLICY else (),
                 f"{POLICY_TYPES[policy_type].plural} are not enabled in the organization "
                 f"(used by {used_by}): add {policy_type} to organization.enabledPolicyTypes",
             )

@@ -273,6 +273,19 @@ def _policy_type_valid(run: Run) -> Iterator[Finding]:
                 )
 
 
+def _policy_type_trusted_access(run: Run) -> Iterator[Finding]:
+    for organization in run.of_type(ORGANIZATION):
+        for policy_type in organization.inputs.get("enabledPolicyTypes") or ():
+            rules = POLICY_TYPE_RULES.get(policy_type)
+            service = rules.trusted_service if rules is not None else None
+            if service is not None and service not in run.organization.trusted_services:
+                yield _found(
+                    organization,
+                    f"enabledPolicyTypes: {policy_type} needs trusted access for {service} "
+                    f"(trusted: {_listed(run.organization.trusted_services)})",
+                )
+
+
 def _distinct_attachments(run: Run) -> dict[tuple[str, str], list[tuple[RegisteredResource, str]]]:
     """(target id, policy type) -> [(attachment, policy id)], one per distinct policy."""
     groups: dict[tuple[str, str], list[tuple[RegisteredResource, str]]] = defaultdict(list)
@@ -481,6 +494,14 @@ RULES: tuple[AwsRule, ...] = (
         "(SERVICE_CONTROL_POLICY, TAG_POLICY, ...).",
         f"{ORGANIZATIONS_API}/API_CreatePolicy.html#organizations-CreatePolicy-request-Type",
         _policy_type_valid,
+    ),
+    AwsRule(
+        "policy-type-trusted-access",
+        "Inspector and Security Hub policies are enabled only once the organization gives "
+        "trusted access to inspector2.amazonaws.com and securityhub.amazonaws.com.",
+        "https://www.pulumi.com/registry/packages/aws/api-docs/organizations/organization/ "
+        "(enabledPolicyTypes)",
+        _policy_type_trusted_access,
     ),
     AwsRule(
         "policies-per-target",
