@@ -13,7 +13,7 @@ from moto import mock_aws
 
 from landing_zone.config import load_from_mapping, read_stack_file
 from landing_zone.guardrails import catalog, minify
-from landing_zone.live.importer import ImportOptions, build_stack, read_live_state
+from landing_zone.live.importer import ImportOptions, ImportProblem, build_stack, read_live_state
 from landing_zone.live.organization import LivePolicy
 from landing_zone.live.session import Clients
 from landing_zone.plan.mocks import ORGANIZATION_ID as MOCK_ORGANIZATION_ID
@@ -152,3 +152,20 @@ def test_policies_of_types_moto_lacks_are_written_with_their_type_and_unsupporte
         "not imported: guardduty-everywhere (p-guard00000) is a GUARDDUTY_POLICY, which pulumi-aws cannot "
         "manage yet; it stays as it is"
     ) in stack.text
+
+
+def test_managing_an_organization_with_a_type_pulumi_aws_cannot_name_is_refused():
+    live = state([])
+    live = type(live)(
+        type(live.organization)(
+            **{**live.organization.__dict__, "enabled_policy_types": ("GUARDDUTY_POLICY", "SERVICE_CONTROL_POLICY")}
+        ),
+        None, {}, {},
+    )  # fmt: skip
+    with pytest.raises(ImportProblem) as refused:
+        build_stack(live, ImportOptions(region="eu-west-1", manage_organization=True), "landing-zone", "live")
+    assert str(refused.value) == (
+        "--manage-organization: the root enables GUARDDUTY_POLICY, which pulumi-aws cannot list in "
+        "enabledPolicyTypes; managing the organization would disable it and detach its policies: import "
+        "without --manage-organization"
+    )

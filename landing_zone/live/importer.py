@@ -159,6 +159,15 @@ def organization_section(ctx: _Context) -> Section:
             contacts[key]["email"] = live_contact.email
     section: dict[str, Any] = {"name": org_name, "domain": domain}
     if options.manage_organization:
+        # enabledPolicyTypes is the whole list: a type it cannot name would be disabled on the
+        # first `pulumi up`, detaching every policy of that type.
+        unnamed = [t for t in live.enabled_policy_types if t not in POLICY_TYPES]
+        if unnamed:
+            raise ImportProblem(
+                f"--manage-organization: the root enables {', '.join(shown(t) for t in unnamed)}, which "
+                "pulumi-aws cannot list in enabledPolicyTypes; managing the organization would disable "
+                "it and detach its policies: import without --manage-organization"
+            )
         section.update(
             {
                 "import": live.id,
