@@ -169,3 +169,27 @@ def test_managing_an_organization_with_a_type_pulumi_aws_cannot_name_is_refused(
         "enabledPolicyTypes; managing the organization would disable it and detach its policies: import "
         "without --manage-organization"
     )
+
+
+def test_two_live_policies_of_one_name_keep_the_first_and_name_the_other():
+    document = json.dumps({"tags": {"team": {"tag_key": {"@@assign": "Team"}}}})
+    scp = minify(catalog()["deny-root-user"].render({}))
+    policies = [
+        LivePolicy("p-scp0000000", "guard", "SERVICE_CONTROL_POLICY", False, (ROOT,), "", scp),
+        LivePolicy("p-tag0000000", "guard", "TAG_POLICY", False, (ROOT,), "", document),
+    ]
+    live = state(policies)
+    live = type(live)(
+        type(live.organization)(
+            **{**live.organization.__dict__, "enabled_policy_types": ("SERVICE_CONTROL_POLICY", "TAG_POLICY")}
+        ),
+        None, {}, {},
+    )  # fmt: skip
+    stack = build_stack(live, ImportOptions(region="eu-west-1"), "landing-zone", "live")
+    assert [(e["name"], e["import"]["policy"]) for e in stack.values["landing-zone:guardrails"]] == [
+        ("guard", "p-scp0000000")
+    ]
+    assert (
+        "not imported: guard (p-tag0000000, a TAG_POLICY) has the name of p-scp0000000 (a SERVICE_CONTROL_POLICY); "
+        "the config names policies uniquely: rename one in AWS and import again"
+    ) in stack.text

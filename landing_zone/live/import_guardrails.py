@@ -43,8 +43,17 @@ def guardrail_entries(
     account_names = {account.import_id: account.name for account in config.accounts}
     entries: list[dict[str, Any]] = []
     comments: list[str] = []
+    # A policy's name is its logical name, unique across types in config (AWS only within one).
+    named: dict[str, LivePolicy] = {}
     for policy in live.policies:
         if policy.aws_managed:
+            continue
+        first = named.setdefault(policy.name, policy)
+        if first is not policy:
+            comments.append(
+                f"not imported: {policy.name} ({policy.id}, a {policy.type}) has the name of {first.id} "
+                f"(a {first.type}); the config names policies uniquely: rename one in AWS and import again"
+            )
             continue
         if policy.type not in POLICY_TYPES:
             comments.append(
