@@ -637,6 +637,7 @@ def test_the_longest_name_a_rule_takes_is_the_longest_aws_s_api_model_takes(rule
         ("DECLARATIVE_POLICY_EC2", 10_000),
         ("CHATBOT_POLICY", 10_000),
         ("SECURITYHUB_POLICY", 10_000),
+        ("UPGRADE_ROLLOUT_POLICY", 5120),
     ],
 )
 def test_a_policy_over_its_type_s_size_is_refused_and_one_at_it_is_not(policy_type, limit):

@@ -68,6 +68,12 @@ def test_plan_json_has_guardrails_and_budgets(capsys):
             "targetType": ou,
         },
         {"policy": "block-public-buckets", "policyType": "S3_POLICY", "target": "Root", "targetType": "ROOT"},
+        {
+            "policy": "lab-upgrades-first",
+            "policyType": "UPGRADE_ROLLOUT_POLICY",
+            "target": "Root",
+            "targetType": "ROOT",
+        },
     ]
     assert [(b["name"], b["limitAmount"], b["account"]) for b in report["budgets"]] == [
         ("acme-lab-monthly", "50", None),

@@ -186,13 +186,13 @@ def test_parliament_finds_nothing_in_the_example_stacks_custom_documents():
     } == {name: [] for name in others}
 
 
-def test_the_example_stacks_use_every_policy_type_but_upgrade_rollout_between_them():
+def test_the_example_stacks_use_every_policy_type_between_them():
     used = {
         entry.policy_type
         for stack in STACKS
         for entry in load_from_mapping(read_stack_file(PROJECT_DIR / f"Pulumi.{stack}.yaml")).guardrails
     }
-    assert used == set(POLICY_TYPES) - {"UPGRADE_ROLLOUT_POLICY"}
+    assert used == set(POLICY_TYPES)
     assert sorted(used) == sorted(EXAMPLE_POLICY_TYPES)
 
 

@@ -102,6 +102,11 @@ DOCUMENTS: list[tuple[str, str, object, list[str]]] = [
         "no_preference"]),
     ("S3 public access", "S3_POLICY", {"s3_attributes": {"public_access_block_configuration": {"@@assign": "all"}}}, []),
     ("no attributes", "CHATBOT_POLICY", {}, ["must be a management policy: a JSON object of attributes"]),
+    ("an upgrade order", "UPGRADE_ROLLOUT_POLICY",
+     {"upgrade_rollout": {"tags": {"env": {"tag_values": {"dev": {"patch_order": {"@@assign": "first"}}}}}}}, []),
+    ("an upgrade order AWS does not have", "UPGRADE_ROLLOUT_POLICY",
+     {"upgrade_rollout": {"default": {"patch_order": {"@@assign": "early"}}}}, [
+        "upgrade_rollout.default.patch_order: 'early' is not one of first, second, last"]),
 ]  # fmt: skip
 
 

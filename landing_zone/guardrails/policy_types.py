@@ -9,8 +9,8 @@ Sources:
 - sizes: "Maximum size of a policy document" and attachments per target: the quotas page,
   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
   (#min-max-values, #min-max-policies). AWS doubled the service control policies' per-target
-  quota from 5 to 10 on 15 May 2026. Types the quotas page does not list are not limited here:
-  AWS, not the plan, then has the last word.
+  quota from 5 to 10 on 15 May 2026. Upgrade rollout policies' size is on their syntax page.
+  Types neither page limits are not limited here: AWS, not the plan, then has the last word.
 """
 
 from __future__ import annotations
@@ -103,7 +103,15 @@ POLICY_TYPES: dict[str, PolicyTypeRules] = {
             "BEDROCK_POLICY", "Bedrock policy", "management", None, None, top_level_key="bedrock"
         ),
         PolicyTypeRules("S3_POLICY", "S3 policy", "management", None, None, top_level_key="s3_attributes"),
-        PolicyTypeRules("UPGRADE_ROLLOUT_POLICY", "upgrade rollout policy", "management", None, None),
+        # orgs_manage_policies_upgrade_syntax.html: "the maximum policy size of 5,120 bytes".
+        PolicyTypeRules(
+            "UPGRADE_ROLLOUT_POLICY",
+            "upgrade rollout policy",
+            "management",
+            5120,
+            None,
+            top_level_key="upgrade_rollout",
+        ),
     )
 }
 

@@ -53,6 +53,9 @@ KNOWN_VALUES: Mapping[tuple[str, ...], tuple[str, ...]] = {
     ("services", "*", "opt_out_policy"): ("optOut", "optIn"),
     # orgs_manage_policies_s3_syntax.html
     ("s3_attributes", "public_access_block_configuration"): ("all", "none"),
+    # orgs_manage_policies_upgrade_syntax.html
+    ("upgrade_rollout", "default", "patch_order"): ("first", "second", "last"),
+    ("upgrade_rollout", "tags", "*", "tag_values", "*", "patch_order"): ("first", "second", "last"),
 }
 
 

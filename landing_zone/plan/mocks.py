@@ -63,8 +63,7 @@ SSO_INSTANCE_ARN = f"arn:aws:sso:::instance/ssoins-{fake_alnum('sso', 16)}"
 IDENTITY_STORE_ID = f"d-{fake_digits('identity-store', 10)}"
 
 
-# The policy types the example stacks use between them (pinned by a test): every type but
-# UPGRADE_ROLLOUT_POLICY.
+# The policy types the example stacks use between them (pinned by a test): every type.
 EXAMPLE_POLICY_TYPES = (
     SERVICE_CONTROL_POLICY,
     "RESOURCE_CONTROL_POLICY",
@@ -77,6 +76,7 @@ EXAMPLE_POLICY_TYPES = (
     "CHATBOT_POLICY",
     "BEDROCK_POLICY",
     "S3_POLICY",
+    "UPGRADE_ROLLOUT_POLICY",
 )
 
 
