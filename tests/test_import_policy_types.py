@@ -9,6 +9,7 @@ import json
 
 import boto3
 import pytest
+import yaml
 from moto import mock_aws
 
 from landing_zone.config import load_from_mapping, read_stack_file
@@ -70,12 +71,11 @@ def organization(monkeypatch):
 
 def test_a_moto_organization_s_policies_of_every_type_are_adopted_back_with_import_ids(organization):
     session, org_id, root_id, planted = organization
-    assert {
-        PROD.guardrails[i].policy_type for i, e in enumerate(PROD.guardrails) if e.policy_name in planted
-    } == set(MOTO_TYPES)
+    assert {entry.policy_type for entry in PROD.guardrails if entry.policy_name in planted} == set(MOTO_TYPES)
     stack = build_stack(
         read_live_state(Clients(session)), ImportOptions(region="eu-west-1"), "landing-zone", "live"
     )
+    assert yaml.safe_load(stack.text)["config"] == stack.values  # what is written is what validated
     written = {
         entry.get("name") or entry["guardrail"]: entry for entry in stack.values["landing-zone:guardrails"]
     }
