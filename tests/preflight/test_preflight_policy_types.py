@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from landing_zone.config import load_from_mapping
 from landing_zone.live.organization import LiveOrganization, LivePolicy
+from landing_zone.live.preflight.imports import policies
 from landing_zone.live.preflight.model import Preflight
 from landing_zone.live.preflight.quotas import policies_per_target
 from tests.builders import custom_policies, stack_values
@@ -64,5 +65,28 @@ def test_one_resource_control_policy_over_is_blocked_with_the_detach_command():
             "resource-3, resource-4); AWS allows 5, RCPFullAWSAccess included",
             f"detach what the stack does not manage (aws organizations detach-policy --policy-id p-oldrcp0000 "
             f"--target-id {ROOT}), or attach fewer guardrails there",
+        )
+    ]
+
+
+def test_an_import_of_a_policy_of_another_type_is_blocked_not_replaced():
+    tags = LivePolicy("p-tags000000", "team-tags", "TAG_POLICY", False, (ROOT,), "", "{}")
+    adopting = custom_policies(1, root=True)
+    adopting[0] |= {"name": "team-tags", "import": {"policy": "p-tags000000", "attachments": [ROOT]}}
+    creating = custom_policies(1, root=True)
+    creating[0] |= {"name": "team-tags"}
+    assert [(r.status, r.detail, r.fix) for r in policies(preflight(adopting, [tags]))] == [
+        (
+            "blocked",
+            "p-tags000000 is a TAG_POLICY; this entry is a SERVICE_CONTROL_POLICY, and importing it as one "
+            "would replace it",
+            "set guardrails[0].type: TAG_POLICY, or import another policy",
+        )
+    ]
+    assert [(r.status, r.detail, r.fix) for r in policies(preflight(creating, [tags]))] == [
+        (
+            "blocked",
+            "the name is taken by p-tags000000, a TAG_POLICY; this entry is a SERVICE_CONTROL_POLICY",
+            "set guardrails[0].name to another name",
         )
     ]
