@@ -1,5 +1,5 @@
-"""Service control policies (catalog guardrails or custom documents), attached to the root,
-OUs and accounts; live policies and attachments are adopted through their import ids."""
+"""Organization policies of every type (catalog guardrails or custom documents), attached to the
+root, OUs and accounts; live policies and attachments are adopted through their import ids."""
 
 from __future__ import annotations
 
@@ -21,6 +21,8 @@ class GuardrailsArgs:
     # Each entry's targets (landing_zone.config.guardrails.targets_of), by policy name.
     targets: Mapping[str, Sequence[GuardrailTarget]]
     ids: StackIds
+    # Fills {{organizationId}} in the guardrails that do not set it (data perimeter policies).
+    organization_id: pulumi.Input[str]
     tags: Mapping[str, str] = field(default_factory=dict)
 
 
@@ -32,20 +34,28 @@ class Guardrails(pulumi.ComponentResource):
         super().__init__("landing-zone:guardrails:Guardrails", name, None, opts)
         self.policy_ids = {}
         for entry in args.config:
-            policy = self._create_policy(entry, args.tags)
+            policy = self._create_policy(entry, args.organization_id, args.tags)
             self.policy_ids[entry.policy_name] = policy.id
             for target in args.targets[entry.policy_name]:
                 self._attach(entry.policy_name, policy, target, args.ids)
         self.register_outputs({"policyIds": self.policy_ids})
 
-    def _create_policy(self, entry: GuardrailConfig, tags: Mapping[str, str]) -> Policy:
+    def _create_policy(
+        self, entry: GuardrailConfig, organization_id: pulumi.Input[str], tags: Mapping[str, str]
+    ) -> Policy:
+        # Known from config, except where the text holds the organization's id.
+        content: pulumi.Input[str] = (
+            pulumi.Output.from_input(organization_id).apply(entry.rendered)
+            if entry.needs_organization_id
+            else entry.rendered()
+        )
         return Policy(
-            # The policy's name in AWS is also its logical name.
+            # The policy's name in AWS (unique across types in config) is also its logical name.
             entry.policy_name,
             name=entry.policy_name,
             description=entry.policy_description,
-            type="SERVICE_CONTROL_POLICY",
-            content=entry.rendered(),
+            type=entry.policy_type,
+            content=content,
             tags=dict(tags),
             opts=pulumi.ResourceOptions(
                 parent=self, import_=entry.import_.policy if entry.import_ is not None else None

@@ -149,7 +149,13 @@ class LandingZone(pulumi.ComponentResource):
         targets = {entry.policy_name: targets_of(entry, config.structure) for entry in config.guardrails}
         return Guardrails(
             name,
-            GuardrailsArgs(config.guardrails, targets, ids, tags=config.organization.tags),
+            GuardrailsArgs(
+                config.guardrails,
+                targets,
+                ids,
+                organization_id=self.organization.organization_id,
+                tags=config.organization.tags,
+            ),
             opts=pulumi.ResourceOptions(parent=self),
         )
 

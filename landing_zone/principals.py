@@ -14,6 +14,8 @@ SECURITY_HUB = "securityhub.amazonaws.com"
 ACCESS_ANALYZER = "access-analyzer.amazonaws.com"
 CONFIG = "config.amazonaws.com"
 IAM = "iam.amazonaws.com"  # centralized root access management of member accounts
+# Inspector policies (INSPECTOR_POLICY) are enabled only with its trusted access.
+INSPECTOR = "inspector2.amazonaws.com"
 
 # Delegated administration: the config's service name -> its principal.
 DELEGATED_SERVICES: dict[str, str] = {

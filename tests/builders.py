@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 from typing import Any
 
 NAMESPACE = "landing-zone"
@@ -61,3 +62,40 @@ def stack_values(
     for key, value in extra_keys.items():
         values[f"{NAMESPACE}:{key}"] = value
     return copy.deepcopy(values)
+
+
+# Minimal custom policies of each grammar, to fill targets up to a type's per-target limit.
+POLICY_DOCUMENTS = {
+    "iam": {
+        "Version": "2012-10-17",
+        "Statement": [{"Sid": "DenyLeaving", "Effect": "Deny", "Action": "organizations:LeaveOrganization", "Resource": "*"}],
+    },
+    "rcp": {
+        "Version": "2012-10-17",
+        "Statement": [
+            {"Sid": "DenyPlainHttp", "Effect": "Deny", "Principal": "*", "Action": "s3:*", "Resource": "*",
+             "Condition": {"BoolIfExists": {"aws:SecureTransport": "false"}}}
+        ],
+    },
+    "AISERVICES_OPT_OUT_POLICY": {"services": {"default": {"opt_out_policy": {"@@assign": "optOut"}}}},
+    "TAG_POLICY": {"tags": {"team": {"tag_key": {"@@assign": "Team"}}}},
+}  # fmt: skip
+
+
+def custom_policies(
+    count: int, policy_type: str = "SERVICE_CONTROL_POLICY", **targets: Any
+) -> list[dict[str, Any]]:
+    """`count` guardrails entries with custom documents named `<type prefix>-<n>`, on `targets`."""
+    grammar = {"SERVICE_CONTROL_POLICY": "iam", "RESOURCE_CONTROL_POLICY": "rcp"}.get(
+        policy_type, policy_type
+    )
+    prefix = policy_type.split("_")[0].lower()
+    return [
+        {
+            "name": f"{prefix}-{n}",
+            "type": policy_type,
+            "document": json.dumps(POLICY_DOCUMENTS[grammar]),
+            **targets,
+        }
+        for n in range(1, count + 1)
+    ]

@@ -78,7 +78,7 @@ def res(
 def policy(name: str, type_: str | None = SCP, **inputs: Any) -> RegisteredResource:
     if type_ is not None:
         inputs["type"] = type_
-    return res(POLICY, name, id_=f"p-{name}", name=name, content="{}", **inputs)
+    return res(POLICY, name, id_=f"p-{name}", name=name, **{"content": "{}", **inputs})
 
 
 def attach(policy_name: str, target: str, name: str | None = None) -> RegisteredResource:
@@ -110,8 +110,12 @@ def test_a_service_control_policy_attaches_where_the_organization_enables_them()
     assert refused(policy("deny-leave"), attach("deny-leave", ROOT_ID)) == []
 
 
+SCP_ONLY = MockOrganization(enabled_policy_types=("SERVICE_CONTROL_POLICY",))
+
+
 def test_a_policy_of_a_type_the_root_does_not_enable_is_refused_where_it_is_attached():
-    assert refused(policy("tags", "TAG_POLICY"), attach("tags", OU_ID, "tags-ou")) == [
+    attached = (policy("tags", "TAG_POLICY"), attach("tags", OU_ID, "tags-ou"))
+    assert refused(*attached, organization=SCP_ONLY) == [
         (
             "policy-type-enabled",
             "tags-ou",
@@ -141,7 +145,8 @@ def test_a_policy_without_a_type_is_the_provider_s_default_service_control_polic
 
 
 def test_a_policy_type_in_lowercase_is_not_the_enabled_type():
-    assert refused(policy("p", "service_control_policy"), attach("p", ROOT_ID, "root")) == [
+    attached = (policy("p", "service_control_policy"), attach("p", ROOT_ID, "root"))
+    assert refused(*attached, organization=SCP_ONLY) == [
         (
             "policy-type-enabled",
             "root",
@@ -624,3 +629,55 @@ def test_the_longest_name_a_rule_takes_is_the_longest_aws_s_api_model_takes(rule
     extra: dict[str, Any] = {"monitorType": "CUSTOM"} if type_ == ANOMALY_MONITOR else {}
     assert refused(res(type_, "r", **{key: "x" * longest}, **extra)) == []
     assert [r[0] for r in refused(res(type_, "r", **{key: "x" * (longest + 1)}, **extra))] == [rule]
+
+
+# Document sizes: per type, every character counted.
+
+
+@pytest.mark.parametrize(
+    ("policy_type", "limit"),
+    [
+        (SCP, 5120),
+        ("RESOURCE_CONTROL_POLICY", 5120),
+        ("AISERVICES_OPT_OUT_POLICY", 2500),
+        ("TAG_POLICY", 10_000),
+        ("BACKUP_POLICY", 10_000),
+        ("DECLARATIVE_POLICY_EC2", 10_000),
+        ("CHATBOT_POLICY", 10_000),
+        ("SECURITYHUB_POLICY", 10_000),
+        ("UPGRADE_ROLLOUT_POLICY", 5120),
+    ],
+)
+def test_a_policy_over_its_type_s_size_is_refused_and_one_at_it_is_not(policy_type, limit):
+    at_limit = policy("fits", policy_type, content="x" * limit)
+    over = policy("over", policy_type, content="x" * (limit + 1))
+    assert refused(at_limit, over) == [
+        (
+            "policy-size",
+            "over",
+            f"content is {limit + 1:,} characters; AWS allows {limit:,} for a {policy_type}",
+        )
+    ]
+
+
+def test_types_the_quotas_page_does_not_list_are_not_limited_in_size():
+    assert refused(policy("big", "BEDROCK_POLICY", content="x" * 50_000)) == []
+
+
+@pytest.mark.parametrize(
+    ("policy_type", "service"),
+    [("INSPECTOR_POLICY", "inspector2.amazonaws.com"), ("SECURITYHUB_POLICY", "securityhub.amazonaws.com")],
+)
+def test_inspector_and_security_hub_policies_need_their_service_s_trusted_access(policy_type, service):
+    without = org_resource(
+        enabledPolicyTypes=[SCP, policy_type], awsServiceAccessPrincipals=["sso.amazonaws.com"]
+    )
+    assert refused(without) == [
+        (
+            "policy-type-trusted-access",
+            "acme",
+            f"enabledPolicyTypes: {policy_type} needs trusted access for {service} (trusted: sso.amazonaws.com)",
+        )
+    ]
+    with_it = org_resource(enabledPolicyTypes=[SCP, policy_type], awsServiceAccessPrincipals=[service])
+    assert refused(with_it) == []

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from tests.builders import stack_values
+from tests.builders import custom_policies, stack_values
 from tests.helpers import run_lz, write_stack
 
 
@@ -12,13 +12,30 @@ def test_plan_text_lists_the_guardrails_of_each_target_and_the_budgets(capsys):
     code, out, err = run_lz(capsys, "plan", "--no-policy", "--stack", "prod")
     assert code == 0, err
     assert (
-        "Guardrails (service control policies; FullAWSAccess stays attached to every target):\n"
-        "  Root                        deny-leaving-organization, deny-root-user, protect-security-services\n"
-        "  OU Sandbox                  deny-region-changes, deny-unapproved-regions, protect-account-settings\n"
-        "  OU Security                 deny-iam-users, deny-unapproved-regions, protect-account-settings\n"
-        "  OU Workloads                deny-iam-users, deny-unapproved-regions, protect-account-settings\n"
-        "  OU Workloads/NonProduction  deny-region-changes\n"
-        "  OU Workloads/Production     deny-region-changes, deny-s3-bucket-deletion\n"
+        "Guardrails (organization policies by type and target):\n"
+        "  Service control policies (FullAWSAccess stays attached to every target):\n"
+        "    Root                        deny-leaving-organization, deny-root-user, protect-security-services\n"
+        "    OU Sandbox                  deny-region-changes, deny-unapproved-regions, protect-account-settings\n"
+        "    OU Security                 deny-iam-users, deny-unapproved-regions, protect-account-settings\n"
+        "    OU Workloads                deny-iam-users, deny-unapproved-regions, protect-account-settings\n"
+        "    OU Workloads/NonProduction  deny-region-changes\n"
+        "    OU Workloads/Production     deny-region-changes, deny-s3-bucket-deletion\n"
+        "  Resource control policies (RCPFullAWSAccess stays attached to every target):\n"
+        "    Root                        deny-insecure-transport\n"
+        "    OU Workloads                deny-access-from-outside-organization\n"
+        "  Declarative policies for EC2:\n"
+        "    Root                        block-public-images-and-require-imdsv2\n"
+        "  Tag policies:\n"
+        "    OU Workloads                require-cost-center-tag\n"
+        "  Backup policies:\n"
+        "    OU Workloads/Production     daily-production-backups\n"
+        "  AI services opt-out policies:\n"
+        "    Root                        opt-out-of-ai-services\n"
+        "  Security Hub policies:\n"
+        "    OU Security                 security-hub-in-governed-regions\n"
+        "    OU Workloads                security-hub-in-governed-regions\n"
+        "  Inspector policies:\n"
+        "    OU Workloads                inspector-scanning\n"
     ) in out
     assert (
         "Budgets:\n"
@@ -34,9 +51,29 @@ def test_plan_json_has_guardrails_and_budgets(capsys):
     code, out, err = run_lz(capsys, "plan", "--no-policy", "--stack", "dev", "--format", "json")
     assert code == 0, err
     report = json.loads(out)
+    scp, ou = "SERVICE_CONTROL_POLICY", "ORGANIZATIONAL_UNIT"
     assert report["guardrails"] == [
-        {"policy": "deny-leaving-organization", "target": "Root", "targetType": "ROOT"},
-        {"policy": "deny-unapproved-regions", "target": "Sandbox", "targetType": "ORGANIZATIONAL_UNIT"},
+        {"policy": "deny-leaving-organization", "policyType": scp, "target": "Root", "targetType": "ROOT"},
+        {"policy": "deny-unapproved-regions", "policyType": scp, "target": "Sandbox", "targetType": ou},
+        {
+            "policy": "chat-from-private-slack-channels",
+            "policyType": "CHATBOT_POLICY",
+            "target": "Root",
+            "targetType": "ROOT",
+        },
+        {
+            "policy": "bedrock-lab-guardrail",
+            "policyType": "BEDROCK_POLICY",
+            "target": "Sandbox",
+            "targetType": ou,
+        },
+        {"policy": "block-public-buckets", "policyType": "S3_POLICY", "target": "Root", "targetType": "ROOT"},
+        {
+            "policy": "lab-upgrades-first",
+            "policyType": "UPGRADE_ROLLOUT_POLICY",
+            "target": "Root",
+            "targetType": "ROOT",
+        },
     ]
     assert [(b["name"], b["limitAmount"], b["account"]) for b in report["budgets"]] == [
         ("acme-lab-monthly", "50", None),
@@ -61,7 +98,12 @@ def test_plan_json_names_an_account_target_and_an_account_budget(capsys, tmp_pat
     assert code == 0, err
     report = json.loads(out)
     assert report["guardrails"] == [
-        {"policy": "deny-iam-users", "target": "production", "targetType": "ACCOUNT"}
+        {
+            "policy": "deny-iam-users",
+            "policyType": "SERVICE_CONTROL_POLICY",
+            "target": "production",
+            "targetType": "ACCOUNT",
+        }
     ]
     assert [(b["name"], b["limitAmount"], b["account"]) for b in report["budgets"]] == [
         ("acme-production-monthly", "250.5", "production")
@@ -76,28 +118,26 @@ def test_plan_without_guardrails_or_budgets_shows_neither_section(capsys, tmp_pa
     assert "Guardrails" not in out and "Budgets" not in out
 
 
-def test_validate_refuses_six_policies_on_one_target_with_exit_2(capsys, tmp_path):
-    names = ["deny-leaving-organization", "deny-root-user", "deny-root-access-keys", "deny-region-changes"]
+def test_validate_refuses_six_resource_control_policies_on_one_target_with_exit_2(capsys, tmp_path):
     values = stack_values(
-        guardrails=[{"guardrail": name, "accounts": ["audit"]} for name in names]
-        + [{"guardrail": "protect-account-settings", "accounts": ["production", "audit"]}]
+        organization_changes={"enabledPolicyTypes": ["SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY"]},
+        guardrails=custom_policies(4, "RESOURCE_CONTROL_POLICY", accounts=["audit"])
+        + [{"guardrail": "deny-insecure-transport", "accounts": ["production", "audit"]}],
     )
     code, out, err = run_lz(capsys, "validate", "--config-file", str(write_stack(tmp_path, values)))
     assert (code, out) == (2, "")
     assert err == (
-        "landing-zone:guardrails[4].accounts[1]: account 'audit' would have 6 service control policies "
-        "attached (FullAWSAccess, deny-leaving-organization, deny-root-user, deny-root-access-keys, "
-        "deny-region-changes, protect-account-settings); AWS allows at most 5 per target, "
-        "FullAWSAccess included\n"
+        "landing-zone:guardrails[4].accounts[1]: account 'audit' would have 6 resource control policies "
+        "attached (RCPFullAWSAccess, resource-1, resource-2, resource-3, resource-4, "
+        "deny-insecure-transport); AWS allows at most 5 per target, RCPFullAWSAccess included\n"
     )
 
 
 def test_validate_and_plan_show_a_warning_without_failing(capsys, tmp_path):
-    names = ["deny-leaving-organization", "deny-root-user", "deny-root-access-keys", "deny-region-changes"]
-    values = stack_values(guardrails=[{"guardrail": name, "root": True} for name in names])
+    values = stack_values(guardrails=custom_policies(9, root=True))
     path = write_stack(tmp_path, values)
     warning = (
-        "landing-zone:guardrails[3].root: the root has 5 service control policies attached, AWS's limit "
+        "landing-zone:guardrails[8].root: the root has 10 service control policies attached, AWS's limit "
         "(FullAWSAccess included): replacing one of them later attaches the new policy before detaching "
         "the old one and fails; keep a slot free (attach one to a parent OU)"
     )

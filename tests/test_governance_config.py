@@ -8,7 +8,7 @@ import json
 from landing_zone.config import config_warnings, load_from_mapping
 from landing_zone.config.guardrails import PARAMETER_ITEMS
 from landing_zone.guardrails import catalog
-from tests.builders import ALL_PRINCIPALS, stack_values
+from tests.builders import ALL_PRINCIPALS, custom_policies, stack_values
 from tests.helpers import problem_table, problems_of
 
 REGION_DENY = {"guardrail": "deny-unapproved-regions", "parameters": {"allowedRegions": ["eu-west-1"]}}
@@ -37,33 +37,32 @@ CASES = [
         stack_values(guardrails=[{"guardrail": "quantum", "root": True}]),
         [
             "landing-zone:guardrails[0].guardrail: unknown guardrail 'quantum'; the catalog has "
-            "deny-iam-users, deny-leaving-organization, deny-region-changes, deny-root-access-keys, "
-            "deny-root-user, deny-unapproved-regions, protect-account-settings, protect-security-services"
+            "block-public-images-and-require-imdsv2, deny-access-from-outside-organization, "
+            "deny-iam-users, deny-insecure-transport, deny-leaving-organization, deny-region-changes, "
+            "deny-root-access-keys, deny-root-user, deny-unapproved-regions, opt-out-of-ai-services, "
+            "protect-account-settings, protect-security-services, require-cost-center-tag"
         ],
     ),
     (
-        "six policies on the root, counting FullAWSAccess",
-        stack_values(guardrails=[{"guardrail": name, "root": True} for name in NO_PARAMETERS]),
+        "eleven service control policies on the root, counting FullAWSAccess",
+        stack_values(guardrails=custom_policies(10, root=True)),
         [
-            "landing-zone:guardrails[4].root: the root would have 6 service control policies attached "
-            "(FullAWSAccess, deny-leaving-organization, deny-root-user, deny-root-access-keys, "
-            "protect-account-settings, deny-region-changes); AWS allows at most 5 per target, "
-            "FullAWSAccess included"
+            "landing-zone:guardrails[9].root: the root would have 11 service control policies attached "
+            "(FullAWSAccess, service-1, service-2, service-3, service-4, service-5, service-6, service-7, "
+            "service-8, service-9, service-10); AWS allows at most 10 per target, FullAWSAccess included"
         ],
     ),
     (
-        "six policies on an OU, over two entries",
+        "eleven service control policies on an OU, over two entries",
         stack_values(
-            guardrails=[
-                {"guardrail": name, "organizationalUnits": ["Workloads"]} for name in NO_PARAMETERS[:4]
-            ]
+            guardrails=custom_policies(9, organizationalUnits=["Workloads"])
             + [{**REGION_DENY, "organizationalUnits": ["Security", "Workloads"]}]
         ),
         [
-            "landing-zone:guardrails[4].organizationalUnits[1]: OU 'Workloads' would have 6 service control "
-            "policies attached (FullAWSAccess, deny-leaving-organization, deny-root-user, "
-            "deny-root-access-keys, protect-account-settings, deny-unapproved-regions); "
-            "AWS allows at most 5 per target, FullAWSAccess included"
+            "landing-zone:guardrails[9].organizationalUnits[1]: OU 'Workloads' would have 11 service "
+            "control policies attached (FullAWSAccess, service-1, service-2, service-3, service-4, "
+            "service-5, service-6, service-7, service-8, service-9, deny-unapproved-regions); "
+            "AWS allows at most 10 per target, FullAWSAccess included"
         ],
     ),
     (
@@ -236,8 +235,8 @@ CASES = [
             guardrails=[{"guardrail": "deny-leaving-organization", "root": True}],
         ),
         [
-            "landing-zone:guardrails: service control policies are not enabled in the organization: "
-            "add SERVICE_CONTROL_POLICY to organization.enabledPolicyTypes"
+            "landing-zone:guardrails: service control policies are not enabled in the organization "
+            "(used by guardrails[0]): add SERVICE_CONTROL_POLICY to organization.enabledPolicyTypes"
         ],
     ),
     (
@@ -387,14 +386,12 @@ def test_problem_is_reported_under_its_key(values, expected):
     assert problems_of(values) == expected
 
 
-def test_five_policies_on_a_target_counting_full_aws_access_are_accepted():
-    config = load_from_mapping(
-        stack_values(guardrails=[{"guardrail": name, "root": True} for name in NO_PARAMETERS[:4]])
-    )
-    assert [g.policy_name for g in config.guardrails] == NO_PARAMETERS[:4]
+def test_ten_policies_on_a_target_counting_full_aws_access_are_accepted():
+    config = load_from_mapping(stack_values(guardrails=custom_policies(9, root=True)))
+    assert [g.policy_name for g in config.guardrails] == [f"service-{n}" for n in range(1, 10)]
     # Allowed, with a warning: a later swap on a full target cannot succeed.
     assert [str(w) for w in config_warnings(config, "landing-zone")] == [
-        "landing-zone:guardrails[3].root: the root has 5 service control policies attached, AWS's limit "
+        "landing-zone:guardrails[8].root: the root has 10 service control policies attached, AWS's limit "
         "(FullAWSAccess included): replacing one of them later attaches the new policy before detaching "
         "the old one and fails; keep a slot free (attach one to a parent OU)"
     ]
@@ -479,4 +476,5 @@ def test_exempted_permission_sets_the_stack_defines_or_cannot_know_are_accepted(
 
 def test_every_parameter_has_words_for_an_empty_list():
     accepted = {name for guardrail in catalog().values() for name in guardrail.accepted_parameters}
-    assert accepted == set(PARAMETER_ITEMS)
+    # The organization's id is one value, not a list.
+    assert accepted - {"organizationId"} == set(PARAMETER_ITEMS)

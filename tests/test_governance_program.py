@@ -13,6 +13,7 @@ from components.organization_trail import OrganizationTrail, OrganizationTrailAr
 from landing_zone.config import load_from_mapping, read_stack_file
 from landing_zone.config.baseline import BaselineConfig
 from landing_zone.config.organization_trail import OrganizationTrailConfig
+from landing_zone.plan.mocks import ORGANIZATION_ID
 from landing_zone.plan.runner import PlanResult, RegisteredResource
 from landing_zone.resource_types import ACCOUNT, BUDGET, POLICY
 from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
@@ -195,10 +196,24 @@ def test_prod_guardrails_are_the_rendered_documents_attached_where_configured(pl
     result = planned["prod"]
     config = load_from_mapping(read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml"))
     policies = {p.inputs["name"]: p for p in result.of_type(POLICY)}
+    # The data perimeter policy gets the organization's id from the organization.
     assert {name: p.inputs["content"] for name, p in policies.items()} == {
-        g.policy_name: g.rendered() for g in config.guardrails
+        g.policy_name: g.rendered(ORGANIZATION_ID) for g in config.guardrails
     }
-    assert {p.inputs["type"] for p in policies.values()} == {"SERVICE_CONTROL_POLICY"}
+    assert ORGANIZATION_ID in policies["deny-access-from-outside-organization"].inputs["content"]
+    assert {name: p.inputs["type"] for name, p in policies.items()} == {
+        g.policy_name: g.policy_type for g in config.guardrails
+    }
+    assert {p.inputs["type"] for p in policies.values()} == {
+        "SERVICE_CONTROL_POLICY",
+        "RESOURCE_CONTROL_POLICY",
+        "AISERVICES_OPT_OUT_POLICY",
+        "DECLARATIVE_POLICY_EC2",
+        "TAG_POLICY",
+        "BACKUP_POLICY",
+        "SECURITYHUB_POLICY",
+        "INSPECTOR_POLICY",
+    }
     names_by_id = {p.id: name for name, p in policies.items()}
     ou_ids = {ou.id: ou.inputs["name"] for ou in result.of_type(OU)}
     targets: dict[str, list[str]] = {}
@@ -207,12 +222,33 @@ def test_prod_guardrails_are_the_rendered_documents_attached_where_configured(pl
         target = "Root" if target_id == result.outputs["rootId"] else ou_ids[target_id]
         targets.setdefault(target, []).append(names_by_id[attachment.inputs["policyId"]])
     assert {target: sorted(names) for target, names in targets.items()} == {
-        "Root": ["deny-leaving-organization", "deny-root-user", "protect-security-services"],
-        "Security": ["deny-iam-users", "deny-unapproved-regions", "protect-account-settings"],
-        "Workloads": ["deny-iam-users", "deny-unapproved-regions", "protect-account-settings"],
+        "Root": [
+            "block-public-images-and-require-imdsv2",
+            "deny-insecure-transport",
+            "deny-leaving-organization",
+            "deny-root-user",
+            "opt-out-of-ai-services",
+            "protect-security-services",
+        ],
+        "Security": [
+            "deny-iam-users",
+            "deny-unapproved-regions",
+            "protect-account-settings",
+            "security-hub-in-governed-regions",
+        ],
+        "Workloads": [
+            "deny-access-from-outside-organization",
+            "deny-iam-users",
+            "deny-unapproved-regions",
+            "inspector-scanning",
+            "protect-account-settings",
+            "require-cost-center-tag",
+            "security-hub-in-governed-regions",
+        ],
         "Sandbox": ["deny-region-changes", "deny-unapproved-regions", "protect-account-settings"],
         "NonProduction": ["deny-region-changes"],
-        "Production": ["deny-region-changes", "deny-s3-bucket-deletion"],  # and the custom document
+        # and the custom documents
+        "Production": ["daily-production-backups", "deny-region-changes", "deny-s3-bucket-deletion"],
     }
     assert policies["deny-s3-bucket-deletion"].inputs["description"] == (
         "Buckets in production are deleted by the platform team only."

@@ -118,6 +118,7 @@ BYPASSES: list[tuple[str, Patch, set[tuple[str, str, str]]]] = [
             root_guardrail("deny-leaving-organization"),
             root_guardrail("deny-root-user"),
             root_guardrail("protect-security-services"),
+            root_guardrail("deny-insecure-transport"),
         },
     ),
     (

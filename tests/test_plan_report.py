@@ -27,7 +27,7 @@ PROD_SHAPE: dict[str, Any] = {
     "accounts": [
         {"name": "str", "email": "str", "ou": "str", "id": "str", "closeOnDeletion": "bool", "import": "null"}
     ],
-    "guardrails": [{"policy": "str", "target": "str", "targetType": "str"}],
+    "guardrails": [{"policy": "str", "policyType": "str", "target": "str", "targetType": "str"}],
     "budgets": [
         {
             "name": "str",

@@ -401,3 +401,38 @@ def test_the_prod_pack_lets_a_break_glass_role_live_in_the_management_account(pr
     found = [(v.policy, v.urn.rpartition("::")[2]) for v in prod_pack.analyze(resources)]
     assert ("no-resources-in-management-account", "break-glass") not in found
     assert ("no-resources-in-management-account", "break-glass-admin") not in found
+
+
+# Organization policies of every type are organization-level: they belong in the management
+# account, classic or aws-native. What those policies configure (backup plans, Inspector,
+# Bedrock guardrails, Security Hub) lives in member accounts: nothing more is allowed.
+POLICY_TYPES_NOW = [
+    "SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", "TAG_POLICY", "BACKUP_POLICY",
+    "AISERVICES_OPT_OUT_POLICY", "DECLARATIVE_POLICY_EC2", "CHATBOT_POLICY", "SECURITYHUB_POLICY",
+    "INSPECTOR_POLICY", "BEDROCK_POLICY", "S3_POLICY", "UPGRADE_ROLLOUT_POLICY",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("policy_type", POLICY_TYPES_NOW)
+@pytest.mark.parametrize("token", ["aws:organizations/policy:Policy", "aws-native:organizations:Policy"])
+def test_policies_of_every_type_are_allowed_in_the_management_account(token, policy_type):
+    props = {"name": "p", "type": policy_type, "content": "{}"}
+    assert check_resource(MGMT, token, props, provider=None, config=BREAK_GLASS) == []
+
+
+@pytest.mark.parametrize(
+    "type_",
+    [
+        "aws:backup/plan:Plan",
+        "aws:inspector2/enabler:Enabler",
+        "aws:bedrock/guardrail:Guardrail",
+        "aws:securityhub/account:Account",
+        "aws:s3/accountPublicAccessBlock:AccountPublicAccessBlock",
+        "aws-native:backup:BackupPlan",
+    ],
+)
+def test_what_the_policies_configure_is_not_allowed_in_the_management_account(type_):
+    assert check_resource(MGMT, type_, {}, provider=None, config=BREAK_GLASS) == [
+        f"{type_} 'res' would be created in the management account through the default provider; "
+        "give it a provider that assumes a role in a member account"
+    ]

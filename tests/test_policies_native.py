@@ -638,13 +638,13 @@ GUARDRAILS = {
 }
 
 
-def scp(name: str, target_ids: Any) -> Any:
+def scp(name: str, target_ids: Any, policy_type: str = "SERVICE_CONTROL_POLICY") -> Any:
     return stack_resource(
         N_POLICY,
         name,
         {
             "name": name,
-            "type": "SERVICE_CONTROL_POLICY",
+            "type": policy_type,
             "content": READ,
             "awsId": f"p-{name}",
             "targetIds": target_ids,
@@ -672,6 +672,26 @@ ATTACHED = [
     ),
     ("attached", [scp("deny-leaving", [ROOT]), scp("deny-regions", ["ou-sand", "ou-prod"])], []),
     ("above-production", [scp("deny-leaving", [ROOT]), scp("deny-regions", ["ou-work"])], []),
+    (
+        "resource-control-policies",
+        [
+            scp("deny-leaving", [ROOT], "RESOURCE_CONTROL_POLICY"),
+            scp("deny-regions", ["ou-prod"], "RESOURCE_CONTROL_POLICY"),
+        ],
+        [],
+    ),
+    (
+        "a-backup-policy-of-the-name",
+        [scp("deny-leaving", [ROOT], "BACKUP_POLICY"), scp("deny-regions", ["ou-prod"])],
+        [
+            (
+                "guardrail 'deny-leaving' is not attached to the organization's root, which rootGuardrails requires; "
+                "a BACKUP_POLICY of that name is attached, which guards nothing (only service and resource control "
+                "policies do); attach it to the root (guardrails: root: true) or take it out of rootGuardrails",
+                None,
+            )
+        ],
+    ),
 ]
 
 

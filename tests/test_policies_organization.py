@@ -232,6 +232,82 @@ def test_required_guardrails_reach_their_targets_from_above():
     assert check_stack(GUARDRAILS, guardrail_set()) == []
 
 
+def typed(policy: Any, policy_type: Any) -> Any:
+    """`policy` as a policy of `policy_type` (same name and id)."""
+    return stack_resource(organization.POLICY, policy.name, {**policy.props, "type": policy_type})
+
+
+TYPED_CASES = [
+    # (id, deny-leaving's type, deny-regions' type, expected)
+    ("both SCPs", "SERVICE_CONTROL_POLICY", "SERVICE_CONTROL_POLICY", []),
+    ("an RCP on the root and one in production", "RESOURCE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY", []),
+    (
+        "the root's guardrail turned into an AI opt-out policy",
+        "AISERVICES_OPT_OUT_POLICY",
+        "SERVICE_CONTROL_POLICY",
+        [(
+            "guardrail 'deny-leaving' is not attached to the organization's root, which rootGuardrails requires; "
+            "a AISERVICES_OPT_OUT_POLICY of that name is attached, which guards nothing (only service and "
+            "resource control policies do); attach it to the root (guardrails: root: true) or take it out "
+            "of rootGuardrails",
+            None,
+        )],
+    ),
+    (
+        "the production RCP turned into a tag policy",
+        "SERVICE_CONTROL_POLICY",
+        "TAG_POLICY",
+        [(
+            "guardrail 'deny-regions' does not reach production OU 'Workloads/Production', which "
+            "productionGuardrails requires; a TAG_POLICY of that name is attached, which guards nothing "
+            "(only service and resource control policies do); attach it to that OU, an OU above it or the "
+            "root, or take it out of productionGuardrails",
+            PRODUCTION.urn,
+        )],
+    ),
+    (
+        "a type in another spelling is not an SCP",
+        "service_control_policy",
+        "RESOURCE_CONTROL_POLICY",
+        [(
+            "guardrail 'deny-leaving' is not attached to the organization's root, which rootGuardrails requires; "
+            "a service_control_policy of that name is attached, which guards nothing (only service and "
+            "resource control policies do); attach it to the root (guardrails: root: true) or take it out "
+            "of rootGuardrails",
+            None,
+        )],
+    ),
+    (
+        "a type not known until the update runs",
+        UNKNOWN,
+        "RESOURCE_CONTROL_POLICY",
+        [(
+            "guardrail 'deny-leaving' cannot be checked: its policy type is not known until the update runs",
+            None,
+        )],
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("leaving_type", "regions_type", "expected"),
+    [c[1:] for c in TYPED_CASES],
+    ids=[c[0] for c in TYPED_CASES],
+)
+def test_only_service_and_resource_control_policies_count_as_guardrails(leaving_type, regions_type, expected):
+    leaving, regions = typed(LEAVING, leaving_type), typed(REGIONS, regions_type)
+    resources = [
+        WORKLOADS,
+        PRODUCTION,
+        SANDBOX_OU,
+        leaving,
+        regions,
+        attach(leaving, ROOT),
+        attach(regions, "ou-work"),
+    ]
+    assert check_stack(GUARDRAILS, resources, REQUIRED) == expected
+
+
 # --- production-accounts-in-production-ous ---------------------------------------------------------
 
 PLACEMENT = organization.production_accounts_in_production_ous

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 
+import pulumi
 import pytest
 
 from landing_zone.config import read_stack_file
-from landing_zone.plan.mocks import ROOT_ID
+from landing_zone.plan.mocks import ROOT_ID, MockOrganization
 from landing_zone.plan.runner import PlanResult, run_program
 from landing_zone.resource_types import ACCOUNT
 from landing_zone.resource_types import ALTERNATE_CONTACT as CONTACT
@@ -166,10 +167,9 @@ def test_an_account_at_the_root_hangs_from_the_root():
 
 def test_a_looked_up_organization_missing_what_the_stack_needs_stops_the_program(capsys, tmp_path, planned):
     assert planned["prod"].diagnostics == []
-    # The mock organization enables service control policies only, and trusts the usual services.
+    # The mock organization enables every policy type the example stacks use, and trusts the usual services.
     values = stack_values(
         organization_changes={
-            "enabledPolicyTypes": ["SERVICE_CONTROL_POLICY", "TAG_POLICY"],
             "awsServiceAccessPrincipals": ["account.amazonaws.com", "sso.amazonaws.com", "ram.amazonaws.com"],
         }
     )
@@ -180,8 +180,19 @@ def test_a_looked_up_organization_missing_what_the_stack_needs_stops_the_program
     assert err == (
         "lz plan: the program stopped: the existing organization lacks what this stack needs; enable it in "
         "AWS Organizations (management account), or set organization.import to manage the organization here:\n"
-        "  organization.enabledPolicyTypes: TAG_POLICY is not enabled on the root "
-        f"(aws organizations enable-policy-type --root-id {ROOT_ID} --policy-type TAG_POLICY)\n"
         "  organization.awsServiceAccessPrincipals: ram.amazonaws.com has no trusted access "
         "(aws organizations enable-aws-service-access --service-principal ram.amazonaws.com)\n"
+    )
+
+
+def test_a_looked_up_organization_without_a_policy_type_the_stack_expects_stops_the_program():
+    values = stack_values(
+        organization_changes={"enabledPolicyTypes": ["SERVICE_CONTROL_POLICY", "TAG_POLICY"]}
+    )
+    scp_only = MockOrganization(enabled_policy_types=("SERVICE_CONTROL_POLICY",))
+    with pytest.raises(pulumi.RunError) as stopped:
+        run_program(PROJECT_DIR, "landing-zone", "test", values, scp_only)
+    assert str(stopped.value).endswith(
+        "  organization.enabledPolicyTypes: TAG_POLICY is not enabled on the root "
+        f"(aws organizations enable-policy-type --root-id {ROOT_ID} --policy-type TAG_POLICY)"
     )

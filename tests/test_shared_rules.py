@@ -18,6 +18,7 @@ from landing_zone.config.base import ACCOUNT_ID, AWS_CONTACT_TYPES, Matching
 from landing_zone.config.checker import MAX_EMAIL_LENGTH
 from landing_zone.config.identity import session_seconds
 from landing_zone.config.naming import account_slug
+from landing_zone.guardrails.policy_types import POLICY_TYPES, SERVICE_CONTROL_POLICY
 from tests.policy_builders import PACK_DIR  # noqa: F401 - puts the pack on sys.path
 
 from lz_policies import iam_semantics, identity_center, program_rules  # isort: skip
@@ -225,3 +226,11 @@ def test_the_pack_reads_managed_admin_policies_as_the_program_does(arn):
 def test_the_pack_reads_session_durations_as_the_program_does(duration):
     hours = identity_center.session_hours(duration)
     assert (None if hours is None else round(hours * 3600)) == session_seconds(duration)
+
+
+def test_the_pack_s_authorization_policy_types_are_the_program_s():
+    assert (
+        tuple(name for name, rules in POLICY_TYPES.items() if rules.grammar == "iam")
+        == program_rules.AUTHORIZATION_POLICY_TYPES
+    )
+    assert program_rules.DEFAULT_POLICY_TYPE == SERVICE_CONTROL_POLICY

@@ -35,6 +35,14 @@ def line_of(text: str, start: str) -> int:
     return next(n for n, line in enumerate(text.splitlines(), 1) if line.startswith(start))
 
 
+# Lines of the prod stack the cases below name: other sections grow above them.
+GUARDRAILS_LINE = line_of(PROD, "  landing-zone:guardrails:")
+ACCOUNTS_LINE = line_of(PROD, "  landing-zone:accounts:")
+PRODUCTION_LINE = line_of(PROD, "    - name: production")
+ENVIRONMENT_TAG_LINE = line_of(PROD, "        environment: production")
+AUDIT_LINE = line_of(PROD, "    - name: audit")
+
+
 LAUGHS = "config:\n  a: &a [lol, lol, lol, lol, lol, lol, lol, lol, lol]\n" + "".join(
     f"  {c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in zip("abcdefgh", "bcdefghi", strict=True)
 )
@@ -53,7 +61,7 @@ CASES: list[tuple[str, bytes | str, list[str]]] = [
         "guardrails emptied by a second key",
         appended("  landing-zone:guardrails: []\n"),
         [
-            f"landing-zone:guardrails: appears twice (lines 175 and {PROD_LINES + 1}; Pulumi keeps the last): "
+            f"landing-zone:guardrails: appears twice (lines {GUARDRAILS_LINE} and {PROD_LINES + 1}; Pulumi keeps the last): "
             "keep one in {path}"
         ],
     ),
@@ -61,7 +69,7 @@ CASES: list[tuple[str, bytes | str, list[str]]] = [
         "accounts emptied by a second key",
         appended("  landing-zone:accounts:\n"),
         [
-            f"landing-zone:accounts: appears twice (lines 46 and {PROD_LINES + 1}; Pulumi keeps the last): "
+            f"landing-zone:accounts: appears twice (lines {ACCOUNTS_LINE} and {PROD_LINES + 1}; Pulumi keeps the last): "
             "keep one in {path}"
         ],
     ),
@@ -69,7 +77,8 @@ CASES: list[tuple[str, bytes | str, list[str]]] = [
         "a repeated key inside an account",
         replaced("    - name: production\n", "    - name: production\n      name: prod\n"),
         [
-            "landing-zone:accounts[2].name: appears twice (lines 51 and 52; Pulumi keeps the last): keep one in {path}"
+            f"landing-zone:accounts[2].name: appears twice (lines {PRODUCTION_LINE} and {PRODUCTION_LINE + 1}; "
+            "Pulumi keeps the last): keep one in {path}"
         ],
     ),
     (
@@ -78,7 +87,8 @@ CASES: list[tuple[str, bytes | str, list[str]]] = [
             "        environment: production\n", "        environment: production\n        environment: dev\n"
         ),
         [
-            "landing-zone:accounts[2].tags.environment: appears twice (lines 54 and 55; Pulumi keeps the last): "
+            f"landing-zone:accounts[2].tags.environment: appears twice (lines {ENVIRONMENT_TAG_LINE} and "
+            f"{ENVIRONMENT_TAG_LINE + 1}; Pulumi keeps the last): "
             "keep one in {path}"
         ],
     ),
@@ -199,7 +209,8 @@ CASES: list[tuple[str, bytes | str, list[str]]] = [
         "Latin-1",
         replaced("    - name: audit\n", "    - name: audité\n").encode("latin-1"),
         [
-            "{path}: is not UTF-8: byte 0xe9 on line 47 (Latin-1 or Windows-1252?); UTF-8 is expected: save it as UTF-8"
+            f"{{path}}: is not UTF-8: byte 0xe9 on line {AUDIT_LINE} (Latin-1 or Windows-1252?); "
+            "UTF-8 is expected: save it as UTF-8"
         ],
     ),
     (

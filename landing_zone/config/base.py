@@ -104,6 +104,8 @@ Tags = dict[
     Annotated[str, StringConstraints(max_length=256)],
 ]
 
+# The policy types both AWS and pulumi-aws 7.51 take (landing_zone/guardrails/policy_types.py,
+# pinned to this list by a test).
 PolicyType = Literal[
     "SERVICE_CONTROL_POLICY",
     "RESOURCE_CONTROL_POLICY",
@@ -112,6 +114,11 @@ PolicyType = Literal[
     "AISERVICES_OPT_OUT_POLICY",
     "DECLARATIVE_POLICY_EC2",
     "CHATBOT_POLICY",
+    "SECURITYHUB_POLICY",
+    "INSPECTOR_POLICY",
+    "BEDROCK_POLICY",
+    "S3_POLICY",
+    "UPGRADE_ROLLOUT_POLICY",
 ]
 # Config spells alternate contact types in lowercase; AWS in uppercase (BILLING, ...).
 ContactType = Literal["billing", "security", "operations"]

@@ -1,9 +1,11 @@
-"""`landing-zone:guardrails`: which service control policies attach to the root, OUs and accounts.
+"""`landing-zone:guardrails`: which organization policies attach to the root, OUs and accounts.
 
-Each entry becomes one service control policy: a catalog guardrail (named after the guardrail
-unless `name` says otherwise) rendered with its parameters, or a custom `document` (kept for
-policies `lz import` found live), attached to every listed target. `import` adopts a live
-policy and the attachments that existed when it was imported.
+Each entry becomes one policy of its `type` (by default the catalog guardrail's, else a service
+control policy): a catalog guardrail (named after the guardrail unless `name` says otherwise)
+rendered with its parameters, or a custom `document` (kept for policies `lz import` found live),
+attached to every listed target. `import` adopts a live policy and the attachments that existed
+when it was imported. Each type is held to its own grammar, size and per-target limit
+(landing_zone/guardrails/policy_types.py) and must be in organization.enabledPolicyTypes.
 """
 
 from __future__ import annotations
@@ -17,22 +19,24 @@ from pydantic import Field, StringConstraints
 
 from landing_zone.guardrails import (
     EXEMPT_PERMISSION_SETS,
-    FULL_AWS_ACCESS,
-    MAX_POLICIES_PER_TARGET,
-    MAX_POLICY_SIZE,
+    ORGANIZATION_ID,
     Guardrail,
     catalog,
     minify,
 )
+from landing_zone.guardrails.policy_types import POLICY_TYPES, SERVICE_CONTROL_POLICY, PolicyTypeRules
+from landing_zone.guardrails.syntax import document_problems
 
 from .base import (
     ACCOUNT_ID,
     OU_ID,
     ROOT_ID,
     ConfigModel,
+    OrganizationId,
     PermissionSetName,
     PolicyId,
     PolicyName,
+    PolicyType,
     Region,
     RoleArn,
 )
@@ -46,7 +50,13 @@ PARAMETER_ITEMS = {
     "allowedRegions": "region",
     "exemptRoleArns": "role ARN",
     EXEMPT_PERMISSION_SETS: "permission set",
+    "tagValues": "tag value",
 }
+# The longest organization id (o- and 32 characters): a document's size is checked with it
+# when the id comes from the organization, unknown until the program runs.
+LONGEST_ORGANIZATION_ID = "o-" + "x" * 32
+# A tag value, as tag policies' tag_value lists them: at most 256 characters (AWS's tag limit).
+TagValue = Annotated[str, StringConstraints(min_length=1, max_length=256)]
 
 
 class GuardrailParameters(ConfigModel):
@@ -56,8 +66,12 @@ class GuardrailParameters(ConfigModel):
     exempt_role_arns: tuple[RoleArn, ...] | None = None
     # Identity Center permission sets whose roles are exempt too, in every account and region.
     exempt_permission_sets: tuple[PermissionSetName, ...] | None = None
+    # The organization's id in data perimeter policies; by default the organization's own.
+    organization_id: OrganizationId | None = None
+    # The values a tag policy allows for its tag.
+    tag_values: tuple[TagValue, ...] | None = None
 
-    def given(self) -> dict[str, tuple[str, ...]]:
+    def given(self) -> dict[str, tuple[str, ...] | str]:
         """The parameters set in config, by their camelCase (placeholder) name."""
         return self.model_dump(by_alias=True, exclude_none=True)
 
@@ -90,6 +104,8 @@ def root_attachment_import_id(adopted: GuardrailImport | None) -> str | None:
 class GuardrailConfig(ConfigModel):
     # A name from the catalog (landing_zone/guardrails/documents), or None with `document`.
     guardrail: str | None = None
+    # The policy type; by default the catalog guardrail's, SERVICE_CONTROL_POLICY for a document.
+    type: PolicyType | None = None
     # A custom policy document (JSON text), instead of a catalog guardrail; needs a `name`.
     document: str | None = None
     # The policy's name in AWS; by default the guardrail's. Needed to use a guardrail twice.
@@ -103,6 +119,25 @@ class GuardrailConfig(ConfigModel):
     import_: GuardrailImport | None = Field(default=None, alias="import")
 
     @property
+    def policy_type(self) -> str:
+        if self.type is not None:
+            return self.type
+        known = catalog().get(self.guardrail) if self.guardrail is not None else None
+        return known.policy_type if known is not None else SERVICE_CONTROL_POLICY
+
+    @property
+    def type_rules(self) -> PolicyTypeRules:
+        return POLICY_TYPES[self.policy_type]
+
+    @property
+    def needs_organization_id(self) -> bool:
+        """True when the text holds the organization's id, filled in by the program."""
+        if self.guardrail is None or self.parameters.organization_id is not None:
+            return False
+        known = catalog().get(self.guardrail)
+        return known is not None and ORGANIZATION_ID in known.parameters
+
+    @property
     def policy_name(self) -> str:
         return self.name or self.guardrail or "(unnamed document)"
 
@@ -112,13 +147,21 @@ class GuardrailConfig(ConfigModel):
             return self.description
         return catalog()[self.guardrail].description if self.guardrail else None
 
-    def rendered(self) -> str:
-        """The minified policy text, as sent to AWS (the guardrail or document must be valid)."""
+    def rendered(self, organization_id: str | None = None) -> str:
+        """The minified policy text, as sent to AWS (the guardrail or document must be valid).
+
+        `organization_id` fills `{{organizationId}}` when the parameter is not given.
+        """
         if self.document is not None:
             return minify(parse_json(self.document))
         if self.guardrail is None:
             raise ValueError("a guardrails entry with neither guardrail nor document has no text")
-        return minify(catalog()[self.guardrail].render(self.parameters.given()))
+        given = self.parameters.given()
+        if organization_id is not None:
+            given.setdefault(ORGANIZATION_ID, organization_id)
+        elif self.needs_organization_id:
+            raise ValueError(f"'{self.policy_name}' needs the organization's id")
+        return minify(catalog()[self.guardrail].render(given))
 
 
 @dataclass(frozen=True)
@@ -165,22 +208,17 @@ def check_guardrails(
     checker: Checker,
     permission_sets: Collection[str] | None = None,
 ) -> None:
-    """Catalog names, parameters, size once minified, targets, and the five-per-target limit.
+    """Types, catalog names, parameters, each type's grammar and size, targets, per-target limits.
 
     `permission_sets`: the names in identityCenter.permissionSets, None without identityCenter
     (then exempted permission sets cannot be checked: they may be managed elsewhere).
     """
     if not guardrails:
         return
-    if "SERVICE_CONTROL_POLICY" not in structure.organization.enabled_policy_types:
-        checker.report(
-            (),
-            "service control policies are not enabled in the organization: "
-            "add SERVICE_CONTROL_POLICY to organization.enabledPolicyTypes",
-        )
+    _check_types_enabled(guardrails, structure, checker)
     for index, entry in enumerate(guardrails):
         here = checker.under(index)
-        if _check_content(entry, here):
+        if _check_type(entry, here) and _check_content(entry, here):
             _check_size(entry, here)
         if permission_sets is not None:
             _check_exempt_permission_sets(
@@ -189,6 +227,7 @@ def check_guardrails(
         _check_targets(entry, structure, here)
         if entry.import_ is not None:
             _check_import(entry, entry.import_, structure, here.under("import"))
+    # One name per policy, whatever its type: the name is also the resource's logical name.
     names = [entry.policy_name if entry.name is not None or entry.guardrail is not None else None
              for entry in guardrails]  # fmt: skip
     for index, first in repeats(names):
@@ -197,6 +236,48 @@ def check_guardrails(
             f"policy name '{names[index]}' is already used by guardrails[{first}]; set a different name",
         )
     _check_policies_per_target(guardrails, structure, checker)
+
+
+def _check_types_enabled(
+    guardrails: tuple[GuardrailConfig, ...], structure: OrganizationStructure, checker: Checker
+) -> None:
+    """Every type in use is enabled on the root, and its service trusted where AWS needs it."""
+    organization = structure.organization
+    users: dict[str, list[int]] = {}
+    for index, entry in enumerate(guardrails):
+        users.setdefault(entry.policy_type, []).append(index)
+    for policy_type, indexes in users.items():
+        used_by = ", ".join(f"guardrails[{index}]" for index in indexes)
+        if policy_type not in organization.enabled_policy_types:
+            first = guardrails[indexes[0]]
+            # Under the first user's `type` where it is written (a catalog guardrail's is not).
+            key: Key = (indexes[0], "type") if first.type is not None else (indexes[0],)
+            checker.report(
+                key if policy_type != SERVICE_CONTROL_POLICY else (),
+                f"{POLICY_TYPES[policy_type].plural} are not enabled in the organization "
+                f"(used by {used_by}): add {policy_type} to organization.enabledPolicyTypes",
+            )
+    for policy_type in organization.enabled_policy_types:
+        service = POLICY_TYPES[policy_type].trusted_service
+        if service is not None and service not in organization.aws_service_access_principals:
+            checker.report(
+                (),
+                f"organization.enabledPolicyTypes has {policy_type}, which AWS enables only with "
+                f"trusted access for {service}: add it to organization.awsServiceAccessPrincipals",
+            )
+
+
+def _check_type(entry: GuardrailConfig, checker: Checker) -> bool:
+    """A catalog guardrail keeps its own type. True when the entry's type is settled."""
+    known = catalog().get(entry.guardrail) if entry.guardrail is not None else None
+    if known is not None and entry.type is not None and entry.type != known.policy_type:
+        checker.report(
+            ("type",),
+            f"'{entry.guardrail}' is a {known.policy_type}, not a {entry.type}; "
+            "remove type or choose another guardrail",
+        )
+        return False
+    return True
 
 
 def _check_content(entry: GuardrailConfig, checker: Checker) -> bool:
@@ -217,12 +298,15 @@ def _check_content(entry: GuardrailConfig, checker: Checker) -> bool:
 
 
 def _check_size(entry: GuardrailConfig, checker: Checker) -> None:
-    size = len(entry.rendered())
-    if size > MAX_POLICY_SIZE:
+    rules = entry.type_rules
+    if rules.max_size is None:
+        return
+    size = len(entry.rendered(LONGEST_ORGANIZATION_ID if entry.needs_organization_id else None))
+    if size > rules.max_size:
         checker.report(
             (),
             f"'{entry.policy_name}' is {size:,} characters once minified; "
-            f"AWS allows at most {MAX_POLICY_SIZE:,} per service control policy",
+            f"AWS allows at most {rules.max_size:,} per {rules.words}",
         )
 
 
@@ -241,42 +325,49 @@ def _check_targets(entry: GuardrailConfig, structure: OrganizationStructure, che
 def _check_policies_per_target(
     guardrails: tuple[GuardrailConfig, ...], structure: OrganizationStructure, checker: Checker
 ) -> None:
-    """At most five policies per root, OU or account, FullAWSAccess included."""
-    # Target label -> (policy name, key of the entry's reference to the target), in config order.
-    attached: dict[str, list[tuple[str, Key]]] = {}
+    """At most the type's quota of policies per root, OU or account, AWS's own included."""
+    # (target label, type) -> (policy name, key of the entry's reference to the target), in config order.
+    attached: dict[tuple[str, str], list[tuple[str, Key]]] = {}
     for index, entry in enumerate(guardrails):
+        policy_type = entry.policy_type
         if entry.root:
-            attached.setdefault("the root", []).append((entry.policy_name, (index, "root")))
+            attached.setdefault(("the root", policy_type), []).append((entry.policy_name, (index, "root")))
         for position, path in enumerate(entry.organizational_units):
             if path in structure.ou_paths:
-                attached.setdefault(f"OU '{path}'", []).append(
+                attached.setdefault((f"OU '{path}'", policy_type), []).append(
                     (entry.policy_name, (index, "organizationalUnits", position))
                 )
         for position, name in enumerate(entry.accounts):
             if name in structure.account_names:
-                attached.setdefault(f"account '{name}'", []).append(
+                attached.setdefault((f"account '{name}'", policy_type), []).append(
                     (entry.policy_name, (index, "accounts", position))
                 )
-    for target, policies in attached.items():
-        total = 1 + len(policies)
-        if total == MAX_POLICIES_PER_TARGET:
+    for (target, policy_type), policies in attached.items():
+        rules = POLICY_TYPES[policy_type]
+        limit = rules.max_attached
+        if limit is None:
+            continue
+        always = [rules.always_attached] if rules.always_attached else []
+        included = f" ({always[0]} included)" if always else ""
+        total = len(always) + len(policies)
+        if total == limit:
             # Pulumi replaces an attachment by attaching the new policy first: on a full target
             # AWS refuses that (ConstraintViolationException), so no swap can be made in one update.
             _, last = policies[-1]
             checker.warn(
                 last,
-                f"{target} has {total} service control policies attached, AWS's limit "
-                f"({FULL_AWS_ACCESS} included): replacing one of them later attaches the new policy "
-                "before detaching the old one and fails; keep a slot free (attach one to a parent OU)",
+                f"{target} has {total} {rules.plural} attached, AWS's limit{included}: replacing one "
+                "of them later attaches the new policy before detaching the old one and fails; "
+                "keep a slot free (attach one to a parent OU)",
             )
-        if total > MAX_POLICIES_PER_TARGET:
+        if total > limit:
             # Reported where the target goes over the limit: the entry to move elsewhere.
-            _, first_over = policies[MAX_POLICIES_PER_TARGET - 1]
-            names = ", ".join([FULL_AWS_ACCESS, *(name for name, _ in policies)])
+            _, first_over = policies[limit - len(always)]
+            names = ", ".join([*always, *(name for name, _ in policies)])
             checker.report(
                 first_over,
-                f"{target} would have {total} service control policies attached ({names}); "
-                f"AWS allows at most {MAX_POLICIES_PER_TARGET} per target, {FULL_AWS_ACCESS} included",
+                f"{target} would have {total} {rules.plural} attached ({names}); "
+                f"AWS allows at most {limit} per target" + (f", {always[0]} included" if always else ""),
             )
 
 
@@ -318,7 +409,7 @@ def _check_exempt_permission_sets(
 
 
 def _check_document(entry: GuardrailConfig, text: str, checker: Checker) -> bool:
-    """A custom document: named, JSON, a statement list with a Sid on each. True when renderable."""
+    """A custom document: named, JSON, and what AWS accepts for its type. True when renderable."""
     if entry.name is None:
         checker.report(("name",), "is required with document: the policy's name in AWS")
     if entry.parameters.given():
@@ -328,19 +419,9 @@ def _check_document(entry: GuardrailConfig, text: str, checker: Checker) -> bool
     except JsonTextError as err:
         checker.report(("document",), str(err))
         return False
-    statements = document.get("Statement") if isinstance(document, dict) else None
-    if isinstance(statements, dict):
-        statements = [statements]
-    if not isinstance(statements, list) or not statements:
-        checker.report(("document",), "must be a policy document: an object with a Statement list")
-        return False
-    for position, statement in enumerate(statements):
-        if not isinstance(statement, dict) or not statement.get("Sid"):
-            checker.report(
-                ("document",),
-                f"statement {position} has no Sid: every statement needs one, to name it in reviews",
-            )
-    return True
+    for problem in document_problems(document, entry.type_rules):
+        checker.report(("document",), problem)
+    return True  # JSON: its minified size can be measured
 
 
 def _check_import(

@@ -1,8 +1,10 @@
-"""The catalog of guardrails: service control policies kept as data, one JSON document each.
+"""The catalog of guardrails: organization policies kept as data, one JSON document each, in
+`documents/<policy type in lower case>/<name>.json`.
 
 A document may hold placeholders, strings like `"{{allowedRegions}}"` standing for a whole
 value; `render` replaces them with the stack's parameters (or the defaults below) and
-`minify` gives the text the program sends to AWS, whose size is what the 5,120 limit counts.
+`minify` gives the text the program sends to AWS, whose size is what the type's limit counts
+(policy_types.py). `{{organizationId}}` is filled from the organization when not given.
 `exemptPermissionSets` is no placeholder: every guardrail with `{{exemptRoleArns}}` takes it,
 and its names are rendered into the ARN patterns of their Identity Center roles.
 """
@@ -17,15 +19,20 @@ from functools import cache
 from importlib import resources
 from typing import Any
 
-MAX_POLICY_SIZE = 5120  # characters of a service control policy, as sent (minified)
-MAX_POLICIES_PER_TARGET = 5  # SCPs directly attached to one root, OU or account
-# AWS's own policy, attached everywhere when SCPs are enabled; it counts towards the five.
-FULL_AWS_ACCESS = "FullAWSAccess"
+from .policy_types import FULL_AWS_ACCESS as FULL_AWS_ACCESS
+from .policy_types import POLICY_TYPES, SERVICE_CONTROL_POLICY
+
+# Service control policies' limits, for the code that counts SCPs alone (preflight).
+MAX_POLICY_SIZE = POLICY_TYPES[SERVICE_CONTROL_POLICY].max_size or 0
+MAX_POLICIES_PER_TARGET = POLICY_TYPES[SERVICE_CONTROL_POLICY].max_attached or 0
 
 PLACEHOLDER = re.compile(r"^\{\{([A-Za-z]+)\}\}$")
 EXEMPT_ROLE_ARNS = "exemptRoleArns"
 # Names of Identity Center permission sets whose roles join exemptRoleArns (its value or default).
 EXEMPT_PERMISSION_SETS = "exemptPermissionSets"
+# A scalar placeholder: the organization's id (o-...), which the program knows once the
+# organization is created or looked up.
+ORGANIZATION_ID = "organizationId"
 # Parameters with a default. The default exemption is the role the management account uses to
 # reach member accounts (and through which this project manages their baseline): the way in
 # when everything else is denied.
@@ -82,19 +89,45 @@ DESCRIPTIONS: Mapping[str, str] = {
     "protect-account-settings": "Alternate contacts, contact information and account closure "
     "are managed from the management account only.",
     "deny-region-changes": "Regions cannot be enabled or disabled from member accounts.",
+    # Resource control policies: AWS's data perimeter examples,
+    # https://github.com/aws-samples/data-perimeter-policy-examples
+    # (resource_control_policies/identity_perimeter_rcp.json: EnforceOrgIdentities and
+    # EnforceConfusedDeputyProtection), narrowed to the five services below. STS keeps the
+    # actions principals of other organizations call on it; AssumeRoleWithSAML and
+    # AssumeRoleWithWebIdentity are left out, as there (federated principals have no org id).
+    "deny-access-from-outside-organization": "S3, STS, KMS, SQS and Secrets Manager resources "
+    "are reached only by principals of the organization, and by AWS services acting for it.",
+    # "Enforce secure transport" in AWS's RCP examples,
+    # https://docs.aws.amazon.com/organizations/latest/userguide/orgs_manage_policies_rcps_examples.html
+    "deny-insecure-transport": "S3, STS, KMS, SQS and Secrets Manager refuse requests without TLS.",
+    # orgs_manage_policies_ai-opt-out_syntax.html: "default" covers every AI service.
+    "opt-out-of-ai-services": "Every AWS AI service is opted out of using the organization's "
+    "content to improve its models.",
+    # orgs_manage_policies_declarative_syntax.html: image and snapshot block public access, and
+    # instance metadata defaults (http_tokens required: IMDSv2 only).
+    "block-public-images-and-require-imdsv2": "AMIs and EBS snapshots cannot be shared "
+    "publicly; new instances require IMDSv2.",
+    # orgs_manage_policies_example-tag-policies.html
+    "require-cost-center-tag": "A CostCenter tag, spelled so, with one of the listed values, "
+    "on instances, volumes and buckets.",
 }
+
+
+ParameterValue = Sequence[str] | str
 
 
 @dataclass(frozen=True)
 class Guardrail:
     name: str
+    policy_type: str  # as AWS spells it: SERVICE_CONTROL_POLICY, ...
     description: str
     document: Mapping[str, Any]
     parameters: tuple[str, ...]  # placeholder names, in document order
 
     @property
     def required_parameters(self) -> tuple[str, ...]:
-        return tuple(p for p in self.parameters if p not in PARAMETER_DEFAULTS)
+        # The organization's id comes from the organization when not given.
+        return tuple(p for p in self.parameters if p not in PARAMETER_DEFAULTS and p != ORGANIZATION_ID)
 
     @property
     def accepted_parameters(self) -> tuple[str, ...]:
@@ -102,9 +135,9 @@ class Guardrail:
         derived = (EXEMPT_PERMISSION_SETS,) if EXEMPT_ROLE_ARNS in self.parameters else ()
         return (*self.parameters, *derived)
 
-    def render(self, parameters: Mapping[str, Sequence[str]]) -> dict[str, Any]:
+    def render(self, parameters: Mapping[str, ParameterValue]) -> dict[str, Any]:
         """The document with every placeholder replaced; unknown parameters are ignored."""
-        values = {**PARAMETER_DEFAULTS, **parameters}
+        values: dict[str, ParameterValue] = {**PARAMETER_DEFAULTS, **parameters}
         permission_sets = values.pop(EXEMPT_PERMISSION_SETS, ())
         if permission_sets:
             values[EXEMPT_ROLE_ARNS] = [
@@ -135,20 +168,28 @@ def minify(document: Mapping[str, Any]) -> str:
 
 @cache
 def catalog() -> dict[str, Guardrail]:
-    """Every guardrail shipped in `documents/`, by name."""
+    """Every guardrail shipped in `documents/<type>/`, by name (unique across types)."""
     found: dict[str, Guardrail] = {}
-    for entry in sorted(resources.files(f"{__name__}.documents").iterdir(), key=lambda e: e.name):
-        if not entry.name.endswith(".json"):
+    root = resources.files(f"{__name__}.documents")
+    for policy_type in POLICY_TYPES:
+        directory = root / policy_type.lower()
+        if not directory.is_dir():
             continue
-        name = entry.name.removesuffix(".json")
-        document = json.loads(entry.read_text(encoding="utf-8"))
-        found[name] = Guardrail(
-            name=name,
-            description=DESCRIPTIONS.get(name, ""),
-            document=document,
-            parameters=tuple(dict.fromkeys(_placeholders(document))),
-        )
-    return found
+        for entry in sorted(directory.iterdir(), key=lambda e: e.name):
+            if not entry.name.endswith(".json"):
+                continue
+            name = entry.name.removesuffix(".json")
+            if name in found:
+                raise ValueError(f"guardrail {name} is in the catalog twice")
+            document = json.loads(entry.read_text(encoding="utf-8"))
+            found[name] = Guardrail(
+                name=name,
+                policy_type=policy_type,
+                description=DESCRIPTIONS.get(name, ""),
+                document=document,
+                parameters=tuple(dict.fromkeys(_placeholders(document))),
+            )
+    return dict(sorted(found.items()))
 
 
 def _placeholders(value: Any) -> list[str]:
@@ -162,10 +203,13 @@ def _placeholders(value: Any) -> list[str]:
     return []
 
 
-def _substitute(value: Any, values: Mapping[str, Sequence[str]]) -> Any:
+def _substitute(value: Any, values: Mapping[str, ParameterValue]) -> Any:
     if isinstance(value, str):
         match = PLACEHOLDER.match(value)
-        return list(values[match.group(1)]) if match else value
+        if not match:
+            return value
+        given = values[match.group(1)]
+        return given if isinstance(given, str) else list(given)
     if isinstance(value, Mapping):
         return {key: _substitute(item, values) for key, item in value.items()}
     if isinstance(value, list):

@@ -1,9 +1,11 @@
-"""`lz import` of service control policies: live SCPs as `landing-zone:guardrails` entries.
+"""`lz import` of organization policies of every type: live policies as `landing-zone:guardrails` entries.
 
-A policy whose document equals a catalog guardrail rendered with its defaults is written as
-that guardrail; any other as a custom `document`. Each entry carries the policy's id and the
-targets it is attached to (`import`), so `pulumi up` adopts them. AWS's FullAWSAccess is left
-alone: it stays attached everywhere and is not part of the config.
+A policy whose type and document equal a catalog guardrail rendered with its defaults (and the
+organization's own id) is written as that guardrail; any other as a custom `document` with its
+`type` (left out for service control policies, the default). Each entry carries the policy's id
+and the targets it is attached to (`import`), so `pulumi up` adopts them. AWS's own policies
+(FullAWSAccess, RCPFullAWSAccess) are left alone: they stay attached everywhere and are not part
+of the config. Types pulumi-aws cannot create are reported, not written.
 """
 
 from __future__ import annotations
@@ -13,18 +15,18 @@ from functools import cache
 from typing import Any
 
 from landing_zone.config import LandingZoneConfig
-from landing_zone.guardrails import catalog, minify
+from landing_zone.guardrails import ORGANIZATION_ID, catalog, minify
+from landing_zone.guardrails.policy_types import POLICY_TYPES, SERVICE_CONTROL_POLICY
 
 from .organization import LiveOrganization, LivePolicy
 
-SERVICE_CONTROL_POLICY = "SERVICE_CONTROL_POLICY"
-
 
 @cache
-def _catalog_by_document() -> dict[str, str]:
-    """Guardrail name by minified document, for the guardrails that need no parameters."""
+def _catalog_by_document(organization_id: str) -> dict[tuple[str, str], str]:
+    """Guardrail name by (type, minified document), for the guardrails that need no parameters
+    (the organization's id is the organization's own)."""
     return {
-        minify(guardrail.render({})): name
+        (guardrail.policy_type, minify(guardrail.render({ORGANIZATION_ID: organization_id}))): name
         for name, guardrail in catalog().items()
         if not guardrail.required_parameters
     }
@@ -33,7 +35,7 @@ def _catalog_by_document() -> dict[str, str]:
 def guardrail_entries(
     live: LiveOrganization, config: LandingZoneConfig
 ) -> tuple[list[dict[str, Any]], list[str]]:
-    """Entries for every customer managed SCP attached somewhere the config can name, and comments.
+    """Entries for every customer managed policy attached somewhere the config can name, and comments.
 
     `config` holds the OUs and accounts already written: targets are named by their import ids.
     """
@@ -41,11 +43,26 @@ def guardrail_entries(
     account_names = {account.import_id: account.name for account in config.accounts}
     entries: list[dict[str, Any]] = []
     comments: list[str] = []
+    # A policy's name is its logical name, unique across types in config (AWS only within one).
+    named: dict[str, LivePolicy] = {}
     for policy in live.policies:
-        if policy.aws_managed or policy.type != SERVICE_CONTROL_POLICY:
+        if policy.aws_managed:
+            continue
+        first = named.setdefault(policy.name, policy)
+        if first is not policy:
+            comments.append(
+                f"not imported: {policy.name} ({policy.id}, a {policy.type}) has the name of {first.id} "
+                f"(a {first.type}); the config names policies uniquely: rename one in AWS and import again"
+            )
+            continue
+        if policy.type not in POLICY_TYPES:
+            comments.append(
+                f"not imported: {policy.name} ({policy.id}) is a {policy.type}, which pulumi-aws "
+                "cannot manage yet; it stays as it is"
+            )
             continue
         try:
-            entry = _policy_entry(policy, comments)
+            entry = _policy_entry(policy, live.id, comments)
         except ValueError:
             comments.append(f"not imported: {policy.name} ({policy.id}) has a document that is not JSON")
             continue
@@ -73,9 +90,9 @@ def guardrail_entries(
     return entries, comments
 
 
-def _policy_entry(policy: LivePolicy, comments: list[str]) -> dict[str, Any]:
+def _policy_entry(policy: LivePolicy, organization_id: str, comments: list[str]) -> dict[str, Any]:
     document = json.loads(policy.content)
-    guardrail = _catalog_by_document().get(minify(document))
+    guardrail = _catalog_by_document(organization_id).get((policy.type, minify(document)))
     if guardrail is not None:
         entry: dict[str, Any] = {"guardrail": guardrail}
         if policy.name != guardrail:
@@ -84,9 +101,12 @@ def _policy_entry(policy: LivePolicy, comments: list[str]) -> dict[str, Any]:
             entry["description"] = policy.description
         return entry
     entry = {"name": policy.name}
+    if policy.type != SERVICE_CONTROL_POLICY:
+        entry["type"] = policy.type
     if policy.description:
         entry["description"] = policy.description
-    if _add_missing_sids(document):
+    # Only IAM's grammar has statements; management policies have none to name.
+    if POLICY_TYPES[policy.type].grammar == "iam" and _add_missing_sids(document):
         comments.append(
             f"{policy.name}: statements without a Sid got one (Statement1, ...); the first `pulumi up` "
             "updates the policy's text, not what it allows"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,8 @@ from landing_zone.config.base import AWS_CONTACT_TYPES, DOMAIN, ORG_NAME, PHONE
 from landing_zone.config.loading import shape_message
 from landing_zone.config.naming import DEFAULT_EMAIL_PATTERN
 from landing_zone.config.stack_yaml import STR_TAG, StackYamlError, core_tag, parse
+from landing_zone.guardrails import catalog
+from landing_zone.guardrails.policy_types import POLICY_TYPES, SERVICE_CONTROL_POLICY
 
 from .contacts import LiveContact, read_contacts, read_member_contacts
 from .errors import AWS_ERRORS, describe_error
@@ -156,11 +159,20 @@ def organization_section(ctx: _Context) -> Section:
             contacts[key]["email"] = live_contact.email
     section: dict[str, Any] = {"name": org_name, "domain": domain}
     if options.manage_organization:
+        # enabledPolicyTypes is the whole list: a type it cannot name would be disabled on the
+        # first `pulumi up`, detaching every policy of that type.
+        unnamed = [t for t in live.enabled_policy_types if t not in POLICY_TYPES]
+        if unnamed:
+            raise ImportProblem(
+                f"--manage-organization: the root enables {', '.join(shown(t) for t in unnamed)}, which "
+                "pulumi-aws cannot list in enabledPolicyTypes; managing the organization would disable "
+                "it and detach its policies: import without --manage-organization"
+            )
         section.update(
             {
                 "import": live.id,
                 "featureSet": live.feature_set,
-                "enabledPolicyTypes": list(live.enabled_policy_types),
+                "enabledPolicyTypes": _config_policy_types(live),
                 "awsServiceAccessPrincipals": list(live.service_access_principals),
             }
         )
@@ -168,6 +180,9 @@ def organization_section(ctx: _Context) -> Section:
         comments.append(
             f"the organization {live.id} is looked up, not managed (lz import --manage-organization)"
         )
+        # What the stack expects enabled: the policies it adopts need their types.
+        if _config_policy_types(live) != [SERVICE_CONTROL_POLICY]:
+            section["enabledPolicyTypes"] = _config_policy_types(live)
     section.update(
         {"emailPattern": options.email_pattern, "notificationEmail": notification_email, "contacts": contacts}
     )
@@ -230,6 +245,11 @@ def _contact_overrides(config: LandingZoneConfig, live: Mapping[str, LiveContact
         if changed and PHONE.matches(changed.get("phone", PLACEHOLDER_PHONE)):
             overrides[contact_type.lower()] = changed
     return overrides
+
+
+def _config_policy_types(live: LiveOrganization) -> list[str]:
+    """The live root's enabled types the config can name (pulumi-aws's), in AWS's order."""
+    return [t for t in POLICY_TYPES if t in live.enabled_policy_types]
 
 
 def guardrails_section(ctx: _Context) -> Section | None:
@@ -298,10 +318,21 @@ def _summary(state: LiveState, sections: list[Section]) -> list[str]:
     guardrails = by_key["guardrails"].value if "guardrails" in by_key else []
     catalog_matches = sum(1 for g in guardrails if "guardrail" in g)
     attachments = sum(len(g["import"]["attachments"]) for g in guardrails)
+    types = Counter(
+        catalog()[g["guardrail"]].policy_type if "guardrail" in g else g.get("type", SERVICE_CONTROL_POLICY)
+        for g in guardrails
+    )
+    policies = (
+        "service control policies"
+        if set(types) <= {SERVICE_CONTROL_POLICY}
+        else "organization policies ("
+        + ", ".join(f"{count} {POLICY_TYPES[t].plural}" for t, count in sorted(types.items()))
+        + ")"
+    )
     lines.append(
-        "no service control policies to adopt"
+        "no organization policies to adopt"
         if not guardrails
-        else f"{len(guardrails)} service control policies ({catalog_matches} from the catalog, "
+        else f"{len(guardrails)} {policies} ({catalog_matches} from the catalog, "
         f"{len(guardrails) - catalog_matches} as documents), {attachments} attachments, "
         "each with its import id"
     )

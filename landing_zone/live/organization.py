@@ -5,11 +5,12 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from landing_zone.config.base import ACCOUNT_ID, ORGANIZATION_ID, OU_ID, ROOT_ID, Matching
+from landing_zone.guardrails.policy_types import AWS_POLICY_TYPES, SERVICE_CONTROL_POLICY
 
 from .session import Clients, paginate
 
@@ -123,7 +124,10 @@ def read_organization(
     if with_tags:
         units = [_with_tags(org, unit) for unit in units]
         accounts = [_with_tags(org, account) for account in accounts]
-    policies = _read_policies(org) if with_policies else []
+    enabled_types = tuple(
+        sorted(t["Type"] for t in root.get("PolicyTypes", []) if t.get("Status") == "ENABLED")
+    )
+    policies = _read_policies(org, enabled_types) if with_policies else []
     principals = tuple(
         sorted(
             p["ServicePrincipal"]
@@ -137,9 +141,7 @@ def read_organization(
         management_account_id=description["MasterAccountId"],
         management_email=description.get("MasterAccountEmail", ""),
         root_id=root_id,
-        enabled_policy_types=tuple(
-            sorted(t["Type"] for t in root.get("PolicyTypes", []) if t.get("Status") == "ENABLED")
-        ),
+        enabled_policy_types=enabled_types,
         service_access_principals=principals,
         organizational_units=tuple(sorted(units, key=lambda u: u.path)),
         accounts=tuple(sorted(accounts, key=lambda a: (a.ou_path or "", a.name.lower(), a.id))),
@@ -167,9 +169,19 @@ def _walk_units(org: Any, parent_id: str, parent_path: str | None) -> Iterator[L
         yield from _walk_units(org, ou_id, path)
 
 
-def _read_policies(org: Any) -> list[LivePolicy]:
+def _read_policies(org: Any, enabled_types: Sequence[str]) -> list[LivePolicy]:
+    """The policies of every type the root enables (SCPs always: they are there without it).
+
+    ListPolicies takes one type at a time (its Filter is required); a type AWS's model does not
+    know yet is not asked for.
+    """
+    types = dict.fromkeys((SERVICE_CONTROL_POLICY, *(t for t in enabled_types if t in AWS_POLICY_TYPES)))
+    return [policy for policy_type in types for policy in _read_policies_of_type(org, policy_type)]
+
+
+def _read_policies_of_type(org: Any, policy_type: str) -> list[LivePolicy]:
     policies = []
-    for summary in paginate(org, "list_policies", "Policies", Filter="SERVICE_CONTROL_POLICY"):
+    for summary in paginate(org, "list_policies", "Policies", Filter=policy_type):
         targets = tuple(
             t["TargetId"] for t in paginate(org, "list_targets_for_policy", "Targets", PolicyId=summary["Id"])
         )
@@ -179,7 +191,7 @@ def _read_policies(org: Any) -> list[LivePolicy]:
             LivePolicy(
                 id=summary["Id"],
                 name=summary["Name"],
-                type=summary.get("Type", "SERVICE_CONTROL_POLICY"),
+                type=summary.get("Type", policy_type),
                 aws_managed=aws_managed,
                 targets=targets,
                 description=summary.get("Description", ""),

@@ -33,7 +33,8 @@ from landing_zone.config.identity import PermissionSetName
 from landing_zone.config.organization import MAX_OU_DEPTH, MAX_OU_NAME_LENGTH
 from landing_zone.config.organization_trail import BUCKET_NAME, TRAIL_NAME
 from landing_zone.config.region_opt_in import is_opt_in_region
-from landing_zone.guardrails import FULL_AWS_ACCESS
+from landing_zone.guardrails.policy_types import AWS_POLICY_TYPES
+from landing_zone.guardrails.policy_types import POLICY_TYPES as POLICY_TYPE_RULES
 from landing_zone.resource_types import (
     ACCESS_ANALYZER,
     ACCOUNT,
@@ -63,42 +64,23 @@ if TYPE_CHECKING:
     from .runner import RegisteredResource
 
 # Organizations' policy types, as AWS spells them (CreatePolicy's `Type`; botocore's model has
-# the same list, pinned by tests/test_aws_rules.py).
-POLICY_TYPES: tuple[str, ...] = (
-    SERVICE_CONTROL_POLICY,
-    "RESOURCE_CONTROL_POLICY",
-    "TAG_POLICY",
-    "BACKUP_POLICY",
-    "AISERVICES_OPT_OUT_POLICY",
-    "CHATBOT_POLICY",
-    "DECLARATIVE_POLICY_EC2",
-    "SECURITYHUB_POLICY",
-    "SECURITYHUB_CSPM_POLICY",
-    "INSPECTOR_POLICY",
-    "UPGRADE_ROLLOUT_POLICY",
-    "BEDROCK_POLICY",
-    "S3_POLICY",
-    "NETWORK_SECURITY_DIRECTOR_POLICY",
-    "GUARDDUTY_POLICY",
-)
-# Policies of a type directly attached to one root, OU or account, per the quotas page's table
-# (AWS doubled the service control policies' quota from 5 to 10 on 15 May 2026). Types the
-# table does not list are not counted.
+# the same list, pinned by tests/test_aws_rules.py). Their limits live in policy_types.py.
+POLICY_TYPES: tuple[str, ...] = AWS_POLICY_TYPES
+# Policies of a type directly attached to one root, OU or account, per the quotas page's table.
+# Types the table does not list are not counted.
 MAX_ATTACHED_PER_TARGET: dict[str, int] = {
-    SERVICE_CONTROL_POLICY: 10,
-    "RESOURCE_CONTROL_POLICY": 5,
-    "DECLARATIVE_POLICY_EC2": 10,
-    "BACKUP_POLICY": 10,
-    "TAG_POLICY": 10,
-    "CHATBOT_POLICY": 5,
-    "AISERVICES_OPT_OUT_POLICY": 5,
-    "SECURITYHUB_POLICY": 10,
+    name: rules.max_attached for name, rules in POLICY_TYPE_RULES.items() if rules.max_attached is not None
+}
+# Characters of a policy document, as sent, per the quotas page's table.
+MAX_SIZE: dict[str, int] = {
+    name: rules.max_size for name, rules in POLICY_TYPE_RULES.items() if rules.max_size is not None
 }
 # AWS's own policies, attached to every root, OU and account once the type is enabled; they
 # cannot be detached from the last place and count towards the quota.
 ALWAYS_ATTACHED: dict[str, str] = {
-    SERVICE_CONTROL_POLICY: FULL_AWS_ACCESS,
-    "RESOURCE_CONTROL_POLICY": "RCPFullAWSAccess",
+    name: rules.always_attached
+    for name, rules in POLICY_TYPE_RULES.items()
+    if rules.always_attached is not None
 }
 MONITOR_TYPES = ("DIMENSIONAL", "CUSTOM")
 MONITOR_DIMENSIONS = ("SERVICE", "LINKED_ACCOUNT", "TAG", "COST_CATEGORY")
@@ -301,6 +283,19 @@ def _policy_type_valid(run: Run) -> Iterator[Finding]:
                 )
 
 
+def _policy_type_trusted_access(run: Run) -> Iterator[Finding]:
+    for organization in run.of_type(ORGANIZATION):
+        for policy_type in organization.inputs.get("enabledPolicyTypes") or ():
+            rules = POLICY_TYPE_RULES.get(policy_type)
+            service = rules.trusted_service if rules is not None else None
+            if service is not None and service not in run.organization.trusted_services:
+                yield _found(
+                    organization,
+                    f"enabledPolicyTypes: {policy_type} needs trusted access for {service} "
+                    f"(trusted: {_listed(run.organization.trusted_services)})",
+                )
+
+
 def _distinct_attachments(run: Run) -> dict[tuple[str, str], list[tuple[RegisteredResource, str]]]:
     """(target id, policy type) -> [(attachment, policy id)], one per distinct policy."""
     groups: dict[tuple[str, str], list[tuple[RegisteredResource, str]]] = defaultdict(list)
@@ -330,6 +325,18 @@ def _policies_per_target(run: Run) -> Iterator[Finding]:
                 attachment,
                 f"{run.describe_target(target)} would have {total} {policy_type}s attached{included}; "
                 f"AWS allows {limit}",
+            )
+
+
+def _policy_size(run: Run) -> Iterator[Finding]:
+    for policy in run.of_type(POLICY):
+        policy_type = _policy_type(policy)
+        content = policy.inputs.get("content")
+        limit = MAX_SIZE.get(policy_type)
+        if limit is not None and isinstance(content, str) and len(content) > limit:
+            yield _found(
+                policy,
+                f"content is {len(content):,} characters; AWS allows {limit:,} for a {policy_type}",
             )
 
 
@@ -623,12 +630,30 @@ RULES: tuple[AwsRule, ...] = (
         _policy_type_valid,
     ),
     AwsRule(
+        "policy-type-trusted-access",
+        "Inspector and Security Hub policies are enabled only once the organization gives "
+        "trusted access to inspector2.amazonaws.com and securityhub.amazonaws.com.",
+        "https://www.pulumi.com/registry/packages/aws/api-docs/organizations/organization/ "
+        "(enabledPolicyTypes)",
+        _policy_type_trusted_access,
+    ),
+    AwsRule(
         "policies-per-target",
         "A root, OU or account has at most 10 service control policies attached (FullAWSAccess "
         "included), 5 resource control policies (RCPFullAWSAccess included), 5 AI services "
         "opt-out or chat applications policies, 10 of the other types.",
         f"{QUOTAS}#min-max-policies",
         _policies_per_target,
+    ),
+    AwsRule(
+        "policy-size",
+        "A policy's content is at most 5,120 characters for service and resource control "
+        "policies and upgrade rollout policies, 2,500 for AI services opt-out policies, 10,000 "
+        "for declarative, backup, tag, chat applications and Security Hub policies (every "
+        "character counts, white space too).",
+        f"{QUOTAS}#min-max-values (Maximum size of a policy document) and https://docs.aws.amazon.com/"
+        "organizations/latest/userguide/orgs_manage_policies_upgrade_syntax.html",
+        _policy_size,
     ),
     AwsRule(
         "policy-attached-once",

@@ -1,4 +1,5 @@
-"""The guardrails and budgets part of the plan report: which policy is attached where, what is budgeted.
+"""The guardrails and budgets part of the plan report: which policy of which type is attached
+where, what is budgeted.
 
 Read from the registered resources (policy attachments, budgets), like the rest of the report.
 """
@@ -8,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from landing_zone.guardrails.policy_types import AWS_POLICY_TYPES, SERVICE_CONTROL_POLICY
 from landing_zone.resource_types import BUDGET, POLICY, POLICY_ATTACHMENT
 
 from .runner import PlanResult
@@ -18,14 +20,24 @@ TARGET_ORDER: dict[TargetType, int] = {"ROOT": 0, "ORGANIZATIONAL_UNIT": 1, "ACC
 
 @dataclass(frozen=True)
 class GuardrailAttachment:
-    """A service control policy attached to the root, an OU (by path) or an account (by name)."""
+    """A policy of a type attached to the root, an OU (by path) or an account (by name)."""
 
     policy: str
     target: str  # "Root", an OU path or an account name (an id when unknown)
     target_type: TargetType
+    policy_type: str = SERVICE_CONTROL_POLICY  # as AWS spells it; unknown policies count as SCPs
 
     def to_json(self) -> dict[str, str]:
-        return {"policy": self.policy, "target": self.target, "targetType": self.target_type}
+        return {
+            "policy": self.policy,
+            "policyType": self.policy_type,
+            "target": self.target,
+            "targetType": self.target_type,
+        }
+
+
+def _type_order(policy_type: str) -> int:
+    return AWS_POLICY_TYPES.index(policy_type) if policy_type in AWS_POLICY_TYPES else len(AWS_POLICY_TYPES)
 
 
 @dataclass(frozen=True)
@@ -60,11 +72,13 @@ class BudgetEntry:
 
 
 def guardrail_entries(result: PlanResult, ou_paths: dict[str, str]) -> tuple[GuardrailAttachment, ...]:
-    """One entry per attachment, sorted by target, then policy name.
+    """One entry per attachment, sorted by policy type (AWS's order), target, then policy name.
 
     Registration order under mocks is not stable.
     """
     policies = {p.id: p.inputs.get("name", p.name) for p in result.of_type(POLICY)}
+    # The provider's default type is a service control policy.
+    types = {p.id: str(p.inputs.get("type") or SERVICE_CONTROL_POLICY) for p in result.of_type(POLICY)}
     accounts = result.account_names()
     root_id = result.outputs.get("rootId")
     entries = []
@@ -80,10 +94,18 @@ def guardrail_entries(result: PlanResult, ou_paths: dict[str, str]) -> tuple[Gua
         policy_id = attachment.inputs["policyId"]
         entries.append(
             GuardrailAttachment(
-                policy=policies.get(policy_id, policy_id), target=target, target_type=target_type
+                policy=policies.get(policy_id, policy_id),
+                target=target,
+                target_type=target_type,
+                policy_type=types.get(policy_id, SERVICE_CONTROL_POLICY),
             )
         )
-    return tuple(sorted(entries, key=lambda e: (TARGET_ORDER[e.target_type], e.target, e.policy)))
+    return tuple(
+        sorted(
+            entries,
+            key=lambda e: (_type_order(e.policy_type), TARGET_ORDER[e.target_type], e.target, e.policy),
+        )
+    )
 
 
 def budget_entries(result: PlanResult) -> tuple[BudgetEntry, ...]:

@@ -63,6 +63,23 @@ SSO_INSTANCE_ARN = f"arn:aws:sso:::instance/ssoins-{fake_alnum('sso', 16)}"
 IDENTITY_STORE_ID = f"d-{fake_digits('identity-store', 10)}"
 
 
+# The policy types the example stacks use between them (pinned by a test): every type.
+EXAMPLE_POLICY_TYPES = (
+    SERVICE_CONTROL_POLICY,
+    "RESOURCE_CONTROL_POLICY",
+    "AISERVICES_OPT_OUT_POLICY",
+    "DECLARATIVE_POLICY_EC2",
+    "TAG_POLICY",
+    "BACKUP_POLICY",
+    "SECURITYHUB_POLICY",
+    "INSPECTOR_POLICY",
+    "CHATBOT_POLICY",
+    "BEDROCK_POLICY",
+    "S3_POLICY",
+    "UPGRADE_ROLLOUT_POLICY",
+)
+
+
 @dataclass(frozen=True)
 class MockOrganization:
     """The existing organization the mocks answer for, when the stack looks it up.
@@ -74,13 +91,14 @@ class MockOrganization:
     registers its own `Organization` is judged on that resource's inputs instead.
     """
 
-    enabled_policy_types: tuple[str, ...] = (SERVICE_CONTROL_POLICY,)
+    enabled_policy_types: tuple[str, ...] = EXAMPLE_POLICY_TYPES
     trusted_services: tuple[str, ...] = (
         principals.ACCOUNT,
         principals.IDENTITY_CENTER,
         principals.CLOUDTRAIL,
         *principals.DELEGATED_SERVICES.values(),
         principals.IAM,
+        principals.INSPECTOR,
     )
     # Identity Center's organization instance is enabled in the console, never by API.
     identity_center_instance: bool = True

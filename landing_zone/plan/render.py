@@ -7,6 +7,7 @@ Every text form of `lz plan` is here; the data comes from `landing_zone.plan.rep
 from __future__ import annotations
 
 from landing_zone.config.changes import AccountChanges
+from landing_zone.guardrails.policy_types import POLICY_TYPES
 
 from .access import AccessEntry, PermissionSetEntry
 from .aws_rules import Refusal
@@ -111,19 +112,23 @@ def _access(permission_sets: tuple[PermissionSetEntry, ...], access: tuple[Acces
 
 
 def _guardrails(guardrails: tuple[GuardrailAttachment, ...]) -> list[str]:
-    """The guardrails per target (nothing when there are none)."""
-    by_target: dict[str, list[str]] = {}
+    """The guardrails per type, then per target (nothing when there are none)."""
+    by_type: dict[str, dict[str, list[str]]] = {}
     for entry in guardrails:
         label = TARGET_LABELS[entry.target_type] + (entry.target if entry.target_type != "ROOT" else "")
-        by_target.setdefault(label, []).append(entry.policy)
-    if not by_target:
+        by_type.setdefault(entry.policy_type, {}).setdefault(label, []).append(entry.policy)
+    if not by_type:
         return []
-    width = max(len(label) for label in by_target)
-    return [
-        "",
-        "Guardrails (service control policies; FullAWSAccess stays attached to every target):",
-        *(f"  {label:<{width}}  {', '.join(policies)}" for label, policies in by_target.items()),
-    ]
+    width = max(len(label) for by_target in by_type.values() for label in by_target)
+    lines = ["", "Guardrails (organization policies by type and target):"]
+    for policy_type, by_target in by_type.items():
+        rules = POLICY_TYPES.get(policy_type)
+        heading = rules.plural if rules is not None else policy_type
+        if rules is not None and rules.always_attached:
+            heading += f" ({rules.always_attached} stays attached to every target)"
+        lines.append(f"  {heading[0].upper()}{heading[1:]}:")
+        lines += [f"    {label:<{width}}  {', '.join(policies)}" for label, policies in by_target.items()]
+    return lines
 
 
 def _budgets(budgets: tuple[BudgetEntry, ...]) -> list[str]:

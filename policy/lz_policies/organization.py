@@ -22,6 +22,8 @@ from pulumi_policy import (
 from .organization_view import PRODUCTION_KNOBS, VIEW_TYPES, OrganizationView, in_subtree
 from .program_rules import (
     ACCOUNT_ID,
+    AUTHORIZATION_POLICY_TYPES,
+    DEFAULT_POLICY_TYPE,
     DELEGATED_ADMINISTRATOR,
     GUARDDUTY_ADMIN_ACCOUNT,
     POLICY,
@@ -169,7 +171,13 @@ delegated_administrators_designated = StackValidationPolicy(
 
 
 class _Attachments:
-    """Which guardrails (policy names) are attached to the root and to each OU."""
+    """Which guardrails (names of service and resource control policies) are attached to the
+    root and to each OU.
+
+    Only authorization policies guard anything: a tag, backup or other management policy that
+    bears a required guardrail's name (say, an SCP turned into an AI opt-out policy) restricts
+    nothing and does not count; a policy whose type is unknown keeps the verdict open.
+    """
 
     ROOT = "root"
 
@@ -179,10 +187,19 @@ class _Attachments:
         policy_of = References(policies)
         self.attached: dict[str, set[str]] = {}  # target (ROOT or an OU's URN) -> policy names
         self.undecided: set[str] = set()  # policy names attached to a target that cannot be told
+        self.not_guarding: dict[str, str] = {}  # policy name -> its (management) type
+        self.unknown_type: set[str] = set()  # policy names whose type is not known yet
         for attachment in of_type(resources, POLICY_ATTACHMENT):
             policy = policy_of.of(attachment, "policyId")
             name = policy.props.get("name") if policy is not None else None
-            if not isinstance(name, str) or is_unknown(name):
+            if policy is None or not isinstance(name, str) or is_unknown(name):
+                continue
+            policy_type = policy.props.get("type", DEFAULT_POLICY_TYPE)
+            if is_unknown(policy_type):
+                self.unknown_type.add(name)
+                continue
+            if policy_type not in AUTHORIZATION_POLICY_TYPES:
+                self.not_guarding[name] = str(policy_type)
                 continue
             target = self._target(attachment)
             if target is None:
@@ -218,6 +235,17 @@ class _Attachments:
         return names
 
 
+def _not_guarding(attachments: _Attachments, name: str) -> str:
+    """Words for a required guardrail that exists only as a management policy."""
+    policy_type = attachments.not_guarding.get(name)
+    if policy_type is None:
+        return ""
+    return (
+        f" a {policy_type} of that name is attached, which guards nothing (only service and "
+        "resource control policies do);"
+    )
+
+
 def _is_production_ou(path: str, entries: list[str]) -> bool:
     """The OU is one the knob names (not one below it: guardrails attached above reach those)."""
     return any(path == entry if "/" in entry else path.rsplit("/", 1)[-1] == entry for entry in entries)
@@ -234,12 +262,16 @@ def _check_guardrails(args: StackValidationArgs, report_violation: ReportViolati
     for name in root_required:
         if name in attachments.attached.get(_Attachments.ROOT, set()):
             continue
+        if name in attachments.unknown_type:
+            report_violation(undecided(f"guardrail '{name}'", "its policy type"), None)
+            continue
         if name in attachments.undecided:
             report_violation(undecided(f"guardrail '{name}'", "the target it is attached to"), None)
             continue
         report_violation(
             f"guardrail '{name}' is not attached to the organization's root, which rootGuardrails "
-            "requires; attach it to the root (guardrails: root: true) or take it out of rootGuardrails",
+            f"requires;{_not_guarding(attachments, name)} attach it to the root (guardrails: root: true) "
+            "or take it out of rootGuardrails",
             None,
         )
     for unit in view.units:
@@ -254,27 +286,34 @@ def _check_guardrails(args: StackValidationArgs, report_violation: ReportViolati
         for name in production_required:
             if name in reaching:
                 continue
+            if name in attachments.unknown_type:
+                report_violation(undecided(f"guardrail '{name}'", "its policy type"), unit.urn)
+                continue
             if name in attachments.undecided:
                 report_violation(undecided(f"guardrail '{name}'", "the target it is attached to"), unit.urn)
                 continue
             report_violation(
                 f"guardrail '{name}' does not reach production OU '{path}', which productionGuardrails "
-                "requires; attach it to that OU, an OU above it or the root, or take it out of "
-                "productionGuardrails",
+                f"requires;{_not_guarding(attachments, name)} attach it to that OU, an OU above it or the "
+                "root, or take it out of productionGuardrails",
                 unit.urn,
             )
 
 
 guardrails_stay_attached = StackValidationPolicy(
     name="guardrails-stay-attached",
-    description="The root and the production OUs keep the guardrails the organization requires of them.",
+    description="The root and the production OUs keep the service and resource control policies the "
+    "organization requires of them.",
     enforcement_level=EnforcementLevel.MANDATORY,
     validate=_check_guardrails,
     config_schema=PolicyConfigSchema(
         properties={
-            "rootGuardrails": string_list("names of the policies that stay attached to the root"),
+            "rootGuardrails": string_list(
+                "names of the service or resource control policies that stay attached to the root"
+            ),
             "productionGuardrails": string_list(
-                "names of the policies that reach every production OU (attached to it or above it)"
+                "names of the service or resource control policies that reach every production OU "
+                "(attached to it or above it)"
             ),
             "productionOus": string_list("OU names or paths that are production OUs", ["Production"]),
         }

@@ -30,6 +30,11 @@ CUSTOMER_MANAGED_POLICY_ATTACHMENT = (
 )
 TRAIL = "aws:cloudtrail/trail:Trail"
 
+# landing_zone/guardrails/policy_types.py: the authorization policy types (IAM's grammar), which
+# restrict what principals may do and what may be done to resources; the provider's default.
+AUTHORIZATION_POLICY_TYPES = ("SERVICE_CONTROL_POLICY", "RESOURCE_CONTROL_POLICY")
+DEFAULT_POLICY_TYPE = "SERVICE_CONTROL_POLICY"
+
 # landing_zone/config/base.py: AWS_CONTACT_TYPES and ACCOUNT_ID
 CONTACT_TYPES = ("BILLING", "OPERATIONS", "SECURITY")
 ACCOUNT_ID = re.compile(r"\d{12}", re.ASCII)

@@ -277,4 +277,13 @@ def audit_stack_values() -> dict:
             {"name": "sandbox-alice", "ou": "Sandbox"},
             {"name": "legacy", "email": "legacy-root@acme-corp.io"},
         ],
+        # The planted policies, as configured: lz audit checks the coverage.
+        guardrails=[
+            {"name": "deny-leave-organization", "document": json.dumps(DENY_LEAVE), "root": True},
+            {
+                "guardrail": "deny-root-access-keys",
+                "organizationalUnits": ["Workloads"],
+                "accounts": ["sandbox-alice"],
+            },
+        ],
     )

@@ -78,7 +78,7 @@ def test_planted_problems_are_exactly_the_failures_in_process(planted_inprocess,
     # Every member account was checked through its role, each under its own target.
     member_targets = {r["target"]["id"] for r in results if r["id"].startswith("member.")}
     assert member_targets == set(planted.account_ids.values())
-    assert report.counts() == {"pass": 30, "fail": 4, "error": 8, "manual": 3}
+    assert report.counts() == {"pass": 33, "fail": 4, "error": 8, "manual": 3}
 
 
 def test_an_account_that_cannot_be_entered_is_an_error_for_its_checks_only(planted_inprocess, monkeypatch):
@@ -131,7 +131,7 @@ def test_audit_text_lists_failures_with_evidence(server_env, capsys):
     assert code == 1
     assert "FAIL   management.workloads  No workloads in the management account" in out
     assert "       - no SECURITY alternate contact\n" in out
-    assert out.rstrip().endswith("Summary: 25 pass, 4 fail, 8 error, 3 manual")
+    assert out.rstrip().endswith("Summary: 26 pass, 4 fail, 8 error, 3 manual")
     assert err == ""  # no progress line when stderr is not a terminal
 
 
@@ -293,7 +293,7 @@ def test_an_audit_that_could_enter_no_member_account_says_so_and_fails_only_with
         "there, and trusted?); this audit says nothing about them. In CI, run with --fail-on-error."
     )
     assert report.warnings() == [warning]
-    assert render_text(report).splitlines()[-2:] == ["Summary: 11 pass, 3 fail, 23 error, 3 manual", warning]
+    assert render_text(report).splitlines()[-2:] == ["Summary: 12 pass, 3 fail, 23 error, 3 manual", warning]
     # Without the planted failures (none of them), the exit code is --fail-on-error's to decide.
     clean = AuditReport(report.organization_id, report.management_account_id, tuple(r for r in report.results if r.outcome != "fail"), report.member_account_ids)  # fmt: skip
     assert (failed(clean.results), failed(clean.results, errors_fail=True)) == (False, True)

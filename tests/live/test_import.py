@@ -111,10 +111,21 @@ def test_import_then_plan_reproduces_the_live_organization(server_env, capsys, p
     assert {a["name"]: (a["ou"], a["email"], a["import"]) for a in report["accounts"]} == {
         name: (ou, email, planted.account_ids[name]) for name, (ou, email) in ACCOUNTS.items()
     }
+    SCP = "SERVICE_CONTROL_POLICY"
     assert report["guardrails"] == [
-        {"policy": "deny-leave-organization", "target": "Root", "targetType": "ROOT"},
-        {"policy": "deny-root-access-keys", "target": "Workloads", "targetType": "ORGANIZATIONAL_UNIT"},
-        {"policy": "deny-root-access-keys", "target": "sandbox-alice", "targetType": "ACCOUNT"},
+        {"policy": "deny-leave-organization", "policyType": SCP, "target": "Root", "targetType": "ROOT"},
+        {
+            "policy": "deny-root-access-keys",
+            "policyType": SCP,
+            "target": "Workloads",
+            "targetType": "ORGANIZATIONAL_UNIT",
+        },
+        {
+            "policy": "deny-root-access-keys",
+            "policyType": SCP,
+            "target": "sandbox-alice",
+            "targetType": "ACCOUNT",
+        },
     ]
     assert report["access"] == [
         {"group": "auditors", "permissionSet": "ReadOnly", "account": "audit"},

@@ -183,6 +183,6 @@ def test_an_organization_without_custom_policies_or_identity_center_content_says
     assert "landing-zone:guardrails" not in stack.values
     assert "landing-zone:identityCenter" not in stack.values
     assert stack.summary[2:] == [
-        "no service control policies to adopt",
+        "no organization policies to adopt",
         "Identity Center: empty, nothing written",
     ]

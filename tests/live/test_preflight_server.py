@@ -34,6 +34,19 @@ def test_what_the_stack_would_create_twice_is_blocked(server_env, tmp_path, caps
             )
             for index, name in enumerate(("audit", "production", "sandbox-alice", "legacy"))
         ),
+        # The planted policies, configured without their import ids.
+        (
+            "imports.policies",
+            "policy 'deny-leave-organization'",
+            f"set guardrails[0].import: {{policy: {planted.policy_ids['deny-leave-organization']}, "
+            f"attachments: [{planted.root_id}]}}",
+        ),
+        (
+            "imports.policies",
+            "policy 'deny-root-access-keys'",
+            f"set guardrails[1].import: {{policy: {planted.policy_ids['deny-root-access-keys']}, "
+            f"attachments: [{planted.ou_ids['Workloads']}, {planted.account_ids['sandbox-alice']}]}}",
+        ),
     }
     # moto's server answers an unimplemented call with HTTP 500: unknown, with why.
     unknown = [p for p in report["prerequisites"] if p["status"] == "unknown"]

@@ -178,10 +178,11 @@ def _security_elsewhere(session: boto3.Session, planted: ReadyOrganization) -> E
     }
 
 
-def _four_policies_on_root(session: boto3.Session, planted: ReadyOrganization) -> Extra:
+def _nine_policies_on_root(session: boto3.Session, planted: ReadyOrganization) -> Extra:
     org = _org(session)
     commands = []
-    for index in range(4):
+    # Nine, the stack's deny-leaving-organization and FullAWSAccess: one over AWS's ten.
+    for index in range(9):
         policy_id = org.create_policy(
             Content='{"Version":"2012-10-17","Statement":[{"Effect":"Deny","Action":"s3:X","Resource":"*"}]}',
             Description="",
@@ -291,11 +292,12 @@ CASES: dict[str, Missing] = {
         ),
     ),
     "policies per target": Missing(
-        plant=_four_policies_on_root,
+        plant=_nine_policies_on_root,
         expected=lambda p, x: (
-            f"BLOCKED quota.policies-per-target  the root ({p.root_id}): would have 6 service "
-            "control policies (FullAWSAccess, extra-0, extra-1, extra-2, extra-3, deny-leaving-organization); AWS "
-            f"allows 5, FullAWSAccess included; fix: detach what the stack does not manage ({x['detach']}), or "
+            f"BLOCKED quota.policies-per-target  the root ({p.root_id}): would have 11 service "
+            "control policies (FullAWSAccess, extra-0, extra-1, extra-2, extra-3, extra-4, extra-5, extra-6, "
+            "extra-7, extra-8, deny-leaving-organization); AWS "
+            f"allows 10, FullAWSAccess included; fix: detach what the stack does not manage ({x['detach']}), or "
             "attach fewer guardrails there"
         ),
     ),

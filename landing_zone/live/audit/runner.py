@@ -32,6 +32,7 @@ from . import (
     iam,
     identities,
     organization,
+    policies,
     root_access,
     root_user,
     workloads,
@@ -165,6 +166,7 @@ def _tasks(clients: Clients, live: LiveOrganization, options: AuditOptions) -> l
     tasks.append((f"organization: {trail.id}", one(trail, org_target, clients, options.config)))
     root_access_facts = root_access.RootAccessFacts(clients)
     tasks.append(("organization: root access", one(root_access.ROOT_ACCESS, org_target, root_access_facts)))
+    tasks += [(f"organization: {c.id}", one(c, org_target, clients)) for c in policies.CHECKS]
     tasks += [
         (f"account {a.id} ({a.name})", _member_task(clients, a, options.role_name))
         for a in live.member_accounts
@@ -194,7 +196,7 @@ def _tasks(clients: Clients, live: LiveOrganization, options: AuditOptions) -> l
         tasks += [(f"stack: {c.id}", one(c, stack, options.config, live)) for c in drift.CHECKS]
         tasks += [
             (f"stack: {c.id}", one(c, stack, clients, options.config, live))
-            for c in _settings_checks(options.config)
+            for c in (*_settings_checks(options.config), *policies.STACK_CHECKS)
         ]
         check = identities.ADMIN_AND_DAILY
         tasks.append((f"stack: {check.id}", one(check, stack, clients, options.config, live)))

@@ -126,7 +126,7 @@ def policies(preflight: Preflight) -> list[Prerequisite]:
         adopted = entry.import_
         if adopted is None:
             existing = by_name.get(entry.policy_name)
-            if existing is not None:
+            if existing is not None and existing.type == entry.policy_type:
                 results.append(
                     blocked(
                         "imports.policies",
@@ -136,12 +136,34 @@ def policies(preflight: Preflight) -> list[Prerequisite]:
                         f"attachments: [{', '.join(existing.targets)}]}}",
                     )
                 )
+            elif existing is not None:
+                # Importing a policy of another type would replace it (the type cannot change).
+                results.append(
+                    blocked(
+                        "imports.policies",
+                        subject,
+                        f"the name is taken by {existing.id}, a {existing.type}; this entry is a "
+                        f"{entry.policy_type}",
+                        f"set {key}.name to another name",
+                    )
+                )
             continue
         found = by_id.get(adopted.policy)
         if found is None:
             results.append(
                 blocked(
                     "imports.policies", subject, f"{adopted.policy} does not exist", f"remove {key}.import"
+                )
+            )
+            continue
+        if found.type != entry.policy_type:
+            results.append(
+                blocked(
+                    "imports.policies",
+                    subject,
+                    f"{adopted.policy} is a {found.type}; this entry is a {entry.policy_type}, and "
+                    "importing it as one would replace it",
+                    f"set {key}.type: {found.type}, or import another policy",
                 )
             )
             continue

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from landing_zone.config.changes import account_changes, closure_quota
 from landing_zone.config.organization import MAX_OU_DEPTH
-from landing_zone.guardrails import FULL_AWS_ACCESS, MAX_POLICIES_PER_TARGET
+from landing_zone.guardrails.policy_types import POLICY_TYPES
 
 from ..session import paginate
 from .model import Check, Preflight, Prerequisite, blocked, ready, unknown
@@ -60,13 +60,14 @@ def account_quota(preflight: Preflight) -> list[Prerequisite]:
     return [ready("quota.accounts", subject, f"{counted}; the account quota is {value}")]
 
 
-def _targets(preflight: Preflight) -> dict[str, tuple[str, list[str]]]:
-    """Live target id -> (label, the stack's policies on it), for targets that exist live."""
+def _targets(preflight: Preflight) -> dict[tuple[str, str], tuple[str, list[str]]]:
+    """(live target id, policy type) -> (label, the stack's policies of the type on it), for
+    targets that exist live: each type has its own quota."""
     config, live = preflight.config, preflight.live
     ou_ids = {unit.path: unit.id for unit in live.organizational_units}
     ou_ids.update({ou.path: ou.import_id for ou in config.organizational_units if ou.import_id})
     account_ids = config.structure.account_import_ids
-    targets: dict[str, tuple[str, list[str]]] = {}
+    targets: dict[tuple[str, str], tuple[str, list[str]]] = {}
     for entry in config.guardrails:
         found = [(live.root_id, "the root")] if entry.root else []
         found += [(ou_ids[path], f"OU '{path}'") for path in entry.organizational_units if path in ou_ids]
@@ -74,25 +75,32 @@ def _targets(preflight: Preflight) -> dict[str, tuple[str, list[str]]]:
             (account_ids[name] or "", f"account '{name}'") for name in entry.accounts if account_ids.get(name)
         ]
         for target_id, label in found:
-            targets.setdefault(target_id, (label, []))[1].append(entry.policy_name)
+            targets.setdefault((target_id, entry.policy_type), (label, []))[1].append(entry.policy_name)
     return targets
 
 
 def policies_per_target(preflight: Preflight) -> list[Prerequisite]:
-    """Live policies the stack does not manage stay attached, FullAWSAccess among them."""
+    """Live policies the stack does not manage stay attached, AWS's own (FullAWSAccess,
+    RCPFullAWSAccess) among them; each type against its own quota (types without one are not
+    counted)."""
     managed = {entry.import_.policy for entry in preflight.config.guardrails if entry.import_}
     results = []
-    for target_id, (label, stack_policies) in _targets(preflight).items():
+    for (target_id, policy_type), (label, stack_policies) in _targets(preflight).items():
+        rules = POLICY_TYPES[policy_type]
+        limit = rules.max_attached
+        if limit is None:
+            continue
         staying = [
             policy
             for policy in preflight.live.policies
-            if target_id in policy.targets and policy.id not in managed
+            if target_id in policy.targets and policy.id not in managed and policy.type == policy_type
         ]
         total = len(staying) + len(stack_policies)
         subject = f"{label} ({target_id})"
         names = ", ".join([*(p.name for p in staying), *stack_policies])
-        if total > MAX_POLICIES_PER_TARGET:
-            others = [p for p in staying if p.name != FULL_AWS_ACCESS] or staying
+        included = f", {rules.always_attached} included" if rules.always_attached else ""
+        if total > limit:
+            others = [p for p in staying if p.name != rules.always_attached] or staying
             commands = "; ".join(
                 f"aws organizations detach-policy --policy-id {p.id} --target-id {target_id}" for p in others
             )
@@ -100,15 +108,16 @@ def policies_per_target(preflight: Preflight) -> list[Prerequisite]:
                 blocked(
                     "quota.policies-per-target",
                     subject,
-                    f"would have {total} service control policies ({names}); AWS allows "
-                    f"{MAX_POLICIES_PER_TARGET}, {FULL_AWS_ACCESS} included",
+                    f"would have {total} {rules.plural} ({names}); AWS allows {limit}{included}",
                     f"detach what the stack does not manage ({commands}), or attach fewer guardrails there",
                 )
             )
         else:
-            results.append(
-                ready("quota.policies-per-target", subject, f"{total} of {MAX_POLICIES_PER_TARGET} ({names})")
+            # Counted per type: the subject says which when it is not the service control policies'.
+            shown_total = f"{total} of {limit}" + (
+                "" if policy_type == "SERVICE_CONTROL_POLICY" else f" {rules.plural}"
             )
+            results.append(ready("quota.policies-per-target", subject, f"{shown_total} ({names})"))
     return results
 
 
