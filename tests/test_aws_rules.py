@@ -637,7 +637,7 @@ def test_the_longest_name_a_rule_takes_is_the_longest_aws_s_api_model_takes(rule
 @pytest.mark.parametrize(
     ("policy_type", "limit"),
     [
-        (SCP, 5120),
+        (SCP, 10_240),
         ("RESOURCE_CONTROL_POLICY", 5120),
         ("AISERVICES_OPT_OUT_POLICY", 2500),
         ("TAG_POLICY", 10_000),

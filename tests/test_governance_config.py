@@ -66,7 +66,7 @@ CASES = [
         ],
     ),
     (
-        "document over 5,120 characters once minified",
+        "document over 10,240 characters once minified",
         stack_values(
             guardrails=[
                 {
@@ -74,14 +74,14 @@ CASES = [
                     "root": True,
                     "parameters": {
                         "allowedRegions": ["eu-west-1"],
-                        "exemptRoleArns": [f"arn:aws:iam::*:role/team-{n:02d}-deployer" for n in range(100)],
+                        "exemptRoleArns": [f"arn:aws:iam::*:role/team-{n:03d}-deployer" for n in range(260)],
                     },
                 }
             ]
         ),
         [
-            "landing-zone:guardrails[0]: 'deny-unapproved-regions' is 5,293 characters once minified; "
-            "AWS allows at most 5,120 per service control policy"
+            "landing-zone:guardrails[0]: 'deny-unapproved-regions' is 11,793 characters once minified; "
+            "AWS allows at most 10,240 per service control policy"
         ],
     ),
     (
@@ -218,14 +218,14 @@ CASES = [
                     "root": True,
                     "parameters": {
                         "allowedRegions": ["eu-west-1"],
-                        "exemptPermissionSets": [f"Team{n:02d}" for n in range(20)],
+                        "exemptPermissionSets": [f"Team{n:02d}" for n in range(64)],
                     },
                 }
             ]
         ),
         [
-            "landing-zone:guardrails[0]: 'deny-unapproved-regions' is 5,165 characters once minified; "
-            "AWS allows at most 5,120 per service control policy"
+            "landing-zone:guardrails[0]: 'deny-unapproved-regions' is 13,349 characters once minified; "
+            "AWS allows at most 10,240 per service control policy"
         ],
     ),
     (

@@ -149,7 +149,7 @@ CASES = [
         ],
     ),
     (
-        "a document over 5,120 characters once minified",
+        "a document over 10,240 characters once minified",
         guardrails(
             {
                 "document": json.dumps(
@@ -161,7 +161,7 @@ CASES = [
                                 "Action": f"s3:Action{n:04d}",
                                 "Resource": "*",
                             }
-                            for n in range(80)
+                            for n in range(150)
                         ]
                     }
                 ),
@@ -170,7 +170,7 @@ CASES = [
             }
         ),
         [
-            "landing-zone:guardrails[0]: 'huge' is 5,845 characters once minified; AWS allows at most 5,120 "
+            "landing-zone:guardrails[0]: 'huge' is 11,005 characters once minified; AWS allows at most 10,240 "
             "per service control policy"
         ],
     ),  # fmt: skip

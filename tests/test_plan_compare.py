@@ -55,7 +55,19 @@ def prod_plan(planned) -> dict[str, Any]:
 VIOLATION = {"policy": "budget-exists", "level": "advisory", "message": "no budget", "urn": "urn:x::dev"}
 ACCOUNT = {"name": "analytics", "email": "a@x.io", "ou": "Workloads", "id": "1", "closeOnDeletion": False, "import": None}  # fmt: skip
 ACCESS = {"group": "Finance", "permissionSet": "Billing", "account": "dev"}
-GUARDRAIL = {"policy": "deny-iam-users", "target": "Sandbox", "targetType": "ORGANIZATIONAL_UNIT"}
+GUARDRAIL = {
+    "policy": "deny-iam-users",
+    "policyType": "SERVICE_CONTROL_POLICY",
+    "target": "Sandbox",
+    "targetType": "ORGANIZATIONAL_UNIT",
+}
+# The same target gaining a policy of another type is its own change.
+RCP = {
+    "policy": "deny-insecure-transport",
+    "policyType": "RESOURCE_CONTROL_POLICY",
+    "target": "Sandbox",
+    "targetType": "ORGANIZATIONAL_UNIT",
+}
 REFUSAL = {"rule": "policies-per-target", "type": "aws:organizations/policyAttachment:PolicyAttachment", "name": "x", "urn": "u", "message": "six", "words": "w", "source": "s"}  # fmt: skip
 
 
@@ -125,6 +137,12 @@ CASES: list[tuple[str, Callable[[dict], None], dict[str, Any], dict[str, Any]]] 
         appended("guardrails", GUARDRAIL),
         {"guardrails_attached": [GUARDRAIL]},
         {"guardrails_detached": [GUARDRAIL]},
+    ),
+    (
+        "resource control policy",
+        appended("guardrails", RCP),
+        {"guardrails_attached": [RCP]},
+        {"guardrails_detached": [RCP]},
     ),
     (
         "budget",

@@ -125,7 +125,7 @@ PROD_TABLES = [
     ["Account", "OU", "Root email", "Notes"],
     ["Accounts", "Auditors", "Developers", "Finance", "Platform"],
     ["Permission set", "Session", "Policies"],
-    ["Target", "Service control policies"],
+    ["Target", "Policy type", "Policy"],
     ["Budget", "Limit", "Covers", "Alerts"],
 ]
 

@@ -8,8 +8,9 @@ Sources:
   `organizations.Policy` docstring; only the types both accept are supported (a pin test checks);
 - sizes: "Maximum size of a policy document" and attachments per target: the quotas page,
   https://docs.aws.amazon.com/organizations/latest/userguide/orgs_reference_limits.html
-  (#min-max-values, #min-max-policies). AWS doubled the service control policies' per-target
-  quota from 5 to 10 on 15 May 2026. Upgrade rollout policies' size is on their syntax page.
+  (#min-max-values, #min-max-policies). On 15 May 2026 AWS doubled both service control policy
+  quotas, with no request needed: 10 per target (was 5) and 10,240 characters (was 5,120); RCPs
+  kept theirs. Upgrade rollout policies' size is on their syntax page.
   Types neither page limits are not limited here: AWS, not the plan, then has the last word.
 """
 
@@ -56,7 +57,7 @@ class PolicyTypeRules:
 POLICY_TYPES: dict[str, PolicyTypeRules] = {
     rules.name: rules
     for rules in (
-        PolicyTypeRules(SERVICE_CONTROL_POLICY, "service control policy", "iam", 5120, 10, FULL_AWS_ACCESS),
+        PolicyTypeRules(SERVICE_CONTROL_POLICY, "service control policy", "iam", 10_240, 10, FULL_AWS_ACCESS),
         PolicyTypeRules(
             RESOURCE_CONTROL_POLICY, "resource control policy", "iam", 5120, 5, RCP_FULL_AWS_ACCESS
         ),

@@ -647,8 +647,8 @@ RULES: tuple[AwsRule, ...] = (
     ),
     AwsRule(
         "policy-size",
-        "A policy's content is at most 5,120 characters for service and resource control "
-        "policies and upgrade rollout policies, 2,500 for AI services opt-out policies, 10,000 "
+        "A policy's content is at most 10,240 characters for service control policies, 5,120 "
+        "for resource control policies and upgrade rollout policies, 2,500 for AI services opt-out policies, 10,000 "
         "for declarative, backup, tag, chat applications and Security Hub policies (every "
         "character counts, white space too).",
         f"{QUOTAS}#min-max-values (Maximum size of a policy document) and https://docs.aws.amazon.com/"

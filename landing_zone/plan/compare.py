@@ -132,7 +132,9 @@ def compare_plans(base: PlanSnapshot, head: PlanSnapshot) -> PlanChanges:
         base.access, head.access, lambda a: (a.group, a.account, a.permission_set)
     )
     attached, detached = _set_changes(
-        base.guardrails, head.guardrails, lambda g: (_TARGET_ORDER[g.target_type], g.target, g.policy)
+        base.guardrails,
+        head.guardrails,
+        lambda g: (_TARGET_ORDER[g.target_type], g.target, g.policy_type, g.policy),
     )
     return PlanChanges(
         base=base,

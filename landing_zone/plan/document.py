@@ -12,6 +12,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Literal
 
+from landing_zone.guardrails.policy_types import POLICY_TYPES
+
 from .access import PermissionSetEntry
 from .compare import PlanChanges, budget_alerts, budget_limit
 from .governance import TargetType
@@ -115,6 +117,13 @@ def messages(summary: str, table: Table) -> Block:
 
 def target_words(target_type: TargetType, target: str) -> str:
     return "Root" if target_type == "ROOT" else f"{TARGET_WORDS[target_type]} {target}"
+
+
+def policy_type_words(policy_type: str) -> str:
+    """`SERVICE_CONTROL_POLICY` -> "service control policy"; a type this version does not know
+    (a plan file is untrusted) reads as written."""
+    rules = POLICY_TYPES.get(policy_type)
+    return rules.words if rules is not None else policy_type
 
 
 def _plural(count: int, word: str) -> str:
@@ -230,19 +239,18 @@ def permission_set_policies(ps: PermissionSetEntry) -> list[str]:
 
 
 def _guardrails(report: PlanReport) -> Section:
-    by_target: dict[str, list[str]] = {}
-    for entry in report.guardrails:
-        by_target.setdefault(target_words(entry.target_type, entry.target), []).append(entry.policy)
-    if not by_target:
-        return Section("Guardrails", ())
-    table = Table(
-        ("Target", "Service control policies"), tuple((t, ", ".join(p)) for t, p in by_target.items())
+    rows = tuple(
+        (target_words(g.target_type, g.target), policy_type_words(g.policy_type), g.policy)
+        for g in report.guardrails
     )
+    if not rows:
+        return Section("Guardrails", ())
+    table = Table(("Target", "Policy type", "Policy"), rows)
     return Section(
         "Guardrails",
         (
-            Paragraph("FullAWSAccess stays attached to every target."),
-            listing(f"Guardrails per target ({len(table.rows)})", table),
+            Paragraph("AWS's own policy of each type (FullAWSAccess, RCPFullAWSAccess) stays attached."),
+            listing(f"Organization policies per target ({len(rows)})", table),
         ),
     )
 
@@ -449,14 +457,16 @@ def _access_section(changes: PlanChanges) -> Section:
 
 def _guardrail_section(changes: PlanChanges) -> Section:
     rows = [
-        ("attached", target_words(g.target_type, g.target), g.policy) for g in changes.guardrails_attached
+        ("attached", target_words(g.target_type, g.target), policy_type_words(g.policy_type), g.policy)
+        for g in changes.guardrails_attached
     ]
     rows += [
-        ("detached", target_words(g.target_type, g.target), g.policy) for g in changes.guardrails_detached
+        ("detached", target_words(g.target_type, g.target), policy_type_words(g.policy_type), g.policy)
+        for g in changes.guardrails_detached
     ]
     if not rows:
         return Section("Guardrails", ())
-    table = Table(("Change", "Target", "Service control policy"), tuple(rows))
+    table = Table(("Change", "Target", "Policy type", "Policy"), tuple(rows))
     return Section("Guardrails", (listing(f"Guardrail changes ({len(rows)})", table),))
 
 

@@ -60,6 +60,7 @@ class PlanPermissionSet(_Model):
 
 class PlanGuardrail(_Model):
     policy: str
+    policy_type: str = Field(alias="policyType")
     target: str
     target_type: Literal["ROOT", "ORGANIZATIONAL_UNIT", "ACCOUNT"] = Field(alias="targetType")
 
