@@ -648,9 +648,9 @@ RULES: tuple[AwsRule, ...] = (
     AwsRule(
         "policy-size",
         "A policy's content is at most 10,240 characters for service control policies, 5,120 "
-        "for resource control policies and upgrade rollout policies, 2,500 for AI services opt-out policies, 10,000 "
-        "for declarative, backup, tag, chat applications and Security Hub policies (every "
-        "character counts, white space too).",
+        "for resource control policies and upgrade rollout policies, 2,500 for AI services "
+        "opt-out policies, 10,000 for declarative, backup, tag, chat applications and Security "
+        "Hub policies (every character counts, white space too).",
         f"{QUOTAS}#min-max-values (Maximum size of a policy document) and https://docs.aws.amazon.com/"
         "organizations/latest/userguide/orgs_manage_policies_upgrade_syntax.html",
         _policy_size,
