@@ -9,6 +9,7 @@ import pulumi
 from pulumi_aws.account.region import Region
 from pulumi_aws.organizations.account import Account
 
+from landing_zone.config.lifecycle import closing_arms
 from landing_zone.config.organization import ResolvedAccount
 
 from .account_settings import create_alternate_contact, create_primary_contact, create_regions, enabling
@@ -41,7 +42,11 @@ class MemberAccount(pulumi.ComponentResource):
         account = self._create_account(name, args)
         self.account_id = account.id
         self.arn = account.arn
-        child = pulumi.ResourceOptions(parent=self)
+        # Armed for closure, the account's next step is its Delete: AWS then refuses calls on it,
+        # so its settings are left as they are (retained) rather than deleted.
+        config = args.account.config
+        closing = config.state == "suspended" and closing_arms(config)
+        child = pulumi.ResourceOptions(parent=self, retain_on_delete=True if closing else None)
         for contact_type, contact in sorted(args.account.contacts.items()):
             create_alternate_contact(name, contact_type, contact, self.account_id, child)
         if args.account.primary_contact is not None:
@@ -53,12 +58,13 @@ class MemberAccount(pulumi.ComponentResource):
 
     def _create_account(self, name: str, args: MemberAccountArgs) -> Account:
         config = args.account.config
+        closes = closing_arms(config)
         return Account(
             name,
             name=config.name,
             email=args.account.email,
             parent_id=args.parent_id,
-            close_on_deletion=config.close_on_deletion,
+            close_on_deletion=closes,
             role_name=config.role_name,
             iam_user_access_to_billing=config.iam_user_access_to_billing,
             tags=dict(args.account.tags),
@@ -66,10 +72,12 @@ class MemberAccount(pulumi.ComponentResource):
                 parent=self,
                 # An account is never replaced or deleted by accident: removing it from
                 # config leaves it in AWS (retain) and `pulumi destroy` refuses (protect).
-                # A disposable one (closeOnDeletion) is closed when removed: Pulumi must then
-                # call Delete, which neither protect nor retainOnDelete would let it do.
-                protect=not config.close_on_deletion,
-                retain_on_delete=not config.close_on_deletion,
+                # A disposable one (closeOnDeletion), or a suspended one allowed to close, is
+                # closed when removed (state: closed): Pulumi must then call Delete, which neither
+                # protect nor retainOnDelete would let it do. Pulumi reads both from the state
+                # the last update left, so they are dropped one update before the closure.
+                protect=not closes,
+                retain_on_delete=not closes,
                 ignore_changes=ACCOUNT_IGNORED_CHANGES,
                 import_=config.import_id,
             ),

@@ -29,9 +29,10 @@ EXPECTED_GUARDRAILS = {
     "deny-iam-users": ("exemptRoleArns",),
     "protect-account-settings": (),
     "deny-region-changes": (),
+    "deny-all-suspended": ("exemptRoleArns",),
 }
 # Every guardrail with exemptRoleArns also takes exemptPermissionSets.
-EXEMPTING = ("deny-unapproved-regions", "protect-security-services", "deny-iam-users")
+EXEMPTING = ("deny-unapproved-regions", "protect-security-services", "deny-iam-users", "deny-all-suspended")
 # Generous parameters: the documents must still fit with them.
 SAMPLE_PARAMETERS = {
     "allowedRegions": ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2"],
@@ -215,6 +216,7 @@ DENIED = {
     "deny-unapproved-regions": ("ec2:RunInstances", "us-east-1"),
     "protect-security-services": ("cloudtrail:StopLogging", "eu-west-1"),
     "deny-iam-users": ("iam:CreateUser", "eu-west-1"),
+    "deny-all-suspended": ("s3:GetObject", "eu-west-1"),
 }
 
 

@@ -170,6 +170,17 @@ def test_management_account_reads_assume_roles_as_a_list_too():
                 "the account; list it in disposableAccounts or tag it environment=sandbox"
             ],
         ),
+        # Suspended and armed for closure by the program (lifecycle tag); the OU is judged elsewhere.
+        ({"name": "old", "closeOnDeletion": True, "tags": {"lifecycle": "suspended"}}, False, None, []),
+        (
+            {"name": "old", "closeOnDeletion": True, "tags": {"lifecycle": "closing"}},
+            False,
+            None,
+            [
+                "account 'old' sets closeOnDeletion but is not disposable: deleting it would close "
+                "the account; list it in disposableAccounts or tag it environment=sandbox"
+            ],
+        ),
         (
             {"name": "audit", "tags": {"environment": "sandbox"}},
             False,
@@ -191,6 +202,8 @@ def test_management_account_reads_assume_roles_as_a_list_too():
         "unprotected-disposable-sandbox",
         "unprotected-disposable-listed",
         "unprotected-closing-tag-in-another-case",
+        "suspended-armed",
+        "other-lifecycle-tag",
         "unprotected-sandbox-that-does-not-close",
     ],
 )

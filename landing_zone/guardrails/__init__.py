@@ -82,6 +82,9 @@ DESCRIPTIONS: Mapping[str, str] = {
     "protect-account-settings": "Alternate contacts, contact information and account closure "
     "are managed from the management account only.",
     "deny-region-changes": "Regions cannot be enabled or disabled from member accounts.",
+    # For organization.suspendedOu: the stack still removes the baseline through the exempt role.
+    "deny-all-suspended": "Denies every action in a suspended account, except to the exempt "
+    "roles (the role the stack assumes there).",
 }
 
 

@@ -86,9 +86,9 @@ class PlanReport:
     @property
     def fails(self) -> bool:
         """`pulumi up` (with the pack) would stop: AWS refuses something, a mandatory policy
-        does, or the change closes more accounts than AWS allows."""
-        over_quota = self.account_changes is not None and self.account_changes.over_quota
-        return bool(self.refusals) or self.has_mandatory_violations or over_quota
+        does, or the change closes more accounts than AWS allows or makes a refused state change."""
+        changes_fail = self.account_changes is not None and self.account_changes.fails
+        return bool(self.refusals) or self.has_mandatory_violations or changes_fail
 
     def to_json(self) -> dict[str, Any]:
         """The `lz plan --format json` document (its keys and their order are a contract)."""
