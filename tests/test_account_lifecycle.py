@@ -14,7 +14,7 @@ from landing_zone.plan.runner import PlanResult, run_program
 from landing_zone.resource_types import ACCOUNT, ACCOUNT_ALIAS, ACCOUNT_ASSIGNMENT, ALTERNATE_CONTACT, BUDGET
 from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
 from tests.builders import stack_values
-from tests.helpers import PROJECT_DIR, problem_table, problems_of
+from tests.helpers import PROJECT_DIR, problem_table, problems_of, run_lz, write_stack
 
 NS = "landing-zone"
 SUSPENDED_OU = {"path": "Suspended"}
@@ -265,3 +265,18 @@ def test_closing_one_past_the_quota_fails():
     assert (len(changes.closed), changes.closure_quota, changes.fails) == (10, 10, False)
     changes = account_changes(config(*members, *suspended), config(*members, *closed))
     assert (len(changes.closed), changes.closure_quota, changes.over_quota) == (11, 10, True)
+
+
+def test_lz_validate_previous_refuses_a_closure_from_active(capsys, tmp_path):
+    before = write_stack(tmp_path, lifecycle_values([ACTIVE]), "Pulumi.before.yaml")
+    after = write_stack(tmp_path, lifecycle_values([CLOSED]), "Pulumi.after.yaml")
+    code, out, err = run_lz(capsys, "validate", "--config-file", str(after), "--previous", str(before))
+    assert (code, out) == (2, "")
+    assert err == (
+        "landing-zone:accounts[0].state: old goes from active to closed: suspend it first (state: "
+        "suspended, deployed), then close it\n"
+    )
+    suspended = write_stack(tmp_path, lifecycle_values([SUSPENDED]), "Pulumi.suspended.yaml")
+    code, out, err = run_lz(capsys, "validate", "--config-file", str(after), "--previous", str(suspended))
+    assert (code, err) == (0, "")
+    assert out.startswith("closes old: 1 of the 10 closures AWS allows per rolling 30 days\n")
