@@ -1,0 +1,120 @@
+"""`lz account add|move|suspend|close`: edit one entry of the stack file in place, for review as
+a pull request. The result is validated as `lz validate` does before anything is written; the
+file is written whole (temporary file, read back, replaced) and the diff printed."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from landing_zone.config import ConfigError, load_from_mapping
+from landing_zone.config.stack_yaml import StackYamlError, decode, parse
+
+from .common import EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
+
+if TYPE_CHECKING:
+    from landing_zone.config.stack_edit import Edited
+
+# An edit: (the file's text, the project's namespace) -> the edited text.
+Edit = Callable[[str, str], "Edited"]
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser(
+        "account",
+        help="add, move, suspend or close an account: edits the stack file in place",
+        description="Edit one account of the stack file in place (comments and formatting kept), "
+        "validate the result as lz validate does, write it and print the diff. Running the same edit "
+        "twice changes nothing. Exit 2 on a bad argument or an invalid result (nothing written).",
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    add = actions.add_parser("add", help="add an account in an OU")
+    _common(add)
+    add.add_argument("--ou", required=True, metavar="PATH", help="the OU path, e.g. Workloads/Production")
+    add.add_argument("--email", help="its root email (default: from organization.emailPattern)")
+    move = actions.add_parser("move", help="move an account to another OU")
+    _common(move)
+    move.add_argument("--ou", required=True, metavar="PATH", help="the OU path to move it to")
+    suspend = actions.add_parser(
+        "suspend", help="state: suspended (suspended OU, deny-all, no access, no baseline)"
+    )
+    _common(suspend)
+    suspend.add_argument(
+        "--allow-close",
+        action="store_true",
+        help="also set allowClose: true, so that the deployed suspension arms it for lz account close",
+    )
+    close = actions.add_parser("close", help="state: closed (from suspended; AWS closes it on deploy)")
+    _common(close)
+
+
+def _common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("name", metavar="NAME", help="the account's name in accounts")
+    add_stack_arguments(parser)
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from landing_zone.config import stack_edit
+
+    edits: dict[str, Edit] = {
+        "add": lambda text, ns: stack_edit.add_account(text, ns, args.name, args.ou, args.email),
+        "move": lambda text, ns: stack_edit.move_account(text, ns, args.name, args.ou),
+        "suspend": lambda text, ns: stack_edit.set_state(text, ns, args.name, "suspended", args.allow_close),
+        "close": lambda text, ns: stack_edit.set_state(text, ns, args.name, "closed"),
+    }
+    return edit_stack_file(args, edits[args.action])
+
+
+def edit_stack_file(args: argparse.Namespace, edit: Edit) -> int:
+    from landing_zone.config.stack_edit import StackEditError, unified_diff
+
+    location = locate_stack(args)
+    path = location.config_file
+    original = _read(path)
+    try:
+        edited = edit(original, location.project)
+    except StackEditError as err:
+        raise UsageError(str(err)) from None
+    if edited.unchanged is not None:
+        print(edited.unchanged)
+        return EXIT_OK
+    try:
+        document = parse(edited.text)
+        load_from_mapping(document.get("config") or {}, location.project)
+    except StackYamlError as err:
+        raise UsageError(f"the edited file would not read back: {err.message}") from None
+    except ConfigError as err:
+        print(
+            f"lz account {args.action}: the result would not be valid; {path} is unchanged:", file=sys.stderr
+        )
+        return report_config_error(err)
+    _write(path, original, edited.text)
+    print(unified_diff(original, edited.text, path.name), end="")
+    return EXIT_OK
+
+
+def _read(path: Path) -> str:
+    try:
+        return decode(path.read_bytes())
+    except (OSError, StackYamlError) as err:
+        raise UsageError(f"cannot read {path}: {err}") from None
+
+
+def _write(path: Path, original: str, text: str) -> None:
+    """Whole or not at all: a temporary file beside it, read back, then moved over it; and only
+    if nobody changed the file since it was read."""
+    temporary = path.with_name(f".{path.name}.lz-tmp")
+    try:
+        if _read(path) != original:
+            raise UsageError(f"{path} changed while it was being edited: run the command again")
+        temporary.write_text(text, encoding="utf-8")
+        if temporary.read_text(encoding="utf-8") != text:
+            raise UsageError(f"{path}: what was written does not read back the same; {path} is unchanged")
+        temporary.replace(path)
+    except OSError as err:
+        temporary.unlink(missing_ok=True)
+        raise UsageError(f"cannot write {path}: {err.strerror}") from None
