@@ -14,13 +14,17 @@ from landing_zone.config.organization import ResolvedAccount
 
 from .account_settings import create_alternate_contact, create_primary_contact, create_regions, enabling
 
-# Properties whose change would replace the account (the provider forces replacement):
+# Properties whose change would replace the account (ForceNew in the provider's schema,
+# terraform-provider-aws internal/service/organizations/account.go; landing_zone.plan.aws_rules
+# refuses an account that does not ignore one):
+# - name: AWS renames in place (account:PutAccountName), the provider does not: the AWS name is
+#   `displayName`, changed by `lz account rename` (the config's `name` is the stable key);
 # - roleName and iamUserAccessToBilling cannot be read back from AWS, so an imported or
 #   hand-made account would otherwise show a diff (and a replace) forever;
 # - email: a new organization name, domain or emailPattern changes every derived root email.
 #   AWS changes a primary email in place (account:StartPrimaryEmailUpdate), the provider
 #   does not: the drift is reported by `lz audit --stack` (stack.account-emails) instead.
-ACCOUNT_IGNORED_CHANGES = ["roleName", "iamUserAccessToBilling", "email"]
+ACCOUNT_IGNORED_CHANGES = ["roleName", "iamUserAccessToBilling", "email", "name"]
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ class MemberAccount(pulumi.ComponentResource):
         closes = closing_arms(config)
         return Account(
             name,
-            name=config.name,
+            name=config.aws_name,
             email=args.account.email,
             parent_id=args.parent_id,
             close_on_deletion=closes,

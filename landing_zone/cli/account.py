@@ -10,9 +10,10 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from landing_zone.config import ConfigError, load_from_mapping
+from landing_zone.config import AccountConfig, ConfigError, LandingZoneConfig, load_from_mapping
 from landing_zone.config.stack_yaml import StackYamlError, decode, parse
 
+from .aws import add_session_arguments
 from .common import EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
 
 if TYPE_CHECKING:
@@ -49,6 +50,26 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     close = actions.add_parser("close", help="state: closed (from suspended; AWS closes it on deploy)")
     _common(close)
+    rename = actions.add_parser(
+        "rename",
+        help="change the name AWS shows, in place (account:PutAccountName), then displayName",
+        description="Rename the account in AWS (the provider would replace it), then set displayName. "
+        "NAME stays the account's key in the stack.",
+    )
+    _common(rename)
+    rename.add_argument("--to", required=True, metavar="DISPLAY_NAME", help="the new name in AWS")
+    add_session_arguments(rename)
+    change_email = actions.add_parser(
+        "change-email",
+        help="change the root email in place (AWS sends a one-time code to the new address), then email",
+        description="Start the primary email update (account:StartPrimaryEmailUpdate), ask for the one-time "
+        "code AWS sends to the new address (or take --otp), accept it (account:AcceptPrimaryEmailUpdate), "
+        "then set email in the stack file. The provider would replace the account instead.",
+    )
+    _common(change_email)
+    change_email.add_argument("--email", required=True, help="the new root email")
+    change_email.add_argument("--otp", help="the one-time code from the new mailbox (default: asked for)")
+    add_session_arguments(change_email)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
@@ -65,8 +86,80 @@ def run(args: argparse.Namespace) -> int:
         "move": lambda text, ns: stack_edit.move_account(text, ns, args.name, args.ou),
         "suspend": lambda text, ns: stack_edit.set_state(text, ns, args.name, "suspended", args.allow_close),
         "close": lambda text, ns: stack_edit.set_state(text, ns, args.name, "closed"),
+        "rename": lambda text, ns: stack_edit.set_field(
+            text, ns, args.name, "displayName", args.to, args.name
+        ),
+        "change-email": lambda text, ns: stack_edit.set_field(
+            text, ns, args.name, "email", args.email, _current_email(args, text, ns)
+        ),
     }
+    if args.action in ("rename", "change-email"):
+        return _update_in_aws(args, edits[args.action])
     return edit_stack_file(args, edits[args.action])
+
+
+def _current_email(args: argparse.Namespace, text: str, namespace: str) -> str:
+    return _config_of(text, namespace, args).email_for(_entry(args, text, namespace))
+
+
+def _config_of(text: str, namespace: str, args: argparse.Namespace) -> LandingZoneConfig:
+    try:
+        return load_from_mapping(parse(text).get("config") or {}, namespace)
+    except (ConfigError, StackYamlError) as err:
+        raise UsageError(f"the stack file is not valid now (lz validate says why): {err}") from None
+
+
+def _entry(args: argparse.Namespace, text: str, namespace: str) -> AccountConfig:
+    for account in _config_of(text, namespace, args).accounts:
+        if account.name.lower() == args.name.lower():
+            return account
+    raise UsageError(f"NAME: no account named '{args.name}' in {namespace}:accounts")
+
+
+def _update_in_aws(args: argparse.Namespace, edit: Edit) -> int:
+    """Check the edit first (nothing is asked of AWS for an edit that cannot be written), make
+    the change in AWS, then write the stack file."""
+    from landing_zone.config.stack_edit import StackEditError
+    from landing_zone.live import account_updates
+
+    from .aws import clients_from_args, reading_the_organization
+
+    location = locate_stack(args)
+    text = _read(location.config_file)
+    try:
+        edited = edit(text, location.project)
+    except StackEditError as err:
+        raise UsageError(str(err)) from None
+    if edited.unchanged is not None:
+        print(edited.unchanged)
+        return EXIT_OK
+    account = _entry(args, text, location.project)
+    old_email = _config_of(text, location.project, args).email_for(account)
+    try:
+        load_from_mapping(parse(edited.text).get("config") or {}, location.project)
+    except ConfigError as err:
+        print(
+            f"lz account {args.action}: the result would not be valid; nothing was changed:", file=sys.stderr
+        )
+        return report_config_error(err)
+    clients = clients_from_args(args)
+    with reading_the_organization(f"account {account.name} ({old_email})"):
+        try:
+            account_id = account_updates.account_id_by_email(clients, old_email)
+        except account_updates.AccountNotFound as err:
+            raise UsageError(f"NAME: {err}") from None
+        if args.action == "rename":
+            account_updates.rename_account(clients, account_id, args.to)
+            print(f"renamed {account_id} to {args.to} in AWS")
+        else:
+            status = account_updates.start_email_update(clients, account_id, args.email)
+            print(f"AWS sent a one-time code to {args.email} (update {status or 'started'})")
+            otp = args.otp or input("one-time code from the new mailbox: ").strip()
+            if not otp:
+                raise UsageError("--otp: no code given; the update stays pending, run the command again")
+            status = account_updates.accept_email_update(clients, account_id, args.email, otp)
+            print(f"root email of {account_id} is now {args.email} ({status or 'accepted'})")
+    return edit_stack_file(args, edit)
 
 
 def edit_stack_file(args: argparse.Namespace, edit: Edit) -> int:

@@ -45,6 +45,9 @@ class AccountChanges:
     emails: tuple[Edit, ...]
     # How many accounts AWS lets the organization close per rolling 30 days.
     closure_quota: int
+    # displayName edits: ignored by the program (the provider would replace the account); made
+    # in place by `lz account rename` (account:PutAccountName).
+    renames: tuple[Edit, ...] = ()
     # Accounts moving to the suspended OU (assignments and baseline removed), and back.
     suspended: tuple[str, ...] = ()
     reactivated: tuple[str, ...] = ()
@@ -68,6 +71,7 @@ class AccountChanges:
             "emails": [edit.to_json() for edit in self.emails],
             "closureQuota": self.closure_quota,
             "overQuota": self.over_quota,
+            "renames": [edit.to_json() for edit in self.renames],
             "suspended": list(self.suspended),
             "reactivated": list(self.reactivated),
             "refused": list(self.refused),
@@ -91,6 +95,9 @@ def account_changes(
     return AccountChanges(
         closed=tuple(sorted(closing)),
         released=tuple(sorted(a.name for a in removed if not closing_arms(a))),
+        renames=tuple(
+            sorted(Edit(b.name, b.aws_name, a.aws_name) for b, a in kept if b.aws_name != a.aws_name)
+        ),
         suspended=tuple(sorted(b.name for b, a in kept if b.active and a.state == "suspended")),
         reactivated=tuple(sorted(b.name for b, a in kept if b.state == "suspended" and a.active)),
         refused=tuple(_refused_transitions(previous, current, namespace)),

@@ -153,7 +153,10 @@ AccountState = Literal["active", "suspended", "closed"]
 
 
 class AccountConfig(ConfigModel):
+    # The account's key in this stack (its logical name, email slug, references): never changes.
     name: Annotated[str, ACCOUNT_NAME]
+    # The name AWS shows, by default `name`; changed in place by `lz account rename`.
+    display_name: Annotated[str, ACCOUNT_NAME] | None = None
     # active; suspended: in organization.suspendedOu, no access, no baseline; closed: a record
     # of an account this stack closed (landing_zone.config.lifecycle).
     state: AccountState = "active"
@@ -175,6 +178,10 @@ class AccountConfig(ConfigModel):
     primary_contact: PrimaryContactConfig | None = None
     # On top of organization.optInRegions, region by region.
     opt_in_regions: OptInRegions = Field(default_factory=dict)
+
+    @property
+    def aws_name(self) -> str:
+        return self.display_name or self.name
 
     @property
     def active(self) -> bool:

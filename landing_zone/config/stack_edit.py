@@ -146,9 +146,9 @@ def set_state(text: str, namespace: str, name: str, state: str, allow_close: boo
     if current == state and not wants_allow:
         return Edited(text, f"account '{name}' is already {state}: nothing to change")
     if current != state:
-        _set_after_name(entry, "state", state)
+        _set_after(entry, "name", "state", state)
     if wants_allow:
-        entry["allowClose"] = True
+        _set_after(entry, "state", "allowClose", True)
     return Edited(stack.text())
 
 
@@ -179,15 +179,27 @@ def _move_trailing_comment(previous: CommentedMap, entry: CommentedMap) -> None:
     entry.ca.items[last_key] = [None, None, new_token, None]
 
 
-def _set_after_name(entry: CommentedMap, key: str, value: Any) -> None:
-    """A new key right after `name`, where a reader looks first; an existing key keeps its place."""
+def _set_after(entry: CommentedMap, anchor: str, key: str, value: Any) -> None:
+    """A new key right after `anchor` (name, state: where a reviewer looks first); an existing
+    key keeps its place."""
     if key in entry:
         entry[key] = value
     else:
-        entry.insert(1 if "name" in entry else 0, key, value)
+        keys = list(entry.keys())
+        entry.insert(keys.index(anchor) + 1 if anchor in keys else 0, key, value)
 
 
 def unified_diff(before: str, after: str, path: str) -> str:
     return "".join(
         difflib.unified_diff(before.splitlines(True), after.splitlines(True), f"a/{path}", f"b/{path}")
     )
+
+
+def set_field(text: str, namespace: str, name: str, key: str, value: str, default: str) -> Edited:
+    """`email` or `displayName` of an entry; `default` is what the entry means without the key."""
+    stack = StackText(text, namespace)
+    entry = stack.require(name)
+    if str(entry.get(key) or default) == value:
+        return Edited(text, f"account '{name}' already has {key} {value}: nothing to change")
+    entry[key] = value
+    return Edited(stack.text())

@@ -389,9 +389,9 @@ def _account_section(changes: PlanChanges) -> Section:
             "removed",
             a.name,
             a.ou or "Root",
-            "the account is closed"
+            "the account is closed (AWS CloseAccount: counts against the closure quota)"
             if a.close_on_deletion
-            else "leaves the stack, stays open in the organization",
+            else "RELEASED, NOT CLOSED: leaves the stack, stays open in the organization",
         )
         for a in changes.accounts_removed
     ]

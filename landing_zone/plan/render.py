@@ -221,9 +221,14 @@ def _account_changes(changes: AccountChanges) -> list[str]:
         for edit in changes.role_names
     ]
     lines += [
-        f"  root email of {edit.account}: {edit.before} -> {edit.after} (not applied: change it in "
-        "the account's settings; lz audit --stack reports it until then)"
+        f"  root email of {edit.account}: {edit.before} -> {edit.after} (not applied by pulumi up, "
+        "which would replace the account: lz account change-email makes it in place)"
         for edit in changes.emails
+    ]
+    lines += [
+        f"  AWS name of {edit.account}: {edit.before} -> {edit.after} (not applied by pulumi up, "
+        "which would replace the account: lz account rename makes it in place)"
+        for edit in changes.renames
     ]
     if len(lines) == 2:
         lines.append("  none")

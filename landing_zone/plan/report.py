@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from landing_zone.config.changes import AccountChanges
+from landing_zone.config.organization import LIFECYCLE_TAG
 from landing_zone.resource_types import ACCOUNT, ORGANIZATION, ORGANIZATIONAL_UNIT
 
 from .access import AccessEntry, PermissionSetEntry, access_entries, permission_set_entries
@@ -39,6 +40,8 @@ class AccountEntry:
     id: str | None
     close_on_deletion: bool
     import_id: str | None  # the account id it adopts; None: created
+    # active or suspended (the program's lifecycle tag); a closed account is not registered.
+    state: str = "active"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -48,6 +51,7 @@ class AccountEntry:
             "id": self.id,
             "closeOnDeletion": self.close_on_deletion,
             "import": self.import_id,
+            "state": self.state,
         }
 
 
@@ -177,4 +181,5 @@ def _account_entry(account: RegisteredResource, ou_paths: dict[str, str]) -> Acc
         id=account.id,
         close_on_deletion=bool(account.inputs.get("closeOnDeletion", False)),
         import_id=account.import_id or None,
+        state=str((account.inputs.get("tags") or {}).get(LIFECYCLE_TAG, "active")),
     )
