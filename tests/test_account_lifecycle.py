@@ -22,7 +22,12 @@ DENY_ALL = {"guardrail": "deny-all-suspended", "organizationalUnits": ["Suspende
 
 
 def prod_values() -> dict[str, Any]:
-    return copy.deepcopy(read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml"))
+    """The prod example with a suspended OU and its guardrail (the life cycle's setup)."""
+    values = copy.deepcopy(read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml"))
+    values[f"{NS}:organization"]["suspendedOu"] = "Suspended"
+    values[f"{NS}:organizationalUnits"].append(SUSPENDED_OU)
+    values[f"{NS}:guardrails"].append(DENY_ALL)
+    return values
 
 
 def with_states(values: dict[str, Any], **changes: dict[str, Any]) -> dict[str, Any]:

@@ -37,7 +37,7 @@ CASES = [
         stack_values(guardrails=[{"guardrail": "quantum", "root": True}]),
         [
             "landing-zone:guardrails[0].guardrail: unknown guardrail 'quantum'; the catalog has "
-            "deny-iam-users, deny-leaving-organization, deny-region-changes, deny-root-access-keys, "
+            "deny-all-suspended, deny-iam-users, deny-leaving-organization, deny-region-changes, deny-root-access-keys, "
             "deny-root-user, deny-unapproved-regions, protect-account-settings, protect-security-services"
         ],
     ),

@@ -31,7 +31,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "validate the result as lz validate does, write it and print the diff. Running the same edit "
         "twice changes nothing. Exit 2 on a bad argument or an invalid result (nothing written).",
     )
-    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
+    actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION", help="the edit to make")
     add = actions.add_parser("add", help="add an account in an OU")
     _common(add)
     add.add_argument("--ou", required=True, metavar="PATH", help="the OU path, e.g. Workloads/Production")
