@@ -285,3 +285,12 @@ def test_lz_validate_previous_refuses_a_closure_from_active(capsys, tmp_path):
     code, out, err = run_lz(capsys, "validate", "--config-file", str(after), "--previous", str(suspended))
     assert (code, err) == (0, "")
     assert out.startswith("closes old: 1 of the 10 closures AWS allows per rolling 30 days\n")
+
+
+def test_the_plan_marks_a_suspended_account(lifecycle_plan):
+    from landing_zone.plan.render import render_text
+    from landing_zone.plan.report import build_report
+
+    text = render_text(build_report("landing-zone", "prod", lifecycle_plan))
+    assert "dev  <aws-acme+dev@acme-corp.io>  [suspended: no access, no baseline, closed on deletion]" in text
+    assert "staging  <aws-acme+staging@acme-corp.io>  [suspended: no access, no baseline]" in text

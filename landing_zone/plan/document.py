@@ -162,6 +162,8 @@ def _organization(report: PlanReport) -> Section:
         notes = []
         if account.import_id:
             notes.append(f"imports {account.import_id}")
+        if account.state != "active":
+            notes.append(f"{account.state}: no access, no baseline")
         if account.close_on_deletion:
             notes.append("closed on deletion")
         rows.append((account.name, account.ou or "Root", account.email or "", ", ".join(notes)))

@@ -83,6 +83,8 @@ def _account_line(account: AccountEntry) -> str:
     notes = []
     if account.import_id:
         notes.append(f"import {account.import_id}")
+    if account.state != "active":
+        notes.append(f"{account.state}: no access, no baseline")
     if account.close_on_deletion:
         notes.append("closed on deletion")
     suffix = f"  [{', '.join(notes)}]" if notes else ""
