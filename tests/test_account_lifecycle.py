@@ -114,7 +114,7 @@ def lifecycle_values(accounts, *, suspended_ou="Suspended", guardrails=(DENY_ALL
         ),
         (
             "no-suspended-ou",
-            lifecycle_values([{"name": "old", "state": "suspended"}], suspended_ou=None),
+            lifecycle_values([{"name": "old", "state": "suspended"}], suspended_ou=None, guardrails=()),
             [
                 "landing-zone:accounts[0].state: suspended needs organization.suspendedOu: the OU path "
                 "suspended accounts move to"
@@ -122,7 +122,7 @@ def lifecycle_values(accounts, *, suspended_ou="Suspended", guardrails=(DENY_ALL
         ),
         (
             "unknown-suspended-ou",
-            lifecycle_values([{"name": "old", "state": "suspended"}], suspended_ou="Parking"),
+            lifecycle_values([{"name": "old", "state": "suspended"}], suspended_ou="Parking", guardrails=()),
             ["landing-zone:organization.suspendedOu: OU 'Parking' is not defined in organizationalUnits"],
         ),
         (
@@ -144,6 +144,55 @@ def lifecycle_values(accounts, *, suspended_ou="Suspended", guardrails=(DENY_ALL
                 "landing-zone:accounts[0].state: suspended, but the deny-all-suspended guardrail on "
                 "'Suspended' does not exempt arn:aws:iam::*:role/Admin, the role the stack assumes in old "
                 "to remove its baseline: add it to the guardrail's exemptRoleArns"
+            ],
+        ),
+        (
+            "wildcard-exempts-the-role",
+            lifecycle_values(
+                [{"name": "old", "state": "suspended", "roleName": "Admin"}],
+                guardrails=[{**DENY_ALL, "parameters": {"exemptRoleArns": ["arn:aws:iam::*:role/Adm?n"]}}],
+            ),
+            [],
+        ),
+        (
+            "one-account-pattern-for-a-created-account",
+            lifecycle_values(
+                [{"name": "old", "state": "suspended"}],
+                guardrails=[
+                    {
+                        **DENY_ALL,
+                        "parameters": {
+                            "exemptRoleArns": ["arn:aws:iam::123456789012:role/OrganizationAccountAccessRole"]
+                        },
+                    }
+                ],
+            ),
+            [
+                "landing-zone:accounts[0].state: suspended, but the deny-all-suspended guardrail on "
+                "'Suspended' does not exempt arn:aws:iam::*:role/OrganizationAccountAccessRole, the role the "
+                "stack assumes in old to remove its baseline: add it to the guardrail's exemptRoleArns"
+            ],
+        ),
+        (
+            "deny-all-elsewhere",
+            lifecycle_values(
+                [{"name": "app", "ou": "Workloads"}],
+                guardrails=[
+                    {
+                        **DENY_ALL,
+                        "root": True,
+                        "organizationalUnits": ["Suspended", "Workloads"],
+                        "accounts": ["app"],
+                    }
+                ],
+            ),
+            [
+                "landing-zone:guardrails[0].root: deny-all-suspended denies everything: attach it to "
+                "organization.suspendedOu (Suspended) only, never the root",
+                "landing-zone:guardrails[0].organizationalUnits[1]: deny-all-suspended denies everything in "
+                "'Workloads': attach it to organization.suspendedOu (Suspended) only",
+                "landing-zone:guardrails[0].accounts[0]: deny-all-suspended denies everything in app: suspend "
+                "it (state: suspended) instead",
             ],
         ),
         (

@@ -13,11 +13,17 @@ keep a state change safe within one config (changes.py judges a change against t
 
 from __future__ import annotations
 
+import fnmatch
+
+from landing_zone.guardrails import DEFAULT_EXEMPT_ROLE_ARNS
+
 from .checker import Checker
 from .model import LandingZoneConfig
 from .organization import AccountConfig
 
 SUSPENDED_GUARDRAIL = "deny-all-suspended"
+# No account has this id: a pattern naming one account's id does not match it.
+UNKNOWN_ID = "?" * 12
 
 
 def closing_arms(account: AccountConfig) -> bool:
@@ -45,6 +51,7 @@ def check_lifecycle(config: LandingZoneConfig, checker: Checker) -> None:
             )
     if suspended_ou is not None:
         _check_suspended_ou(config, suspended_ou, checker)
+    _check_deny_all_targets(config, suspended_ou, checker)
     identity = config.identity_center
     for index, rule in enumerate(identity.access if identity is not None else ()):
         for position, name in enumerate(rule.accounts):
@@ -85,20 +92,45 @@ def _check_suspended_ou(config: LandingZoneConfig, path: str, checker: Checker) 
             f"guardrail: {SUSPENDED_GUARDRAIL} and organizationalUnits: [{path}]",
         )
         return
-    exempt = {arn for entry in entries for arn in (entry.parameters.exempt_role_arns or ())}
-    exempt = exempt or {"arn:aws:iam::*:role/OrganizationAccountAccessRole"}  # the catalog's default
+    exempt = {
+        arn for entry in entries for arn in (entry.parameters.exempt_role_arns or DEFAULT_EXEMPT_ROLE_ARNS)
+    }
     for index, account in enumerate(config.accounts):
         if account.state != "suspended":
             continue
-        accepted = {f"arn:aws:iam::*:role/{account.role_name}"}
-        if account.import_id is not None:
-            accepted.add(f"arn:aws:iam::{account.import_id}:role/{account.role_name}")
-        if not accepted & exempt:
+        # ArnNotLike's wildcards are fnmatch's * and ?; a created account's id is not known yet,
+        # so only a pattern that matches whatever the id is exempts its role.
+        role_arn = f"arn:aws:iam::{account.import_id or UNKNOWN_ID}:role/{account.role_name}"
+        if not any(fnmatch.fnmatchcase(role_arn, pattern) for pattern in exempt):
             checker.report(
                 ("accounts", index, "state"),
                 f"suspended, but the {SUSPENDED_GUARDRAIL} guardrail on '{path}' does not exempt "
                 f"arn:aws:iam::*:role/{account.role_name}, the role the stack assumes in {account.name} "
                 "to remove its baseline: add it to the guardrail's exemptRoleArns",
+            )
+
+
+def _check_deny_all_targets(config: LandingZoneConfig, suspended_ou: str | None, checker: Checker) -> None:
+    """The deny-all guardrail stops every account it reaches: only the suspended OU takes it."""
+    for index, entry in enumerate(config.guardrails):
+        if entry.guardrail != SUSPENDED_GUARDRAIL:
+            continue
+        where = f"organization.suspendedOu ({suspended_ou})" if suspended_ou else "organization.suspendedOu"
+        if entry.root:
+            checker.report(
+                ("guardrails", index, "root"),
+                f"{SUSPENDED_GUARDRAIL} denies everything: attach it to {where} only, never the root",
+            )
+        for position, path in enumerate(entry.organizational_units):
+            if path != suspended_ou:
+                checker.report(
+                    ("guardrails", index, "organizationalUnits", position),
+                    f"{SUSPENDED_GUARDRAIL} denies everything in '{path}': attach it to {where} only",
+                )
+        for position, name in enumerate(entry.accounts):
+            checker.report(
+                ("guardrails", index, "accounts", position),
+                f"{SUSPENDED_GUARDRAIL} denies everything in {name}: suspend it (state: suspended) instead",
             )
 
 
