@@ -343,3 +343,21 @@ def test_the_plan_marks_a_suspended_account(lifecycle_plan):
     text = render_text(build_report("landing-zone", "prod", lifecycle_plan))
     assert "dev  <aws-acme+dev@acme-corp.io>  [suspended: no access, no baseline, closed on deletion]" in text
     assert "staging  <aws-acme+staging@acme-corp.io>  [suspended: no access, no baseline]" in text
+
+
+def test_lz_validate_previous_says_which_edits_pulumi_up_does_not_make(capsys, tmp_path):
+    before = write_stack(tmp_path, lifecycle_values([{"name": "old"}]), "Pulumi.before.yaml")
+    after = write_stack(
+        tmp_path,
+        lifecycle_values(
+            [{"name": "old", "displayName": "Old one", "email": "old@acme-corp.io", "ou": "Workloads"}]
+        ),
+        "Pulumi.after.yaml",
+    )
+    code, _, err = run_lz(capsys, "validate", "--config-file", str(after), "--previous", str(before))
+    assert (code, err) == (
+        0,
+        "warning: AWS name of old: old -> Old one is not applied by pulumi up: lz account rename makes it in place\n"
+        "warning: root email of old: aws-acme+old@acme-corp.io -> old@acme-corp.io is not applied by pulumi up: "
+        "lz account change-email makes it in place\n",
+    )

@@ -56,6 +56,13 @@ def run(args: argparse.Namespace) -> int:
             return EXIT_USAGE
         for name in changes.released:
             print(f"warning: {name} leaves the stack and stays open in the organization", file=sys.stderr)
+        # What pulumi up would make by replacing the account: ignored, and made in place by lz.
+        for edit in changes.renames:
+            print(f"warning: AWS name of {edit.account}: {edit.before} -> {edit.after} is not applied by "
+                  "pulumi up: lz account rename makes it in place", file=sys.stderr)  # fmt: skip
+        for edit in changes.emails:
+            print(f"warning: root email of {edit.account}: {edit.before} -> {edit.after} is not applied by "
+                  "pulumi up: lz account change-email makes it in place", file=sys.stderr)  # fmt: skip
         if changes.closed:
             print(
                 f"closes {', '.join(changes.closed)}: {len(changes.closed)} of the {changes.closure_quota} "
