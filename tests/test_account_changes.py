@@ -110,6 +110,7 @@ def test_lz_plan_previous_lists_what_the_change_does_and_fails_past_the_quota(ca
         "emails": [],
         "closureQuota": 10,
         "overQuota": True,
+        "renames": [],
         "suspended": [],
         "reactivated": [],
         "refused": [],
