@@ -196,6 +196,19 @@ def test_from_the_prod_example_add_move_suspend_close(capsys, stack_file, tmp_pa
         armed.inputs["closeOnDeletion"],
     ) == (ou_ids["Suspended"], False, False, True)
     assert suspended.suspended == ("payments",)
+    # The policy pack, as `pulumi preview --policy-pack policy` runs it, accepts the armed account.
+    suspended_file = tmp_path / "suspended" / "Pulumi.prod.yaml"  # stack prod: the pack's config.prod.json
+    suspended_file.parent.mkdir()
+    shutil.copy(tmp_path / "deployed-3.yaml", suspended_file)
+    code, out, err = run_lz(
+        capsys, "plan", "--config-file", str(suspended_file), "--previous", str(tmp_path / "deployed-2.yaml")
+    )
+    assert (code, err) == (0, "")
+    assert "/config.prod.json): 0 violations, 0 mandatory\n" in out
+    assert (
+        "  suspended: payments (to the suspended OU; Identity Center assignments and baseline removed; contacts kept)\n"
+        in out
+    )
     ids = {name: a.id for name, a in accounts_of(suspended_plan).items()}
     assert ids["payments"] not in {r.inputs["targetId"] for r in suspended_plan.of_type(ACCOUNT_ASSIGNMENT)}
     assert "payments" not in accounts_of(closed_plan)
