@@ -24,7 +24,7 @@ def accounts_created(preflight: Preflight) -> list[str]:
     config = preflight.config
     return [
         account.name
-        for account in config.accounts
+        for account in config.structure.live_accounts
         if account.import_id is None and config.email_for(account).lower() not in emails
     ]
 
