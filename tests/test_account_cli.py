@@ -296,3 +296,19 @@ def test_change_email_for_an_account_aws_does_not_know_changes_nothing(capsys, s
         == "lz account: NAME: no account of the organization has the root email aws-acme+staging@acme-corp.io\n"
     )
     assert stack_file.read_bytes() == before
+
+
+def test_windows_line_endings_and_comments_in_the_entry_are_kept(capsys, tmp_path):
+    path = tmp_path / "Pulumi.prod.yaml"
+    text = with_suspended_ou(PROD.read_text()).replace(
+        "    - name: dev\n", "    - name: dev  # the developers' shared account\n"
+    )
+    path.write_bytes(text.replace("\n", "\r\n").encode())
+    code, _, err = account(capsys, path, "move", "dev", "--ou", "Sandbox")
+    assert (code, err) == (0, "")
+    expected = text.replace(
+        "    - name: dev  # the developers' shared account\n      ou: Workloads/NonProduction\n",
+        "    - name: dev  # the developers' shared account\n      ou: Sandbox\n",
+    )
+    assert expected != text
+    assert path.read_bytes() == expected.replace("\n", "\r\n").encode()

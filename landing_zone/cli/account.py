@@ -32,15 +32,29 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "twice changes nothing. Exit 2 on a bad argument or an invalid result (nothing written).",
     )
     actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION", help="the edit to make")
-    add = actions.add_parser("add", help="add an account in an OU")
+    add = actions.add_parser(
+        "add",
+        help="add an account in an OU",
+        description="Add an entry to accounts (state active; its root email from organization.emailPattern "
+        "unless --email). Adding the same account again changes nothing; another account of that name is "
+        "an error.",
+    )
     _common(add)
     add.add_argument("--ou", required=True, metavar="PATH", help="the OU path, e.g. Workloads/Production")
     add.add_argument("--email", help="its root email (default: from organization.emailPattern)")
-    move = actions.add_parser("move", help="move an account to another OU")
+    move = actions.add_parser(
+        "move",
+        help="move an account to another OU",
+        description="Set the account's ou (pulumi up moves it in place: MoveAccount).",
+    )
     _common(move)
     move.add_argument("--ou", required=True, metavar="PATH", help="the OU path to move it to")
     suspend = actions.add_parser(
-        "suspend", help="state: suspended (suspended OU, deny-all, no access, no baseline)"
+        "suspend",
+        help="state: suspended (suspended OU, deny-all, no access, no baseline)",
+        description="Set state: suspended: the account moves to organization.suspendedOu, loses its Identity "
+        "Center assignments and its baseline. With --allow-close, the deployed suspension also arms it for "
+        "lz account close.",
     )
     _common(suspend)
     suspend.add_argument(
@@ -48,7 +62,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="also set allowClose: true, so that the deployed suspension arms it for lz account close",
     )
-    close = actions.add_parser("close", help="state: closed (from suspended; AWS closes it on deploy)")
+    close = actions.add_parser(
+        "close",
+        help="state: closed (from suspended; AWS closes it on deploy)",
+        description="Set state: closed on a suspended account allowed to close: pulumi up closes it "
+        "(CloseAccount, within AWS's quota of 10 %% of the member accounts per rolling 30 days); the entry "
+        "stays as a record.",
+    )
     _common(close)
     rename = actions.add_parser(
         "rename",
@@ -204,8 +224,9 @@ def _write(path: Path, original: str, text: str) -> None:
     try:
         if _read(path) != original:
             raise UsageError(f"{path} changed while it was being edited: run the command again")
-        temporary.write_text(text, encoding="utf-8")
-        if temporary.read_text(encoding="utf-8") != text:
+        data = text.encode("utf-8")  # bytes: line endings stay as they are
+        temporary.write_bytes(data)
+        if temporary.read_bytes() != data:
             raise UsageError(f"{path}: what was written does not read back the same; {path} is unchanged")
         temporary.replace(path)
     except OSError as err:

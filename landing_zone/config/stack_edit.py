@@ -48,8 +48,10 @@ class StackText:
     def __init__(self, text: str, namespace: str) -> None:
         self.original = text
         self.namespace = namespace
+        # Windows line endings are kept: edited as \n, written back as they were.
+        self.newline = "\r\n" if "\r\n" in text else "\n"
         try:
-            self.document = _yaml().load(text)
+            self.document = _yaml().load(text.replace("\r\n", "\n"))
         except YAMLError as err:
             raise StackEditError("the stack file", f"is not YAML ruamel.yaml can keep: {err}") from None
         config = self.document.get("config") if isinstance(self.document, CommentedMap) else None
@@ -94,7 +96,7 @@ class StackText:
     def text(self) -> str:
         stream = io.StringIO()
         _yaml().dump(self.document, stream)
-        return stream.getvalue()
+        return stream.getvalue().replace("\n", self.newline)
 
 
 def add_account(text: str, namespace: str, name: str, ou: str, email: str | None) -> Edited:
