@@ -23,7 +23,8 @@ from .account_settings import create_alternate_contact, create_primary_contact, 
 #   hand-made account would otherwise show a diff (and a replace) forever;
 # - email: a new organization name, domain or emailPattern changes every derived root email.
 #   AWS changes a primary email in place (account:StartPrimaryEmailUpdate), the provider
-#   does not: the drift is reported by `lz audit --stack` (stack.account-emails) instead.
+#   does not: `lz account change-email` does it, and `lz audit --stack` (stack.account-emails)
+#   reports any drift.
 ACCOUNT_IGNORED_CHANGES = ["roleName", "iamUserAccessToBilling", "email", "name"]
 
 

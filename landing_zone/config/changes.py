@@ -1,8 +1,8 @@
 """What a change of stack config does to the accounts that exist: which are closed, which
 leave the stack, and which edits the program cannot apply to an existing account.
 
-Accounts are matched by name, their logical name: a renamed account is a removal and an
-addition, as Pulumi sees it.
+Accounts are matched by name, their logical name: a renamed entry is a removal and an
+addition, as Pulumi sees it (the name AWS shows is `displayName`, changed in place).
 """
 
 from __future__ import annotations
