@@ -328,7 +328,7 @@ def test_account_without_contacts_lists_all_three():
 
 def test_pack_policies_are_unique_kebab_case_and_described_in_one_sentence():
     names = [p.name for p in pack.checked(pack.POLICIES)]
-    assert len(names) == 19
+    assert len(names) == 20
     for policy in pack.POLICIES:
         assert policy.enforcement_level is not None, policy.name
         assert policy.description.endswith(".") and policy.description.count(". ") == 0, policy.name
