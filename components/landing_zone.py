@@ -68,7 +68,10 @@ class LandingZone(pulumi.ComponentResource):
             ),
             opts=child,
         )
-        self.accounts = {account.name: self._create_account(config, account) for account in config.accounts}
+        # A closed account's entry is a record: its resource leaves the stack, and Pulumi's Delete
+        # closes it (armed while suspended: landing_zone.config.lifecycle).
+        live = config.structure.live_accounts
+        self.accounts = {account.name: self._create_account(config, account) for account in live}
         ids = StackIds(
             root_id=self.organization.root_id,
             management_account_id=self.organization.management_account_id,
@@ -78,10 +81,10 @@ class LandingZone(pulumi.ComponentResource):
         self.management_settings = self._create_management_settings(name, config)
         providers = MemberProviders(
             ids.accounts,
-            {a.name: a.role_name for a in config.accounts},
+            {a.name: a.role_name for a in live},
             args.region,
             parent=self,
-            created=frozenset(a.name for a in config.accounts if a.import_id is None),
+            created=frozenset(a.name for a in live if a.import_id is None),
             profile=args.profile,
             enabled_regions={name: account.enabled_regions for name, account in self.accounts.items()},
         )
@@ -106,8 +109,9 @@ class LandingZone(pulumi.ComponentResource):
         return pulumi.Output.all(**{name: account.account_id for name, account in self.accounts.items()})
 
     def _create_account(self, config: LandingZoneConfig, account: AccountConfig) -> MemberAccount:
+        ou = config.structure.parent_ou(account)
         parent_id: pulumi.Input[str] = (
-            self.organizational_units.ids[account.ou] if account.ou is not None else self.organization.root_id
+            self.organizational_units.ids[ou] if ou is not None else self.organization.root_id
         )
         if account.import_id is not None:
             # The management account's id is known only from the organization: checked on the

@@ -82,8 +82,10 @@ def test_lz_plan_previous_lists_what_the_change_does_and_fails_past_the_quota(ca
     closed = ", ".join(f"sb-{n:02}" for n in range(1, 12))
     assert out.endswith(
         "\nChanges to existing accounts (against --previous):\n"
-        f"  closed: {closed} (11; AWS closes at most 10 per rolling 30 days: OVER THE QUOTA: close fewer at a time)\n"
-        "  leave the stack, stay in the organization: legacy\n"
+        f"  closed: {closed} (uses 11 of the 10 closures AWS allows per rolling 30 days: "
+        "OVER THE QUOTA: close fewer at a time)\n"
+        "  RELEASED, NOT CLOSED: legacy leave the stack and stay in the organization, open "
+        "(to close an account: state: suspended, then state: closed)\n"
         "  roleName of audit: OrganizationAccountAccessRole -> LandingZoneAccess (not applied to the account; "
         "the stack would assume the new role: create it first)\n"
     )
@@ -108,6 +110,10 @@ def test_lz_plan_previous_lists_what_the_change_does_and_fails_past_the_quota(ca
         "emails": [],
         "closureQuota": 10,
         "overQuota": True,
+        "renames": [],
+        "suspended": [],
+        "reactivated": [],
+        "refused": [],
     }
 
 

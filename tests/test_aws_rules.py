@@ -13,7 +13,7 @@ import botocore.session
 import pytest
 
 from landing_zone import principals
-from landing_zone.plan.aws_rules import MAX_ATTACHED_PER_TARGET, POLICY_TYPES, RULES, judge
+from landing_zone.plan.aws_rules import ACCOUNT_FORCE_NEW, MAX_ATTACHED_PER_TARGET, POLICY_TYPES, RULES, judge
 from landing_zone.plan.mocks import (
     GET_SSO_INSTANCES,
     MANAGEMENT_ACCOUNT_ID,
@@ -69,7 +69,8 @@ def res(
         outputs={},
         protect=False,
         retain_on_delete=False,
-        ignore_changes=[],
+        # Accounts as the program registers them (rule account-never-replaced).
+        ignore_changes=list(ACCOUNT_FORCE_NEW) if type_ == ACCOUNT else [],
         dependencies=[],
         import_id=import_id,
     )
@@ -681,3 +682,38 @@ def test_inspector_and_security_hub_policies_need_their_service_s_trusted_access
     ]
     with_it = org_resource(enabledPolicyTypes=[SCP, policy_type], awsServiceAccessPrincipals=[service])
     assert refused(with_it) == []
+
+
+@pytest.mark.parametrize(
+    ("ignored", "expected"),
+    [
+        (["roleName", "iamUserAccessToBilling", "email", "name"], []),
+        (
+            ["roleName", "iamUserAccessToBilling", "email"],
+            [
+                (
+                    "account-never-replaced",
+                    "dev",
+                    "ignoreChanges lacks name: a change would replace the account (name and email change in "
+                    "place with lz account rename / change-email)",
+                )
+            ],
+        ),
+        (
+            [],
+            [
+                (
+                    "account-never-replaced",
+                    "dev",
+                    "ignoreChanges lacks email, iamUserAccessToBilling, name, roleName: a change would replace "
+                    "the account (name and email change in place with lz account rename / change-email)",
+                )
+            ],
+        ),
+    ],
+    ids=["all-ignored", "name-not-ignored", "nothing-ignored"],
+)
+def test_an_account_ignores_every_property_that_would_replace_it(ignored, expected):
+    account = res(ACCOUNT, "dev", id_=MEMBER_ID, name="dev", email="aws+dev@acme-corp.io")
+    account.ignore_changes = ignored
+    assert refused(account) == expected

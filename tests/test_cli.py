@@ -144,7 +144,7 @@ def test_resources_out_is_the_view_a_policy_pack_gets(capsys, tmp_path):
         kept = not account["inputs"]["closeOnDeletion"]
         assert account["protect"] is kept and account["retainOnDelete"] is kept
         assert account["inputs"]["email"].startswith("aws-acme-lab+")
-        assert account["ignoreChanges"] == ["roleName", "iamUserAccessToBilling", "email"]
+        assert account["ignoreChanges"] == ["roleName", "iamUserAccessToBilling", "email", "name"]
 
 
 def test_an_unwritable_resources_out_is_a_usage_error(capsys, tmp_path):

@@ -101,7 +101,7 @@ def test_bad_policy_config_is_a_usage_error(capsys, tmp_path):
     assert (code, out) == (2, "")
     assert err == (
         "lz plan: --policy-config: 'account-lifecycle-safe'.disposableAccount: unknown property "
-        "(policy account-lifecycle-safe takes: disposableAccounts, disposableTags)\n"
+        "(policy account-lifecycle-safe takes: closingTags, disposableAccounts, disposableTags)\n"
     )
     bad.write_text("{")
     code, out, err = run_lz(capsys, "plan", "--stack", "dev", "--policy-config", str(bad))

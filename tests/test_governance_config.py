@@ -38,9 +38,10 @@ CASES = [
         [
             "landing-zone:guardrails[0].guardrail: unknown guardrail 'quantum'; the catalog has "
             "block-public-images-and-require-imdsv2, deny-access-from-outside-organization, "
-            "deny-iam-users, deny-insecure-transport, deny-leaving-organization, deny-region-changes, "
-            "deny-root-access-keys, deny-root-user, deny-unapproved-regions, opt-out-of-ai-services, "
-            "protect-account-settings, protect-security-services, require-cost-center-tag"
+            "deny-all-suspended, deny-iam-users, deny-insecure-transport, deny-leaving-organization, "
+            "deny-region-changes, deny-root-access-keys, deny-root-user, deny-unapproved-regions, "
+            "opt-out-of-ai-services, protect-account-settings, protect-security-services, "
+            "require-cost-center-tag"
         ],
     ),
     (

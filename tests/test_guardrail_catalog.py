@@ -40,6 +40,7 @@ EXPECTED_GUARDRAILS = {
     "opt-out-of-ai-services": (),
     "block-public-images-and-require-imdsv2": (),
     "require-cost-center-tag": ("tagValues",),
+    "deny-all-suspended": ("exemptRoleArns",),
 }
 EXPECTED_TYPES = {
     "deny-access-from-outside-organization": "RESOURCE_CONTROL_POLICY",
@@ -49,7 +50,7 @@ EXPECTED_TYPES = {
     "require-cost-center-tag": "TAG_POLICY",
 }
 # Every guardrail with exemptRoleArns also takes exemptPermissionSets.
-EXEMPTING = ("deny-unapproved-regions", "protect-security-services", "deny-iam-users")
+EXEMPTING = ("deny-unapproved-regions", "protect-security-services", "deny-iam-users", "deny-all-suspended")
 # Generous parameters: the documents must still fit with them.
 SAMPLE_PARAMETERS = {
     "allowedRegions": ["eu-west-1", "eu-central-1", "us-east-1", "us-west-2"],
@@ -276,6 +277,7 @@ DENIED = {
     "deny-unapproved-regions": ("ec2:RunInstances", "us-east-1"),
     "protect-security-services": ("cloudtrail:StopLogging", "eu-west-1"),
     "deny-iam-users": ("iam:CreateUser", "eu-west-1"),
+    "deny-all-suspended": ("s3:GetObject", "eu-west-1"),
 }
 
 

@@ -254,10 +254,13 @@ def test_a_removed_account_says_whether_it_closes(prod_plan):
     changed["accounts"] = [a for a in changed["accounts"] if a["name"] not in ("dev", "sandbox-bob")]
     changes = compare_plans(snapshot(prod_plan), snapshot(changed))
     lines = render_document_text(changes_document(changes, "b")).splitlines()
-    assert "  removed  sandbox-bob  Sandbox                  the account is closed" in lines
     assert (
-        "  removed  dev          Workloads/NonProduction  leaves the stack, stays open in the organization"
-        in lines
+        "  removed  sandbox-bob  Sandbox                  the account is closed (AWS CloseAccount: counts "
+        "against the closure quota)" in lines
+    )
+    assert (
+        "  removed  dev          Workloads/NonProduction  RELEASED, NOT CLOSED: leaves the stack, stays open "
+        "in the organization" in lines
     )
 
 
@@ -363,3 +366,22 @@ def test_output_replaces_a_file_whole_and_names_one_it_cannot_write(capsys, tmp_
     code, out, err = run_lz(capsys, "plan", "--stack", "dev", "--no-policy", "--output", str(missing))
     assert (code, out) == (2, "")
     assert err == f"lz plan: --output: cannot write {missing}: No such file or directory\n"
+
+
+def test_a_suspension_is_a_state_edit(prod_plan):
+    changed = copy.deepcopy(prod_plan)
+    for account in changed["accounts"]:
+        if account["name"] == "dev":
+            account["state"], account["ou"] = "suspended", "Suspended"
+    changes = compare_plans(snapshot(prod_plan), snapshot(changed))
+    assert [(e.subject, e.setting, e.before, e.after) for e in changes.account_edits] == [
+        ("dev", "state", "active", "suspended")
+    ]
+    assert [(m.account, m.before, m.after) for m in changes.accounts_moved] == [
+        ("dev", "Workloads/NonProduction", "Suspended")
+    ]
+    legacy = {
+        **prod_plan,
+        "accounts": [{k: v for k, v in a.items() if k != "state"} for a in prod_plan["accounts"]],
+    }
+    assert compare_plans(snapshot(legacy), snapshot(prod_plan)).account_edits == ()

@@ -25,7 +25,15 @@ PROD_SHAPE: dict[str, Any] = {
     "organization": {"managed": "bool", "id": "str", "rootId": "str"},
     "organizationalUnits": ["str"],
     "accounts": [
-        {"name": "str", "email": "str", "ou": "str", "id": "str", "closeOnDeletion": "bool", "import": "null"}
+        {
+            "name": "str",
+            "email": "str",
+            "ou": "str",
+            "id": "str",
+            "closeOnDeletion": "bool",
+            "import": "null",
+            "state": "str",
+        }
     ],
     "guardrails": [{"policy": "str", "policyType": "str", "target": "str", "targetType": "str"}],
     "budgets": [

@@ -170,6 +170,17 @@ def test_management_account_reads_assume_roles_as_a_list_too():
                 "the account; list it in disposableAccounts or tag it environment=sandbox"
             ],
         ),
+        # Suspended and armed for closure by the program (lifecycle tag); the OU is judged elsewhere.
+        ({"name": "old", "closeOnDeletion": True, "tags": {"lifecycle": "suspended"}}, False, None, []),
+        (
+            {"name": "old", "closeOnDeletion": True, "tags": {"lifecycle": "closing"}},
+            False,
+            None,
+            [
+                "account 'old' sets closeOnDeletion but is not disposable: deleting it would close "
+                "the account; list it in disposableAccounts or tag it environment=sandbox"
+            ],
+        ),
         (
             {"name": "audit", "tags": {"environment": "sandbox"}},
             False,
@@ -191,6 +202,8 @@ def test_management_account_reads_assume_roles_as_a_list_too():
         "unprotected-disposable-sandbox",
         "unprotected-disposable-listed",
         "unprotected-closing-tag-in-another-case",
+        "suspended-armed",
+        "other-lifecycle-tag",
         "unprotected-sandbox-that-does-not-close",
     ],
 )
@@ -315,7 +328,7 @@ def test_account_without_contacts_lists_all_three():
 
 def test_pack_policies_are_unique_kebab_case_and_described_in_one_sentence():
     names = [p.name for p in pack.checked(pack.POLICIES)]
-    assert len(names) == 19
+    assert len(names) == 20
     for policy in pack.POLICIES:
         assert policy.enforcement_level is not None, policy.name
         assert policy.description.endswith(".") and policy.description.count(". ") == 0, policy.name

@@ -120,7 +120,9 @@ SANDBOX = stack_resource(OU, "Sandbox", {"name": "Sandbox", "parentId": ROOT, "i
 TEAM = stack_resource(OU, "Sandbox/Team", {"name": "Team", "parentId": "ou-sand", "id": "ou-team"})
 WORKLOADS = stack_resource(OU, "Workloads", {"name": "Workloads", "parentId": ROOT, "id": "ou-work"})
 PRODUCTION = stack_resource(OU, "Production", {"name": "Production", "parentId": "ou-work", "id": "ou-prod"})
-UNITS = [SANDBOX, TEAM, WORKLOADS, PRODUCTION]
+SUSPENDED = stack_resource(OU, "Suspended", {"name": "Suspended", "parentId": ROOT, "id": "ou-susp"})
+UNITS = [SANDBOX, TEAM, WORKLOADS, PRODUCTION, SUSPENDED]
+SUSPENDED_TAG = {"lifecycle": "suspended"}
 SANDBOX_TAG = {"environment": "sandbox"}
 
 
@@ -131,8 +133,9 @@ def closing(name: str, parent_id: Any, tags: dict[str, str] | None = None, **kwa
 
 def outside(name: str, where: str) -> str:
     return (
-        f"account '{name}' sets closeOnDeletion but sits in {where}, outside the sandbox OUs (Sandbox): only "
-        "sandbox accounts are disposable; move it under a sandbox OU or unset closeOnDeletion"
+        f"account '{name}' sets closeOnDeletion but sits in {where}, outside the sandbox and suspended OUs "
+        "(Sandbox, Suspended): only sandbox and suspended accounts are closed on deletion; move it under a "
+        "sandbox OU or unset closeOnDeletion"
     )
 
 
@@ -149,6 +152,8 @@ def production(name: str) -> str:
         (closing("prod", "ou-prod"), production("prod")),
         (closing("prod", "ou-sand", {"environment": "production"}), production("prod")),
         (closing("stray", ROOT), outside("stray", "the organization's root")),
+        # Suspended, armed for closure: still never a production account.
+        (closing("prod", "ou-susp", {**SUSPENDED_TAG, "environment": "production"}), production("prod")),
         (closing("stray", "ou-work"), outside("stray", "OU 'Workloads'")),
         (
             closing("stray", "ou-elsewhere"),
@@ -159,7 +164,15 @@ def production(name: str) -> str:
             "account 'stray' cannot be checked: the OU it sits in (parentId) is not known until the update runs",
         ),
     ],
-    ids=["production-ou", "production-tag-in-sandbox", "root", "other-ou", "unmanaged-ou", "unknown-ou"],
+    ids=[
+        "production-ou",
+        "production-tag-in-sandbox",
+        "root",
+        "production-suspended",
+        "other-ou",
+        "unmanaged-ou",
+        "unknown-ou",
+    ],
 )
 def test_disposable_outside_the_sandbox_ous_fires(resource, expected):
     assert check_stack(DISPOSABLE, [*UNITS, resource]) == [(expected, resource.urn)]
@@ -180,8 +193,17 @@ def test_disposable_outside_the_sandbox_ous_fires(resource, expected):
         ),
         # Unknown tags are account-lifecycle-safe's to report.
         (closing("sb", "ou-work", UNKNOWN), None),
+        (closing("old-team", "ou-susp", SUSPENDED_TAG), None),
     ],
-    ids=["sandbox", "below-sandbox", "new-ou-by-dependency", "configured-sandbox", "kept", "unknown-tags"],
+    ids=[
+        "sandbox",
+        "below-sandbox",
+        "new-ou-by-dependency",
+        "configured-sandbox",
+        "kept",
+        "unknown-tags",
+        "suspended",
+    ],
 )
 def test_disposable_in_a_sandbox_ou_is_quiet(resource, config):
     assert check_stack(DISPOSABLE, [*UNITS, resource], config) == []

@@ -516,3 +516,63 @@ def test_a_first_preview_of_prod_is_quiet(prod_pack, planned):
     contact = _find(resources, "aws:account/alternativeContact:AlternativeContact", "production-security")
     assert member.inputs["assumeRoles"] == contact.inputs["accountId"] == UNKNOWN
     assert prod_pack.analyze(resources) == []
+
+
+# --- suspended-accounts-contained --------------------------------------------------------------------
+
+CONTAINED = organization.suspended_accounts_contained
+SUSPENDED_OU = stack_resource(OU, "Suspended", {"name": "Suspended", "parentId": ROOT, "id": "ou-susp"})
+DENY_ALL = stack_resource(
+    organization.POLICY, "deny-all-suspended", {"name": "deny-all-suspended", "id": "p-9"}
+)
+
+
+def suspended(parent_id: Any, tags: Any = None) -> Any:
+    props = {
+        "name": "old",
+        "parentId": parent_id,
+        "tags": {"lifecycle": "suspended"} if tags is None else tags,
+    }
+    return stack_resource(ACCOUNT, "old", props)
+
+
+@pytest.mark.parametrize(
+    ("resources", "expected"),
+    [
+        ([suspended("ou-susp"), attach(DENY_ALL, "ou-susp")], []),
+        ([suspended("ou-susp"), attach(DENY_ALL, ROOT)], []),
+        ([suspended("ou-work", {"lifecycle": "active"})], []),
+        (
+            [suspended("ou-work"), attach(DENY_ALL, "ou-susp")],
+            [
+                "account 'old' is suspended but sits in OU 'Workloads', which no deny-all-suspended guardrail "
+                "reaches: everything must stay denied there; attach it to the suspended OU "
+                "(organization.suspendedOu)"
+            ],
+        ),
+        (
+            [suspended(UNKNOWN), attach(DENY_ALL, "ou-susp")],
+            [
+                "account 'old' cannot be checked: the OU it sits in (parentId) is not known until the update runs"
+            ],
+        ),
+        (
+            [suspended("ou-susp"), attach(DENY_ALL, UNKNOWN)],
+            [
+                "guardrail 'deny-all-suspended' cannot be checked: the target it is attached to is not known "
+                "until the update runs"
+            ],
+        ),
+    ],
+    ids=[
+        "in-the-suspended-ou",
+        "reached-from-the-root",
+        "not-suspended",
+        "elsewhere",
+        "unknown-ou",
+        "unknown-target",
+    ],
+)
+def test_a_suspended_account_is_reached_by_deny_all(resources, expected):
+    reported = check_stack(CONTAINED, [WORKLOADS, SUSPENDED_OU, DENY_ALL, *resources])
+    assert [message for message, _ in reported] == expected

@@ -70,6 +70,7 @@ def test_analyzer_info_lists_every_policy_with_level_and_schema(packs):
         "production-accounts-in-production-ous",
         "production-admin-restricted",
         "resources-in-member-accounts",
+        "suspended-accounts-contained",
     ]
     session = next(p for p in info.policies if p.name == "permission-set-session-limit")
     assert session.configSchema.properties["maxSessionHours"]["default"] == 12

@@ -34,7 +34,7 @@ def test_every_configured_account_is_protected_unless_it_is_closed_on_deletion(p
         disposable = account.inputs["closeOnDeletion"]
         assert account.protect is not disposable, account.urn
         assert account.retain_on_delete is not disposable, account.urn
-        assert account.ignore_changes == ["roleName", "iamUserAccessToBilling", "email"], account.urn
+        assert account.ignore_changes == ["roleName", "iamUserAccessToBilling", "email", "name"], account.urn
 
 
 @pytest.mark.parametrize("stack", STACKS)

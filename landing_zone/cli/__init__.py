@@ -12,11 +12,11 @@ import sys
 from collections.abc import Sequence
 from importlib import metadata
 
-from . import audit, credentials, import_stack, onboard, plan, preflight, sso_config, validate
+from . import account, audit, credentials, import_stack, onboard, plan, preflight, sso_config, validate
 from .common import UsageError
 from .exit import exit_now
 
-COMMANDS = (validate, plan, sso_config, credentials, onboard, audit, import_stack, preflight)
+COMMANDS = (validate, plan, account, sso_config, credentials, onboard, audit, import_stack, preflight)
 
 
 def build_parser() -> argparse.ArgumentParser:

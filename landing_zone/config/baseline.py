@@ -88,11 +88,12 @@ class AccountAnalyzer:
 def baseline_accounts(
     baseline: BaselineConfig | None, structure: OrganizationStructure
 ) -> tuple[AccountConfig, ...]:
-    """The member accounts that get the baseline, in config order."""
+    """The active member accounts that get the baseline, in config order (a suspended account's
+    baseline is removed: landing_zone.config.lifecycle)."""
     if baseline is None:
         return ()
     excluded = set(baseline.exclude_accounts)
-    return tuple(a for a in structure.accounts if a.name not in excluded)
+    return tuple(a for a in structure.accounts if a.active and a.name not in excluded)
 
 
 def management_password_policy(baseline: BaselineConfig | None) -> PasswordPolicy:

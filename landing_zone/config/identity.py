@@ -228,7 +228,8 @@ def session_seconds(duration: str) -> int | None:
 def expand_access(
     identity: IdentityCenterConfig | None, structure: OrganizationStructure
 ) -> list[AccessGrant]:
-    """Every distinct (account, group, permission set) the access rules imply, sorted."""
+    """Every distinct (account, group, permission set) the access rules imply for active
+    accounts (and the management account), sorted."""
     if identity is None:
         return []
     grants: set[AccessGrant] = set()
@@ -238,6 +239,8 @@ def expand_access(
             accounts.update(structure.accounts_in_ou(path))
         if rule.all_member_accounts:
             accounts.update(structure.account_names)
+        # A suspended or closed account gets no assignment, whatever names it (lifecycle).
+        accounts -= structure.account_names - structure.active_account_names
         for account in accounts:
             for permission_set in rule.permission_sets:
                 grants.add(AccessGrant(account=account, group=rule.group, permission_set=permission_set))

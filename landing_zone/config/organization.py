@@ -49,6 +49,8 @@ ServicePrincipal = Annotated[
 WHY_EMAIL_ACCOUNT = "every account needs its own root email"
 # The role Organizations creates in the accounts it creates, and only in those.
 CREATED_ACCOUNT_ROLE = "OrganizationAccountAccessRole"
+# The tag that marks a suspended account (policy/: account-lifecycle-safe's closingTags).
+LIFECYCLE_TAG = "lifecycle"
 
 ContactName = Annotated[str, StringConstraints(min_length=1, max_length=64)]
 ContactTitle = Annotated[str, StringConstraints(min_length=1, max_length=50)]
@@ -129,6 +131,9 @@ class OrganizationConfig(ConfigModel):
     root_access_management: RootAccessManagementConfig | None = None
     # None: the stack leaves the management account's contacts and regions as they are.
     management_account: ManagementAccountConfig | None = None
+    # The OU path suspended and closed accounts move to (landing_zone.config.lifecycle);
+    # needed as soon as one account is not active.
+    suspended_ou: str | None = None
     tags: Tags = Field(default_factory=dict)
 
 
@@ -144,8 +149,19 @@ class OrganizationalUnitConfig(ConfigModel):
         return head or None
 
 
+AccountState = Literal["active", "suspended", "closed"]
+
+
 class AccountConfig(ConfigModel):
+    # The account's key in this stack (its logical name, email slug, references): never changes.
     name: Annotated[str, ACCOUNT_NAME]
+    # The name AWS shows, by default `name`; changed in place by `lz account rename`.
+    display_name: Annotated[str, ACCOUNT_NAME] | None = None
+    # active; suspended: in organization.suspendedOu, no access, no baseline; closed: a record
+    # of an account this stack closed (landing_zone.config.lifecycle).
+    state: AccountState = "active"
+    # This account may be closed (state: closed); closeOnDeletion accounts may be anyway.
+    allow_close: bool = False
     # The OU path the account lives in; None places it directly under the root.
     ou: str | None = None
     # Explicit root email; by default built from organization.emailPattern.
@@ -162,6 +178,19 @@ class AccountConfig(ConfigModel):
     primary_contact: PrimaryContactConfig | None = None
     # On top of organization.optInRegions, region by region.
     opt_in_regions: OptInRegions = Field(default_factory=dict)
+
+    @property
+    def aws_name(self) -> str:
+        return self.display_name or self.name
+
+    @property
+    def active(self) -> bool:
+        return self.state == "active"
+
+    @property
+    def closable(self) -> bool:
+        """The config allows closing it: disposable, or explicitly allowed."""
+        return self.allow_close or self.close_on_deletion
 
     @property
     def role_name_set(self) -> bool:
@@ -203,6 +232,21 @@ class OrganizationStructure:
         return frozenset(account.name for account in self.accounts)
 
     @cached_property
+    def active_account_names(self) -> frozenset[str]:
+        return frozenset(account.name for account in self.accounts if account.active)
+
+    @cached_property
+    def live_accounts(self) -> tuple[AccountConfig, ...]:
+        """The accounts with a resource in the stack: every one but the closed."""
+        return tuple(account for account in self.accounts if account.state != "closed")
+
+    def parent_ou(self, account: AccountConfig) -> str | None:
+        """The OU path the account is in: its own, or the suspended OU once not active."""
+        if not account.active and self.organization.suspended_ou is not None:
+            return self.organization.suspended_ou
+        return account.ou
+
+    @cached_property
     def ou_paths(self) -> frozenset[str]:
         return frozenset(ou.path for ou in self.organizational_units)
 
@@ -217,11 +261,12 @@ class OrganizationStructure:
         return {ou.path: ou.import_id for ou in self.organizational_units}
 
     def accounts_in_ou(self, path: str) -> list[str]:
-        """Names of the member accounts in the OU at `path` or any OU below it."""
+        """Names of the member accounts in the OU at `path` or any OU below it (where they are:
+        a suspended account is in the suspended OU)."""
         return [
             account.name
-            for account in self.accounts
-            if account.ou is not None and (account.ou == path or account.ou.startswith(path + "/"))
+            for account in self.live_accounts
+            if (ou := self.parent_ou(account)) is not None and (ou == path or ou.startswith(path + "/"))
         ]
 
     def email_for(self, account: AccountConfig) -> str:
@@ -252,12 +297,20 @@ class OrganizationStructure:
             config=account,
             email=self.email_for(account),
             contacts=self.contacts_for(account),
-            tags={**self.organization.tags, **account.tags},
+            tags=self.tags_for(account),
             primary_contact=resolve_primary_contact(
                 self.organization.primary_contact, account.primary_contact
             ),
             opt_in_regions=self.opt_in_regions_for(account),
         )
+
+    def tags_for(self, account: AccountConfig) -> dict[str, str]:
+        """The organization's tags, the account's, and `lifecycle: suspended` once suspended (for
+        people in the console, and the policy pack's closingTags)."""
+        tags = {**self.organization.tags, **account.tags}
+        if not account.active:
+            tags[LIFECYCLE_TAG] = account.state
+        return tags
 
     def resolve_management(self) -> ResolvedManagementAccount | None:
         management = self.organization.management_account

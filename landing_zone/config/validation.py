@@ -15,6 +15,7 @@ from .errors import Problem
 from .guardrails import check_guardrails
 from .identity import check_identity_center
 from .keys import config_position
+from .lifecycle import check_lifecycle
 from .model import LandingZoneConfig
 from .organization import check_accounts, check_organization, check_organizational_units
 from .organization_trail import check_organization_trail
@@ -44,6 +45,7 @@ def _run_checks(config: LandingZoneConfig, namespace: str) -> Checker:
     check_organization(structure, checker.under("organization"))
     check_organizational_units(structure, checker.under("organizationalUnits"))
     check_accounts(structure, checker.under("accounts"))
+    check_lifecycle(config, checker)
     if config.identity_center is not None:
         check_identity_center(config.identity_center, structure, checker.under("identityCenter"))
         check_admin_identities(config.identity_center, structure, checker.under("identityCenter"))

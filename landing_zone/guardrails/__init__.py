@@ -110,6 +110,9 @@ DESCRIPTIONS: Mapping[str, str] = {
     # orgs_manage_policies_example-tag-policies.html
     "require-cost-center-tag": "A CostCenter tag, spelled so, with one of the listed values, "
     "on instances, volumes and buckets.",
+    # For organization.suspendedOu: the stack still removes the baseline through the exempt role.
+    "deny-all-suspended": "Denies every action in a suspended account, except to the exempt "
+    "roles (the role the stack assumes there).",
 }
 
 

@@ -601,6 +601,22 @@ def _name_check(type_: str, key: str, rule: Matching) -> Check:
     return check
 
 
+# What replaces an account in the provider (ForceNew in its schema): an account cannot be
+# replaced (a new one would be created and the old one removed), so each must be ignored.
+ACCOUNT_FORCE_NEW = ("email", "iamUserAccessToBilling", "name", "roleName")
+
+
+def _account_never_replaced(run: Run) -> Iterator[Finding]:
+    for account in run.of_type(ACCOUNT):
+        missing = [key for key in ACCOUNT_FORCE_NEW if key not in account.ignore_changes]
+        if missing:
+            yield _found(
+                account,
+                f"ignoreChanges lacks {', '.join(missing)}: a change would replace the account "
+                "(name and email change in place with lz account rename / change-email)",
+            )
+
+
 def _matching_of(annotated: Any) -> Matching:
     """The rule inside a constrained string type of the config (`Annotated[str, Matching(...)]`)."""
     return next(arg for arg in typing.get_args(annotated) if isinstance(arg, Matching))
@@ -760,6 +776,14 @@ RULES: tuple[AwsRule, ...] = (
         f"An account's name is {ACCOUNT_NAME.words}.",
         f"{ORGANIZATIONS_API}/API_CreateAccount.html#organizations-CreateAccount-request-AccountName",
         _name_check(ACCOUNT, "name", ACCOUNT_NAME),
+    ),
+    AwsRule(
+        "account-never-replaced",
+        "The provider replaces an account when its email, name, roleName or iamUserAccessToBilling "
+        "changes (ForceNew); AWS changes name and email in place (account:PutAccountName, "
+        "account:StartPrimaryEmailUpdate), so the program ignores them.",
+        f"{PROVIDER_CODE}/organizations/account.go (ForceNew)",
+        _account_never_replaced,
     ),
     AwsRule(
         "ou-name",

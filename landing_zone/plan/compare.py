@@ -226,6 +226,7 @@ def _account_edits(before: PlanAccount, after: PlanAccount) -> list[Edit]:
     return _edits(
         before.name,
         [
+            ("state", before.state, after.state),
             ("root email", _words(before.email), _words(after.email)),
             ("closed on deletion", _words(before.close_on_deletion), _words(after.close_on_deletion)),
             ("imports", _words(before.import_id), _words(after.import_id)),

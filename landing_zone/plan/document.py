@@ -158,6 +158,8 @@ def _verdict(report: PlanReport) -> str:
         reasons.append(f"{_plural(report.policy.mandatory, 'mandatory policy violation')}")
     if report.account_changes is not None and report.account_changes.over_quota:
         reasons.append("more accounts would close than AWS allows in 30 days")
+    if report.account_changes is not None and report.account_changes.refused:
+        reasons.append(f"{_plural(len(report.account_changes.refused), 'refused account state change')}")
     return f"Verdict: pulumi up would stop: {'; '.join(reasons)}."
 
 
@@ -169,6 +171,8 @@ def _organization(report: PlanReport) -> Section:
         notes = []
         if account.import_id:
             notes.append(f"imports {account.import_id}")
+        if account.state != "active":
+            notes.append(f"{account.state}: no access, no baseline")
         if account.close_on_deletion:
             notes.append("closed on deletion")
         rows.append((account.name, account.ou or "Root", account.email or "", ", ".join(notes)))
@@ -335,13 +339,22 @@ def _account_changes(report: PlanReport) -> Section:
     changes = report.account_changes
     if changes is None:
         return Section("Changes to existing accounts", ())
-    items = [f"closed: {name}" for name in changes.closed]
-    items += [f"leaves the stack, stays in the organization: {name}" for name in changes.released]
+    items = [f"REFUSED: {message}" for message in changes.refused]
+    items += [f"closed: {name}" for name in changes.closed]
+    items += [f"suspended (suspended OU, no access, baseline removed): {name}" for name in changes.suspended]
+    items += [f"reactivated: {name}" for name in changes.reactivated]
+    items += [
+        f"RELEASED, NOT CLOSED: {name} leaves the stack and stays in the organization, open "
+        "(close it with state: suspended, then closed)"
+        for name in changes.released
+    ]
     items += [f"roleName of {e.account}: {e.before} -> {e.after}" for e in changes.role_names]
     items += [f"root email of {e.account}: {e.before} -> {e.after}" for e in changes.emails]
     if changes.closed:
         verdict = "over the quota" if changes.over_quota else "within the quota"
-        items.append(f"AWS closes at most {changes.closure_quota} accounts per rolling 30 days: {verdict}")
+        items.append(
+            f"closure quota: {len(changes.closed)} of {changes.closure_quota} per rolling 30 days: {verdict}"
+        )
     return Section("Changes to existing accounts", (Bullets(tuple(items) or ("none",)),))
 
 
@@ -386,9 +399,9 @@ def _account_section(changes: PlanChanges) -> Section:
             "removed",
             a.name,
             a.ou or "Root",
-            "the account is closed"
+            "the account is closed (AWS CloseAccount: counts against the closure quota)"
             if a.close_on_deletion
-            else "leaves the stack, stays open in the organization",
+            else "RELEASED, NOT CLOSED: leaves the stack, stays open in the organization",
         )
         for a in changes.accounts_removed
     ]

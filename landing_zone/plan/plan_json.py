@@ -40,6 +40,8 @@ class PlanAccount(_Model):
     ou: str | None  # the OU's path; None: directly under the root
     close_on_deletion: bool = Field(alias="closeOnDeletion")
     import_id: str | None = Field(alias="import")
+    # Plans written before account states had none: every account was active.
+    state: str = "active"
     # `id` is left out: under mocks the account ids are made up, different in every plan.
 
 

@@ -84,6 +84,8 @@ def _account_line(account: AccountEntry) -> str:
     notes = []
     if account.import_id:
         notes.append(f"import {account.import_id}")
+    if account.state != "active":
+        notes.append(f"{account.state}: no access, no baseline")
     if account.close_on_deletion:
         notes.append("closed on deletion")
     suffix = f"  [{', '.join(notes)}]" if notes else ""
@@ -202,21 +204,38 @@ def _subject(violation: PolicyViolation) -> str:
 
 def _account_changes(changes: AccountChanges) -> list[str]:
     lines = ["", "Changes to existing accounts (against --previous):"]
+    lines += [f"  REFUSED: {message}" for message in changes.refused]
     if changes.closed:
-        quota = f"AWS closes at most {changes.closure_quota} per rolling 30 days"
+        used, quota = len(changes.closed), changes.closure_quota
+        quota_text = f"uses {used} of the {quota} closures AWS allows per rolling 30 days"
         verdict = "OVER THE QUOTA: close fewer at a time" if changes.over_quota else "within the quota"
-        lines.append(f"  closed: {', '.join(changes.closed)} ({len(changes.closed)}; {quota}: {verdict})")
+        lines.append(f"  closed: {', '.join(changes.closed)} ({quota_text}: {verdict})")
+    if changes.suspended:
+        lines.append(
+            f"  suspended: {', '.join(changes.suspended)} (to the suspended OU; Identity Center "
+            "assignments and baseline removed; contacts kept)"
+        )
+    if changes.reactivated:
+        lines.append(f"  reactivated: {', '.join(changes.reactivated)}")
     if changes.released:
-        lines.append(f"  leave the stack, stay in the organization: {', '.join(changes.released)}")
+        lines.append(
+            f"  RELEASED, NOT CLOSED: {', '.join(changes.released)} leave the stack and stay in the "
+            "organization, open (to close an account: state: suspended, then state: closed)"
+        )
     lines += [
         f"  roleName of {edit.account}: {edit.before} -> {edit.after} (not applied to the account; "
         "the stack would assume the new role: create it first)"
         for edit in changes.role_names
     ]
     lines += [
-        f"  root email of {edit.account}: {edit.before} -> {edit.after} (not applied: change it in "
-        "the account's settings; lz audit --stack reports it until then)"
+        f"  root email of {edit.account}: {edit.before} -> {edit.after} (not applied by pulumi up, "
+        "which would replace the account: lz account change-email makes it in place)"
         for edit in changes.emails
+    ]
+    lines += [
+        f"  AWS name of {edit.account}: {edit.before} -> {edit.after} (not applied by pulumi up, "
+        "which would replace the account: lz account rename makes it in place)"
+        for edit in changes.renames
     ]
     if len(lines) == 2:
         lines.append("  none")

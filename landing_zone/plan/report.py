@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from landing_zone.config.changes import AccountChanges
+from landing_zone.config.organization import LIFECYCLE_TAG
 from landing_zone.resource_types import ACCOUNT, ORGANIZATION, ORGANIZATIONAL_UNIT
 
 from .access import AccessEntry, PermissionSetEntry, access_entries, permission_set_entries
@@ -39,6 +40,8 @@ class AccountEntry:
     id: str | None
     close_on_deletion: bool
     import_id: str | None  # the account id it adopts; None: created
+    # active or suspended (the program's lifecycle tag); a closed account is not registered.
+    state: str = "active"
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -48,6 +51,7 @@ class AccountEntry:
             "id": self.id,
             "closeOnDeletion": self.close_on_deletion,
             "import": self.import_id,
+            "state": self.state,
         }
 
 
@@ -86,9 +90,9 @@ class PlanReport:
     @property
     def fails(self) -> bool:
         """`pulumi up` (with the pack) would stop: AWS refuses something, a mandatory policy
-        does, or the change closes more accounts than AWS allows."""
-        over_quota = self.account_changes is not None and self.account_changes.over_quota
-        return bool(self.refusals) or self.has_mandatory_violations or over_quota
+        does, or the change closes more accounts than AWS allows or makes a refused state change."""
+        changes_fail = self.account_changes is not None and self.account_changes.fails
+        return bool(self.refusals) or self.has_mandatory_violations or changes_fail
 
     def to_json(self) -> dict[str, Any]:
         """The `lz plan --format json` document (its keys and their order are a contract)."""
@@ -177,4 +181,5 @@ def _account_entry(account: RegisteredResource, ou_paths: dict[str, str]) -> Acc
         id=account.id,
         close_on_deletion=bool(account.inputs.get("closeOnDeletion", False)),
         import_id=account.import_id or None,
+        state=str((account.inputs.get("tags") or {}).get(LIFECYCLE_TAG, "active")),
     )

@@ -53,7 +53,10 @@ def _check_account_lifecycle(args: ResourceValidationArgs, report_violation: Rep
     disposable_names = config.get("disposableAccounts", [])
     disposable_tags = config.get("disposableTags", ["environment=sandbox"])
     disposable = name in disposable_names or tag_matches(tags, disposable_tags)
-    if close is True and not disposable:
+    # A suspended account armed for closure (the program's lifecycle tag); where it sits, and
+    # whether it is a production account, is disposable-accounts-in-sandbox's to judge.
+    closing = tag_matches(tags, config.get("closingTags", ["lifecycle=suspended"]))
+    if close is True and not (disposable or closing):
         report_violation(
             f"account '{name}' {_closes(args.resource_type)} but is not disposable: deleting it would "
             f"close the account; list it in disposableAccounts or tag it "
@@ -81,6 +84,10 @@ account_lifecycle_safe = ResourceValidationPolicy(
             "disposableTags": string_list(
                 "key=value tags that mark an account as disposable", ["environment=sandbox"]
             ),
+            "closingTags": string_list(
+                "key=value tags that mark a suspended account on its way to closure",
+                ["lifecycle=suspended"],
+            ),
         }
     ),
 )
@@ -90,6 +97,8 @@ def _check_disposable_in_sandbox(args: StackValidationArgs, report_violation: Re
     config = args.get_config()
     view = OrganizationView(resources_of(args, *VIEW_TYPES))
     sandbox_ous = config.get("sandboxOus", ["Sandbox"])
+    # Suspended accounts are closed from there (state: closed, after state: suspended).
+    closable_ous = [*sandbox_ous, *config.get("suspendedOus", ["Suspended"])]
     for account in view.accounts:
         close, tags = account.props.get("closeOnDeletion"), account.props.get("tags")
         if close is not True or is_unknown(tags):
@@ -106,11 +115,11 @@ def _check_disposable_in_sandbox(args: StackValidationArgs, report_violation: Re
                 f"{_unset(account.declared_type)}",
                 account.urn,
             )
-        elif path is None or not in_subtree(path, sandbox_ous):
+        elif path is None or not in_subtree(path, closable_ous):
             report_violation(
                 f"account '{name}' {_closes(account.declared_type)} but sits in {view.placement(account)}, "
-                f"outside the sandbox OUs ({', '.join(sandbox_ous) or 'none'}): only sandbox accounts are "
-                "disposable; "
+                f"outside the sandbox and suspended OUs ({', '.join(closable_ous) or 'none'}): only sandbox "
+                "and suspended accounts are closed on deletion; "
                 f"move it under a sandbox OU or {_unset(account.declared_type)}",
                 account.urn,
             )
@@ -127,6 +136,11 @@ disposable_accounts_in_sandbox = StackValidationPolicy(
             # organization's guardrails put it, so it decides.
             "sandboxOus": string_list(
                 "OU names or paths whose accounts (subtree) may be disposable", ["Sandbox"]
+            ),
+            "suspendedOus": string_list(
+                "OU names or paths of suspended accounts (organization.suspendedOu), which may be "
+                "armed for closure",
+                ["Suspended"],
             ),
             **PRODUCTION_KNOBS,
         }

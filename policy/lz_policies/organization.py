@@ -30,7 +30,7 @@ from .program_rules import (
     POLICY_ATTACHMENT,
     SECURITY_HUB_ADMIN_ACCOUNT,
 )
-from .props import arn_account, as_list, is_unknown, json_value, statements, undecided
+from .props import arn_account, as_list, is_unknown, json_value, statements, tag_matches, undecided
 from .schema import string_list
 from .stack import References, Resource, of_type, resources_of
 
@@ -316,6 +316,63 @@ guardrails_stay_attached = StackValidationPolicy(
                 "(attached to it or above it)"
             ),
             "productionOus": string_list("OU names or paths that are production OUs", ["Production"]),
+        }
+    ),
+)
+
+
+# --- suspended-accounts-contained -----------------------------------------------------------------
+
+
+def _check_suspended_contained(args: StackValidationArgs, report_violation: ReportViolation) -> None:
+    config = args.get_config()
+    suspended_tags = config.get("suspendedTags", ["lifecycle=suspended"])
+    required = config.get("suspendedGuardrails", ["deny-all-suspended"])
+    resources = resources_of(args, *VIEW_TYPES, POLICY, POLICY_ATTACHMENT)
+    view = OrganizationView(resources)
+    attachments = _Attachments(view, resources)
+    for account in view.accounts:
+        tags = account.props.get("tags")
+        if is_unknown(tags) or not tag_matches(tags, suspended_tags):
+            continue  # unknown tags: account-lifecycle-safe reports them
+        name = account.label()
+        unit = view.unit_of.of(account, "parentId")
+        if unit is None and is_unknown(account.props.get("parentId")):
+            report_violation(undecided(f"account '{name}'", "the OU it sits in (parentId)"), account.urn)
+            continue
+        reaching = (
+            attachments.reaching(unit)
+            if unit is not None
+            else attachments.attached.get(_Attachments.ROOT, set())
+        )
+        if any(guardrail in reaching for guardrail in required):
+            continue
+        if any(guardrail in attachments.undecided for guardrail in required):
+            report_violation(
+                undecided(f"guardrail '{required[0]}'", "the target it is attached to"), account.urn
+            )
+            continue
+        report_violation(
+            f"account '{name}' is suspended but sits in {view.placement(account)}, which no "
+            f"{' or '.join(required) or 'suspendedGuardrails'} guardrail reaches: everything must stay "
+            "denied there; attach it to the suspended OU (organization.suspendedOu)",
+            account.urn,
+        )
+
+
+suspended_accounts_contained = StackValidationPolicy(
+    name="suspended-accounts-contained",
+    description="A suspended account sits where a deny-all guardrail reaches it.",
+    enforcement_level=EnforcementLevel.MANDATORY,
+    validate=_check_suspended_contained,
+    config_schema=PolicyConfigSchema(
+        properties={
+            "suspendedTags": string_list(
+                "key=value tags that mark a suspended account", ["lifecycle=suspended"]
+            ),
+            "suspendedGuardrails": string_list(
+                "names of the policies, one of which reaches every suspended account", ["deny-all-suspended"]
+            ),
         }
     ),
 )

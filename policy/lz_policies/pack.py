@@ -30,6 +30,7 @@ POLICIES: list[Policy] = [
     identities.admin_identities_separate,
     organization.delegated_administrators_designated,
     organization.guardrails_stay_attached,
+    organization.suspended_accounts_contained,
     organization.production_accounts_in_production_ous,
     organization.management_account_not_a_member,
 ]

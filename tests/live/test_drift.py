@@ -97,3 +97,24 @@ LEGACY = account("444444444444", "Legacy Account", "legacy@acme-corp.io", None)
 )
 def test_drift_checks(accounts, check, expected):
     assert check.run(CONFIG, live(*accounts)) == expected
+
+
+def test_a_suspended_account_belongs_in_the_suspended_ou_and_a_closed_record_is_not_looked_for():
+    config = load_from_mapping(
+        stack_values(
+            organizational_units=[{"path": "Security"}, {"path": "Suspended"}],
+            organization_changes={"suspendedOu": "Suspended"},
+            accounts=[
+                {"name": "audit", "ou": "Security"},
+                {"name": "old", "ou": "Security", "state": "suspended"},
+                {"name": "gone", "ou": "Security", "state": "closed", "allowClose": True},
+            ],
+            guardrails=[{"guardrail": "deny-all-suspended", "organizationalUnits": ["Suspended"]}],
+        )
+    )
+    old = account("555555555555", "old", "aws-acme+old@acme-corp.io", "Suspended")
+    organization = live(AUDIT, old)
+    assert drift.MISPLACED.run(config, organization) == Finding(
+        "pass", ("2 matched accounts, each in its configured OU",)
+    )
+    assert drift.MISSING.run(config, organization).outcome == "pass"

@@ -130,5 +130,23 @@ def test_closures_past_the_quota_are_blocked(session, sandboxes, blocked):
         ]
     else:
         assert closures == [
-            "READY   quota.closures  10 accounts closed: AWS closes at most 10 per rolling 30 days"
+            "READY   quota.closures  10 accounts closed: uses 10 of the 10 closures AWS allows per rolling 30 days"
         ]
+
+
+def test_accounts_closed_in_the_last_90_days_make_the_quota_unknown(session):
+    planted = plant_ready(session)
+    organizations = session.client("organizations")
+    gone = organizations.create_account(Email="aws-acme+gone@acme-corp.io", AccountName="gone")
+    organizations.close_account(AccountId=gone["CreateAccountStatus"]["AccountId"])
+    values, previous = ready_stack(planted), ready_stack(planted)
+    names = [f"sandbox-{index:02d}" for index in range(10)]
+    previous["landing-zone:accounts"] += [
+        {"name": n, "ou": "Workloads", "closeOnDeletion": True} for n in names
+    ]
+    report = preflight(session, values, previous=previous)
+    assert [line(p) for p in report.prerequisites if p.id == "quota.closures"] == [
+        "UNKNOWN quota.closures  10 accounts closed: uses 10 of the 10 closures AWS allows per rolling 30 "
+        "days, but 1 accounts closed in the last 90 days are still in the organization (gone): those closed "
+        "in the last 30 days count too"
+    ]

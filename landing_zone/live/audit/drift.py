@@ -24,7 +24,8 @@ class Matching:
 def match_accounts(config: LandingZoneConfig, live: LiveOrganization) -> Matching:
     remaining = {a.id: a for a in live.member_accounts}
     pairs, missing = [], []
-    for account in config.accounts:
+    # A closed entry is a record: its account is SUSPENDED for 90 days, then gone.
+    for account in config.structure.live_accounts:
         email = config.email_for(account).lower()
         found = (
             remaining.get(account.import_id or "")
@@ -61,9 +62,10 @@ def misplaced_accounts(config: LandingZoneConfig, live: LiveOrganization) -> Fin
     matching = match_accounts(config, live)
     return Finding.of(
         [
-            f"{a.name} ({found.id}) is in {found.ou_path or 'Root'}; configured in {a.ou or 'Root'}"
+            f"{a.name} ({found.id}) is in {found.ou_path or 'Root'}; configured in "
+            f"{config.structure.parent_ou(a) or 'Root'}"
             for a, found in matching.pairs
-            if (a.ou or None) != found.ou_path
+            if (config.structure.parent_ou(a) or None) != found.ou_path
         ],
         f"{len(matching.pairs)} matched accounts, each in its configured OU",
     )

@@ -13,6 +13,8 @@ def accounts(preflight: Preflight) -> list[Prerequisite]:
     by_email = {account.email.lower(): account for account in live.accounts}
     results = []
     for index, account in enumerate(config.accounts):
+        if account.state == "closed":
+            continue  # a record: nothing is created or imported for it
         key = f"accounts[{index}]"
         email = config.email_for(account)
         subject = f"account '{account.name}'"

@@ -24,7 +24,7 @@ def accounts_created(preflight: Preflight) -> list[str]:
     config = preflight.config
     return [
         account.name
-        for account in config.accounts
+        for account in config.structure.live_accounts
         if account.import_id is None and config.email_for(account).lower() not in emails
     ]
 
@@ -139,7 +139,20 @@ def closures(preflight: Preflight) -> list[Prerequisite]:
                 "until a later one",
             )
         ]
-    return [ready("quota.closures", subject, f"AWS closes at most {quota} per rolling 30 days")]
+    used = f"uses {len(closed)} of the {quota} closures AWS allows per rolling 30 days"
+    # Closed accounts stay SUSPENDED (or PENDING_CLOSURE) for 90 days; Organizations does not
+    # say when each was closed, so those may still count against the 30-day window.
+    recent = [a.name for a in preflight.live.member_accounts if a.status != "ACTIVE"]
+    if closed and len(closed) + len(recent) > quota:
+        return [
+            unknown(
+                "quota.closures",
+                subject,
+                f"{used}, but {len(recent)} accounts closed in the last 90 days are still in the "
+                f"organization ({', '.join(sorted(recent))}): those closed in the last 30 days count too",
+            )
+        ]
+    return [ready("quota.closures", subject, used)]
 
 
 def ou_depth(preflight: Preflight) -> list[Prerequisite]:

@@ -1,0 +1,314 @@
+"""`lz account`: in-place edits of the stack file (round trip, byte for byte outside the entry),
+their errors, and the life cycle end to end from the prod example."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from landing_zone.config import load_from_mapping, read_stack_file
+from landing_zone.config.changes import account_changes
+from landing_zone.plan.runner import PlanResult, run_program
+from landing_zone.resource_types import ACCOUNT, ACCOUNT_ASSIGNMENT
+from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
+from tests.helpers import PROJECT_DIR, run_lz
+
+PROD = PROJECT_DIR / "Pulumi.prod.yaml"
+# The one-time setup of the life cycle (README): a suspended OU with its deny-all guardrail.
+SUSPENDED_OU_SETUP = (
+    ("    emailPattern: aws-{org}+{account}@{domain}\n", "    suspendedOu: Suspended\n"),
+    ("    - path: Sandbox\n", "    - path: Suspended\n"),
+    (
+        "  landing-zone:guardrails:\n",
+        "    - guardrail: deny-all-suspended\n      organizationalUnits: [Suspended]\n",
+    ),
+)
+
+
+def with_suspended_ou(text: str) -> str:
+    for anchor, added in SUSPENDED_OU_SETUP:
+        assert text.count(anchor) == 1, anchor
+        text = text.replace(anchor, anchor + added)
+    return text
+
+
+@pytest.fixture
+def stack_file(tmp_path: Path) -> Path:
+    """The prod example, with a suspended OU."""
+    path = tmp_path / "Pulumi.prod.yaml"
+    path.write_text(with_suspended_ou(PROD.read_text()))
+    return path
+
+
+def account(capsys, stack_file: Path, *argv: str):
+    return run_lz(capsys, "account", *argv, "--config-file", str(stack_file))
+
+
+def changed_lines(before: str, after: str) -> tuple[list[str], list[str]]:
+    """The lines only in `before`, and only in `after`, once the common head and tail are cut."""
+    old, new = before.splitlines(True), after.splitlines(True)
+    head = 0
+    while head < min(len(old), len(new)) and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < min(len(old), len(new)) - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    return old[head : len(old) - tail], new[head : len(new) - tail]
+
+
+@pytest.mark.parametrize(
+    ("argv", "removed", "added"),
+    [
+        (
+            ("add", "payments", "--ou", "Workloads/Production"),
+            [],
+            ["    - name: payments\n", "      ou: Workloads/Production\n"],
+        ),
+        (
+            ("add", "payments", "--ou", "Sandbox", "--email", "payments@acme-corp.io"),
+            [],
+            ["    - name: payments\n", "      ou: Sandbox\n", "      email: payments@acme-corp.io\n"],
+        ),
+        (("move", "dev", "--ou", "Workloads/Production"), ["      ou: Workloads/NonProduction\n"],
+         ["      ou: Workloads/Production\n"]),
+        (("suspend", "staging"), [], ["      state: suspended\n"]),
+        (("suspend", "staging", "--allow-close"), [], ["      state: suspended\n", "      allowClose: true\n"]),
+    ],
+    ids=["add", "add-with-email", "move", "suspend", "suspend-allow-close"],
+)  # fmt: skip
+def test_an_edit_changes_only_its_entry_and_a_second_run_changes_nothing(
+    capsys, stack_file, argv, removed, added
+):
+    before = stack_file.read_text()
+    code, out, err = account(capsys, stack_file, *argv)
+    assert (code, err) == (0, "")
+    after = stack_file.read_text()
+    assert changed_lines(before, after) == (removed, added)
+    assert out.startswith(f"--- a/{stack_file.name}\n+++ b/{stack_file.name}\n@@ ")
+    # Comments outside the entry are all still there, in order.
+    comments = [line for line in before.splitlines() if line.lstrip().startswith("#")]
+    assert [line for line in after.splitlines() if line.lstrip().startswith("#")] == comments
+    load_from_mapping(read_stack_file(stack_file))
+    code, out, err = account(capsys, stack_file, *argv)
+    assert (code, err) == (0, "") and "nothing to change" in out
+    assert stack_file.read_text() == after
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ("add", "x", "--ou", "Nowhere"),
+            "lz account: --ou: OU 'Nowhere' is not defined in landing-zone:organizationalUnits (known: "
+            "Sandbox, Security, Suspended, Workloads, Workloads/NonProduction, Workloads/Production)\n",
+        ),
+        (("add", "Dev", "--ou", "Sandbox"), "lz account: NAME: account name 'dev' is already taken\n"),
+        (("move", "ghost", "--ou", "Sandbox"), "lz account: NAME: no account named 'ghost' in landing-zone:accounts\n"),
+        (
+            ("close", "dev"),
+            "lz account: NAME: account 'dev' is active: suspend it first (lz account suspend), deploy, then close it\n",
+        ),
+        (
+            ("add", "x", "--ou", "Sandbox", "--email", "not-an-email"),
+            "lz account add: the result would not be valid; {path} is unchanged:\n"
+            "landing-zone:accounts[7].email: 'not-an-email' is not a valid email address\n",
+        ),
+        (
+            ("move", "dev", "--ou", "Suspended"),
+            "lz account move: the result would not be valid; {path} is unchanged:\n"
+            "landing-zone:accounts[4].ou: 'Suspended' is the suspended OU (organization.suspendedOu), where "
+            "every action is denied: set state: suspended instead, or choose another OU\n",
+        ),
+    ],
+    ids=["unknown-ou", "name-taken", "unknown-account", "close-active", "invalid-email", "into-suspended-ou"],
+)  # fmt: skip
+def test_bad_edits_name_the_argument_exit_2_and_write_nothing(capsys, stack_file, argv, message):
+    before = stack_file.read_bytes()
+    code, out, err = account(capsys, stack_file, *argv)
+    assert (code, out) == (2, "")
+    assert err == message.format(path=stack_file)
+    assert stack_file.read_bytes() == before
+    assert list(stack_file.parent.iterdir()) == [stack_file]
+
+
+# --- end to end: add, move, suspend, close ----------------------------------------------------------
+
+
+def plan(path: Path) -> PlanResult:
+    return run_program(PROJECT_DIR, "landing-zone", "prod", read_stack_file(path))
+
+
+def accounts_of(result: PlanResult) -> dict[str, dict]:
+    return {a.inputs["name"]: a for a in result.of_type(ACCOUNT)}
+
+
+def replace_forcing(account) -> tuple:
+    """What would replace an account (pulumi-aws: email, roleName, iamUserAccessToBilling; name
+    updates in place) and what would delete it (its logical name, its options)."""
+    inputs = account.inputs
+    return (account.urn, inputs["email"], inputs.get("roleName"), inputs.get("iamUserAccessToBilling"),
+            account.protect, account.retain_on_delete)  # fmt: skip
+
+
+def test_from_the_prod_example_add_move_suspend_close(capsys, stack_file, tmp_path):
+    base = plan(stack_file)
+    others = {name: replace_forcing(a) for name, a in accounts_of(base).items()}
+    steps = [
+        ("add", "payments", "--ou", "Workloads/Production"),
+        ("move", "payments", "--ou", "Workloads/NonProduction"),
+        ("suspend", "payments", "--allow-close"),
+        ("close", "payments"),
+    ]
+    results = []
+    for index, step in enumerate(steps):
+        previous = tmp_path / f"deployed-{index}.yaml"
+        shutil.copy(stack_file, previous)
+        code, out, err = account(capsys, stack_file, *step)
+        assert (code, err) == (0, ""), step
+        code, out, err = run_lz(
+            capsys, "validate", "--config-file", str(stack_file), "--previous", str(previous)
+        )
+        assert code == 0, (step, err)
+        changes = account_changes(
+            load_from_mapping(read_stack_file(previous)), load_from_mapping(read_stack_file(stack_file))
+        )
+        result = plan(stack_file)
+        assert result.refusals == [], step
+        assert {n: replace_forcing(a) for n, a in accounts_of(result).items() if n != "payments"} == others
+        results.append((changes, result))
+    ou_ids = {ou.inputs["name"]: ou.id for ou in base.of_type(OU)}
+    (added, added_plan), (moved, moved_plan), (suspended, suspended_plan), (closed, closed_plan) = results
+    payments = accounts_of(added_plan)["payments"]
+    assert (payments.inputs["parentId"], payments.protect, payments.inputs["closeOnDeletion"]) == (
+        ou_ids["Production"],
+        True,
+        False,
+    )
+    moved_account = accounts_of(moved_plan)["payments"]
+    assert (moved_account.urn, moved_account.inputs["parentId"]) == (payments.urn, ou_ids["NonProduction"])
+    armed = accounts_of(suspended_plan)["payments"]
+    assert (
+        armed.inputs["parentId"],
+        armed.protect,
+        armed.retain_on_delete,
+        armed.inputs["closeOnDeletion"],
+    ) == (ou_ids["Suspended"], False, False, True)
+    assert suspended.suspended == ("payments",)
+    # The policy pack, as `pulumi preview --policy-pack policy` runs it, accepts the armed account.
+    suspended_file = tmp_path / "suspended" / "Pulumi.prod.yaml"  # stack prod: the pack's config.prod.json
+    suspended_file.parent.mkdir()
+    shutil.copy(tmp_path / "deployed-3.yaml", suspended_file)
+    code, out, err = run_lz(
+        capsys, "plan", "--config-file", str(suspended_file), "--previous", str(tmp_path / "deployed-2.yaml")
+    )
+    assert (code, err) == (0, "")
+    assert "/config.prod.json): 0 violations, 0 mandatory\n" in out
+    assert (
+        "  suspended: payments (to the suspended OU; Identity Center assignments and baseline removed; contacts kept)\n"
+        in out
+    )
+    ids = {name: a.id for name, a in accounts_of(suspended_plan).items()}
+    assert ids["payments"] not in {r.inputs["targetId"] for r in suspended_plan.of_type(ACCOUNT_ASSIGNMENT)}
+    assert "payments" not in accounts_of(closed_plan)
+    assert (closed.closed, closed.released, closed.refused, closed.closure_quota) == (
+        ("payments",),
+        (),
+        (),
+        10,
+    )
+    assert "state: closed" in stack_file.read_text()  # the entry stays, as a record
+
+
+# --- name and email, in place in AWS (moto for Organizations, Stubber for the Account API) ---------
+
+
+@pytest.fixture
+def organization(monkeypatch):
+    """A moto organization with the prod example's `dev`, and the Account API stubbed (moto has
+    no PutAccountName nor primary email update): what lz account rename / change-email call."""
+    import boto3
+    from botocore.stub import Stubber
+    from moto import mock_aws
+
+    from landing_zone.cli import aws
+    from landing_zone.live.session import Clients
+    from tests.live.conftest import _fake_aws
+
+    _fake_aws(monkeypatch)
+    with mock_aws():
+        clients = Clients(boto3.Session(region_name="eu-west-1"))
+        organizations = clients.client("organizations")
+        organizations.create_organization(FeatureSet="ALL")
+        created = organizations.create_account(Email="aws-acme+dev@acme-corp.io", AccountName="dev")
+        account_id = created["CreateAccountStatus"]["AccountId"]
+        stubber = Stubber(clients.client("account"))
+        monkeypatch.setattr(aws, "clients_from_args", lambda args: clients)
+        with stubber:
+            yield account_id, stubber
+
+
+def test_rename_calls_put_account_name_then_sets_display_name(capsys, stack_file, organization):
+    account_id, stubber = organization
+    stubber.add_response("put_account_name", {}, {"AccountId": account_id, "AccountName": "Development"})
+    before = stack_file.read_text()
+    code, out, err = account(capsys, stack_file, "rename", "dev", "--to", "Development")
+    assert (code, err) == (0, "")
+    assert out.startswith(f"renamed {account_id} to Development in AWS\n--- a/")
+    assert changed_lines(before, stack_file.read_text())[1] == ["      displayName: Development\n"]
+    stubber.assert_no_pending_responses()
+    code, out, _ = account(capsys, stack_file, "rename", "dev", "--to", "Development")
+    assert (code, out) == (0, "account 'dev' already has displayName Development: nothing to change\n")
+
+
+def test_change_email_starts_accepts_with_the_code_then_sets_email(
+    capsys, stack_file, organization, monkeypatch
+):
+    account_id, stubber = organization
+    new = "aws-acme+development@acme-corp.io"
+    stubber.add_response(
+        "start_primary_email_update", {"Status": "PENDING"}, {"AccountId": account_id, "PrimaryEmail": new}
+    )
+    stubber.add_response(
+        "accept_primary_email_update",
+        {"Status": "ACCEPTED"},
+        {"AccountId": account_id, "PrimaryEmail": new, "Otp": "123456"},
+    )
+    monkeypatch.setattr("builtins.input", lambda prompt: "123456")
+    code, out, err = account(capsys, stack_file, "change-email", "dev", "--email", new)
+    assert (code, err) == (0, "")
+    assert out.startswith(
+        f"AWS sent a one-time code to {new} (update PENDING)\nroot email of {account_id} is now {new} (ACCEPTED)\n"
+    )
+    assert f"      email: {new}\n" in stack_file.read_text()
+    stubber.assert_no_pending_responses()
+
+
+def test_change_email_for_an_account_aws_does_not_know_changes_nothing(capsys, stack_file, organization):
+    before = stack_file.read_bytes()
+    code, out, err = account(
+        capsys, stack_file, "change-email", "staging", "--email", "x@acme-corp.io", "--otp", "1"
+    )
+    assert (code, out) == (2, "")
+    assert (
+        err
+        == "lz account: NAME: no account of the organization has the root email aws-acme+staging@acme-corp.io\n"
+    )
+    assert stack_file.read_bytes() == before
+
+
+def test_windows_line_endings_and_comments_in_the_entry_are_kept(capsys, tmp_path):
+    path = tmp_path / "Pulumi.prod.yaml"
+    text = with_suspended_ou(PROD.read_text()).replace(
+        "    - name: dev\n", "    - name: dev  # the developers' shared account\n"
+    )
+    path.write_bytes(text.replace("\n", "\r\n").encode())
+    code, _, err = account(capsys, path, "move", "dev", "--ou", "Sandbox")
+    assert (code, err) == (0, "")
+    expected = text.replace(
+        "    - name: dev  # the developers' shared account\n      ou: Workloads/NonProduction\n",
+        "    - name: dev  # the developers' shared account\n      ou: Sandbox\n",
+    )
+    assert expected != text
+    assert path.read_bytes() == expected.replace("\n", "\r\n").encode()
