@@ -16,29 +16,13 @@ from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
 from tests.helpers import PROJECT_DIR, run_lz
 
 PROD = PROJECT_DIR / "Pulumi.prod.yaml"
-# The one-time setup of the life cycle (README): a suspended OU with its deny-all guardrail.
-SUSPENDED_OU_SETUP = (
-    ("    emailPattern: aws-{org}+{account}@{domain}\n", "    suspendedOu: Suspended\n"),
-    ("    - path: Sandbox\n", "    - path: Suspended\n"),
-    (
-        "  landing-zone:guardrails:\n",
-        "    - guardrail: deny-all-suspended\n      organizationalUnits: [Suspended]\n",
-    ),
-)
-
-
-def with_suspended_ou(text: str) -> str:
-    for anchor, added in SUSPENDED_OU_SETUP:
-        assert text.count(anchor) == 1, anchor
-        text = text.replace(anchor, anchor + added)
-    return text
 
 
 @pytest.fixture
 def stack_file(tmp_path: Path) -> Path:
-    """The prod example, with a suspended OU."""
+    """A copy of the prod example (it has a suspended OU)."""
     path = tmp_path / "Pulumi.prod.yaml"
-    path.write_text(with_suspended_ou(PROD.read_text()))
+    path.write_text(PROD.read_text())
     return path
 
 
@@ -300,7 +284,7 @@ def test_change_email_for_an_account_aws_does_not_know_changes_nothing(capsys, s
 
 def test_windows_line_endings_and_comments_in_the_entry_are_kept(capsys, tmp_path):
     path = tmp_path / "Pulumi.prod.yaml"
-    text = with_suspended_ou(PROD.read_text()).replace(
+    text = PROD.read_text().replace(
         "    - name: dev\n", "    - name: dev  # the developers' shared account\n"
     )
     path.write_bytes(text.replace("\n", "\r\n").encode())

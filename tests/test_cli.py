@@ -17,7 +17,7 @@ from tests.helpers import run_lz, write_stack
 def test_validate_accepts_both_example_stacks(capsys):
     code, out, err = run_lz(capsys, "validate", "--stack", "prod")
     assert (code, err) == (0, "")
-    assert out == f"{PROJECT_DIR / 'Pulumi.prod.yaml'}: valid (7 accounts, 5 organizational units)\n"
+    assert out == f"{PROJECT_DIR / 'Pulumi.prod.yaml'}: valid (7 accounts, 6 organizational units)\n"
     code, out, err = run_lz(capsys, "validate", "--stack", "dev")
     assert (code, err) == (0, "")
     assert out == f"{PROJECT_DIR / 'Pulumi.dev.yaml'}: valid (3 accounts, 3 organizational units)\n"
@@ -83,6 +83,7 @@ def test_plan_json_lists_every_prod_account_with_pattern_emails(capsys):
     assert report["organizationalUnits"] == [
         "Sandbox",
         "Security",
+        "Suspended",
         "Workloads",
         "Workloads/NonProduction",
         "Workloads/Production",

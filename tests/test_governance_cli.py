@@ -17,6 +17,7 @@ def test_plan_text_lists_the_guardrails_of_each_target_and_the_budgets(capsys):
         "    Root                        deny-leaving-organization, deny-root-user, protect-security-services\n"
         "    OU Sandbox                  deny-region-changes, deny-unapproved-regions, protect-account-settings\n"
         "    OU Security                 deny-iam-users, deny-unapproved-regions, protect-account-settings\n"
+        "    OU Suspended                deny-all-suspended\n"
         "    OU Workloads                deny-iam-users, deny-unapproved-regions, protect-account-settings\n"
         "    OU Workloads/NonProduction  deny-region-changes\n"
         "    OU Workloads/Production     deny-region-changes, deny-s3-bucket-deletion\n"

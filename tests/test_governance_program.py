@@ -246,6 +246,7 @@ def test_prod_guardrails_are_the_rendered_documents_attached_where_configured(pl
             "security-hub-in-governed-regions",
         ],
         "Sandbox": ["deny-region-changes", "deny-unapproved-regions", "protect-account-settings"],
+        "Suspended": ["deny-all-suspended"],
         "NonProduction": ["deny-region-changes"],
         # and the custom documents
         "Production": ["daily-production-backups", "deny-region-changes", "deny-s3-bucket-deletion"],

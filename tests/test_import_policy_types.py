@@ -193,3 +193,34 @@ def test_two_live_policies_of_one_name_keep_the_first_and_name_the_other():
         "not imported: guard (p-tag0000000, a TAG_POLICY) has the name of p-scp0000000 (a SERVICE_CONTROL_POLICY); "
         "the config names policies uniquely: rename one in AWS and import again"
     ) in stack.text
+
+
+def test_the_ou_that_alone_carries_deny_all_suspended_is_adopted_as_the_suspended_ou(organization):
+    session, _, root_id, _ = organization
+    org = session.client("organizations")
+    suspended_ou = next(
+        ou["Id"]
+        for ou in org.list_organizational_units_for_parent(ParentId=root_id)["OrganizationalUnits"]
+        if ou["Name"] == "Suspended"
+    )
+    status = org.create_account(Email="aws-acme+old-project@acme-corp.io", AccountName="old-project")
+    account_id = status["CreateAccountStatus"]["AccountId"]
+    org.move_account(AccountId=account_id, SourceParentId=root_id, DestinationParentId=suspended_ou)
+    stack = build_stack(
+        read_live_state(Clients(session)), ImportOptions(region="eu-west-1"), "landing-zone", "live"
+    )
+    # Validated as written: the account is suspended in the suspended OU, not active in a deny-all.
+    assert stack.values["landing-zone:organization"]["suspendedOu"] == "Suspended"
+    accounts = {a["name"]: a for a in stack.values["landing-zone:accounts"]}
+    assert accounts["old-project"] == {
+        "name": "old-project",
+        "ou": "Suspended",
+        "email": "aws-acme+old-project@acme-corp.io",
+        "import": account_id,
+        "state": "suspended",
+    }
+    assert "state" not in {key for name, a in accounts.items() if name != "old-project" for key in a}
+    assert (
+        "# organization.suspendedOu is Suspended, the OU deny-all-suspended is attached to; its accounts are suspended: old-project"
+        in stack.text
+    )

@@ -115,9 +115,9 @@ CASES: list[tuple[str, Callable[[dict], None], dict[str, Any], dict[str, Any]]] 
     ),
     (
         "ou",
-        appended("organizationalUnits", "Suspended"),
-        {"ous_added": ["Suspended"]},
-        {"ous_removed": ["Suspended"]},
+        appended("organizationalUnits", "Archive"),
+        {"ous_added": ["Archive"]},
+        {"ous_removed": ["Archive"]},
     ),
     ("access", appended("access", ACCESS), {"access_granted": [ACCESS]}, {"access_revoked": [ACCESS]}),
     (

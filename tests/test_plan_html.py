@@ -57,7 +57,7 @@ def test_chromium_shows_the_prod_plan_without_errors_or_requests(chromium, prod_
     ]  # fmt: skip
     assert page.locator("ul.tree li.account").all_inner_texts() == PROD_ACCOUNTS
     assert page.locator("ul.tree .ou").all_inner_texts() == [
-        "Root", "Sandbox/", "Security/", "Workloads/", "NonProduction/", "Production/",
+        "Root", "Sandbox/", "Security/", "Suspended/", "Workloads/", "NonProduction/", "Production/",
     ]  # fmt: skip
     first_column = page.locator("table").first.locator("tbody tr td:first-child").all_inner_texts()
     assert first_column == PROD_ACCOUNTS

@@ -198,7 +198,7 @@ def test_mermaid_draws_the_prod_organization(prod_markdown, mermaid_page):
     (fence,) = [t for t in parser().parse(prod_markdown) if t.type == "fence"]
     labels = mermaid_labels(page, fence.content)
     assert labels == [
-        "Root", "Sandbox/", "Security/", "Workloads/", "NonProduction/", "Production/",
+        "Root", "Sandbox/", "Security/", "Suspended/", "Workloads/", "NonProduction/", "Production/",
         "sandbox-alice", "sandbox-bob", "audit", "log-archive", "dev", "staging", "production",
     ]  # fmt: skip
     assert (watch.errors, watch.requests) == ([], [])

@@ -19,6 +19,7 @@ from pydantic import ValidationError
 
 from landing_zone.config import AccountConfig, ConfigError, LandingZoneConfig, load_from_mapping
 from landing_zone.config.base import AWS_CONTACT_TYPES, DOMAIN, ORG_NAME, PHONE
+from landing_zone.config.lifecycle import SUSPENDED_GUARDRAIL
 from landing_zone.config.loading import shape_message
 from landing_zone.config.naming import DEFAULT_EMAIL_PATTERN
 from landing_zone.config.stack_yaml import STR_TAG, StackYamlError, core_tag, parse
@@ -254,7 +255,32 @@ def _config_policy_types(live: LiveOrganization) -> list[str]:
 
 def guardrails_section(ctx: _Context) -> Section | None:
     entries, comments = guardrail_entries(ctx.live, ctx.config_so_far())
+    _adopt_suspended_ou(ctx, entries, comments)
     return Section("guardrails", entries, comments) if entries or comments else None
+
+
+def _adopt_suspended_ou(ctx: _Context, entries: list[dict[str, Any]], comments: list[str]) -> None:
+    """An OU that alone carries the deny-all-suspended guardrail is the organization's suspended OU
+    (`organization.suspendedOu`), and the accounts in it are suspended ones: written otherwise,
+    the imported config would say they are active in an OU where nothing works."""
+    targets = [
+        entry.get("organizationalUnits", [])
+        for entry in entries
+        if entry.get("guardrail") == SUSPENDED_GUARDRAIL
+        and not entry.get("root")
+        and not entry.get("accounts")
+    ]
+    if len(targets) != 1 or len(targets[0]) != 1:
+        return  # none, or placed where validation names what is wrong
+    path = targets[0][0]
+    ctx.org_section["suspendedOu"] = path
+    suspended = [a for a in ctx.written["accounts"] if a.get("ou") == path]
+    for account in suspended:
+        account["state"] = "suspended"
+    comments.append(
+        f"organization.suspendedOu is {path}, the OU {SUSPENDED_GUARDRAIL} is attached to"
+        + (f"; its accounts are suspended: {', '.join(a['name'] for a in suspended)}" if suspended else "")
+    )
 
 
 def identity_center_config_section(ctx: _Context) -> Section | None:
