@@ -133,10 +133,11 @@ class LandingZone(pulumi.ComponentResource):
             return None
         if stack_name is None:
             raise ValueError("organization.quarantineOu needs LandingZoneArgs.stack_name")
-        # A reference to this very stack (pulumi/pulumi#3722): read as the program starts, it sees
-        # the outputs the last update wrote (the stack's outputs change only when the program
-        # ends); before the first update there are none, and get_output would give None
-        # (sdk/python/lib/pulumi/stack_reference.py).
+        # A reference to this very stack (pulumi/pulumi#3722): it sees the outputs the last update
+        # wrote, as a component's outputs change only through RegisterResourceOutputs, at the end
+        # of the program ("any that exist must be from a previous execution", pulumi/pulumi
+        # pkg/engine/update.go); before the first update there are none (get_output gives None,
+        # sdk/python/lib/pulumi/stack_reference.py).
         reference = pulumi.StackReference(
             f"{name}-last-update", stack_name=stack_name, opts=pulumi.ResourceOptions(parent=self)
         )
