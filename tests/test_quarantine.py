@@ -101,7 +101,10 @@ def test_the_next_update_moves_them_out_in_place(first, second):
             if account.inputs.get(k) != before[account.urn].get(k)
         }
         assert changed == {"parentId"}, account.urn
-        assert "parentId" not in ACCOUNT_FORCE_NEW
+    assert "parentId" not in ACCOUNT_FORCE_NEW
+    # Nothing else changes.
+    others = [(r.urn, r.inputs) for r in first.resources if r.type != ACCOUNT]
+    assert [(r.urn, r.inputs) for r in second.resources if r.type != ACCOUNT] == others
     assert second.refusals == []
     # A third update stays put.
     third = run_program(PROJECT_DIR, NS, "prod", quarantine_values(), previous_outputs=second.outputs)
