@@ -20,7 +20,10 @@ with collector_paused():
         zone = LandingZone(
             config.organization.name,
             LandingZoneArgs(
-                config=config, region=aws_config.get("region"), profile=aws_config.get("profile")
+                config=config,
+                region=aws_config.get("region"),
+                profile=aws_config.get("profile"),
+                stack_name=f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}",
             ),
         )
     except ConfigError as err:
@@ -32,6 +35,9 @@ pulumi.export("rootId", zone.organization.root_id)
 pulumi.export("managementAccountId", zone.organization.management_account_id)
 pulumi.export("organizationalUnitIds", zone.organizational_units.ids)
 pulumi.export("accountIds", zone.account_ids)
+if zone.baselined_accounts is not None:
+    # Read back by the next update: these accounts leave quarantine (landing_zone.config.quarantine).
+    pulumi.export("baselinedAccounts", zone.baselined_accounts)
 
 if zone.identity_center is not None:
     # What `lz sso-config --outputs` reads (with accountIds and managementAccountId).

@@ -54,7 +54,9 @@ class AccountBaseline(pulumi.ComponentResource):
             )
         super().__init__("landing-zone:account-baseline:AccountBaseline", name, None, opts)
         self._provider = opts.provider
-        create_password_policy(f"{name}-password-policy", args.config.password_policy, self._child())
+        self._created: list[pulumi.CustomResource] = [
+            create_password_policy(f"{name}-password-policy", args.config.password_policy, self._child())
+        ]
         if args.account_alias is not None:
             self._create_alias(name, args.account_alias)
         if args.config.s3_public_access_block:
@@ -64,6 +66,9 @@ class AccountBaseline(pulumi.ComponentResource):
                 self._create_ebs_encryption(name, region)
             if region.analyzer is not None:
                 self._create_access_analyzer(name, region, region.analyzer)
+        # Known once every resource above is created: what the quarantine waits for
+        # (landing_zone.config.quarantine).
+        self.applied: pulumi.Output[list[str]] = pulumi.Output.all(*(r.id for r in self._created))
         self.register_outputs({})
 
     def _child(self, provider: pulumi.ProviderResource | None = None) -> pulumi.ResourceOptions:
@@ -76,30 +81,36 @@ class AccountBaseline(pulumi.ComponentResource):
         # created first, the new alias leaves nothing for the old one's delete, which fails
         # (pulumi/pulumi-aws#2208). Deleting first, a taken alias leaves the account without
         # one until the config is fixed, which `pulumi up` reports (EntityAlreadyExists).
-        AccountAlias(
-            f"{name}-alias",
-            account_alias=alias,
-            opts=pulumi.ResourceOptions.merge(
-                self._child(), pulumi.ResourceOptions(delete_before_replace=True)
-            ),
+        self._created.append(
+            AccountAlias(
+                f"{name}-alias",
+                account_alias=alias,
+                opts=pulumi.ResourceOptions.merge(
+                    self._child(), pulumi.ResourceOptions(delete_before_replace=True)
+                ),
+            )
         )
 
     def _create_s3_public_access_block(self, name: str, account_id: pulumi.Input[str]) -> None:
-        AccountPublicAccessBlock(
-            f"{name}-s3-public-access-block",
-            account_id=account_id,
-            block_public_acls=True,
-            block_public_policy=True,
-            ignore_public_acls=True,
-            restrict_public_buckets=True,
-            opts=self._child(),
+        self._created.append(
+            AccountPublicAccessBlock(
+                f"{name}-s3-public-access-block",
+                account_id=account_id,
+                block_public_acls=True,
+                block_public_policy=True,
+                ignore_public_acls=True,
+                restrict_public_buckets=True,
+                opts=self._child(),
+            )
         )
 
     def _create_ebs_encryption(self, name: str, region: BaselineRegion) -> None:
-        EncryptionByDefault(
-            f"{name}-ebs-encryption-by-default{region.suffix}",
-            enabled=True,
-            opts=self._child(region.provider),
+        self._created.append(
+            EncryptionByDefault(
+                f"{name}-ebs-encryption-by-default{region.suffix}",
+                enabled=True,
+                opts=self._child(region.provider),
+            )
         )
 
     def _create_access_analyzer(self, name: str, region: BaselineRegion, analyzer: AccountAnalyzer) -> None:
@@ -107,14 +118,16 @@ class AccountBaseline(pulumi.ComponentResource):
         # "you can create only one analyzer with your account as the zone of trust"): a
         # replacement (a new name) must delete the old one first. An existing one is adopted
         # by its name, its import id (baseline.importAnalyzers).
-        Analyzer(
-            f"{name}-access-analyzer{region.suffix}",
-            analyzer_name=analyzer.name,
-            type="ACCOUNT",
-            opts=pulumi.ResourceOptions.merge(
-                self._child(region.provider),
-                pulumi.ResourceOptions(delete_before_replace=True, import_=analyzer.import_id),
-            ),
+        self._created.append(
+            Analyzer(
+                f"{name}-access-analyzer{region.suffix}",
+                analyzer_name=analyzer.name,
+                type="ACCOUNT",
+                opts=pulumi.ResourceOptions.merge(
+                    self._child(region.provider),
+                    pulumi.ResourceOptions(delete_before_replace=True, import_=analyzer.import_id),
+                ),
+            )
         )
 
 

@@ -8,6 +8,7 @@ functions beside the config.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import pulumi
 
@@ -22,6 +23,7 @@ from landing_zone.config.cost_controls import subscribers_of
 from landing_zone.config.guardrails import targets_of
 from landing_zone.config.identity import assignment_import_ids, expand_access
 from landing_zone.config.organization_trail import trail_bucket_name
+from landing_zone.config.quarantine import deployed_accounts, quarantine_candidates
 from landing_zone.config.regions import governed_regions, region_suffix
 
 from .account_baseline import AccountBaseline, AccountBaselineArgs, BaselineRegion, create_password_policy
@@ -48,6 +50,9 @@ class LandingZoneArgs:
     region: str | None = None
     # The stack's aws:profile: the wait for a new account's role calls AWS with it.
     profile: str | None = None
+    # The stack's full name (org/project/stack): with organization.quarantineOu, the program
+    # reads its own last outputs (landing_zone.config.quarantine).
+    stack_name: str | None = None
 
 
 class LandingZone(pulumi.ComponentResource):
@@ -55,6 +60,8 @@ class LandingZone(pulumi.ComponentResource):
     organizational_units: OrganizationalUnits
     accounts: dict[str, MemberAccount]
     identity_center: IdentityCenter | None
+    # With organization.quarantineOu: the accounts whose baseline this update applied.
+    baselined_accounts: pulumi.Output[list[str]] | None
 
     def __init__(self, name: str, args: LandingZoneArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("landing-zone:landing-zone:LandingZone", name, None, opts)
@@ -71,7 +78,8 @@ class LandingZone(pulumi.ComponentResource):
         # A closed account's entry is a record: its resource leaves the stack, and Pulumi's Delete
         # closes it (armed while suspended: landing_zone.config.lifecycle).
         live = config.structure.live_accounts
-        self.accounts = {account.name: self._create_account(config, account) for account in live}
+        deployed = self._last_update(name, config, args.stack_name)
+        self.accounts = {account.name: self._create_account(config, account, deployed) for account in live}
         ids = StackIds(
             root_id=self.organization.root_id,
             management_account_id=self.organization.management_account_id,
@@ -96,6 +104,14 @@ class LandingZone(pulumi.ComponentResource):
         self.baselines = self._create_baselines(config, ids, providers, regions)
         self.organization_trail = self._create_organization_trail(config, ids, providers)
         self.delegated_administrators = self._create_delegated_administrators(name, config, ids, regions)
+        self.baselined_accounts = None
+        if config.organization.quarantine_ou is not None:
+            # Known only once every baseline resource is created: the outputs of an update that
+            # failed on a baseline are not written, and its new accounts stay in quarantine.
+            names = sorted(self.baselines)
+            self.baselined_accounts = pulumi.Output.all(*(b.applied for b in self.baselines.values())).apply(
+                lambda _: names
+            )
         self.register_outputs(
             {
                 "organizationId": self.organization.organization_id,
@@ -108,11 +124,45 @@ class LandingZone(pulumi.ComponentResource):
     def account_ids(self) -> pulumi.Output[dict[str, str]]:
         return pulumi.Output.all(**{name: account.account_id for name, account in self.accounts.items()})
 
-    def _create_account(self, config: LandingZoneConfig, account: AccountConfig) -> MemberAccount:
+    def _last_update(
+        self, name: str, config: LandingZoneConfig, stack_name: str | None
+    ) -> pulumi.Output[frozenset[str] | None] | None:
+        """The accounts the stack's last update created or baselined, from its own outputs; None
+        inside the Output when they are unknown; None when no account can start in quarantine."""
+        if not quarantine_candidates(config):
+            return None
+        if stack_name is None:
+            raise ValueError("organization.quarantineOu needs LandingZoneArgs.stack_name")
+        # A reference to this very stack (pulumi/pulumi#3722): it sees the outputs the last update
+        # wrote, as a component's outputs change only through RegisterResourceOutputs, at the end
+        # of the program ("any that exist must be from a previous execution", pulumi/pulumi
+        # pkg/engine/update.go); before the first update there are none (get_output gives None,
+        # sdk/python/lib/pulumi/stack_reference.py).
+        reference = pulumi.StackReference(
+            f"{name}-last-update", stack_name=stack_name, opts=pulumi.ResourceOptions(parent=self)
+        )
+        return pulumi.Output.from_input(_deployed(reference.outputs))
+
+    def _create_account(
+        self,
+        config: LandingZoneConfig,
+        account: AccountConfig,
+        deployed: pulumi.Output[frozenset[str] | None] | None,
+    ) -> MemberAccount:
         ou = config.structure.parent_ou(account)
         parent_id: pulumi.Input[str] = (
             self.organizational_units.ids[ou] if ou is not None else self.organization.root_id
         )
+        quarantine_ou = config.organization.quarantine_ou
+        if (
+            deployed is not None
+            and quarantine_ou is not None
+            and account.name in quarantine_candidates(config)
+        ):
+            # Created by this update: in quarantine until the next one (parentId changes in place).
+            parent_id = pulumi.Output.all(
+                deployed, self.organizational_units.ids[quarantine_ou], parent_id
+            ).apply(lambda ids: _quarantined_parent(account.name, quarantine_ou, ou, ids[0], ids[1], ids[2]))
         if account.import_id is not None:
             # The management account's id is known only from the organization: checked on the
             # account's parent id, which the import waits for, so that `pulumi preview` stops
@@ -295,6 +345,38 @@ class LandingZone(pulumi.ComponentResource):
             # Trusted access must be enabled first when the organization is managed here.
             opts=pulumi.ResourceOptions(parent=self, depends_on=[self.organization]),
         )
+
+
+async def _deployed(outputs: pulumi.Output[dict[str, Any]]) -> frozenset[str] | None:
+    # Unknown (a preview that cannot read the stack): every account counts as deployed, so that
+    # no account in use is ever planned into quarantine; `pulumi up` reads the real outputs.
+    if not await outputs.is_known():
+        return None
+    try:
+        return deployed_accounts(await outputs.future() or {})
+    except ValueError as err:
+        raise pulumi.RunError(
+            f"organization.quarantineOu: {err}; fix the stack's outputs or remove quarantineOu"
+        ) from None
+
+
+def _quarantined_parent(
+    name: str,
+    quarantine_ou: str,
+    ou: str | None,
+    deployed: frozenset[str] | None,
+    quarantine_id: str,
+    parent_id: str,
+) -> str:
+    if deployed is None or name in deployed:
+        return parent_id
+    # Shown in `pulumi up` and `lz plan`: the account is unusable until another update runs.
+    pulumi.log.warn(
+        f"account {name} starts in the quarantine OU {quarantine_ou}, where only the role the stack "
+        f"assumes may act, until its baseline is applied: run the update again to move it to "
+        f"{ou or 'the root'}"
+    )
+    return quarantine_id
 
 
 def _not_management_account(index: int, name: str, import_id: str, parent_id: str, management_id: str) -> str:

@@ -158,8 +158,8 @@ def no_identity_center(monkeypatch):
     """`lz plan` against an existing organization whose Identity Center was never enabled."""
     without = MockOrganization(identity_center_instance=False)
 
-    def run_without(project_dir, project, stack, config, organization=None):
-        return run_program(project_dir, project, stack, config, without)
+    def run_without(project_dir, project, stack, config, organization=None, **options):
+        return run_program(project_dir, project, stack, config, without, **options)
 
     monkeypatch.setattr("landing_zone.plan.stack.run_program", run_without)
 

@@ -121,7 +121,8 @@ TEAM = stack_resource(OU, "Sandbox/Team", {"name": "Team", "parentId": "ou-sand"
 WORKLOADS = stack_resource(OU, "Workloads", {"name": "Workloads", "parentId": ROOT, "id": "ou-work"})
 PRODUCTION = stack_resource(OU, "Production", {"name": "Production", "parentId": "ou-work", "id": "ou-prod"})
 SUSPENDED = stack_resource(OU, "Suspended", {"name": "Suspended", "parentId": ROOT, "id": "ou-susp"})
-UNITS = [SANDBOX, TEAM, WORKLOADS, PRODUCTION, SUSPENDED]
+QUARANTINE = stack_resource(OU, "Quarantine", {"name": "Quarantine", "parentId": ROOT, "id": "ou-quar"})
+UNITS = [SANDBOX, TEAM, WORKLOADS, PRODUCTION, SUSPENDED, QUARANTINE]
 SUSPENDED_TAG = {"lifecycle": "suspended"}
 SANDBOX_TAG = {"environment": "sandbox"}
 
@@ -133,9 +134,9 @@ def closing(name: str, parent_id: Any, tags: dict[str, str] | None = None, **kwa
 
 def outside(name: str, where: str) -> str:
     return (
-        f"account '{name}' sets closeOnDeletion but sits in {where}, outside the sandbox and suspended OUs "
-        "(Sandbox, Suspended): only sandbox and suspended accounts are closed on deletion; move it under a "
-        "sandbox OU or unset closeOnDeletion"
+        f"account '{name}' sets closeOnDeletion but sits in {where}, outside the sandbox, suspended and "
+        "quarantine OUs (Sandbox, Suspended, Quarantine): only sandbox and suspended accounts are closed on "
+        "deletion; move it under a sandbox OU or unset closeOnDeletion"
     )
 
 
@@ -154,6 +155,8 @@ def production(name: str) -> str:
         (closing("stray", ROOT), outside("stray", "the organization's root")),
         # Suspended, armed for closure: still never a production account.
         (closing("prod", "ou-susp", {**SUSPENDED_TAG, "environment": "production"}), production("prod")),
+        # In quarantine (a new account): still never a production account.
+        (closing("prod", "ou-quar", {"environment": "production"}), production("prod")),
         (closing("stray", "ou-work"), outside("stray", "OU 'Workloads'")),
         (
             closing("stray", "ou-elsewhere"),
@@ -169,6 +172,7 @@ def production(name: str) -> str:
         "production-tag-in-sandbox",
         "root",
         "production-suspended",
+        "production-quarantined",
         "other-ou",
         "unmanaged-ou",
         "unknown-ou",
@@ -194,6 +198,8 @@ def test_disposable_outside_the_sandbox_ous_fires(resource, expected):
         # Unknown tags are account-lifecycle-safe's to report.
         (closing("sb", "ou-work", UNKNOWN), None),
         (closing("old-team", "ou-susp", SUSPENDED_TAG), None),
+        # A new sandbox in quarantine (organization.quarantineOu), moved to its OU next update.
+        (closing("new-sb", "ou-quar"), None),
     ],
     ids=[
         "sandbox",
@@ -203,6 +209,7 @@ def test_disposable_outside_the_sandbox_ous_fires(resource, expected):
         "kept",
         "unknown-tags",
         "suspended",
+        "quarantined",
     ],
 )
 def test_disposable_in_a_sandbox_ou_is_quiet(resource, config):

@@ -575,8 +575,8 @@ DISPOSABLE = [
         native_account("play", "666666666666", "ou-work", tags=SANDBOX_TAGS),
         [
             "account 'play' is an aws-native account (closed when deleted) but sits in OU 'Workloads', outside the "
-            "sandbox and suspended OUs (Sandbox, Suspended): only sandbox and suspended accounts are closed on "
-            "deletion; move it under a sandbox OU or make it with aws.organizations.Account"
+            "sandbox, suspended and quarantine OUs (Sandbox, Suspended, Quarantine): only sandbox and suspended "
+            "accounts are closed on deletion; move it under a sandbox OU or make it with aws.organizations.Account"
         ],
     ),
     (

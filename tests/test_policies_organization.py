@@ -316,6 +316,12 @@ TEAM = stack_resource(
 )
 UNITS = [WORKLOADS, PRODUCTION, SANDBOX_OU, TEAM]
 PRODUCTION_TAG = {"environment": "production"}
+# A new account starts in quarantine (organization.quarantineOu), under the deny-all guardrail.
+QUARANTINE_OU = stack_resource(OU, "Quarantine", {"name": "Quarantine", "parentId": ROOT, "id": "ou-quar"})
+QUARANTINE_DENY_ALL = stack_resource(
+    organization.POLICY, "deny-all-suspended", {"name": "deny-all-suspended", "id": "p-9"}
+)
+OTHER_SCP = stack_resource(organization.POLICY, "deny-iam-users", {"name": "deny-iam-users", "id": "p-8"})
 
 
 def placed(name: str, parent_id: Any, tags: dict[str, str] | None = None) -> Any:
@@ -346,6 +352,37 @@ def moved(name: str, where: str) -> str:
 def test_a_production_account_outside_production_ous_fires(account, expected):
     config = {"productionOus": ["Workloads/Production"], "productionAccounts": ["payments"]}
     assert check_stack(PLACEMENT, [*UNITS, account], config) == [(expected, account.urn)]
+
+
+@pytest.mark.parametrize(
+    ("guarding", "config", "contained"),
+    [
+        ([attach(QUARANTINE_DENY_ALL, "ou-quar")], {}, True),
+        ([attach(QUARANTINE_DENY_ALL, ROOT)], {}, True),
+        # The OU's name alone does not contain it: the deny-all guardrail must reach it.
+        ([], {}, False),
+        ([attach(OTHER_SCP, "ou-quar")], {}, False),
+        ([attach(QUARANTINE_DENY_ALL, "ou-sand")], {}, False),
+        ([attach(QUARANTINE_DENY_ALL, "ou-quar")], {"denyAllGuardrails": []}, False),
+    ],
+    ids=[
+        "deny-all-on-the-ou",
+        "deny-all-on-the-root",
+        "no-guardrail",
+        "another-guardrail",
+        "deny-all-elsewhere",
+        "not-deny-all",
+    ],
+)
+def test_a_production_account_in_quarantine_is_quiet_only_where_deny_all_reaches_it(
+    guarding, config, contained
+):
+    account = placed("production", "ou-quar", PRODUCTION_TAG)
+    resources = [*UNITS, QUARANTINE_OU, QUARANTINE_DENY_ALL, OTHER_SCP, *guarding, account]
+    expected = [] if contained else [(moved("production", "OU 'Quarantine'"), account.urn)]
+    assert (
+        check_stack(PLACEMENT, resources, {"productionOus": ["Workloads/Production"], **config}) == expected
+    )
 
 
 def test_production_accounts_in_production_ous_are_quiet():

@@ -184,7 +184,7 @@ CASES: list[tuple[str, bytes | str, list[str]]] = [
             f"landing-zone:organization.{'n' * 30}...{'n' * 15} (3,000,000 characters): unknown key; "
             "known keys: name, domain, production, create, import, featureSet, enabledPolicyTypes, "
             "awsServiceAccessPrincipals, emailPattern, notificationEmail, contacts, primaryContact, "
-            "optInRegions, rootAccessManagement, managementAccount, suspendedOu, tags"
+            "optInRegions, rootAccessManagement, managementAccount, suspendedOu, quarantineOu, tags"
         ],
     ),
     (

@@ -92,6 +92,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         help="the stack file as deployed: also list what the change does to existing accounts "
         "(closed, leaving the stack, role and email edits); exit 1 past AWS's closure quota",
     )
+    parser.add_argument(
+        "--previous-outputs",
+        type=Path,
+        metavar="FILE",
+        help="the stack's outputs from its last update (`pulumi stack output --json`, or a previous "
+        "plan's --outputs-out): what organization.quarantineOu reads to move baselined accounts out "
+        "of quarantine (default: none, the first update)",
+    )
     parser.set_defaults(run=run)
 
 
@@ -109,9 +117,12 @@ def run(args: argparse.Namespace) -> int:
         )
     previous = previous_config(args.previous, location.project) if args.previous is not None else None
     base = _read_compare(args.compare) if args.compare is not None else None
+    last_outputs = _read_outputs(args.previous_outputs) if args.previous_outputs is not None else None
     try:
         values = read_stack_file(location.config_file)
-        stack_run = run_stack(location.project_dir, location.project, location.stack, values)
+        stack_run = run_stack(
+            location.project_dir, location.project, location.stack, values, previous_outputs=last_outputs
+        )
     except ConfigError as err:
         return report_config_error(err)
     except ProgramError as err:
@@ -177,6 +188,23 @@ def _read_compare(path: Path) -> PlanSnapshot:
         return read_plan(path)
     except PlanFileError as err:
         raise UsageError(f"--compare: {err}") from None
+
+
+def _read_outputs(path: Path) -> dict[str, Any]:
+    """The stack outputs --previous-outputs names: a JSON object, read before the program runs."""
+    try:
+        outputs = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"--previous-outputs: no file at {path}") from None
+    except (OSError, UnicodeDecodeError, ValueError) as err:
+        raise UsageError(f"--previous-outputs: {path} is not JSON stack outputs: {err}") from None
+    if not isinstance(outputs, dict):
+        raise UsageError(
+            f"--previous-outputs: {path} is not JSON stack outputs: expected an object of output names"
+        )
+    # A previous plan's --outputs-out carries this marker; it is not an output.
+    outputs.pop(MOCKED_KEY, None)
+    return outputs
 
 
 def previous_config(path: Path, project: str) -> LandingZoneConfig:

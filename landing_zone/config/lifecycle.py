@@ -51,7 +51,7 @@ def check_lifecycle(config: LandingZoneConfig, checker: Checker) -> None:
             )
     if suspended_ou is not None:
         _check_suspended_ou(config, suspended_ou, checker)
-    _check_deny_all_targets(config, suspended_ou, checker)
+    _check_deny_all_targets(config, checker)
     identity = config.identity_center
     for index, rule in enumerate(identity.access if identity is not None else ()):
         for position, name in enumerate(rule.accounts):
@@ -70,38 +70,18 @@ def _check_suspended_ou(config: LandingZoneConfig, path: str, checker: Checker) 
         checker.report(key, f"OU '{path}' is not defined in organizationalUnits")
         return
     for index, account in enumerate(config.accounts):
-        if (
-            account.active
-            and account.ou is not None
-            and (account.ou == path or account.ou.startswith(path + "/"))
-        ):
+        if account.active and in_ou(account, path):
             checker.report(
                 ("accounts", index, "ou"),
                 f"'{account.ou}' is the suspended OU (organization.suspendedOu), where every action is "
                 "denied: set state: suspended instead, or choose another OU",
             )
-    entries = [
-        entry
-        for entry in config.guardrails
-        if entry.guardrail == SUSPENDED_GUARDRAIL and path in entry.organizational_units
-    ]
-    if not entries:
-        checker.report(
-            key,
-            f"OU '{path}' needs the {SUSPENDED_GUARDRAIL} guardrail: add a guardrails entry with "
-            f"guardrail: {SUSPENDED_GUARDRAIL} and organizationalUnits: [{path}]",
-        )
+    exempt = deny_all_exemptions(config, path)
+    if exempt is None:
+        checker.report(key, missing_deny_all(path))
         return
-    exempt = {
-        arn for entry in entries for arn in (entry.parameters.exempt_role_arns or DEFAULT_EXEMPT_ROLE_ARNS)
-    }
     for index, account in enumerate(config.accounts):
-        if account.state != "suspended":
-            continue
-        # ArnNotLike's wildcards are fnmatch's * and ?; a created account's id is not known yet,
-        # so only a pattern that matches whatever the id is exempts its role.
-        role_arn = f"arn:aws:iam::{account.import_id or UNKNOWN_ID}:role/{account.role_name}"
-        if not any(fnmatch.fnmatchcase(role_arn, pattern) for pattern in exempt):
+        if account.state == "suspended" and not role_exempt(account, exempt):
             checker.report(
                 ("accounts", index, "state"),
                 f"suspended, but the {SUSPENDED_GUARDRAIL} guardrail on '{path}' does not exempt "
@@ -110,19 +90,64 @@ def _check_suspended_ou(config: LandingZoneConfig, path: str, checker: Checker) 
             )
 
 
-def _check_deny_all_targets(config: LandingZoneConfig, suspended_ou: str | None, checker: Checker) -> None:
-    """The deny-all guardrail stops every account it reaches: only the suspended OU takes it."""
+def deny_all_exemptions(config: LandingZoneConfig, path: str) -> set[str] | None:
+    """The role ARN patterns the deny-all guardrails on OU `path` exempt; None: no such guardrail."""
+    entries = [
+        entry
+        for entry in config.guardrails
+        if entry.guardrail == SUSPENDED_GUARDRAIL and path in entry.organizational_units
+    ]
+    if not entries:
+        return None
+    return {
+        arn for entry in entries for arn in (entry.parameters.exempt_role_arns or DEFAULT_EXEMPT_ROLE_ARNS)
+    }
+
+
+def missing_deny_all(path: str) -> str:
+    return (
+        f"OU '{path}' needs the {SUSPENDED_GUARDRAIL} guardrail: add a guardrails entry with "
+        f"guardrail: {SUSPENDED_GUARDRAIL} and organizationalUnits: [{path}]"
+    )
+
+
+def role_exempt(account: AccountConfig, exempt: set[str]) -> bool:
+    """The role the stack assumes in `account` is exempt from the deny-all guardrail."""
+    # ArnNotLike's wildcards are fnmatch's * and ?; a created account's id is not known yet,
+    # so only a pattern that matches whatever the id is exempts its role.
+    role_arn = f"arn:aws:iam::{account.import_id or UNKNOWN_ID}:role/{account.role_name}"
+    return any(fnmatch.fnmatchcase(role_arn, pattern) for pattern in exempt)
+
+
+def in_ou(account: AccountConfig, path: str) -> bool:
+    """The account's configured OU is `path` or one below it."""
+    return account.ou is not None and (account.ou == path or account.ou.startswith(path + "/"))
+
+
+def _check_deny_all_targets(config: LandingZoneConfig, checker: Checker) -> None:
+    """The deny-all guardrail stops every account it reaches: only the suspended OU and the
+    quarantine OU (landing_zone.config.quarantine) take it."""
+    organization = config.organization
+    homes = [
+        f"organization.{key} ({path})" if path else f"organization.{key}"
+        for key, path in (
+            ("suspendedOu", organization.suspended_ou),
+            ("quarantineOu", organization.quarantine_ou),
+        )
+        if path or key == "suspendedOu"
+    ]
+    where = " or ".join(homes)
+    allowed = {organization.suspended_ou, organization.quarantine_ou} - {None}
     for index, entry in enumerate(config.guardrails):
         if entry.guardrail != SUSPENDED_GUARDRAIL:
             continue
-        where = f"organization.suspendedOu ({suspended_ou})" if suspended_ou else "organization.suspendedOu"
         if entry.root:
             checker.report(
                 ("guardrails", index, "root"),
                 f"{SUSPENDED_GUARDRAIL} denies everything: attach it to {where} only, never the root",
             )
         for position, path in enumerate(entry.organizational_units):
-            if path != suspended_ou:
+            if path not in allowed:
                 checker.report(
                     ("guardrails", index, "organizationalUnits", position),
                     f"{SUSPENDED_GUARDRAIL} denies everything in '{path}': attach it to {where} only",

@@ -134,6 +134,9 @@ class OrganizationConfig(ConfigModel):
     # The OU path suspended and closed accounts move to (landing_zone.config.lifecycle);
     # needed as soon as one account is not active.
     suspended_ou: str | None = None
+    # The OU path a new account starts in until its baseline is applied (quarantine.py);
+    # None: new accounts go straight to their OU.
+    quarantine_ou: str | None = None
     tags: Tags = Field(default_factory=dict)
 
 

@@ -19,6 +19,7 @@ from .lifecycle import check_lifecycle
 from .model import LandingZoneConfig
 from .organization import check_accounts, check_organization, check_organizational_units
 from .organization_trail import check_organization_trail
+from .quarantine import check_quarantine
 from .regions import check_allowed_regions_enabled
 
 
@@ -46,6 +47,7 @@ def _run_checks(config: LandingZoneConfig, namespace: str) -> Checker:
     check_organizational_units(structure, checker.under("organizationalUnits"))
     check_accounts(structure, checker.under("accounts"))
     check_lifecycle(config, checker)
+    check_quarantine(config, checker)
     if config.identity_center is not None:
         check_identity_center(config.identity_center, structure, checker.under("identityCenter"))
         check_admin_identities(config.identity_center, structure, checker.under("identityCenter"))

@@ -110,7 +110,10 @@ DESCRIPTIONS: Mapping[str, str] = {
     # orgs_manage_policies_example-tag-policies.html
     "require-cost-center-tag": "A CostCenter tag, spelled so, with one of the listed values, "
     "on instances, volumes and buckets.",
-    # For organization.suspendedOu: the stack still removes the baseline through the exempt role.
+    # For organization.suspendedOu: the stack still removes the baseline through the exempt role;
+    # and for organization.quarantineOu, where it applies a new account's baseline (one document
+    # for both: landing_zone.config.quarantine).
+    # The text stays as deployed (a new one would update every stack's policy).
     "deny-all-suspended": "Denies every action in a suspended account, except to the exempt "
     "roles (the role the stack assumes there).",
 }

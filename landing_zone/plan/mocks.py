@@ -37,6 +37,7 @@ REGION = "eu-west-1"
 GET_ORGANIZATION = "aws:organizations/getOrganization:getOrganization"
 GET_SSO_INSTANCES = "aws:ssoadmin/getInstances:getInstances"
 SERVICE_CONTROL_POLICY = "SERVICE_CONTROL_POLICY"
+STACK_REFERENCE = "pulumi:pulumi:StackReference"
 _ALNUM = string.ascii_lowercase + string.digits
 
 
@@ -227,11 +228,19 @@ RESOURCE_BUILDERS: dict[str, Callable[[str, dict, str], tuple[str, dict]]] = {
 class LandingZoneMocks(pulumi.runtime.Mocks):
     """Answers registrations and lookups; records the lookups for `aws_rules.judge`."""
 
-    def __init__(self, organization: MockOrganization | None = None) -> None:
+    def __init__(
+        self, organization: MockOrganization | None = None, previous_outputs: Mapping[str, Any] | None = None
+    ) -> None:
         self.organization = organization or MockOrganization()
         self.calls: list[RecordedCall] = []
+        # What a StackReference reads: the stack's outputs from its last update (none: the first).
+        self.previous_outputs = dict(previous_outputs or {})
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
+        if args.typ == STACK_REFERENCE:
+            # Read by its stack name (the resource id), as the engine's builtin provider does.
+            stack_name = args.resource_id or args.name
+            return stack_name, {"name": stack_name, "outputs": self.previous_outputs, "secretOutputNames": []}
         builder = RESOURCE_BUILDERS.get(args.typ)
         import_id = args.resource_id or ""
         if builder is None:

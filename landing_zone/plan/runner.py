@@ -34,6 +34,10 @@ from .mocks import LandingZoneMocks, MockOrganization
 
 STACK_TYPE = "pulumi:pulumi:Stack"
 
+# The organization part of a DIY backend's stack names (Pulumi docs, Stacks: "For DIY backend,
+# the orgName portion of the stack name must always be the constant value organization").
+MOCK_ORGANIZATION = "organization"
+
 
 @dataclass
 class RegisteredResource:
@@ -86,6 +90,8 @@ class PlanResult:
     diagnostics: list[str] = field(default_factory=list)
     # What AWS would refuse of this run (`pulumi up` would fail on each).
     refusals: list[Refusal] = field(default_factory=list)
+    # Resources the program read rather than managed, as (type, id): e.g. its StackReference.
+    reads: list[tuple[str, str]] = field(default_factory=list)
 
     def of_type(self, type_: str) -> list[RegisteredResource]:
         return [r for r in self.resources if r.type == type_]
@@ -107,6 +113,11 @@ class RecordingMonitor(runtime_mocks.MockMonitor):
         super().__init__(mocks)
         self.registered: list[RegisteredResource] = []
         self.stack_outputs: dict[str, Any] = {}
+        self.reads: list[tuple[str, str]] = []
+
+    def ReadResource(self, request):  # noqa: N802 - the gRPC method name
+        self.reads.append((request.type, request.id))
+        return super().ReadResource(request)
 
     def RegisterResource(self, request):  # noqa: N802 - the gRPC method name
         response = super().RegisterResource(request)
@@ -168,16 +179,18 @@ def run_program(
     config: Mapping[str, Any],
     organization: MockOrganization | None = None,
     pause_gc: bool = True,
+    previous_outputs: Mapping[str, Any] | None = None,
 ) -> PlanResult:
     """Run `<project_dir>/__main__.py` under mocks with `config` (the stack file's keys).
 
     `organization` is the existing organization the lookups answer for (default: one as the
     example stacks expect it); the run is judged against AWS's rules once it has finished.
     `pause_gc`: the cyclic garbage collector is off during the run (`collector_paused`);
-    False only to measure with it on.
+    False only to measure with it on. `previous_outputs`: the stack's outputs from its last
+    update, what a StackReference to the stack reads (default: none, the first update).
     """
     with collector_paused(pause_gc):
-        return _run_program(project_dir, project, stack, config, organization)
+        return _run_program(project_dir, project, stack, config, organization, previous_outputs)
 
 
 def _run_program(
@@ -186,15 +199,23 @@ def _run_program(
     stack: str,
     config: Mapping[str, Any],
     organization: MockOrganization | None,
+    previous_outputs: Mapping[str, Any] | None = None,
 ) -> PlanResult:
-    mocks = LandingZoneMocks(organization)
+    mocks = LandingZoneMocks(organization, previous_outputs)
     monitor = RecordingMonitor(mocks)
     collector = _DiagnosticsCollector()
     engine_log = logging.getLogger(f"{__name__}.engine")
     engine_log.propagate = False  # collected for the report, not printed raw
     engine_log.addHandler(collector)
     pulumi.runtime.set_mocks(
-        monitor.mocks, project=project, stack=stack, preview=False, monitor=monitor, logger=engine_log
+        monitor.mocks,
+        project=project,
+        stack=stack,
+        preview=False,
+        monitor=monitor,
+        logger=engine_log,
+        # What `pulumi.get_organization()` gives with a DIY backend (the stack's own reference).
+        organization=MOCK_ORGANIZATION,
     )
     # set_mocks leaves a finished stack behind; run_in_stack makes the one whose outputs
     # the program exports, as the Python language host does.
@@ -224,6 +245,7 @@ def _run_program(
         outputs=monitor.stack_outputs,
         diagnostics=collector.messages,
         refusals=judge(registered, mocks.calls, mocks.organization),
+        reads=sorted(monitor.reads),
     )
 
 

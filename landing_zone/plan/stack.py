@@ -44,16 +44,20 @@ def run_stack(
     stack: str,
     config: Mapping[str, Any],
     organization: MockOrganization | None = None,
+    previous_outputs: Mapping[str, Any] | None = None,
 ) -> StackRun:
     """Validate `config` (ConfigError with every problem), then run the program under mocks
     (ProgramError when it stops, as it would stop `pulumi preview`).
 
-    `organization` is the existing organization lookups answer for (`run_program`'s default if None).
+    `organization` is the existing organization lookups answer for (`run_program`'s default if None);
+    `previous_outputs` the stack's outputs from its last update (`run_program`).
     """
     # Validate first: a config problem is then reported under its key, not raised from the program.
     parsed = load_from_mapping(config, project)
     try:
-        result = run_program(project_dir, project, stack, config, organization)
+        result = run_program(
+            project_dir, project, stack, config, organization, previous_outputs=previous_outputs
+        )
     except pulumi.RunError as err:
         raise ProgramError(str(err)) from None
     return StackRun(project_dir, project, stack, config, parsed, result)

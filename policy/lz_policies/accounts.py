@@ -97,8 +97,13 @@ def _check_disposable_in_sandbox(args: StackValidationArgs, report_violation: Re
     config = args.get_config()
     view = OrganizationView(resources_of(args, *VIEW_TYPES))
     sandbox_ous = config.get("sandboxOus", ["Sandbox"])
-    # Suspended accounts are closed from there (state: closed, after state: suspended).
-    closable_ous = [*sandbox_ous, *config.get("suspendedOus", ["Suspended"])]
+    # Suspended accounts are closed from there (state: closed, after state: suspended); a new
+    # sandbox starts in quarantine (organization.quarantineOu) and moves to its OU next update.
+    closable_ous = [
+        *sandbox_ous,
+        *config.get("suspendedOus", ["Suspended"]),
+        *config.get("quarantineOus", ["Quarantine"]),
+    ]
     for account in view.accounts:
         close, tags = account.props.get("closeOnDeletion"), account.props.get("tags")
         if close is not True or is_unknown(tags):
@@ -118,8 +123,8 @@ def _check_disposable_in_sandbox(args: StackValidationArgs, report_violation: Re
         elif path is None or not in_subtree(path, closable_ous):
             report_violation(
                 f"account '{name}' {_closes(account.declared_type)} but sits in {view.placement(account)}, "
-                f"outside the sandbox and suspended OUs ({', '.join(closable_ous) or 'none'}): only sandbox "
-                "and suspended accounts are closed on deletion; "
+                f"outside the sandbox, suspended and quarantine OUs ({', '.join(closable_ous) or 'none'}): "
+                "only sandbox and suspended accounts are closed on deletion; "
                 f"move it under a sandbox OU or {_unset(account.declared_type)}",
                 account.urn,
             )
@@ -141,6 +146,11 @@ disposable_accounts_in_sandbox = StackValidationPolicy(
                 "OU names or paths of suspended accounts (organization.suspendedOu), which may be "
                 "armed for closure",
                 ["Suspended"],
+            ),
+            "quarantineOus": string_list(
+                "OU names or paths new accounts start in (organization.quarantineOu), which a new "
+                "sandbox passes through",
+                ["Quarantine"],
             ),
             **PRODUCTION_KNOBS,
         }

@@ -384,7 +384,10 @@ suspended_accounts_contained = StackValidationPolicy(
 def _check_production_placement(args: StackValidationArgs, report_violation: ReportViolation) -> None:
     config = args.get_config()
     production_ous = config.get("productionOus", ["Production"])
-    view = OrganizationView(resources_of(args, *VIEW_TYPES))
+    deny_all = config.get("denyAllGuardrails", ["deny-all-suspended"])
+    resources = resources_of(args, *VIEW_TYPES, POLICY, POLICY_ATTACHMENT)
+    view = OrganizationView(resources)
+    attachments = _Attachments(view, resources)
     for account in view.accounts:
         name = account.label()
         # Marked by name or tag, not by OU: where it sits is the question.
@@ -399,6 +402,12 @@ def _check_production_placement(args: StackValidationArgs, report_violation: Rep
             report_violation(undecided(f"account '{name}'", "the OU it sits in (parentId)"), account.urn)
             continue
         if path is not None and in_subtree(path, production_ous):
+            continue
+        unit = view.unit_of.of(account, "parentId")
+        if unit is not None and any(g in attachments.reaching(unit) for g in deny_all):
+            # Contained (a new account in quarantine, organization.quarantineOu): everything is
+            # denied there, more than any production guardrail; judged by the attachment, not the
+            # OU's name, so that a name alone cannot take an account out of its guardrails.
             continue
         report_violation(
             f"production account '{name}' sits in {view.placement(account)}, outside the production OUs "
@@ -416,6 +425,11 @@ production_accounts_in_production_ous = StackValidationPolicy(
     config_schema=PolicyConfigSchema(
         properties={
             **PRODUCTION_KNOBS,
+            "denyAllGuardrails": string_list(
+                "names of deny-all policies: a production account in an OU they reach (a new account "
+                "in quarantine) is contained",
+                ["deny-all-suspended"],
+            ),
         }
     ),
 )
