@@ -42,11 +42,12 @@ HOMES = {
 
 
 def quarantine_values(**account_changes: dict[str, Any]) -> dict[str, Any]:
-    """The prod example with a quarantine OU and its guardrail."""
+    """The prod example with a quarantine OU, under the deny-all guardrail its suspended OU has."""
     values = copy.deepcopy(read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml"))
     values[f"{NS}:organization"]["quarantineOu"] = "Quarantine"
     values[f"{NS}:organizationalUnits"].append(QUARANTINE_OU)
-    values[f"{NS}:guardrails"].append(DENY_ALL)
+    (deny_all,) = (g for g in values[f"{NS}:guardrails"] if g.get("guardrail") == DENY_ALL["guardrail"])
+    deny_all["organizationalUnits"].append("Quarantine")
     for account in values[f"{NS}:accounts"]:
         account.update(account_changes.get(account["name"].replace("-", "_"), {}))
     return values
