@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from landing_zone import principals, resource_types
+from landing_zone.guardrails import catalog
 from landing_zone.plan.mocks import MANAGEMENT_ACCOUNT_ID
 from landing_zone.resource_types import ACCOUNT, ORGANIZATION
 from landing_zone.resource_types import ORGANIZATIONAL_UNIT as OU
@@ -318,8 +319,12 @@ UNITS = [WORKLOADS, PRODUCTION, SANDBOX_OU, TEAM]
 PRODUCTION_TAG = {"environment": "production"}
 # A new account starts in quarantine (organization.quarantineOu), under the deny-all guardrail.
 QUARANTINE_OU = stack_resource(OU, "Quarantine", {"name": "Quarantine", "parentId": ROOT, "id": "ou-quar"})
+# The catalog's text, as the program renders it: what makes a policy a deny-all is its content.
+DENY_ALL_CONTENT = catalog()["deny-all-suspended"].render({})
 QUARANTINE_DENY_ALL = stack_resource(
-    organization.POLICY, "deny-all-suspended", {"name": "deny-all-suspended", "id": "p-9"}
+    organization.POLICY,
+    "deny-all-suspended",
+    {"name": "deny-all-suspended", "id": "p-9", "content": DENY_ALL_CONTENT},
 )
 OTHER_SCP = stack_resource(organization.POLICY, "deny-iam-users", {"name": "deny-iam-users", "id": "p-8"})
 
@@ -383,6 +388,24 @@ def test_a_production_account_in_quarantine_is_quiet_only_where_deny_all_reaches
     assert (
         check_stack(PLACEMENT, resources, {"productionOus": ["Workloads/Production"], **config}) == expected
     )
+
+
+def test_a_policy_only_named_deny_all_does_not_contain_a_production_account():
+    # The same name over a text that allows everything: the account would lose its guardrails.
+    impostor = stack_resource(
+        organization.POLICY,
+        "deny-all-suspended",
+        {
+            "name": "deny-all-suspended",
+            "id": "p-9",
+            "content": json.dumps({"Statement": [{**DENY_EVERYTHING, "Effect": "Allow"}]}),
+        },
+    )
+    account = placed("production", "ou-quar", PRODUCTION_TAG)
+    resources = [*UNITS, QUARANTINE_OU, impostor, attach(impostor, "ou-quar"), account]
+    assert check_stack(PLACEMENT, resources, {"productionOus": ["Workloads/Production"]}) == [
+        (moved("production", "OU 'Quarantine'"), account.urn)
+    ]
 
 
 def test_production_accounts_in_production_ous_are_quiet():
@@ -560,8 +583,109 @@ def test_a_first_preview_of_prod_is_quiet(prod_pack, planned):
 CONTAINED = organization.suspended_accounts_contained
 SUSPENDED_OU = stack_resource(OU, "Suspended", {"name": "Suspended", "parentId": ROOT, "id": "ou-susp"})
 DENY_ALL = stack_resource(
-    organization.POLICY, "deny-all-suspended", {"name": "deny-all-suspended", "id": "p-9"}
+    organization.POLICY,
+    "deny-all-suspended",
+    {"name": "deny-all-suspended", "id": "p-9", "content": DENY_ALL_CONTENT},
 )
+
+
+def deny_all_named(statement: dict[str, Any] | None = None, content: Any = None) -> Any:
+    """A policy that calls itself deny-all-suspended, with another text."""
+    text = json.dumps({"Version": "2012-10-17", "Statement": [statement]}) if content is None else content
+    return stack_resource(
+        organization.POLICY,
+        "deny-all-suspended",
+        {"name": "deny-all-suspended", "id": "p-9", "content": text},
+    )
+
+
+DENY_EVERYTHING = {"Effect": "Deny", "Action": "*", "Resource": "*"}
+EXEMPT_ONE_ROLE = {"ArnNotLike": {"aws:PrincipalARN": "arn:aws:iam::*:role/OrganizationAccountAccessRole"}}
+# The same name over another text: only a real deny-all contains an account.
+NOT_DENY_ALL = "account 'old' is suspended under deny-all-suspended, which does not deny every action: a deny-all guardrail denies Action * on Resource *, exempting at most named roles (aws:PrincipalArn), with no other condition"
+
+
+@pytest.mark.parametrize(
+    ("policy", "expected"),
+    [
+        (deny_all_named(DENY_EVERYTHING), []),
+        (deny_all_named({**DENY_EVERYTHING, "Condition": EXEMPT_ONE_ROLE}), []),
+        (deny_all_named({**DENY_EVERYTHING, "Action": ["s3:*", "*"]}), []),
+        (
+            deny_all_named(
+                {
+                    **DENY_EVERYTHING,
+                    "Condition": {
+                        "ArnNotLike": {
+                            "aws:PrincipalArn": "arn:aws:iam::*:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_AdministratorAccess_????????????????"
+                        }
+                    },
+                }
+            ),
+            [],
+        ),
+        (deny_all_named({**DENY_EVERYTHING, "Effect": "Allow"}), [NOT_DENY_ALL]),
+        (deny_all_named({**DENY_EVERYTHING, "Action": "s3:*"}), [NOT_DENY_ALL]),
+        (deny_all_named({"Effect": "Deny", "NotAction": "iam:*", "Resource": "*"}), [NOT_DENY_ALL]),
+        (deny_all_named({**DENY_EVERYTHING, "Resource": "arn:aws:s3:::*"}), [NOT_DENY_ALL]),
+        (
+            deny_all_named(
+                {**DENY_EVERYTHING, "Condition": {"StringEquals": {"aws:RequestedRegion": "eu-west-1"}}}
+            ),
+            [NOT_DENY_ALL],
+        ),
+        (
+            deny_all_named(
+                {
+                    **DENY_EVERYTHING,
+                    "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/*"}},
+                }
+            ),
+            [NOT_DENY_ALL],
+        ),
+        (
+            deny_all_named({**DENY_EVERYTHING, "Condition": {"ArnNotLike": {"aws:PrincipalArn": "*"}}}),
+            [NOT_DENY_ALL],
+        ),
+        (
+            deny_all_named(
+                {
+                    **DENY_EVERYTHING,
+                    "Condition": {"ArnNotLike": {"aws:PrincipalArn": "arn:aws:iam::*:role/Ops*"}},
+                }
+            ),
+            [NOT_DENY_ALL],
+        ),
+        (deny_all_named(content="not json"), [NOT_DENY_ALL]),
+        (
+            deny_all_named(content=UNKNOWN),
+            [
+                "guardrail 'deny-all-suspended' cannot be checked: its content is not known until the update runs"
+            ],
+        ),
+    ],
+    ids=[
+        "plain-deny-all",
+        "one-role-exempt",
+        "star-among-actions",
+        "permission-set-role-exempt",
+        "allow",
+        "one-service",
+        "not-action",
+        "some-resources",
+        "one-region",
+        "every-role-exempt",
+        "everyone-exempt",
+        "role-prefix-exempt",
+        "not-json",
+        "unknown-content",
+    ],
+)
+def test_only_a_policy_that_denies_everything_contains_a_suspended_account(policy, expected):
+    reported = check_stack(
+        CONTAINED, [WORKLOADS, SUSPENDED_OU, policy, suspended("ou-susp"), attach(policy, "ou-susp")]
+    )
+    assert [message for message, _ in reported] == expected
 
 
 def suspended(parent_id: Any, tags: Any = None) -> Any:

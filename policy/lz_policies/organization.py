@@ -8,6 +8,7 @@ OU tree an attachment sits in), which only the stack view shows.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -30,7 +31,7 @@ from .program_rules import (
     POLICY_ATTACHMENT,
     SECURITY_HUB_ADMIN_ACCOUNT,
 )
-from .props import arn_account, as_list, is_unknown, json_value, statements, tag_matches, undecided
+from .props import UNKNOWN, arn_account, as_list, is_unknown, json_value, statements, tag_matches, undecided
 from .schema import string_list
 from .stack import References, Resource, of_type, resources_of
 
@@ -170,6 +171,44 @@ delegated_administrators_designated = StackValidationPolicy(
 # --- guardrails-stay-attached --------------------------------------------------------------------
 
 
+# The conditions a deny-all may carry: exemptions of named principals, nothing that narrows
+# what is denied (a region, a service, a tag would leave the rest allowed).
+_EXEMPTING_OPERATORS = frozenset({"arnnotlike", "arnnotequals", "stringnotlike", "stringnotequals"})
+# An exempt role must be one role, in any account: its name literal, but for the `?`s that end an
+# Identity Center role's name (AWSReservedSSO_<set>_ + 16 characters, as exemptPermissionSets
+# writes it, under a path whose region segment may be `*`); `role/*` or `*` would exempt everyone.
+_ONE_ROLE = re.compile(r"arn:aws[a-z-]*:iam::(\d{12}|\*):role/(([\w+=,.@-]+|\*)/)*[\w+=,.@-]+\?*")
+
+
+def _denies_everything(content: Any) -> bool | None:
+    """Whether a service control policy has a statement denying every action on every resource,
+    conditioned at most on the principal being one of a few named roles."""
+    document = json_value(content)
+    if document is UNKNOWN:
+        return None
+    for statement in statements(document):
+        if statement.get("Effect") != "Deny" or "NotAction" in statement or "NotResource" in statement:
+            continue
+        if "*" not in as_list(statement.get("Action")) or "*" not in as_list(statement.get("Resource")):
+            continue
+        condition = statement.get("Condition") or {}
+        if not isinstance(condition, dict):
+            continue
+        exemptions_only = all(
+            isinstance(keys, dict)
+            and operator.lower() in _EXEMPTING_OPERATORS
+            and all(
+                key.lower() == "aws:principalarn"
+                and all(isinstance(v, str) and _ONE_ROLE.fullmatch(v) for v in as_list(values))
+                for key, values in keys.items()
+            )
+            for operator, keys in condition.items()
+        )
+        if exemptions_only:
+            return True
+    return False
+
+
 class _Attachments:
     """Which guardrails (names of service and resource control policies) are attached to the
     root and to each OU.
@@ -189,6 +228,9 @@ class _Attachments:
         self.undecided: set[str] = set()  # policy names attached to a target that cannot be told
         self.not_guarding: dict[str, str] = {}  # policy name -> its (management) type
         self.unknown_type: set[str] = set()  # policy names whose type is not known yet
+        # Service control policies that deny every action to all but named roles, by their text
+        # (a name alone is a claim: `deny-all-suspended` could allow everything); None: not known yet.
+        self.denies_everything: dict[str, bool | None] = {}
         for attachment in of_type(resources, POLICY_ATTACHMENT):
             policy = policy_of.of(attachment, "policyId")
             name = policy.props.get("name") if policy is not None else None
@@ -201,6 +243,8 @@ class _Attachments:
             if policy_type not in AUTHORIZATION_POLICY_TYPES:
                 self.not_guarding[name] = str(policy_type)
                 continue
+            if policy_type == DEFAULT_POLICY_TYPE:
+                self.denies_everything[name] = _denies_everything(policy.props.get("content"))
             target = self._target(attachment)
             if target is None:
                 self.undecided.add(name)
@@ -345,11 +389,24 @@ def _check_suspended_contained(args: StackValidationArgs, report_violation: Repo
             if unit is not None
             else attachments.attached.get(_Attachments.ROOT, set())
         )
-        if any(guardrail in reaching for guardrail in required):
+        present = [guardrail for guardrail in required if guardrail in reaching]
+        if any(attachments.denies_everything.get(guardrail) for guardrail in present):
             continue
         if any(guardrail in attachments.undecided for guardrail in required):
             report_violation(
                 undecided(f"guardrail '{required[0]}'", "the target it is attached to"), account.urn
+            )
+            continue
+        unread = [g for g in present if attachments.denies_everything.get(g) is None]
+        if unread:
+            report_violation(undecided(f"guardrail '{unread[0]}'", "its content"), account.urn)
+            continue
+        if present:
+            report_violation(
+                f"account '{name}' is suspended under {', '.join(present)}, which does not deny every "
+                "action: a deny-all guardrail denies Action * on Resource *, exempting at most named "
+                "roles (aws:PrincipalArn), with no other condition",
+                account.urn,
             )
             continue
         report_violation(
@@ -404,7 +461,9 @@ def _check_production_placement(args: StackValidationArgs, report_violation: Rep
         if path is not None and in_subtree(path, production_ous):
             continue
         unit = view.unit_of.of(account, "parentId")
-        if unit is not None and any(g in attachments.reaching(unit) for g in deny_all):
+        if unit is not None and any(
+            g in attachments.reaching(unit) and attachments.denies_everything.get(g) for g in deny_all
+        ):
             # Contained (a new account in quarantine, organization.quarantineOu): everything is
             # denied there, more than any production guardrail; judged by the attachment, not the
             # OU's name, so that a name alone cannot take an account out of its guardrails.
