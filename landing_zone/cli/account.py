@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -136,32 +137,54 @@ def _entry(args: argparse.Namespace, text: str, namespace: str) -> AccountConfig
     raise UsageError(f"NAME: no account named '{args.name}' in {namespace}:accounts")
 
 
-def _update_in_aws(args: argparse.Namespace, edit: Edit) -> int:
-    """Check the edit first (nothing is asked of AWS for an edit that cannot be written), make
-    the change in AWS, then write the stack file."""
-    from landing_zone.config.stack_edit import StackEditError
-    from landing_zone.live import account_updates
+@dataclass(frozen=True)
+class _Prepared:
+    path: Path
+    namespace: str
+    original: str
+    edited: Edited
 
-    from .aws import clients_from_args, reading_the_organization
+
+def _prepare(args: argparse.Namespace, edit: Edit, before_aws: bool = False) -> _Prepared | int:
+    """The stack file as read and as `edit` leaves it, the result validated as `lz validate` does;
+    an exit code instead when there is nothing to write (no change, or an invalid result: then
+    neither AWS, when the edit comes `before_aws`, nor the file is changed)."""
+    from landing_zone.config.stack_edit import StackEditError
 
     location = locate_stack(args)
-    text = _read(location.config_file)
+    path = location.config_file
+    original = _read(path)
     try:
-        edited = edit(text, location.project)
+        edited = edit(original, location.project)
     except StackEditError as err:
         raise UsageError(str(err)) from None
     if edited.unchanged is not None:
         print(edited.unchanged)
         return EXIT_OK
-    account = _entry(args, text, location.project)
-    old_email = _config_of(text, location.project, args).email_for(account)
     try:
-        load_from_mapping(parse(edited.text).get("config") or {}, location.project)
+        document = parse(edited.text)
+        load_from_mapping(document.get("config") or {}, location.project)
+    except StackYamlError as err:
+        raise UsageError(f"the edited file would not read back: {err.message}") from None
     except ConfigError as err:
-        print(
-            f"lz account {args.action}: the result would not be valid; nothing was changed:", file=sys.stderr
-        )
+        refused = "nothing was changed" if before_aws else f"{path} is unchanged"
+        print(f"lz account {args.action}: the result would not be valid; {refused}:", file=sys.stderr)
         return report_config_error(err)
+    return _Prepared(path, location.project, original, edited)
+
+
+def _update_in_aws(args: argparse.Namespace, edit: Edit) -> int:
+    """Check the edit first (nothing is asked of AWS for an edit that cannot be written), make
+    the change in AWS, then write the stack file (read again: the file may change meanwhile)."""
+    from landing_zone.live import account_updates
+
+    from .aws import clients_from_args, reading_the_organization
+
+    prepared = _prepare(args, edit, before_aws=True)
+    if not isinstance(prepared, _Prepared):
+        return prepared
+    account = _entry(args, prepared.original, prepared.namespace)
+    old_email = _config_of(prepared.original, prepared.namespace, args).email_for(account)
     clients = clients_from_args(args)
     with reading_the_organization(f"account {account.name} ({old_email})"):
         try:
@@ -183,30 +206,13 @@ def _update_in_aws(args: argparse.Namespace, edit: Edit) -> int:
 
 
 def edit_stack_file(args: argparse.Namespace, edit: Edit) -> int:
-    from landing_zone.config.stack_edit import StackEditError, unified_diff
+    from landing_zone.config.stack_edit import unified_diff
 
-    location = locate_stack(args)
-    path = location.config_file
-    original = _read(path)
-    try:
-        edited = edit(original, location.project)
-    except StackEditError as err:
-        raise UsageError(str(err)) from None
-    if edited.unchanged is not None:
-        print(edited.unchanged)
-        return EXIT_OK
-    try:
-        document = parse(edited.text)
-        load_from_mapping(document.get("config") or {}, location.project)
-    except StackYamlError as err:
-        raise UsageError(f"the edited file would not read back: {err.message}") from None
-    except ConfigError as err:
-        print(
-            f"lz account {args.action}: the result would not be valid; {path} is unchanged:", file=sys.stderr
-        )
-        return report_config_error(err)
-    _write(path, original, edited.text)
-    print(unified_diff(original, edited.text, path.name), end="")
+    prepared = _prepare(args, edit)
+    if not isinstance(prepared, _Prepared):
+        return prepared
+    _write(prepared.path, prepared.original, prepared.edited.text)
+    print(unified_diff(prepared.original, prepared.edited.text, prepared.path.name), end="")
     return EXIT_OK
 
 
