@@ -1,5 +1,7 @@
 """The landing zone's Pulumi program: load the stack config, build the landing zone, export."""
 
+from pathlib import Path
+
 import pulumi
 
 from components.landing_zone import LandingZone, LandingZoneArgs
@@ -13,7 +15,10 @@ from landing_zone.plan.collector import collector_paused
 aws_config = pulumi.Config("aws")
 with collector_paused():
     try:
-        config = load_from_pulumi_runtime(namespace=pulumi.get_project())
+        settings = load_from_pulumi_runtime(
+            namespace=pulumi.get_project(), stack=pulumi.get_stack(), project_dir=Path(__file__).parent
+        )
+        config = settings.config
         # Allowed, but risky on a later change: shown in `pulumi preview` and `lz plan`.
         for warning in config_warnings(config, pulumi.get_project()):
             pulumi.log.warn(str(warning))

@@ -78,7 +78,7 @@ def run(args: argparse.Namespace) -> int:
     if args.stack or args.config_file:
         location = locate_stack(args)
         try:
-            config = load_stack_file(location.config_file, location.project).config
+            config = load_stack_file(location.config_file, location.project, location.project_dir).config
         except ConfigError as err:
             return report_config_error(err)
     options = AuditOptions(role_name=args.role, config=config, regions=regions, max_workers=args.max_workers)

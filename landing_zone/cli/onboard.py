@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(ONE_SOURCE)
     location = locate_stack(args)
     try:
-        settings = load_stack_file(location.config_file, location.project)
+        settings = load_stack_file(location.config_file, location.project, location.project_dir)
     except ConfigError as err:
         return report_config_error(err)
     config = settings.config

@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
 
     location = locate_stack(args)
     try:
-        settings = load_stack_file(location.config_file, location.project)
+        settings = load_stack_file(location.config_file, location.project, location.project_dir)
     except ConfigError as err:
         return report_config_error(err)
     previous = previous_config(args.previous, location.project) if args.previous is not None else None

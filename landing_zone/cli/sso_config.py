@@ -187,7 +187,7 @@ def run(args: argparse.Namespace) -> int:
     if args.stack or args.config_file is not None:
         location = locate_stack(args)
         try:
-            settings = load_stack_file(location.config_file, location.project)
+            settings = load_stack_file(location.config_file, location.project, location.project_dir)
         except ConfigError as err:
             return report_config_error(err)
     elif args.outputs is not None:

@@ -7,6 +7,7 @@ checks cross-references. Either phase's problems are raised together as one Conf
 from __future__ import annotations
 
 import difflib
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,7 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
+from .account_files import AccountFiles, AccountFilesError, read_account_files, relocate
 from .base import RULE_ERROR
 from .checker import key_path
 from .errors import ConfigError, Problem
@@ -23,9 +25,15 @@ from .json_text import JsonTextError, parse_json
 from .keys import known_keys
 from .model import LandingZoneConfig
 from .stack_yaml import MAX_BYTES, StackYamlError, decode, parse
+from .stacks import StackSlice, check_file_access_rules, slice_of, valid_stack_name
 from .validation import validate
 
 DEFAULT_NAMESPACE = "landing-zone"
+# Linux's limit on one environment string, "NAME=value" and its NUL (MAX_ARG_STRLEN, 32 pages):
+# Pulumi hands a stack's whole config to the program and to each policy pack in PULUMI_CONFIG,
+# and neither starts past it (pulumi/pulumi#20402, pulumi/pulumi#8680).
+MAX_ENVIRONMENT_STRING = 131_072
+CONFIG_VARIABLE = "PULUMI_CONFIG"
 # Pydantic's wording for shape errors, in the terms of a YAML stack file.
 KIND_MESSAGES = {
     "tuple_type": "must be a list",
@@ -41,18 +49,142 @@ KIND_MESSAGES = {
 
 @dataclass(frozen=True)
 class StackSettings:
-    """A stack file's landing-zone config plus the provider settings the tools need."""
+    """A stack's landing-zone config (the whole organization's, for an account stack: its
+    organization stack's), what this stack deploys of it, and the provider settings the tools need."""
 
     config: LandingZoneConfig
     aws_region: str | None
+    slice: StackSlice
 
 
-def load_from_mapping(values: Mapping[str, Any], namespace: str = DEFAULT_NAMESPACE) -> LandingZoneConfig:
+def load_from_mapping(
+    values: Mapping[str, Any], namespace: str = DEFAULT_NAMESPACE, project_dir: Path | None = None
+) -> LandingZoneConfig:
     """Parse and validate every `<namespace>:*` key of a Pulumi config mapping.
 
     Values may be parsed objects (from YAML) or JSON text (as the Pulumi runtime hands
     structured config to a program). Keys of other namespaces (`aws:region`) are ignored.
+    `project_dir` is where `accountFiles` paths start (required when the config has them).
     """
+    raw = _raw_config(values, namespace)
+    files = _merge_account_files(raw, namespace, project_dir)
+    try:
+        config = LandingZoneConfig.model_validate(raw)
+    except ValidationError as err:
+        raise ConfigError(_relocated(_shape_problems(err, namespace), namespace, files)) from None
+    problems = validate(config, namespace)
+    if files is not None:
+        problems += check_file_access_rules(config, files.origins["access"], namespace)
+    if problems:
+        raise ConfigError(_relocated(problems, namespace, files))
+    return config
+
+
+def load_stack(
+    values: Mapping[str, Any], stack: str, project_dir: Path, namespace: str = DEFAULT_NAMESPACE
+) -> StackSettings:
+    """The settings of stack `stack` from its config mapping: a stack of its own, the
+    organization stack of a split organization, or an account stack (`organizationStack`),
+    whose organization's config is read from `Pulumi.<organization stack>.yaml` in `project_dir`."""
+    region = _region(values)
+    organization_key = f"{namespace}:organizationStack"
+    if organization_key not in values:
+        config = load_from_mapping(values, namespace, project_dir)
+        if stack in config.account_stacks:
+            raise ConfigError(
+                [
+                    Problem(
+                        f"{namespace}:accountStacks.{stack}",
+                        "is this stack itself, the organization stack: name account stacks there",
+                    )
+                ]
+            )
+        return StackSettings(config, region, slice_of(config.structure, config.account_stacks, stack, None))
+    organization = values[organization_key]
+    problems = [
+        Problem(
+            key,
+            f"an account stack takes the organization's config from its organization stack's file: "
+            f"move it to Pulumi.{organization}.yaml",
+        )
+        for key in values
+        if str(key).startswith(f"{namespace}:") and key != organization_key
+    ]
+    if not valid_stack_name(organization):
+        problems.append(Problem(organization_key, f"{excerpt(organization)} is not a Pulumi stack name"))
+    elif organization == stack:
+        problems.append(Problem(organization_key, "names this stack itself: name the organization stack"))
+    if problems:
+        raise ConfigError(problems)
+    path = project_dir / f"Pulumi.{organization}.yaml"
+    organization_values = read_stack_file(path)
+    try:
+        if organization_key in organization_values:
+            raise ConfigError(
+                [
+                    Problem(
+                        organization_key,
+                        "is set here too: the organization stack has no organization stack of its own",
+                    )
+                ]
+            )
+        config = load_from_mapping(organization_values, namespace, project_dir)
+    except ConfigError as err:
+        raise ConfigError([Problem(f"{path.name}: {p.key}", p.message) for p in err.problems]) from None
+    if stack not in config.account_stacks:
+        raise ConfigError(
+            [
+                Problem(
+                    organization_key,
+                    f"stack '{organization}' names no account stack '{stack}': add "
+                    f"{namespace}:accountStacks.{stack} with the OUs this stack deploys to {path.name}",
+                )
+            ]
+        )
+    organization_region = _region(organization_values)
+    if region != organization_region:
+        raise ConfigError(
+            [
+                Problem(
+                    "aws:region",
+                    f"is {excerpt(region)} and {path.name} says {excerpt(organization_region)}: "
+                    "an account stack works in its organization stack's region",
+                )
+            ]
+        )
+    return StackSettings(
+        config, region, slice_of(config.structure, config.account_stacks, stack, organization)
+    )
+
+
+def config_size_problem(values: Mapping[str, Any], where: str) -> Problem | None:
+    """The stack's config as Pulumi hands it over (`PULUMI_CONFIG`, JSON as Go marshals it), if
+    it is past what one environment variable holds: the program and the policy pack would not start."""
+    size = config_environment_size(values)
+    if size <= MAX_ENVIRONMENT_STRING:
+        return None
+    return Problem(
+        where,
+        f"the stack's config is {size:,} bytes as Pulumi passes it to the program and the policy pack "
+        f"({CONFIG_VARIABLE}), more than the {MAX_ENVIRONMENT_STRING:,} Linux allows one environment "
+        "variable (pulumi/pulumi#20402): move accounts to files named by landing-zone:accountFiles, or split "
+        "the organization with landing-zone:accountStacks",
+    )
+
+
+def config_environment_size(values: Mapping[str, Any]) -> int:
+    """Bytes of `PULUMI_CONFIG=<json>` and its NUL: every value a string (structured ones as JSON
+    text), then Go's encoding/json, which writes UTF-8 and escapes <, > and & as \\u003c (6 bytes)."""
+    encoded = {
+        str(k): v if isinstance(v, str) else json.dumps(v, separators=(",", ":"), ensure_ascii=False)
+        for k, v in values.items()
+    }
+    text = json.dumps(encoded, separators=(",", ":"), ensure_ascii=False)
+    escaped = sum(text.count(c) for c in "<>&") * 5
+    return len(CONFIG_VARIABLE) + 1 + len(text.encode("utf-8")) + escaped + 1
+
+
+def _raw_config(values: Mapping[str, Any], namespace: str) -> dict[str, Any]:
     prefix = f"{namespace}:"
     raw: dict[str, Any] = {}
     problems: list[Problem] = _keys_of_another_project(values, namespace)
@@ -69,14 +201,49 @@ def load_from_mapping(values: Mapping[str, Any], namespace: str = DEFAULT_NAMESP
         raw[name] = value
     if problems:
         raise ConfigError(problems)
+    return raw
+
+
+def _merge_account_files(
+    raw: dict[str, Any], namespace: str, project_dir: Path | None
+) -> AccountFiles | None:
+    """The files `accountFiles` names, their entries added to `raw` (after the stack file's own)."""
+    entries = raw.get("accountFiles")
+    if entries is None:
+        return None
+    key = f"{namespace}:accountFiles"
+    if project_dir is None:
+        raise ConfigError([Problem(key, "files are read from the project directory, and none was given")])
+    accounts = raw.get("accounts") or []
+    identity = raw.get("identityCenter")
+    access = (identity.get("access") or []) if isinstance(identity, dict) else []
+    if not isinstance(accounts, list) or not isinstance(access, list):
+        return None  # the shape error is reported under the stack file's own key
     try:
-        config = LandingZoneConfig.model_validate(raw)
-    except ValidationError as err:
-        raise ConfigError(_shape_problems(err, namespace)) from None
-    problems = validate(config, namespace)
-    if problems:
-        raise ConfigError(problems)
-    return config
+        files = read_account_files(entries, project_dir, key, len(accounts), len(access))
+    except AccountFilesError as err:
+        raise ConfigError(err.problems) from None
+    if files.accounts:
+        raw["accounts"] = [*accounts, *files.accounts]
+    if files.access:
+        if not isinstance(identity, dict):
+            first = files.origins["access"][0].label
+            raise ConfigError(
+                [Problem(first, f"access rules need {namespace}:identityCenter in the stack file")]
+            )
+        raw["identityCenter"] = {**identity, "access": [*access, *files.access]}
+    return files
+
+
+def _relocated(problems: list[Problem], namespace: str, files: AccountFiles | None) -> list[Problem]:
+    if files is None:
+        return problems
+    return [relocate(problem, namespace, files) for problem in problems]
+
+
+def _region(values: Mapping[str, Any]) -> str | None:
+    region = values.get("aws:region")
+    return str(region) if region is not None else None
 
 
 def _keys_of_another_project(values: Mapping[str, Any], namespace: str) -> list[Problem]:
@@ -127,22 +294,30 @@ def read_stack_file(path: Path) -> dict[str, Any]:
     return config
 
 
-def load_stack_file(path: Path, namespace: str = DEFAULT_NAMESPACE) -> StackSettings:
+def load_stack_file(
+    path: Path, namespace: str = DEFAULT_NAMESPACE, project_dir: Path | None = None
+) -> StackSettings:
+    """A `Pulumi.<stack>.yaml` file's settings (`load_stack`); `project_dir` defaults to its folder.
+    Its config must also fit where Pulumi passes it (`config_size_problem`)."""
     values = read_stack_file(path)
-    region = values.get("aws:region")
-    return StackSettings(
-        config=load_from_mapping(values, namespace),
-        aws_region=str(region) if region is not None else None,
-    )
+    too_large = [problem] if (problem := config_size_problem(values, str(path))) is not None else []
+    stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml").removesuffix(".yml")
+    try:
+        settings = load_stack(values, stack, project_dir or path.parent, namespace)
+    except ConfigError as err:
+        raise ConfigError([*err.problems, *too_large]) from None
+    if too_large:
+        raise ConfigError(too_large)
+    return settings
 
 
-def load_from_pulumi_runtime(namespace: str) -> LandingZoneConfig:
-    """The config of the running Pulumi program (every key the engine passed in)."""
+def load_from_pulumi_runtime(namespace: str, stack: str, project_dir: Path) -> StackSettings:
+    """The settings of the running Pulumi program's stack (every key the engine passed in)."""
     from pulumi.runtime import config as runtime_config
 
     values: dict[str, Any] = dict(runtime_config.get_config_env())
     values.update(runtime_config.CONFIG.get())
-    return load_from_mapping(values, namespace)
+    return load_stack(values, stack, project_dir, namespace)
 
 
 def _shape_problems(error: ValidationError, namespace: str) -> list[Problem]:

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from functools import cached_property
 
+from pydantic import Field
+
 from .base import ConfigModel, ContactType
 from .baseline import BaselineConfig
 from .cost_controls import BudgetsConfig
@@ -24,6 +26,7 @@ from .organization import (
     ResolvedContact,
 )
 from .organization_trail import OrganizationTrailConfig
+from .stacks import AccountStackConfig, StackName
 
 __all__ = ["LandingZoneConfig"]
 
@@ -41,6 +44,11 @@ class LandingZoneConfig(ConfigModel):
     baseline: BaselineConfig | None = None
     organization_trail: OrganizationTrailConfig | None = None
     delegated_administrators: DelegatedAdministratorsConfig | None = None
+    # Files and folders of more `accounts` and `identityCenter.access` entries (account_files):
+    # read at loading, their entries already in `accounts` and `identityCenter.access`.
+    account_files: tuple[str, ...] = ()
+    # Account stacks of this organization stack, by stack name, and the OUs each deploys (stacks).
+    account_stacks: dict[StackName, AccountStackConfig] = Field(default_factory=dict)
 
     @cached_property
     def structure(self) -> OrganizationStructure:

@@ -21,6 +21,7 @@ from .organization import check_accounts, check_organization, check_organization
 from .organization_trail import check_organization_trail
 from .quarantine import check_quarantine
 from .regions import check_allowed_regions_enabled
+from .stacks import check_account_stacks
 
 
 def validate(config: LandingZoneConfig, namespace: str) -> list[Problem]:
@@ -69,4 +70,30 @@ def _run_checks(config: LandingZoneConfig, namespace: str) -> Checker:
         check_delegated_administrators(
             config.delegated_administrators, structure, checker.under("delegatedAdministrators")
         )
+    if config.account_stacks:
+        check_account_stacks(
+            config.account_stacks, structure, _organization_stack_references(config), checker
+        )
     return checker
+
+
+def _organization_stack_references(config: LandingZoneConfig) -> dict[str, list[tuple[Key, str]]]:
+    """Accounts the organization stack's own resources need the id of (it registers them, and
+    reads no account stack's outputs): account name -> [(key, what refers to it)]."""
+    references: dict[str, list[tuple[Key, str]]] = {}
+    if config.organization_trail is not None:
+        name = config.organization_trail.log_archive_account
+        references.setdefault(name, []).append(
+            (("organizationTrail", "logArchiveAccount"), "the trail's log archive")
+        )
+    if config.delegated_administrators is not None:
+        name = config.delegated_administrators.account
+        references.setdefault(name, []).append(
+            (("delegatedAdministrators", "account"), "the delegated administrator")
+        )
+    for index, entry in enumerate(config.guardrails):
+        for position, name in enumerate(entry.accounts):
+            references.setdefault(name, []).append(
+                (("guardrails", index, "accounts", position), f"a target of guardrail '{entry.policy_name}'")
+            )
+    return references

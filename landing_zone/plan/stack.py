@@ -13,7 +13,8 @@ from typing import Any
 
 import pulumi
 
-from landing_zone.config import LandingZoneConfig, load_from_mapping
+from landing_zone.config import LandingZoneConfig, StackSettings
+from landing_zone.config.loading import load_stack
 from landing_zone.config.changes import account_changes
 
 from .mocks import MockOrganization
@@ -36,6 +37,8 @@ class StackRun:
     config: Mapping[str, Any]  # the stack file's keys
     parsed: LandingZoneConfig
     result: PlanResult
+    # The whole stack's settings: what this stack deploys of the organization (its slice).
+    settings: StackSettings
 
 
 def run_stack(
@@ -53,14 +56,15 @@ def run_stack(
     `previous_outputs` the stack's outputs from its last update (`run_program`).
     """
     # Validate first: a config problem is then reported under its key, not raised from the program.
-    parsed = load_from_mapping(config, project)
+    settings = load_stack(config, stack, project_dir, project)
+    parsed = settings.config
     try:
         result = run_program(
             project_dir, project, stack, config, organization, previous_outputs=previous_outputs
         )
     except pulumi.RunError as err:
         raise ProgramError(str(err)) from None
-    return StackRun(project_dir, project, stack, config, parsed, result)
+    return StackRun(project_dir, project, stack, config, parsed, result, settings)
 
 
 def report_stack(

@@ -1,0 +1,253 @@
+"""Accounts and access rules kept in small YAML files beside the stack file (`accountFiles`).
+
+A stack of thousands of accounts does not fit in the one environment variable Pulumi hands a
+stack's config through (128 KiB on Linux, pulumi/pulumi#20402). `landing-zone:accountFiles`
+names files and folders (relative to the project directory) holding, like account requests,
+
+    accounts:            # entries of landing-zone:accounts
+      - name: app0001-production
+        ou: Workloads/bu00/Production
+    access:              # entries of landing-zone:identityCenter.access
+      - group: bu00-developers
+        permissionSets: [Developer]
+        organizationalUnits: [Workloads/bu00]
+
+The program and every `lz` command read them: their entries follow the stack file's own, files
+in path order, and an error names the file and the key in it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem
+from .excerpt import excerpt
+from .stack_yaml import MAX_BYTES, StackYamlError, decode, parse
+
+FILE_KEYS = ("accounts", "access")
+SUFFIXES = (".yaml", ".yml")
+# Bounds on what a folder may hold: 5,000 accounts one per file is far below them.
+MAX_FILES = 20_000
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Origin:
+    """Where entries `start` to `start + count` of a merged list came from."""
+
+    start: int
+    count: int
+    label: str  # "accounts/bu00.yaml: accounts"
+
+
+@dataclass
+class AccountFiles:
+    """The entries the files add, and where each came from."""
+
+    accounts: list[Any] = field(default_factory=list)
+    access: list[Any] = field(default_factory=list)
+    # Per merged list ("accounts", "identityCenter.access"): the spans that came from files.
+    origins: dict[str, list[Origin]] = field(default_factory=lambda: {"accounts": [], "access": []})
+    # The files read, relative to the project directory (POSIX), in order.
+    files: list[str] = field(default_factory=list)
+
+
+class AccountFilesError(Exception):
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(str(p) for p in problems))
+
+
+def read_account_files(
+    entries: Sequence[Any], project_dir: Path, key: str, first_account: int, first_access: int
+) -> AccountFiles:
+    """Read every file `entries` names (the value of the `key` config key), their accounts
+    numbered from `first_account` and access rules from `first_access` in the merged lists."""
+    problems: list[Problem] = []
+    if isinstance(entries, str):
+        entries = [entries]
+    if not isinstance(entries, (list, tuple)):
+        raise AccountFilesError(
+            [Problem(key, f"must be a list of files and folders (got {excerpt(entries)})")]
+        )
+    root = project_dir.resolve()
+    paths: list[tuple[Path, str]] = []
+    seen: dict[Path, str] = {}
+    for index, entry in enumerate(entries):
+        here = f"{key}[{index}]"
+        try:
+            found = list(_files_of(entry, root, here))
+        except AccountFilesError as err:
+            problems += err.problems
+            continue
+        for path in found:
+            if path in seen:
+                problems.append(
+                    Problem(
+                        here, f"{_relative(path, root)} is already read through {seen[path]}: name it once"
+                    )
+                )
+                continue
+            seen[path] = here
+            paths.append((path, here))
+    if len(paths) > MAX_FILES:
+        problems.append(Problem(key, f"names {len(paths):,} files; at most {MAX_FILES:,} are read"))
+    if problems:
+        raise AccountFilesError(problems)
+    result = AccountFiles()
+    total = 0
+    for path, _ in paths:
+        label = _relative(path, root)
+        try:
+            size = path.stat().st_size
+            total += size
+            if total > MAX_TOTAL_BYTES:
+                problems.append(Problem(key, f"the files hold more than {MAX_TOTAL_BYTES // 2**20} MB"))
+                break
+            content = _read(path, label)
+        except AccountFilesError as err:
+            problems += err.problems
+            continue
+        result.files.append(label)
+        for name, target, first in (
+            ("accounts", result.accounts, first_account),
+            ("access", result.access, first_access),
+        ):
+            values = content.get(name, [])
+            if values:
+                result.origins[name].append(Origin(first + len(target), len(values), f"{label}: {name}"))
+                target.extend(values)
+    if problems:
+        raise AccountFilesError(problems)
+    return result
+
+
+def _files_of(entry: Any, root: Path, here: str) -> Iterator[Path]:
+    """The YAML files an entry names: itself, or every `*.yaml`/`*.yml` below a folder in path
+    order (names starting with `.` skipped); each inside the project directory."""
+    if not isinstance(entry, str) or not entry.strip():
+        raise AccountFilesError(
+            [Problem(here, f"must be a path relative to the project (got {excerpt(entry)})")]
+        )
+    relative = Path(entry)
+    if relative.is_absolute() or "\x00" in entry:
+        raise AccountFilesError(
+            [Problem(here, f"{excerpt(entry)} must be relative to the project directory")]
+        )
+    path = _inside(root / relative, root, here, entry)
+    if path.is_file():
+        if path.suffix not in SUFFIXES:
+            raise AccountFilesError([Problem(here, f"{excerpt(entry)} is not a .yaml or .yml file")])
+        yield path
+        return
+    if not path.is_dir():
+        raise AccountFilesError([Problem(here, f"{excerpt(entry)}: no such file or folder in {root}")])
+    found = sorted(
+        candidate
+        for candidate in path.rglob("*")
+        if candidate.suffix in SUFFIXES
+        and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
+        and candidate.is_file()
+    )
+    if not found:
+        raise AccountFilesError(
+            [
+                Problem(
+                    here,
+                    f"folder {excerpt(entry)} holds no .yaml files (an empty folder would remove "
+                    "every account it held from the stack)",
+                )
+            ]
+        )
+    for candidate in found:
+        yield _inside(candidate, root, here, str(candidate.relative_to(root)))
+
+
+def _inside(path: Path, root: Path, here: str, shown: str) -> Path:
+    """`path` with links resolved, refused outside the project (a link to /etc, `../..`)."""
+    resolved = path.resolve()
+    if resolved != root and root not in resolved.parents:
+        raise AccountFilesError([Problem(here, f"{excerpt(shown)} is outside the project directory {root}")])
+    return resolved
+
+
+def _read(path: Path, label: str) -> dict[str, list[Any]]:
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(MAX_BYTES + 1)
+        document = parse(decode(data))
+    except OSError as err:
+        raise AccountFilesError([Problem(label, f"cannot be read: {err.strerror}")]) from None
+    except StackYamlError as err:
+        where = f"{label}: {err.key}" if err.key is not None else label
+        raise AccountFilesError([Problem(where, err.message)]) from None
+    if document is None or document == {}:
+        raise AccountFilesError(
+            [
+                Problem(
+                    label,
+                    "is empty: a file holds 'accounts' and/or 'access' lists (a file that lost its "
+                    "accounts would remove them from the stack)",
+                )
+            ]
+        )
+    if not isinstance(document, dict):
+        raise AccountFilesError([Problem(label, "must be a mapping with 'accounts' and/or 'access' lists")])
+    problems = []
+    for name, value in document.items():
+        if name not in FILE_KEYS:
+            problems.append(
+                Problem(f"{label}: {excerpt(name, quote=False)}", "unknown key; known keys: accounts, access")
+            )
+        elif not isinstance(value, list) or not value:
+            problems.append(Problem(f"{label}: {name}", f"must be a non-empty list (got {excerpt(value)})"))
+    if problems:
+        raise AccountFilesError(problems)
+    return document
+
+
+def _relative(path: Path, root: Path) -> str:
+    return path.relative_to(root).as_posix()
+
+
+_INDEX = r"\[(\d+)\]"
+
+
+def relocate(problem: Problem, namespace: str, files: AccountFiles) -> Problem:
+    """`problem` under the file an entry came from: `landing-zone:accounts[12].email` reads
+    `accounts/bu00.yaml: accounts[2].email`; references in the message move the same way."""
+    key = problem.key
+    for merged, pattern in _patterns(namespace):
+        match = re.match(pattern, key)
+        if match:
+            located = _locate(files.origins[merged], int(match.group(1)))
+            if located is not None:
+                key = f"{located}{key[match.end() :]}"
+            break
+    message = problem.message
+    for merged, pattern in (
+        ("accounts", r"(?<![\w.:])accounts" + _INDEX),
+        ("access", r"(?<![\w])access" + _INDEX),
+    ):
+        message = re.sub(
+            pattern,
+            lambda m, merged=merged: _locate(files.origins[merged], int(m.group(1))) or m.group(0),
+            message,
+        )
+    return Problem(key, message)
+
+
+def _patterns(namespace: str) -> tuple[tuple[str, str], ...]:
+    ns = re.escape(namespace)
+    return (("accounts", rf"{ns}:accounts{_INDEX}"), ("access", rf"{ns}:identityCenter\.access{_INDEX}"))
+
+
+def _locate(origins: list[Origin], index: int) -> str | None:
+    for origin in origins:
+        if origin.start <= index < origin.start + origin.count:
+            return f"{origin.label}[{index - origin.start}]"
+    return None

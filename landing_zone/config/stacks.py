@@ -1,0 +1,182 @@
+"""One organization, several stacks: which accounts each stack deploys (its slice).
+
+The organization stack's file holds the whole organization's config, as a single stack's does;
+its `accountStacks` key hands the accounts of some OU subtrees to account stacks, whose own
+files name only `organizationStack`. Every account is in exactly one slice: an account stack's
+OU subtrees are disjoint from every other's, and what no account stack takes stays with the
+organization stack. The organization stack alone registers the organization-level resources
+(organization, OUs, guardrails, permission sets, groups, the trail, delegated administrators,
+the management account's settings); every stack registers its own accounts and what belongs
+to them (baseline, budgets, contacts, account assignments), taking the organization's ids from
+the organization stack's outputs through a `pulumi.StackReference`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Annotated
+
+from .base import ConfigModel, Matching
+from .checker import Checker, key_path
+from .errors import Problem
+from .organization import AccountConfig, OrganizationStructure
+
+if TYPE_CHECKING:
+    from .account_files import Origin
+    from .model import LandingZoneConfig
+
+# Pulumi's rule for a stack name ("Stack names may only contain alphanumeric, hyphens, underscores,
+# or periods": pulumi/pulumi sdk/go/common/tokens/names.go, ValidateStackName; at most 100).
+STACK_NAME = Matching(r"[A-Za-z0-9_.-]{1,100}", "a Pulumi stack name: 1 to 100 letters, digits and -_.")
+StackName = Annotated[str, STACK_NAME]
+
+
+def valid_stack_name(value: object) -> bool:
+    return STACK_NAME.matches(value)
+
+
+class AccountStackConfig(ConfigModel):
+    """One account stack under `accountStacks`: the OU subtrees whose accounts it deploys."""
+
+    # OU paths from organizationalUnits; accounts in nested OUs are included.
+    organizational_units: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StackSlice:
+    """What one stack of the organization registers.
+
+    `organization_stack` is None for the organization stack (and a stack that is not split),
+    which registers the organization-level resources; an account stack names it and reads
+    the organization's ids from its outputs.
+    """
+
+    stack: str
+    organization_stack: str | None
+    # Names of the accounts (from the organization's `accounts`) this stack deploys.
+    accounts: frozenset[str]
+
+    @property
+    def is_organization_stack(self) -> bool:
+        return self.organization_stack is None
+
+    def owns(self, account: str) -> bool:
+        return account in self.accounts
+
+
+def in_subtree(ou: str | None, path: str) -> bool:
+    """`ou` is the OU at `path` or one below it."""
+    return ou is not None and (ou == path or ou.startswith(path + "/"))
+
+
+def owning_stack(account: AccountConfig, account_stacks: dict[str, AccountStackConfig]) -> str | None:
+    """The account stack whose slice holds `account` (by the OU it is defined in, not where a
+    suspension moves it: suspending never moves an account to another stack); None: the
+    organization stack's."""
+    for stack, entry in account_stacks.items():
+        if any(in_subtree(account.ou, path) for path in entry.organizational_units):
+            return stack
+    return None
+
+
+def slice_of(
+    structure: OrganizationStructure,
+    account_stacks: dict[str, AccountStackConfig],
+    stack: str,
+    organization_stack: str | None,
+) -> StackSlice:
+    """The slice of `stack`: an account stack named in `account_stacks` (its organization stack
+    `organization_stack`), or else the organization stack (`organization_stack` None)."""
+    if organization_stack is None:
+        owned = {a.name for a in structure.accounts if owning_stack(a, account_stacks) is None}
+    else:
+        owned = {a.name for a in structure.accounts if owning_stack(a, account_stacks) == stack}
+    return StackSlice(stack=stack, organization_stack=organization_stack, accounts=frozenset(owned))
+
+
+def check_account_stacks(
+    account_stacks: dict[str, AccountStackConfig],
+    structure: OrganizationStructure,
+    organization_only: dict[str, list[tuple[tuple[str | int, ...], str]]],
+    checker: Checker,
+) -> None:
+    """`checker` reports under the top of the config. Each account in exactly one slice: OU
+    subtrees that exist and never overlap; accounts the organization stack's own resources
+    refer to (`organization_only`: account name -> [(key, what refers to it)]) stay with it."""
+    claimed: dict[str, tuple[str, int]] = {}
+    for stack, entry in account_stacks.items():
+        here = checker.under("accountStacks", stack, "organizationalUnits")
+        if not entry.organizational_units:
+            here.report((), "names no OU: an account stack deploys the accounts of at least one OU subtree")
+        for index, path in enumerate(entry.organizational_units):
+            if path not in structure.ou_paths:
+                here.report((index,), f"OU '{path}' is not defined in organizationalUnits")
+                continue
+            for other, (other_stack, other_index) in claimed.items():
+                if in_subtree(path, other) or in_subtree(other, path):
+                    where = f"accountStacks.{other_stack}.organizationalUnits[{other_index}]"
+                    relation = "the same OU as" if path == other else "overlaps"
+                    here.report(
+                        (index,),
+                        f"'{path}' {relation} '{other}' ({where}): every account is deployed by exactly "
+                        "one stack",
+                    )
+                    break
+            else:
+                claimed[path] = (stack, index)
+    if not account_stacks:
+        return
+    for account in structure.accounts:
+        stack = owning_stack(account, account_stacks)
+        if stack is None:
+            continue
+        for key, what in organization_only.get(account.name, ()):
+            checker.report(
+                key,
+                f"{what} is account '{account.name}', which account stack '{stack}' deploys: the "
+                "organization stack registers this, so the account must be one of its own (move it out "
+                f"of accountStacks.{stack}'s OUs)",
+            )
+
+
+def check_file_access_rules(
+    config: LandingZoneConfig, origins: list[Origin], namespace: str
+) -> list[Problem]:
+    """An access rule from an account file grants on the accounts of one stack only: a team's
+    file never reaches another slice's accounts (organization-wide rules live in the stack file)."""
+    identity = config.identity_center
+    if identity is None or not config.account_stacks:
+        return []
+    structure = config.structure
+    stack_of = {
+        a.name: owning_stack(a, config.account_stacks) or "the organization stack" for a in structure.accounts
+    }
+    stack_of[identity.management_account_name] = "the organization stack"
+    problems = []
+    for origin in origins:
+        for index in range(origin.start, origin.start + origin.count):
+            rule = identity.access[index]
+            key = key_path(namespace, "identityCenter", "access", index)
+            if rule.all_member_accounts:
+                problems.append(
+                    Problem(
+                        key,
+                        "allMemberAccounts reaches every stack's accounts: an organization-wide "
+                        "rule belongs in the organization stack's file",
+                    )
+                )
+                continue
+            names = set(rule.accounts)
+            for path in rule.organizational_units:
+                names.update(a.name for a in structure.accounts if in_subtree(a.ou, path))
+            stacks = sorted({stack_of[name] for name in names if name in stack_of})
+            if len(stacks) > 1:
+                problems.append(
+                    Problem(
+                        key,
+                        f"grants on accounts of {' and '.join(stacks)}: a rule in an account file "
+                        "stays within one stack's accounts (split it, or move it to the organization "
+                        "stack's file)",
+                    )
+                )
+    return problems
