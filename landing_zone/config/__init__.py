@@ -6,6 +6,7 @@ from .loading import (
     StackSettings,
     load_from_mapping,
     load_from_pulumi_runtime,
+    load_stack,
     load_stack_file,
     read_stack_file,
 )
@@ -17,6 +18,7 @@ from .organization import (
     OrganizationConfig,
     ResolvedContact,
 )
+from .stacks import StackSlice
 from .validation import config_warnings
 
 __all__ = [
@@ -30,9 +32,11 @@ __all__ = [
     "Problem",
     "ResolvedContact",
     "StackSettings",
+    "StackSlice",
     "config_warnings",
     "load_from_mapping",
     "load_from_pulumi_runtime",
+    "load_stack",
     "load_stack_file",
     "read_stack_file",
 ]

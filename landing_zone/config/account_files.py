@@ -18,6 +18,7 @@ in path order, and an error names the file and the key in it.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -214,40 +215,26 @@ def _relative(path: Path, root: Path) -> str:
     return path.relative_to(root).as_posix()
 
 
-_INDEX = r"\[(\d+)\]"
-
-
 def relocate(problem: Problem, namespace: str, files: AccountFiles) -> Problem:
     """`problem` under the file an entry came from: `landing-zone:accounts[12].email` reads
     `accounts/bu00.yaml: accounts[2].email`; references in the message move the same way."""
-    key = problem.key
-    for merged, pattern in _patterns(namespace):
-        match = re.match(pattern, key)
-        if match:
-            located = _locate(files.origins[merged], int(match.group(1)))
-            if located is not None:
-                key = f"{located}{key[match.end() :]}"
-            break
-    message = problem.message
-    for merged, pattern in (
-        ("accounts", r"(?<![\w.:])accounts" + _INDEX),
-        ("access", r"(?<![\w])access" + _INDEX),
-    ):
-        message = re.sub(
-            pattern,
-            lambda m, merged=merged: _locate(files.origins[merged], int(m.group(1))) or m.group(0),
-            message,
-        )
-    return Problem(key, message)
+    return Problem(_relocated(problem.key, namespace, files), _relocated(problem.message, namespace, files))
 
 
-def _patterns(namespace: str) -> tuple[tuple[str, str], ...]:
+def _relocated(text: str, namespace: str, files: AccountFiles) -> str:
     ns = re.escape(namespace)
-    return (("accounts", rf"{ns}:accounts{_INDEX}"), ("access", rf"{ns}:identityCenter\.access{_INDEX}"))
+    for merged, pattern in (
+        ("accounts", rf"(?<![\w.])(?:{ns}:)?accounts\[(\d+)\]"),
+        ("access", rf"(?<![\w.])(?:{ns}:)?(?:identityCenter\.)?access\[(\d+)\]"),
+    ):
+        text = re.sub(pattern, functools.partial(_locate, files.origins[merged]), text)
+    return text
 
 
-def _locate(origins: list[Origin], index: int) -> str | None:
+def _locate(origins: list[Origin], match: re.Match[str]) -> str:
+    """The file's entry a merged index stands for; the index as written if it is the stack file's."""
+    index = int(match.group(1))
     for origin in origins:
         if origin.start <= index < origin.start + origin.count:
             return f"{origin.label}[{index - origin.start}]"
-    return None
+    return match.group(0)

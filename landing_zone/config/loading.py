@@ -130,7 +130,13 @@ def load_stack(
             )
         config = load_from_mapping(organization_values, namespace, project_dir)
     except ConfigError as err:
-        raise ConfigError([Problem(f"{path.name}: {p.key}", p.message) for p in err.problems]) from None
+        # Under the file to edit: the organization stack's (a key of an account file names its file).
+        raise ConfigError(
+            [
+                Problem(f"{path.name}: {p.key}" if p.key.startswith(f"{namespace}:") else p.key, p.message)
+                for p in err.problems
+            ]
+        ) from None
     if stack not in config.account_stacks:
         raise ConfigError(
             [

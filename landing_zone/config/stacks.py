@@ -127,15 +127,15 @@ def check_account_stacks(
     if not account_stacks:
         return
     for account in structure.accounts:
-        stack = owning_stack(account, account_stacks)
-        if stack is None:
+        owner = owning_stack(account, account_stacks)
+        if owner is None:
             continue
         for key, what in organization_only.get(account.name, ()):
             checker.report(
                 key,
-                f"{what} is account '{account.name}', which account stack '{stack}' deploys: the "
+                f"{what} is account '{account.name}', which account stack '{owner}' deploys: the "
                 "organization stack registers this, so the account must be one of its own (move it out "
-                f"of accountStacks.{stack}'s OUs)",
+                f"of accountStacks.{owner}'s OUs)",
             )
 
 

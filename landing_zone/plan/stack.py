@@ -13,8 +13,7 @@ from typing import Any
 
 import pulumi
 
-from landing_zone.config import LandingZoneConfig, StackSettings
-from landing_zone.config.loading import load_stack
+from landing_zone.config import LandingZoneConfig, StackSettings, load_stack
 from landing_zone.config.changes import account_changes
 
 from .mocks import MockOrganization
