@@ -244,7 +244,9 @@ def expand_access(
         for account in accounts:
             for permission_set in rule.permission_sets:
                 grants.add(AccessGrant(account=account, group=rule.group, permission_set=permission_set))
-    return sorted(grants)
+    # By the fields' tuple: the same order as the dataclass's, without its Python-level __lt__
+    # (tens of thousands of grants at 5,000 accounts).
+    return sorted(grants, key=lambda grant: (grant.account, grant.group, grant.permission_set))
 
 
 # Import ids, built from strings in config: a resource's import id cannot wait for an Output.

@@ -265,12 +265,25 @@ class OrganizationStructure:
 
     def accounts_in_ou(self, path: str) -> list[str]:
         """Names of the member accounts in the OU at `path` or any OU below it (where they are:
-        a suspended account is in the suspended OU)."""
-        return [
-            account.name
-            for account in self.live_accounts
-            if (ou := self.parent_ou(account)) is not None and (ou == path or ou.startswith(path + "/"))
+        a suspended account is in the suspended OU), in the order of `accounts`."""
+        below = path + "/"
+        found = [
+            position
+            for ou, positions in self._live_accounts_by_ou.items()
+            if ou == path or ou.startswith(below)
+            for position in positions
         ]
+        return [self.live_accounts[position].name for position in sorted(found)]
+
+    @cached_property
+    def _live_accounts_by_ou(self) -> dict[str, list[int]]:
+        """Positions in `live_accounts` by the OU each is in: one pass, then a lookup per OU."""
+        by_ou: dict[str, list[int]] = {}
+        for position, account in enumerate(self.live_accounts):
+            ou = self.parent_ou(account)
+            if ou is not None:
+                by_ou.setdefault(ou, []).append(position)
+        return by_ou
 
     def email_for(self, account: AccountConfig) -> str:
         """The account's root email: explicit, or built from the organization's pattern."""

@@ -73,9 +73,24 @@ def owning_stack(account: AccountConfig, account_stacks: dict[str, AccountStackC
     """The account stack whose slice holds `account` (by the OU it is defined in, not where a
     suspension moves it: suspending never moves an account to another stack); None: the
     organization stack's."""
+    return _stack_of_ou(account.ou, _subtree_owners(account_stacks))
+
+
+def _subtree_owners(account_stacks: dict[str, AccountStackConfig]) -> dict[str, str]:
+    """The account stack of each OU subtree that `accountStacks` names (the first, if repeated)."""
+    owners: dict[str, str] = {}
     for stack, entry in account_stacks.items():
-        if any(in_subtree(account.ou, path) for path in entry.organizational_units):
-            return stack
+        for path in entry.organizational_units:
+            owners.setdefault(path, stack)
+    return owners
+
+
+def _stack_of_ou(ou: str | None, owners: dict[str, str]) -> str | None:
+    """The stack owning the nearest named subtree above (or at) `ou`: a walk up its path."""
+    while ou:
+        if ou in owners:
+            return owners[ou]
+        ou = ou.rpartition("/")[0]
     return None
 
 
@@ -87,10 +102,9 @@ def slice_of(
 ) -> StackSlice:
     """The slice of `stack`: an account stack named in `account_stacks` (its organization stack
     `organization_stack`), or else the organization stack (`organization_stack` None)."""
-    if organization_stack is None:
-        owned = {a.name for a in structure.accounts if owning_stack(a, account_stacks) is None}
-    else:
-        owned = {a.name for a in structure.accounts if owning_stack(a, account_stacks) == stack}
+    owners = _subtree_owners(account_stacks)
+    wanted = None if organization_stack is None else stack
+    owned = {a.name for a in structure.accounts if _stack_of_ou(a.ou, owners) == wanted}
     return StackSlice(stack=stack, organization_stack=organization_stack, accounts=frozenset(owned))
 
 
@@ -126,8 +140,9 @@ def check_account_stacks(
                 claimed[path] = (stack, index)
     if not account_stacks:
         return
+    owners = _subtree_owners(account_stacks)
     for account in structure.accounts:
-        owner = owning_stack(account, account_stacks)
+        owner = _stack_of_ou(account.ou, owners)
         if owner is None:
             continue
         for key, what in organization_only.get(account.name, ()):
@@ -148,9 +163,8 @@ def check_file_access_rules(
     if identity is None or not config.account_stacks:
         return []
     structure = config.structure
-    stack_of = {
-        a.name: owning_stack(a, config.account_stacks) or "the organization stack" for a in structure.accounts
-    }
+    owners = _subtree_owners(config.account_stacks)
+    stack_of = {a.name: _stack_of_ou(a.ou, owners) or "the organization stack" for a in structure.accounts}
     stack_of[identity.management_account_name] = "the organization stack"
     problems = []
     for origin in origins:
@@ -168,7 +182,9 @@ def check_file_access_rules(
                 continue
             names = set(rule.accounts)
             for path in rule.organizational_units:
-                names.update(a.name for a in structure.accounts if in_subtree(a.ou, path))
+                names.update(structure.accounts_in_ou(path))
+            # Where a grant is made: a suspended or closed account gets none (expand_access).
+            names &= structure.active_account_names | {identity.management_account_name}
             stacks = sorted({stack_of[name] for name in names if name in stack_of})
             if len(stacks) > 1:
                 problems.append(
