@@ -8,15 +8,27 @@ only for its own imports (`lz validate` never imports Pulumi or boto3; tests/tes
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 from importlib import metadata
 
-from . import account, audit, credentials, import_stack, onboard, plan, preflight, sso_config, validate
+from . import (
+    account,
+    audit,
+    credentials,
+    import_stack,
+    onboard,
+    plan,
+    preflight,
+    sso_config,
+    stacks,
+    validate,
+)
 from .common import UsageError
 from .exit import exit_now
 
-COMMANDS = (validate, plan, account, sso_config, credentials, onboard, audit, import_stack, preflight)
+COMMANDS = (validate, plan, stacks, account, sso_config, credentials, onboard, audit, import_stack, preflight)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -53,6 +65,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as err:
         print(f"lz {args.command}: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader went away (`lz stacks | head -1`): stop quietly, as the Python docs advise
+        # (library/signal.html, "Note on SIGPIPE"): what is left to flush goes nowhere.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
 
 
 def entry() -> None:

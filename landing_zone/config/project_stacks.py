@@ -1,0 +1,79 @@
+"""The stacks of a project: every `Pulumi.<stack>.yaml` beside `Pulumi.yaml`, and its role.
+
+A stack is on its own (`single`), the organization stack of a split organization (it names
+`accountStacks`), or one of its account stacks (it names `organizationStack`). The order is
+the order to deploy in: each organization stack before its account stacks.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from .errors import ConfigError, Problem
+from .loading import read_stack_file
+from .stacks import valid_stack_name
+
+Role = Literal["single", "organization", "account"]
+
+
+@dataclass(frozen=True)
+class ProjectStack:
+    name: str
+    path: Path
+    role: Role
+    # An account stack's organization stack; None for the others.
+    organization_stack: str | None = None
+    # An organization stack's account stacks, as its accountStacks names them.
+    account_stacks: tuple[str, ...] = ()
+
+
+def stack_files(project_dir: Path) -> list[tuple[str, Path]]:
+    """(stack name, file) of every `Pulumi.<stack>.yaml` (or `.yml`) in `project_dir`, by name."""
+    found = []
+    for path in project_dir.iterdir():
+        for suffix in (".yaml", ".yml"):
+            name = path.name.removeprefix("Pulumi.").removesuffix(suffix)
+            if path.name == f"Pulumi.{name}{suffix}" and name and valid_stack_name(name) and path.is_file():
+                found.append((name, path))
+    return sorted(found)
+
+
+def project_stacks(project_dir: Path, namespace: str) -> list[ProjectStack]:
+    """Every stack of the project with its role, in deploy order; ConfigError (each problem under
+    its file) when a stack file cannot be read or names its role wrongly."""
+    stacks: dict[str, ProjectStack] = {}
+    problems: list[Problem] = []
+    for name, path in stack_files(project_dir):
+        try:
+            values = read_stack_file(path)
+        except ConfigError as err:
+            problems += err.problems  # each names the file
+            continue
+        organization = values.get(f"{namespace}:organizationStack")
+        account_stacks = values.get(f"{namespace}:accountStacks")
+        if organization is not None:
+            stacks[name] = ProjectStack(name, path, "account", organization_stack=str(organization))
+        elif isinstance(account_stacks, dict) and account_stacks:
+            stacks[name] = ProjectStack(
+                name, path, "organization", account_stacks=tuple(map(str, account_stacks))
+            )
+        else:
+            stacks[name] = ProjectStack(name, path, "single")
+    if problems:
+        raise ConfigError(problems)
+    return deploy_order(list(stacks.values()))
+
+
+def deploy_order(stacks: list[ProjectStack]) -> list[ProjectStack]:
+    """Single and organization stacks by name, each organization stack followed by its account
+    stacks; account stacks whose organization stack is missing last (validation names them)."""
+    ordered: list[ProjectStack] = []
+    accounts = [s for s in stacks if s.role == "account"]
+    for stack in sorted((s for s in stacks if s.role != "account"), key=lambda s: s.name):
+        ordered.append(stack)
+        ordered += sorted((s for s in accounts if s.organization_stack == stack.name), key=lambda s: s.name)
+    placed = {s.name for s in ordered}
+    ordered += sorted((s for s in accounts if s.name not in placed), key=lambda s: s.name)
+    return ordered
