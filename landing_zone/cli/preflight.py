@@ -79,6 +79,8 @@ def run(args: argparse.Namespace) -> int:
         home_region=clients.region,
         previous=previous,
         max_workers=args.max_workers,
+        # One stack of a split organization visits its own accounts; organization-wide checks stay whole.
+        accounts=settings.slice.accounts,
     )
     progress = StderrProgress(sys.stderr)
     try:

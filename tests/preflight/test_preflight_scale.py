@@ -52,3 +52,21 @@ def test_calls_per_member_account_are_constant(moto_inprocess, session):
     small_rest = sum(management_operations(small).values()) - 2
     large_rest = sum(management_operations(large).values()) - 21
     assert large_rest - small_rest <= 2
+
+
+def test_one_stack_of_a_split_organization_visits_only_its_own_member_accounts(moto_inprocess, session):
+    values = plant_members(session, 6)
+    config = load_from_mapping(values)
+    mine = frozenset(account.name for account in config.accounts[:2])
+    counter = CallCounter()
+    counter.install()
+    try:
+        options = PreflightOptions(stack="scale-bu00", config=config, home_region=REGION, accounts=mine)
+        report = run_preflight(Clients(session), options)
+    finally:
+        counter.uninstall()
+    visited = {account for account in counter.calls if account != "management"}
+    assert visited == {account.import_id for account in config.accounts[:2]}
+    assert management_operations(counter)["AssumeRole"] == 2
+    # The organization-wide checks still run, once.
+    assert any(p.id == "quota.accounts" for p in report.prerequisites)

@@ -51,7 +51,8 @@ def members(preflight: Preflight) -> list[Member]:
     found = []
     for index, account in enumerate(config.accounts):
         live = preflight.accounts_by_id.get(account.import_id or "")
-        if account.name in governed and live is not None and live.active:
+        mine = preflight.deployed is None or account.name in preflight.deployed
+        if mine and account.name in governed and live is not None and live.active:
             found.append(Member(index, account, live.id))
     return found
 

@@ -69,6 +69,9 @@ class Preflight:
     live: LiveOrganization
     # The stack file as deployed (`--previous`): what the change closes. None: not counted.
     previous: LandingZoneConfig | None = None
+    # The accounts this stack deploys, when it is one stack of several (its slice): only their
+    # member accounts are visited. None: every account of the config.
+    deployed: frozenset[str] | None = None
 
     @cached_property
     def accounts_by_id(self) -> dict[str, LiveAccount]:

@@ -53,6 +53,8 @@ class PreflightOptions:
     home_region: str  # the stack's aws:region, else the session's
     previous: LandingZoneConfig | None = None
     max_workers: int = DEFAULT_WORKERS
+    # The accounts this stack deploys (an account stack's slice); None: every account.
+    accounts: frozenset[str] | None = None
 
 
 def run_preflight(
@@ -74,7 +76,9 @@ def run_preflight(
         raise PreflightError(f"cannot read the organization: {describe_error(err)}") from None
     except LiveDataError as err:
         raise PreflightError(str(err)) from None
-    preflight = Preflight(clients, options.config, options.home_region, live, options.previous)
+    preflight = Preflight(
+        clients, options.config, options.home_region, live, options.previous, deployed=options.accounts
+    )
     baseline_members = members.members(preflight)
     tasks: list[Task] = [(check.id, _guarded(check, preflight)) for check in CHECKS]
     tasks += [
