@@ -457,3 +457,52 @@ def test_a_group_name_that_is_not_one_printable_line_is_refused(capsys, prod_out
     assert (
         err == f"lz sso-config: --group: {group!r} is not a group name of 1 to 1,024 characters on one line\n"
     )
+
+
+def split_outputs(prod_outputs: Path, directory: Path) -> list[Path]:
+    """The prod outputs as a split organization exports them: the organization stack's with the
+    Identity Center outputs and some accounts, an account stack's with the other accounts."""
+    outputs = json.loads(prod_outputs.read_text())
+    names = sorted(outputs["accountIds"])
+    organization = {**outputs, "accountIds": {n: outputs["accountIds"][n] for n in names[::2]}}
+    account_stack = {
+        "accountIds": {n: outputs["accountIds"][n] for n in names[1::2]},
+        "organizationStack": "prod",
+        "lz:mocked": outputs.get("lz:mocked", False),
+    }
+    paths = [directory / "org.json", directory / "bu00.json"]
+    for path, content in zip(paths, (organization, account_stack), strict=True):
+        path.write_text(json.dumps(content))
+    return paths
+
+
+def test_a_split_organizations_outputs_give_the_same_profiles_as_one_stacks(capsys, prod_outputs, tmp_path):
+    whole = run_lz(capsys, *sso_config_args(prod_outputs))
+    org, bu00 = split_outputs(prod_outputs, tmp_path)
+    split = run_lz(capsys, *sso_config_args(org, "Platform", "--outputs", str(bu00)))
+    assert (split.code, split.err) == (0, "")
+    assert split.out == whole.out
+
+
+@pytest.mark.parametrize(
+    ("second", "message"),
+    [
+        (
+            {"accountIds": {"production": "999999999999"}},
+            "account 'production' is {first_id} in {first} and '999999999999' in {second}",
+        ),
+        (
+            {"accountIds": {}, "ssoStartUrl": "https://other.awsapps.com/start"},
+            "'ssoStartUrl' differs between {first} and {second}",
+        ),
+    ],
+    ids=["an account id", "another organization's start URL"],
+)
+def test_outputs_of_two_organizations_are_refused(capsys, prod_outputs, tmp_path, second, message):
+    path = tmp_path / "other.json"
+    path.write_text(json.dumps(second))
+    first_id = repr(json.loads(prod_outputs.read_text())["accountIds"]["production"])
+    run = run_lz(capsys, *sso_config_args(prod_outputs, "Platform", "--outputs", str(path)))
+    assert (run.code, run.out) == (2, "")
+    expected = message.format(first_id=first_id, first=prod_outputs, second=path)
+    assert run.err == f"lz sso-config: --outputs: {expected}: outputs of one organization's stacks only\n"

@@ -13,6 +13,7 @@ from typing import Any
 
 from landing_zone.config import ConfigError, load_stack_file
 from landing_zone.config.base import REGION
+from landing_zone.config.excerpt import excerpt
 from landing_zone.config.identity import START_URL
 from landing_zone.config.json_text import JsonTextError, parse_json
 from landing_zone.live.shown import shown
@@ -73,7 +74,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "--outputs",
         type=Path,
         metavar="FILE",
-        help="`pulumi stack output --json` (or `lz plan --outputs-out`)",
+        action="append",
+        help="`pulumi stack output --json` (or `lz plan --outputs-out`); for a split organization, once "
+        "per stack: the organization stack's first, then its account stacks' (their accountIds are merged)",
     )
     parser.add_argument("--from-aws", action="store_true", help="read the live organization with boto3")
     parser.add_argument(
@@ -214,8 +217,9 @@ def run(args: argparse.Namespace) -> int:
         else:
             if settings is None:
                 raise UsageError(OUTPUTS_NEED_STACK)
-            outputs = read_outputs(args.outputs)
-            access = from_stack_outputs(settings.config, outputs, args.group, source=str(args.outputs))
+            outputs = merged_outputs(args.outputs)
+            source = ", ".join(map(str, args.outputs))
+            access = from_stack_outputs(settings.config, outputs, args.group, source=source)
             if args.start_url:
                 access = dataclasses.replace(access, start_url=args.start_url)
         if checking:
@@ -245,11 +249,44 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_OK
     if access.mocked and not args.allow_mock_ids:
         raise UsageError(
-            f"--write: {args.outputs} comes from `lz plan --outputs-out` and its account ids are made up; "
-            "use `pulumi stack output --json` of the deployed stack, or pass --allow-mock-ids"
+            f"--write: {', '.join(map(str, args.outputs))} comes from `lz plan --outputs-out` and its "
+            "account ids are made up; use `pulumi stack output --json` of the deployed stack, or pass "
+            "--allow-mock-ids"
         )
     path = args.write or _default_config_path()
     return _write(path, options.session_name, sections, len(profiles), args.replace_read_only)
+
+
+def merged_outputs(paths: list[Path]) -> dict[str, Any]:
+    """The outputs of one organization's stacks as one: `accountIds` merged (each stack deploys its
+    own accounts), every other output the same wherever two stacks both export it."""
+    merged: dict[str, Any] = {}
+    origin: dict[str, Path] = {}
+    account_ids: dict[str, Any] = {}
+    for path in paths:
+        outputs = read_outputs(path)
+        for key, value in outputs.items():
+            if key == "accountIds" and isinstance(value, dict):
+                for name, account_id in value.items():
+                    if name in account_ids and account_ids[name] != account_id:
+                        raise UsageError(
+                            f"--outputs: account {excerpt(name)} is {excerpt(account_ids[name])} in "
+                            f"{origin[f'accountIds.{name}']} and {excerpt(account_id)} in {path}: outputs of "
+                            "one organization's stacks only"
+                        )
+                    account_ids[name] = account_id
+                    origin.setdefault(f"accountIds.{name}", path)
+            elif key in merged and merged[key] != value:
+                raise UsageError(
+                    f"--outputs: {excerpt(key)} differs between {origin[key]} and {path}: outputs of one "
+                    "organization's stacks only"
+                )
+            else:
+                merged[key] = value
+                origin.setdefault(key, path)
+    if account_ids or "accountIds" in merged:
+        merged["accountIds"] = account_ids if account_ids else merged["accountIds"]
+    return merged
 
 
 def read_outputs(path: Path) -> dict[str, Any]:
