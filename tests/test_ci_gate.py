@@ -36,7 +36,7 @@ def test_the_gate_runs_on_pull_requests_without_the_base_branch_secrets():
     assert workflow()[True] == {"pull_request": {"branches": ["main"]}}
 
 
-@pytest.mark.parametrize("job", ["offline", "preview"])
+@pytest.mark.parametrize("job", ["offline", "preview", "preview-organization", "preview-accounts"])
 def test_each_job_takes_the_pack_and_its_enforcement_file_from_the_base_branch(job):
     steps = workflow()["jobs"][job]["steps"]
     checkouts = [s.get("with", {}) for s in steps if s.get("uses", "").startswith("actions/checkout@")]
@@ -124,3 +124,21 @@ def test_the_same_pull_request_would_pass_its_own_rules(weakening_pull_request):
     result = run_step(own_rules, weakening_pull_request)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 mandatory" in result.stdout
+
+
+def test_a_split_organization_previews_its_organization_stack_before_its_account_stacks():
+    jobs = workflow()["jobs"]
+    assert jobs["split-stacks"]["if"] == "vars.ORGANIZATION_STACK != ''"
+    assert jobs["preview-organization"]["needs"] == "split-stacks"
+    assert jobs["preview-accounts"]["needs"] == ["split-stacks", "preview-organization"]
+    assert jobs["preview-accounts"]["strategy"]["matrix"] == {
+        "stack": "${{ fromJSON(needs.split-stacks.outputs.account-stacks) }}"
+    }
+    assert jobs["preview-accounts"]["env"]["STACK"] == "${{ matrix.stack }}"
+    for job in ("preview-organization", "preview-accounts"):
+        commands = [" ".join(s["run"].split()) for s in jobs[job]["steps"] if "run" in s]
+        preflight = commands.index('venv/bin/lz preflight --stack "$STACK" --fail-on-unknown')
+        preview = next(i for i, c in enumerate(commands) if c.startswith("pulumi preview"))
+        assert preflight < preview
+        # No write permission: the preview role, never the deploy role.
+        assert "AWS_DEPLOY_ROLE_ARN" not in str(jobs[job])
