@@ -147,13 +147,19 @@ def _files_of(entry: Any, root: Path, here: str) -> Iterator[Path]:
         return
     if not path.is_dir():
         raise AccountFilesError([Problem(here, f"{excerpt(entry)}: no such file or folder in {root}")])
-    found = sorted(
+    visible = [
         candidate
         for candidate in path.rglob("*")
-        if candidate.suffix in SUFFIXES
-        and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
-        and candidate.is_file()
-    )
+        if not any(part.startswith(".") for part in candidate.relative_to(path).parts)
+    ]
+    # rglob does not enter a linked folder: its accounts would leave the stack without a word.
+    for candidate in visible:
+        if candidate.is_symlink() and candidate.is_dir():
+            shown = candidate.relative_to(root).as_posix()
+            raise AccountFilesError(
+                [Problem(here, f"{excerpt(shown)} is a link to a folder: name the folder itself instead")]
+            )
+    found = sorted(c for c in visible if c.suffix in SUFFIXES and c.is_file())
     if not found:
         raise AccountFilesError(
             [
@@ -223,18 +229,23 @@ def relocate(problem: Problem, namespace: str, files: AccountFiles) -> Problem:
 
 def _relocated(text: str, namespace: str, files: AccountFiles) -> str:
     ns = re.escape(namespace)
-    for merged, pattern in (
-        ("accounts", rf"(?<![\w.])(?:{ns}:)?accounts\[(\d+)\]"),
-        ("access", rf"(?<![\w.])(?:{ns}:)?(?:identityCenter\.)?access\[(\d+)\]"),
+    for merged, pattern, own in (
+        ("accounts", rf"(?<![\w.])(?:{ns}:)?accounts\[(\d+)\]", f"{namespace}:accounts"),
+        (
+            "access",
+            rf"(?<![\w.])(?:{ns}:)?(?:identityCenter\.)?access\[(\d+)\]",
+            f"{namespace}:identityCenter.access",
+        ),
     ):
-        text = re.sub(pattern, functools.partial(_locate, files.origins[merged]), text)
+        text = re.sub(pattern, functools.partial(_locate, files.origins[merged], own), text)
     return text
 
 
-def _locate(origins: list[Origin], match: re.Match[str]) -> str:
-    """The file's entry a merged index stands for; the index as written if it is the stack file's."""
+def _locate(origins: list[Origin], own: str, match: re.Match[str]) -> str:
+    """The file's entry a merged index stands for; the stack file's own entry by its full key
+    (a bare `accounts[1]` beside a file's key would read as that file's)."""
     index = int(match.group(1))
     for origin in origins:
         if origin.start <= index < origin.start + origin.count:
             return f"{origin.label}[{index - origin.start}]"
-    return match.group(0)
+    return f"{own}[{index}]"

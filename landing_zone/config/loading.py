@@ -187,6 +187,9 @@ def config_environment_size(values: Mapping[str, Any]) -> int:
     }
     text = json.dumps(encoded, separators=(",", ":"), ensure_ascii=False)
     escaped = sum(text.count(c) for c in "<>&") * 5
+    # Go also always escapes U+2028 and U+2029 (3 bytes in UTF-8) as \u2028, \u2029 (6 bytes):
+    # "so that the JSON is safe to embed inside HTML <script> tags" (src/encoding/json/encode.go).
+    escaped += sum(text.count(c) for c in "\u2028\u2029") * 3
     return len(CONFIG_VARIABLE) + 1 + len(text.encode("utf-8")) + escaped + 1
 
 

@@ -115,7 +115,7 @@ def check_account_stacks(
             for other, (other_stack, other_index) in claimed.items():
                 if in_subtree(path, other) or in_subtree(other, path):
                     where = f"accountStacks.{other_stack}.organizationalUnits[{other_index}]"
-                    relation = "the same OU as" if path == other else "overlaps"
+                    relation = "is the same OU as" if path == other else "overlaps"
                     here.report(
                         (index,),
                         f"'{path}' {relation} '{other}' ({where}): every account is deployed by exactly "
