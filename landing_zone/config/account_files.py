@@ -127,6 +127,16 @@ def read_account_files(
     return result
 
 
+def files_named(entries: Sequence[Any], project_dir: Path, key: str) -> list[str]:
+    """The files `entries` (the value of `key`) name, relative to the project directory (POSIX),
+    as `read_account_files` finds them, without reading them."""
+    root = project_dir.resolve()
+    found: list[str] = []
+    for index, entry in enumerate([entries] if isinstance(entries, str) else entries):
+        found += [_relative(path, root) for path in _files_of(entry, root, f"{key}[{index}]")]
+    return found
+
+
 def _files_of(entry: Any, root: Path, here: str) -> Iterator[Path]:
     """The YAML files an entry names: itself, or every `*.yaml`/`*.yml` below a folder in path
     order (names starting with `.` skipped); each inside the project directory."""
