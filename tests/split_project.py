@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -59,3 +60,27 @@ def organization_values(account_stacks: dict[str, list[str]] | None = None, **ke
 
 def account_stack_values(organization: str = "org", region: str = "eu-west-1", **keys: Any) -> dict[str, Any]:
     return {"aws:region": region, f"{NAMESPACE}:organizationStack": organization, **keys}
+
+
+def go_json(values: dict[str, Any]) -> str:
+    """`PULUMI_CONFIG` as Pulumi writes it: every value a string (structured ones JSON), then Go's
+    encoding/json (sorted keys, UTF-8, `<>&` and U+2028/U+2029 escaped)."""
+    strings = {
+        k: v if isinstance(v, str) else json.dumps(v, separators=(",", ":"), ensure_ascii=False)
+        for k, v in values.items()
+    }
+    text = json.dumps(strings, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
+    for char, escape in (
+        ("<", "\\u003c"),
+        (">", "\\u003e"),
+        ("&", "\\u0026"),
+        ("\u2028", "\\u2028"),
+        ("\u2029", "\\u2029"),
+    ):
+        text = text.replace(char, escape)
+    return text
+
+
+def config_bytes(values: dict[str, Any]) -> int:
+    """Bytes of the `PULUMI_CONFIG=...` environment string and its NUL."""
+    return len(f"PULUMI_CONFIG={go_json(values)}\0".encode())

@@ -15,7 +15,13 @@ import pytest
 from landing_zone.config import load_stack_file
 from tests.builders import NAMESPACE
 from tests.helpers import run_lz
-from tests.split_project import account_stack_values, identity_center, organization_values, write_project
+from tests.split_project import (
+    account_stack_values,
+    go_json,
+    identity_center,
+    organization_values,
+    write_project,
+)
 
 FILE_ACCOUNTS = "landing-zone:accountFiles"
 ONE_STACK = "every account is deployed by exactly one stack"
@@ -546,25 +552,6 @@ def test_a_link_inside_the_project_is_read_once(tmp_path, capsys):
 # NUL) longer than MAX_ARG_STRLEN = 32 pages = 131,072 bytes (include/uapi/linux/binfmts.h; execve(2)
 # fails with E2BIG), and Pulumi passes a stack's whole config in one (pulumi/pulumi#20402).
 LIMIT = 131_072
-
-
-def go_json(values: dict[str, Any]) -> str:
-    """`PULUMI_CONFIG` as Pulumi writes it: every value a string (structured ones JSON), then Go's
-    encoding/json (sorted keys, UTF-8, `<>&` and U+2028/U+2029 escaped)."""
-    strings = {
-        k: v if isinstance(v, str) else json.dumps(v, separators=(",", ":"), ensure_ascii=False)
-        for k, v in values.items()
-    }
-    text = json.dumps(strings, separators=(",", ":"), ensure_ascii=False, sort_keys=True)
-    for char, escape in (
-        ("<", "\\u003c"),
-        (">", "\\u003e"),
-        ("&", "\\u0026"),
-        ("\u2028", "\\u2028"),
-        ("\u2029", "\\u2029"),
-    ):
-        text = text.replace(char, escape)
-    return text
 
 
 def padded(extra_bytes: int) -> dict[str, Any]:
