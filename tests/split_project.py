@@ -37,9 +37,11 @@ def identity_center(**changes: Any) -> dict[str, Any]:
     return base
 
 
-def organization_values(account_stacks: dict[str, list[str]] | None = None, **keys: Any) -> dict[str, Any]:
+def organization_values(
+    account_stacks: dict[str, list[str]] | None = None, extra_units: tuple[str, ...] = (), **keys: Any
+) -> dict[str, Any]:
     """An organization with OUs Security, Workloads/bu00, Workloads/bu01 (and Workloads/bu01/Eu),
-    accounts audit (Security) and app0/app1 in bu00/bu01; `account_stacks`: stack -> OU paths."""
+    and `extra_units`, the account audit (Security) unless `accounts`; `account_stacks`: stack -> OU paths."""
     extra = dict(keys)
     if account_stacks is not None:
         extra["accountStacks"] = {
@@ -53,6 +55,7 @@ def organization_values(account_stacks: dict[str, list[str]] | None = None, **ke
             {"path": "Workloads/bu00"},
             {"path": "Workloads/bu01"},
             {"path": "Workloads/bu01/Eu"},
+            *({"path": path} for path in extra_units),
         ],
         **extra,
     )
