@@ -144,10 +144,9 @@ def _shared_files(reports: list[StackReport], project_dir: Path, namespace: str)
 
 def _line(report: StackReport) -> str:
     size = f"config {report.size:,} bytes" if report.size is not None else "config not read"
-    if report.problems:
+    if report.problems or report.settings is None:
         count = len(report.problems)
         return f"{report.path.name}: {count} problem{'s' if count > 1 else ''} ({size})"
-    assert report.settings is not None
     return f"{report.path.name}: valid ({share(report.settings)}; {size})"
 
 
