@@ -296,3 +296,136 @@ def test_windows_line_endings_and_comments_in_the_entry_are_kept(capsys, tmp_pat
     )
     assert expected != text
     assert path.read_bytes() == expected.replace("\n", "\r\n").encode()
+
+
+# --- accounts in account files (accountFiles), and account stacks (issue 17) -----------------------
+
+BU00_FILE = """\
+# Business unit 00: one entry per account request.
+accounts:
+  - name: app0  # the first app
+    ou: Workloads/bu00
+  # closed next quarter
+  - name: app1
+    ou: Workloads/bu00
+"""
+
+
+@pytest.fixture
+def split_project(tmp_path: Path) -> Path:
+    """org (accountFiles: accounts) with the account stack bu00 (Workloads/bu00); app0 and app1 in
+    accounts/bu00.yaml, audit in the organization stack file."""
+    from tests.split_project import account_stack_values, organization_values, write_project
+
+    return write_project(
+        tmp_path / "project",
+        {
+            "org": organization_values(
+                account_stacks={"bu00": ["Workloads/bu00"]},
+                extra_units=("Suspended",),
+                organization_changes={"suspendedOu": "Suspended"},
+                guardrails=[{"guardrail": "deny-all-suspended", "organizationalUnits": ["Suspended"]}],
+                accountFiles=["accounts"],
+            ),
+            "bu00": account_stack_values(),
+            "bu01": account_stack_values(),
+        },
+        {"accounts/bu00.yaml": BU00_FILE},
+    )
+
+
+def in_project(capsys, project: Path, stack: str, *argv: str):
+    run = run_lz(capsys, "account", *argv, "--stack", stack, "--project-dir", str(project))
+    return run.code, run.out, run.err.replace(str(project), "{project}")
+
+
+def snapshot(project: Path) -> dict[str, str]:
+    return {
+        p.relative_to(project).as_posix(): p.read_text() for p in sorted(project.rglob("*")) if p.is_file()
+    }
+
+
+@pytest.mark.parametrize("stack", ["org", "bu00"])
+def test_an_account_in_a_file_is_edited_there_comments_kept(capsys, split_project, stack):
+    before = snapshot(split_project)
+    code, out, err = in_project(capsys, split_project, stack, "suspend", "app1")
+    assert (code, err) == (0, "")
+    assert out.startswith("--- a/accounts/bu00.yaml\n+++ b/accounts/bu00.yaml\n")
+    after = snapshot(split_project)
+    assert {name for name in after if after[name] != before.get(name)} == {"accounts/bu00.yaml"}
+    assert after["accounts/bu00.yaml"] == BU00_FILE.replace(
+        "  - name: app1\n", "  - name: app1\n    state: suspended\n"
+    )
+    assert in_project(capsys, split_project, stack, "suspend", "app1") == (
+        0, "account 'app1' is already suspended: nothing to change\n", ""
+    )  # fmt: skip
+
+
+def test_a_file_written_by_lz_import_keeps_its_indentation(capsys, split_project):
+    imported = "accounts:\n- name: app0\n  ou: Workloads/bu00\n- name: app1\n  ou: Workloads/bu00\n"
+    (split_project / "accounts/bu00.yaml").write_text(imported)
+    code, _, err = in_project(capsys, split_project, "org", "move", "app0", "--ou", "Workloads/bu01")
+    assert code == 0
+    assert (split_project / "accounts/bu00.yaml").read_text() == imported.replace(
+        "  ou: Workloads/bu00\n- name: app1", "  ou: Workloads/bu01\n- name: app1"
+    )
+    assert err == (
+        "warning: account 'app0' moves from stack bu00 to stack org: move its resources with "
+        "`pulumi state move --source bu00 --dest org` before either stack runs pulumi up\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("argv", "changed", "added"),
+    [
+        (("add", "app9", "--ou", "Security"), "Pulumi.org.yaml", "- name: app9\n"),
+        (("add", "app9", "--ou", "Workloads/bu00", "--file", "accounts/bu00.yaml"), "accounts/bu00.yaml",
+         "  - name: app9\n    ou: Workloads/bu00\n"),
+        (("add", "app9", "--ou", "Workloads/bu00", "--file", "accounts/new/bu07.yaml"), "accounts/new/bu07.yaml",
+         "accounts:\n  - name: app9\n    ou: Workloads/bu00\n"),
+    ],
+    ids=["default: the stack file's own list", "an account file", "a new file under the folder"],
+)  # fmt: skip
+def test_add_to_a_stack_with_account_files(capsys, split_project, argv, changed, added):
+    before = snapshot(split_project)
+    code, out, err = in_project(capsys, split_project, "org", *argv)
+    assert (code, err) == (0, "")
+    after = snapshot(split_project)
+    assert {name for name in after if after[name] != before.get(name)} == {changed}
+    assert added in after[changed]
+    assert BU00_FILE.splitlines()[0] in after["accounts/bu00.yaml"]
+    validated = run_lz(capsys, "validate", "--stack", "org", "--project-dir", str(split_project))
+    assert validated.code == 0, validated.err
+
+
+@pytest.mark.parametrize(
+    ("stack", "argv", "message"),
+    [
+        ("org", ("add", "x", "--ou", "Security", "--file", "../x.yaml"),
+         "lz account: --file: '../x.yaml' must be a .yaml file in the project, relative to it, not hidden\n"),
+        ("org", ("add", "x", "--ou", "Security", "--file", "accounts/.x.yaml"),
+         "lz account: --file: 'accounts/.x.yaml' must be a .yaml file in the project, relative to it, not hidden\n"),
+        ("org", ("add", "x", "--ou", "Security", "--file", "other/x.yaml"),
+         "lz account: --file: other/x.yaml would not be read: put it under a folder accountFiles names (accounts), "
+         "or name it there first\n"),
+        ("org", ("add", "x", "--ou", "Security", "--file", "Pulumi.bu00.yaml"),
+         "lz account: --file: Pulumi.bu00.yaml is not read by the stack: name it in accountFiles first\n"),
+        ("bu01", ("suspend", "app0"),
+         "lz account: NAME: account 'app0' is deployed by stack bu00, not bu01: run the command with --stack bu00\n"),
+        ("bu00", ("add", "x", "--ou", "Security"),
+         "lz account: --ou: the accounts of Security are deployed by stack org, not bu00: choose an OU of bu00's "
+         "(Workloads/bu00), or run the command with --stack org\n"),
+        ("org", ("add", "x", "--ou", "Workloads/bu00", "--file", "accounts/bu00.yaml", "--email",
+                 "aws-acme+app0@acme-corp.io"),
+         "lz account add: the result would not be valid; {project}/accounts/bu00.yaml is unchanged:\n"
+         "accounts/bu00.yaml: accounts[2].email: same address as accounts/bu00.yaml: accounts[0] (app0)\n"),
+    ],
+    ids=["escape", "hidden", "not-read", "not-an-account-file", "another-slice", "add-outside-the-slice",
+         "invalid"],
+)  # fmt: skip
+def test_refused_edits_on_files_write_nothing(capsys, split_project, stack, argv, message):
+    before = snapshot(split_project)
+    code, out, err = in_project(capsys, split_project, stack, *argv)
+    assert (code, out, err) == (2, "", message)
+    assert snapshot(split_project) == before
+    assert [p.name for p in split_project.iterdir() if p.name.startswith(".")] == []

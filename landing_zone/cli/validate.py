@@ -8,7 +8,16 @@ from pathlib import Path
 
 from landing_zone.config import ConfigError, config_warnings, load_stack_file
 
-from .common import EXIT_OK, EXIT_USAGE, add_stack_arguments, locate_stack, report_config_error
+from .common import (
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    add_stack_arguments,
+    find_project_dir,
+    locate_stack,
+    read_project_name,
+    report_config_error,
+)
 from .plan import previous_config
 
 
@@ -21,6 +30,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     add_stack_arguments(parser)
     parser.add_argument(
+        "--all",
+        action="store_true",
+        help="every Pulumi.<stack>.yaml beside Pulumi.yaml, and the split of an organization across "
+        "them (account stacks named back, no account file read by two stacks); one line per stack",
+    )
+    parser.add_argument(
         "--previous",
         type=Path,
         metavar="FILE",
@@ -31,6 +46,13 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.all:
+        if args.stack or args.config_file or args.previous:
+            raise UsageError("--all checks every stack: leave out --stack, --config-file and --previous")
+        from .validate_all import validate_all
+
+        project_dir = args.project_dir or find_project_dir(Path.cwd())
+        return validate_all(project_dir, read_project_name(project_dir))
     location = locate_stack(args)
     try:
         settings = load_stack_file(location.config_file, location.project, location.project_dir)
@@ -68,8 +90,13 @@ def run(args: argparse.Namespace) -> int:
                 f"closes {', '.join(changes.closed)}: {len(changes.closed)} of the {changes.closure_quota} "
                 "closures AWS allows per rolling 30 days"
             )
-    print(
-        f"{location.config_file}: valid ({len(config.accounts)} accounts, "
-        f"{len(config.organizational_units)} organizational units)"
-    )
+    if settings.slice.is_organization_stack and not config.account_stacks:
+        print(
+            f"{location.config_file}: valid ({len(config.accounts)} accounts, "
+            f"{len(config.organizational_units)} organizational units)"
+        )
+    else:
+        from .validate_all import share
+
+        print(f"{location.config_file}: valid ({share(settings)})")
     return EXIT_OK

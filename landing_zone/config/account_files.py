@@ -23,11 +23,16 @@ import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from .checker import key_path
 from .errors import Problem
 from .excerpt import excerpt
 from .stack_yaml import MAX_BYTES, StackYamlError, decode, parse
+from .stacks import claimed_subtrees, owner_of
+
+if TYPE_CHECKING:
+    from .model import LandingZoneConfig
 
 FILE_KEYS = ("accounts", "access")
 SUFFIXES = (".yaml", ".yml")
@@ -127,6 +132,16 @@ def read_account_files(
     return result
 
 
+def files_named(entries: Sequence[Any], project_dir: Path, key: str) -> list[str]:
+    """The files `entries` (the value of `key`) name, relative to the project directory (POSIX),
+    as `read_account_files` finds them, without reading them."""
+    root = project_dir.resolve()
+    found: list[str] = []
+    for index, entry in enumerate([entries] if isinstance(entries, str) else entries):
+        found += [_relative(path, root) for path in _files_of(entry, root, f"{key}[{index}]")]
+    return found
+
+
 def _files_of(entry: Any, root: Path, here: str) -> Iterator[Path]:
     """The YAML files an entry names: itself, or every `*.yaml`/`*.yml` below a folder in path
     order (names starting with `.` skipped); each inside the project directory."""
@@ -147,13 +162,19 @@ def _files_of(entry: Any, root: Path, here: str) -> Iterator[Path]:
         return
     if not path.is_dir():
         raise AccountFilesError([Problem(here, f"{excerpt(entry)}: no such file or folder in {root}")])
-    found = sorted(
+    visible = [
         candidate
         for candidate in path.rglob("*")
-        if candidate.suffix in SUFFIXES
-        and not any(part.startswith(".") for part in candidate.relative_to(path).parts)
-        and candidate.is_file()
-    )
+        if not any(part.startswith(".") for part in candidate.relative_to(path).parts)
+    ]
+    # rglob does not enter a linked folder: its accounts would leave the stack without a word.
+    for candidate in visible:
+        if candidate.is_symlink() and candidate.is_dir():
+            shown = candidate.relative_to(root).as_posix()
+            raise AccountFilesError(
+                [Problem(here, f"{excerpt(shown)} is a link to a folder: name the folder itself instead")]
+            )
+    found = sorted(c for c in visible if c.suffix in SUFFIXES and c.is_file())
     if not found:
         raise AccountFilesError(
             [
@@ -223,18 +244,67 @@ def relocate(problem: Problem, namespace: str, files: AccountFiles) -> Problem:
 
 def _relocated(text: str, namespace: str, files: AccountFiles) -> str:
     ns = re.escape(namespace)
-    for merged, pattern in (
-        ("accounts", rf"(?<![\w.])(?:{ns}:)?accounts\[(\d+)\]"),
-        ("access", rf"(?<![\w.])(?:{ns}:)?(?:identityCenter\.)?access\[(\d+)\]"),
+    for merged, pattern, own in (
+        ("accounts", rf"(?<![\w.])(?:{ns}:)?accounts\[(\d+)\]", f"{namespace}:accounts"),
+        (
+            "access",
+            rf"(?<![\w.])(?:{ns}:)?(?:identityCenter\.)?access\[(\d+)\]",
+            f"{namespace}:identityCenter.access",
+        ),
     ):
-        text = re.sub(pattern, functools.partial(_locate, files.origins[merged]), text)
+        text = re.sub(pattern, functools.partial(_locate, files.origins[merged], own), text)
     return text
 
 
-def _locate(origins: list[Origin], match: re.Match[str]) -> str:
-    """The file's entry a merged index stands for; the index as written if it is the stack file's."""
+def _locate(origins: list[Origin], own: str, match: re.Match[str]) -> str:
+    """The file's entry a merged index stands for; the stack file's own entry by its full key
+    (a bare `accounts[1]` beside a file's key would read as that file's)."""
     index = int(match.group(1))
     for origin in origins:
         if origin.start <= index < origin.start + origin.count:
             return f"{origin.label}[{index - origin.start}]"
-    return match.group(0)
+    return f"{own}[{index}]"
+
+
+def check_file_access_rules(
+    config: LandingZoneConfig, origins: list[Origin], namespace: str
+) -> list[Problem]:
+    """An access rule from an account file grants on the accounts of one stack only: a team's
+    file never reaches another slice's accounts (organization-wide rules live in the stack file)."""
+    identity = config.identity_center
+    if identity is None or not config.account_stacks:
+        return []
+    structure = config.structure
+    claimed = claimed_subtrees(config.account_stacks)
+    stack_of = {a.name: owner_of(a, claimed) or "the organization stack" for a in structure.accounts}
+    stack_of[identity.management_account_name] = "the organization stack"
+    problems = []
+    for origin in origins:
+        for index in range(origin.start, origin.start + origin.count):
+            rule = identity.access[index]
+            key = key_path(namespace, "identityCenter", "access", index)
+            if rule.all_member_accounts:
+                problems.append(
+                    Problem(
+                        key,
+                        "allMemberAccounts reaches every stack's accounts: an organization-wide "
+                        "rule belongs in the organization stack's file",
+                    )
+                )
+                continue
+            names = set(rule.accounts)
+            for path in rule.organizational_units:
+                names.update(structure.accounts_in_ou(path))
+            # Where a grant is made: a suspended or closed account gets none (expand_access).
+            names &= structure.active_account_names | {identity.management_account_name}
+            stacks = sorted({stack_of[name] for name in names if name in stack_of})
+            if len(stacks) > 1:
+                problems.append(
+                    Problem(
+                        key,
+                        f"grants on accounts of {' and '.join(stacks)}: a rule in an account file "
+                        "stays within one stack's accounts (split it, or move it to the organization "
+                        "stack's file)",
+                    )
+                )
+    return problems

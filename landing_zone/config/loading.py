@@ -16,7 +16,13 @@ from typing import Any
 from pydantic import ValidationError
 from pydantic_core import ErrorDetails
 
-from .account_files import AccountFiles, AccountFilesError, read_account_files, relocate
+from .account_files import (
+    AccountFiles,
+    AccountFilesError,
+    check_file_access_rules,
+    read_account_files,
+    relocate,
+)
 from .base import RULE_ERROR
 from .checker import key_path
 from .errors import ConfigError, Problem
@@ -25,7 +31,7 @@ from .json_text import JsonTextError, parse_json
 from .keys import known_keys
 from .model import LandingZoneConfig
 from .stack_yaml import MAX_BYTES, StackYamlError, decode, parse
-from .stacks import StackSlice, check_file_access_rules, slice_of, valid_stack_name
+from .stacks import StackSlice, slice_of, valid_stack_name
 from .validation import validate
 
 DEFAULT_NAMESPACE = "landing-zone"
@@ -45,6 +51,11 @@ KIND_MESSAGES = {
     "bool_type": "must be true or false",
     "string_type": "must be a string",
 }
+
+
+# Organizations loaded in one run (`lz validate --all`), by their stack file's resolved path: the
+# file's config mapping and the organization's config, or why it does not load.
+OrganizationCache = dict[Path, "tuple[Mapping[str, Any], LandingZoneConfig] | ConfigError"]
 
 
 @dataclass(frozen=True)
@@ -81,11 +92,16 @@ def load_from_mapping(
 
 
 def load_stack(
-    values: Mapping[str, Any], stack: str, project_dir: Path, namespace: str = DEFAULT_NAMESPACE
+    values: Mapping[str, Any],
+    stack: str,
+    project_dir: Path,
+    namespace: str = DEFAULT_NAMESPACE,
+    organizations: OrganizationCache | None = None,
 ) -> StackSettings:
     """The settings of stack `stack` from its config mapping: a stack of its own, the
     organization stack of a split organization, or an account stack (`organizationStack`),
-    whose organization's config is read from `Pulumi.<organization stack>.yaml` in `project_dir`."""
+    whose organization's config is read from `Pulumi.<organization stack>.yaml` in `project_dir`
+    (once per run for all its account stacks, given the run's `organizations`)."""
     region = _region(values)
     organization_key = f"{namespace}:organizationStack"
     if organization_key not in values:
@@ -117,26 +133,7 @@ def load_stack(
     if problems:
         raise ConfigError(problems)
     path = project_dir / f"Pulumi.{organization}.yaml"
-    organization_values = read_stack_file(path)
-    try:
-        if organization_key in organization_values:
-            raise ConfigError(
-                [
-                    Problem(
-                        organization_key,
-                        "is set here too: the organization stack has no organization stack of its own",
-                    )
-                ]
-            )
-        config = load_from_mapping(organization_values, namespace, project_dir)
-    except ConfigError as err:
-        # Under the file to edit: the organization stack's (a key of an account file names its file).
-        raise ConfigError(
-            [
-                Problem(f"{path.name}: {p.key}" if p.key.startswith(f"{namespace}:") else p.key, p.message)
-                for p in err.problems
-            ]
-        ) from None
+    organization_values, config = _organization(path, namespace, project_dir, organizations)
     if stack not in config.account_stacks:
         raise ConfigError(
             [
@@ -163,6 +160,46 @@ def load_stack(
     )
 
 
+def _organization(
+    path: Path, namespace: str, project_dir: Path, organizations: OrganizationCache | None
+) -> tuple[Mapping[str, Any], LandingZoneConfig]:
+    """An organization stack's config mapping and config, as its account stacks see it: read
+    once per run when `organizations` is given."""
+    key = path.resolve()
+    cached = organizations.get(key) if organizations is not None else None
+    if isinstance(cached, ConfigError):
+        raise cached
+    if cached is not None:
+        return cached
+    organization_key = f"{namespace}:organizationStack"
+    try:
+        organization_values = read_stack_file(path)
+        if organization_key in organization_values:
+            raise ConfigError(
+                [
+                    Problem(
+                        organization_key,
+                        "is set here too: the organization stack has no organization stack of its own",
+                    )
+                ]
+            )
+        config = load_from_mapping(organization_values, namespace, project_dir)
+    except ConfigError as err:
+        # Under the file to edit: the organization stack's (a key of an account file names its file).
+        error = ConfigError(
+            [
+                Problem(f"{path.name}: {p.key}" if p.key.startswith(f"{namespace}:") else p.key, p.message)
+                for p in err.problems
+            ]
+        )
+        if organizations is not None:
+            organizations[key] = error
+        raise error from None
+    if organizations is not None:
+        organizations[key] = (organization_values, config)
+    return organization_values, config
+
+
 def config_size_problem(values: Mapping[str, Any], where: str) -> Problem | None:
     """The stack's config as Pulumi hands it over (`PULUMI_CONFIG`, JSON as Go marshals it), if
     it is past what one environment variable holds: the program and the policy pack would not start."""
@@ -187,6 +224,9 @@ def config_environment_size(values: Mapping[str, Any]) -> int:
     }
     text = json.dumps(encoded, separators=(",", ":"), ensure_ascii=False)
     escaped = sum(text.count(c) for c in "<>&") * 5
+    # Go also always escapes U+2028 and U+2029 (3 bytes in UTF-8) as \u2028, \u2029 (6 bytes):
+    # "so that the JSON is safe to embed inside HTML <script> tags" (src/encoding/json/encode.go).
+    escaped += sum(text.count(c) for c in "\u2028\u2029") * 3
     return len(CONFIG_VARIABLE) + 1 + len(text.encode("utf-8")) + escaped + 1
 
 
@@ -301,19 +341,25 @@ def read_stack_file(path: Path) -> dict[str, Any]:
 
 
 def load_stack_file(
-    path: Path, namespace: str = DEFAULT_NAMESPACE, project_dir: Path | None = None
+    path: Path,
+    namespace: str = DEFAULT_NAMESPACE,
+    project_dir: Path | None = None,
+    organizations: OrganizationCache | None = None,
 ) -> StackSettings:
     """A `Pulumi.<stack>.yaml` file's settings (`load_stack`); `project_dir` defaults to its folder.
-    Its config must also fit where Pulumi passes it (`config_size_problem`)."""
+    Its config must also fit where Pulumi passes it (`config_size_problem`). Given the run's
+    `organizations`, an organization stack loaded here is not loaded again for its account stacks."""
     values = read_stack_file(path)
     too_large = [problem] if (problem := config_size_problem(values, str(path))) is not None else []
     stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml").removesuffix(".yml")
     try:
-        settings = load_stack(values, stack, project_dir or path.parent, namespace)
+        settings = load_stack(values, stack, project_dir or path.parent, namespace, organizations)
     except ConfigError as err:
         raise ConfigError([*err.problems, *too_large]) from None
     if too_large:
         raise ConfigError(too_large)
+    if organizations is not None and settings.slice.is_organization_stack:
+        organizations.setdefault(path.resolve(), (values, settings.config))
     return settings
 
 

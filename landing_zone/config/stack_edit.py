@@ -1,5 +1,6 @@
-"""Edits of one `accounts` entry in a stack file's text, for `lz account`: round-trip YAML
-(ruamel.yaml) so that comments, order and formatting stay as they were outside the entry.
+"""Edits of one `accounts` entry in a stack file's text, or in an account file's (accountFiles),
+for `lz account`: round-trip YAML (ruamel.yaml) so that comments, order and formatting stay as
+they were outside the entry.
 
 Pure text in, text out: the caller validates the result and writes it.
 """
@@ -33,43 +34,85 @@ class Edited:
     unchanged: str | None = None
 
 
-def _yaml() -> YAML:
+def _yaml(offset: int = 2) -> YAML:
     yaml = YAML(typ="rt")
     yaml.preserve_quotes = True
     yaml.width = 1_000_000  # never fold a long line the user wrote on one
-    # The layout `pulumi config set` writes and the examples use: "  - name: x" under a key.
-    yaml.indent(mapping=2, sequence=4, offset=2)
+    # The layout `pulumi config set` writes and the examples use: "  - name: x" under a key
+    # (offset 2); PyYAML's, which lz import writes, has the dash under the key (offset 0).
+    yaml.indent(mapping=2, sequence=offset + 2, offset=offset)
     return yaml
 
 
-class StackText:
-    """A stack file's document, and its `<namespace>:accounts` list."""
+def _list_offset(text: str) -> int:
+    """How far the file's first block list's dashes sit right of their key (ruamel applies one
+    indentation to the whole file: the file's own, or every line would change)."""
+    key_indent = None
+    for line in text.splitlines():
+        stripped = line.lstrip(" ")
+        if not stripped or stripped.startswith("#"):
+            continue
+        indent = len(line) - len(stripped)
+        if key_indent is not None and stripped.startswith("- "):
+            return max(indent - key_indent, 0)
+        key_indent = indent if stripped.rstrip().endswith(":") and not stripped.startswith("- ") else None
+    return 2
 
-    def __init__(self, text: str, namespace: str) -> None:
+
+@dataclass(frozen=True)
+class Where:
+    """Which accounts list an edit is on: a stack file's `<namespace>:accounts`, or, given
+    `account_file` (its path in the project), an account file's `accounts`, whose OUs are the
+    organization's `ou_paths`."""
+
+    namespace: str
+    account_file: str | None = None
+    ou_paths: frozenset[str] = frozenset()
+
+
+class StackText:
+    """A stack file's document and its `<namespace>:accounts` list, or an account file's and its
+    `accounts` list."""
+
+    def __init__(self, text: str, where: Where | str) -> None:
+        self.where = where if isinstance(where, Where) else Where(where)
         self.original = text
-        self.namespace = namespace
+        self.namespace = self.where.namespace
+        label = self.where.account_file or "the stack file"
         # Windows line endings are kept: edited as \n, written back as they were.
         self.newline = "\r\n" if "\r\n" in text else "\n"
+        self.offset = _list_offset(text)
         try:
-            self.document = _yaml().load(text.replace("\r\n", "\n"))
+            self.document = _yaml(self.offset).load(text.replace("\r\n", "\n"))
         except YAMLError as err:
-            raise StackEditError("the stack file", f"is not YAML ruamel.yaml can keep: {err}") from None
+            raise StackEditError(label, f"is not YAML ruamel.yaml can keep: {err}") from None
+        if self.where.account_file is not None:
+            if self.document is None:  # a new file
+                self.document = CommentedMap()
+            if not isinstance(self.document, CommentedMap):
+                raise StackEditError(label, "is not a mapping with an 'accounts' list")
+            self.config = self.document
+            self.key = "accounts"
+            self.shown_key = f"{label}: accounts"
+            return
         config = self.document.get("config") if isinstance(self.document, CommentedMap) else None
         if not isinstance(config, CommentedMap):
             raise StackEditError("the stack file", "has no 'config' mapping")
         self.config = config
+        self.key = self.shown_key = f"{self.namespace}:accounts"
 
     @property
     def accounts(self) -> CommentedSeq:
-        key = f"{self.namespace}:accounts"
-        accounts = self.config.get(key)
+        accounts = self.config.get(self.key)
         if accounts is None:
-            accounts = self.config[key] = CommentedSeq()
+            accounts = self.config[self.key] = CommentedSeq()
         if not isinstance(accounts, CommentedSeq):
-            raise StackEditError("the stack file", f"{key} is not a list")
+            raise StackEditError(self.where.account_file or "the stack file", f"{self.key} is not a list")
         return accounts
 
     def ou_paths(self) -> set[str]:
+        if self.where.account_file is not None:
+            return set(self.where.ou_paths)
         units = self.config.get(f"{self.namespace}:organizationalUnits") or []
         return {str(ou.get("path")) for ou in units if isinstance(ou, dict)}
 
@@ -83,7 +126,7 @@ class StackText:
     def require(self, name: str) -> CommentedMap:
         entry = self.find(name)
         if entry is None:
-            raise StackEditError("NAME", f"no account named '{name}' in {self.namespace}:accounts")
+            raise StackEditError("NAME", f"no account named '{name}' in {self.shown_key}")
         return entry
 
     def require_ou(self, path: str) -> None:
@@ -95,12 +138,12 @@ class StackText:
 
     def text(self) -> str:
         stream = io.StringIO()
-        _yaml().dump(self.document, stream)
+        _yaml(self.offset).dump(self.document, stream)
         return stream.getvalue().replace("\n", self.newline)
 
 
-def add_account(text: str, namespace: str, name: str, ou: str, email: str | None) -> Edited:
-    stack = StackText(text, namespace)
+def add_account(text: str, where: Where | str, name: str, ou: str, email: str | None) -> Edited:
+    stack = StackText(text, where)
     stack.require_ou(ou)
     wanted: dict[str, Any] = {"name": name, "ou": ou, **({"email": email} if email else {})}
     existing = stack.find(name)
@@ -118,8 +161,8 @@ def add_account(text: str, namespace: str, name: str, ou: str, email: str | None
     return Edited(stack.text())
 
 
-def move_account(text: str, namespace: str, name: str, ou: str) -> Edited:
-    stack = StackText(text, namespace)
+def move_account(text: str, where: Where | str, name: str, ou: str) -> Edited:
+    stack = StackText(text, where)
     entry = stack.require(name)
     stack.require_ou(ou)
     if entry.get("state", "active") == "closed":
@@ -130,9 +173,9 @@ def move_account(text: str, namespace: str, name: str, ou: str) -> Edited:
     return Edited(stack.text())
 
 
-def set_state(text: str, namespace: str, name: str, state: str, allow_close: bool = False) -> Edited:
+def set_state(text: str, where: Where | str, name: str, state: str, allow_close: bool = False) -> Edited:
     """`state: suspended` (with allowClose when asked) or `state: closed`."""
-    stack = StackText(text, namespace)
+    stack = StackText(text, where)
     entry = stack.require(name)
     current = entry.get("state", "active")
     if current == "closed" and state != "closed":
@@ -197,9 +240,9 @@ def unified_diff(before: str, after: str, path: str) -> str:
     )
 
 
-def set_field(text: str, namespace: str, name: str, key: str, value: str, default: str) -> Edited:
+def set_field(text: str, where: Where | str, name: str, key: str, value: str, default: str) -> Edited:
     """`email` or `displayName` of an entry; `default` is what the entry means without the key."""
-    stack = StackText(text, namespace)
+    stack = StackText(text, where)
     entry = stack.require(name)
     if str(entry.get(key) or default) == value:
         return Edited(text, f"account '{name}' already has {key} {value}: nothing to change")

@@ -74,10 +74,23 @@ class Section:
 
 
 @dataclass(frozen=True)
+class AccountFile:
+    """One file of the accounts folder (`--accounts-dir`): the accounts of one OU."""
+
+    path: str  # relative to the project directory, POSIX
+    accounts: list[dict[str, Any]]
+    text: str
+
+
+@dataclass(frozen=True)
 class ImportedStack:
     values: dict[str, Any]  # the `config:` mapping, as `lz validate` reads it
     text: str
     summary: list[str]
+    # With an accounts folder: its files (the stack file names the folder in accountFiles).
+    account_files: tuple[AccountFile, ...] = ()
+    # The config of the import with every account inline: what the stack and its files load as.
+    config: LandingZoneConfig | None = None
 
 
 def read_live_state(clients: Clients) -> LiveState:
@@ -306,7 +319,11 @@ SECTIONS: tuple[SectionBuilder, ...] = (
 MAX_COMMENT = 300  # characters of a comment line; live text beyond is cut
 
 
-def build_stack(state: LiveState, options: ImportOptions, namespace: str, stack: str) -> ImportedStack:
+def build_stack(
+    state: LiveState, options: ImportOptions, namespace: str, stack: str, accounts_dir: str | None = None
+) -> ImportedStack:
+    """The stack file for the live organization; with `accounts_dir` (relative to the project),
+    its accounts in one file per OU in that folder, named by the stack's accountFiles."""
     ctx = _Context(state, options, namespace)
     try:
         sections = [section for builder in SECTIONS if (section := builder(ctx)) is not None]
@@ -317,17 +334,91 @@ def build_stack(state: LiveState, options: ImportOptions, namespace: str, stack:
     values: dict[str, Any] = {"aws:region": options.region or "us-east-1"}
     values.update({f"{namespace}:{s.key}": s.value for s in sections})
     try:
-        load_from_mapping(values, namespace)
+        config = load_from_mapping(values, namespace)
     except ConfigError as err:
         raise ImportProblem(
             "the live organization does not fit the config rules:\n"
             + "\n".join(f"  {p}" for p in err.problems)
         ) from None
     summary = _summary(state, sections)
+    files: tuple[AccountFile, ...] = ()
+    if accounts_dir is not None and values[f"{namespace}:accounts"]:
+        files = account_files(state, accounts_dir, values[f"{namespace}:accounts"])
+        sections, values = _with_account_files(sections, values, namespace, accounts_dir, files)
+        summary.append(f"the accounts in {len(files)} files under {accounts_dir}/, one per OU")
     header = _header(state, stack, summary)
     text = render(header, values.get("aws:region"), namespace, sections)
     read_back(text, values)
-    return ImportedStack(values=values, text=text, summary=summary)
+    return ImportedStack(values=values, text=text, summary=summary, account_files=files, config=config)
+
+
+ROOT_ACCOUNTS = "root"  # the file of the accounts directly under the root: <dir>/root.yaml
+MAX_FILE_NAME = 100  # characters of one folder or file name taken from an OU name
+
+
+def account_files(
+    state: LiveState, accounts_dir: str, accounts: list[dict[str, Any]]
+) -> tuple[AccountFile, ...]:
+    """The accounts as one file per OU, named from its path (`Workloads/bu00` ->
+    `<dir>/Workloads/bu00.yaml`). Live names are untrusted: each name keeps only letters, digits,
+    `-` and `_` (no `/`, `..`, leading dot the loader would skip, control character or `.yaml`
+    folder beside a file), and names equal but for case get a suffix (case-insensitive disks)."""
+    by_ou: dict[str | None, list[dict[str, Any]]] = {}
+    for entry in accounts:
+        by_ou.setdefault(entry.get("ou"), []).append(entry)
+    taken: set[str] = set()
+    files = []
+    for ou in sorted(by_ou, key=lambda path: (path is not None, path or "")):
+        parts = [ROOT_ACCOUNTS] if ou is None else [_file_name(name) for name in ou.split("/")]
+        stem, number = "/".join(parts), 1
+        while stem.casefold() in taken:
+            number += 1
+            stem = "/".join([*parts[:-1], f"{parts[-1]}-{number}"])
+        taken.add(stem.casefold())
+        path = f"{accounts_dir}/{stem}.yaml"
+        where = "directly under the root" if ou is None else f"of OU {ou}"
+        header = [
+            f"Accounts {where}, written by `lz import` from organization {state.organization.id}.",
+            "Read by the stack through landing-zone:accountFiles; each entry as in landing-zone:accounts.",
+        ]
+        text = "\n".join(
+            [*(_comment(line, "") for line in header), *_emitted_document({"accounts": by_ou[ou]})]
+        )
+        files.append(AccountFile(path, by_ou[ou], text + "\n"))
+    return tuple(files)
+
+
+def _file_name(name: str) -> str:
+    safe = re.sub(r"[^A-Za-z0-9_-]+", "_", name)[:MAX_FILE_NAME]
+    # A name of dots or symbols only ("..", "."): its bytes in hex, never a path step.
+    return safe if safe.strip("_") else "_" + name.encode("utf-8").hex()[: MAX_FILE_NAME - 1]
+
+
+def _with_account_files(
+    sections: list[Section],
+    values: dict[str, Any],
+    namespace: str,
+    accounts_dir: str,
+    files: tuple[AccountFile, ...],
+) -> tuple[list[Section], dict[str, Any]]:
+    """The stack file's sections and values with `accountFiles: [dir]` where the accounts were."""
+    accounts_key = f"{namespace}:accounts"
+    replaced = []
+    for section in sections:
+        if section.key == "accounts":
+            count = sum(len(file.accounts) for file in files)
+            comments = [
+                *section.comments,
+                f"{count} accounts in {len(files)} files under {accounts_dir}/, one per OU",
+            ]
+            section = Section("accountFiles", [accounts_dir], comments)
+        replaced.append(section)
+    stack_values = {}
+    for key, value in values.items():
+        if key == accounts_key:
+            key, value = f"{namespace}:accountFiles", [accounts_dir]
+        stack_values[key] = value
+    return replaced, stack_values
 
 
 def _summary(state: LiveState, sections: list[Section]) -> list[str]:
@@ -418,6 +509,34 @@ def _emitted(mapping: dict[str, Any]) -> list[str]:
     with trailing newlines and all)."""
     dumped = yaml.dump({"config": mapping}, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
     return dumped.splitlines()[1:]
+
+
+def _emitted_document(mapping: dict[str, Any]) -> list[str]:
+    dumped = yaml.dump(mapping, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=1000)
+    return dumped.splitlines()
+
+
+def read_back_account_file(text: str, file: AccountFile) -> None:
+    """Refuse an account file that does not read back as its accounts."""
+    try:
+        document = parse(text)
+    except StackYamlError as err:
+        raise ImportProblem(f"{file.path} would not read back: {err}") from None
+    if document != {"accounts": file.accounts}:
+        raise ImportProblem(f"{file.path} would not read back as imported: nothing written")
+
+
+def same_config(layout: LandingZoneConfig, inline: LandingZoneConfig) -> bool:
+    """The layout loads as the inline import: the same entries (accounts in file order, which
+    changes no resource: their logical names come from their names)."""
+
+    def comparable(config: LandingZoneConfig) -> dict[str, Any]:
+        dumped = config.model_dump()
+        dumped["accounts"] = sorted(dumped["accounts"], key=lambda entry: entry["name"])
+        dumped.pop("account_files")
+        return dumped
+
+    return comparable(layout) == comparable(inline)
 
 
 def read_back(text: str, values: dict[str, Any]) -> None:
