@@ -17,6 +17,7 @@ from landing_zone.config import ConfigError, StackSettings, config_warnings, loa
 from landing_zone.config.account_files import AccountFilesError, files_named
 from landing_zone.config.errors import Problem
 from landing_zone.config.loading import OrganizationCache, config_environment_size
+from landing_zone.config.project_stacks import stack_files
 
 from .common import EXIT_OK, EXIT_USAGE
 
@@ -34,18 +35,13 @@ class StackReport:
     problems: list[Problem] = field(default_factory=list)
 
 
-def stack_files(project_dir: Path) -> list[Path]:
-    """Every `Pulumi.<stack>.yaml` beside Pulumi.yaml, by name."""
-    return sorted(project_dir.glob("Pulumi.*.yaml"))
-
-
 def validate_all(project_dir: Path, namespace: str) -> int:
     paths = stack_files(project_dir)
     if not paths:
         print(f"no Pulumi.<stack>.yaml beside {project_dir / 'Pulumi.yaml'}", file=sys.stderr)
         return EXIT_USAGE
     organizations: OrganizationCache = {}
-    reports = [_read(path, namespace) for path in paths]
+    reports = [_read(stack, path, namespace) for stack, path in paths]
     # Organization stacks first: their account stacks then take the organization loaded for them.
     for report in sorted(reports, key=lambda r: r.organization_stack is not None):
         _load(report, namespace, project_dir, organizations)
@@ -64,9 +60,9 @@ def validate_all(project_dir: Path, namespace: str) -> int:
     return EXIT_USAGE if any(report.problems for report in reports) else EXIT_OK
 
 
-def _read(path: Path, namespace: str) -> StackReport:
+def _read(stack: str, path: Path, namespace: str) -> StackReport:
     """The stack's size and kind, from its file."""
-    report = StackReport(path, path.name.removeprefix("Pulumi.").removesuffix(".yaml"))
+    report = StackReport(path, stack)
     try:
         values = read_stack_file(path)
     except ConfigError as err:

@@ -30,13 +30,13 @@ class ProjectStack:
 
 
 def stack_files(project_dir: Path) -> list[tuple[str, Path]]:
-    """(stack name, file) of every `Pulumi.<stack>.yaml` (or `.yml`) in `project_dir`, by name."""
+    """(stack name, file) of every `Pulumi.<stack>.yaml` in `project_dir`, by name (the file
+    `lz --stack NAME` reads and an account stack's organization stack is read from)."""
     found = []
-    for path in project_dir.iterdir():
-        for suffix in (".yaml", ".yml"):
-            name = path.name.removeprefix("Pulumi.").removesuffix(suffix)
-            if path.name == f"Pulumi.{name}{suffix}" and name and valid_stack_name(name) and path.is_file():
-                found.append((name, path))
+    for path in project_dir.glob("Pulumi.*.yaml"):
+        name = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+        if valid_stack_name(name) and path.is_file():
+            found.append((name, path))
     return sorted(found)
 
 
