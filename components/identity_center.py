@@ -89,6 +89,7 @@ class IdentityCenter(pulumi.ComponentResource):
     ) -> None:
         super().__init__("landing-zone:identity-center:IdentityCenter", name, None, opts)
         self.config = args.config
+        self.grants = tuple(args.grants)
         self._attachments: dict[str, list[pulumi.Resource]] = {}
         if args.deployed is not None:
             self._create_assignments_only(args, args.deployed)

@@ -51,6 +51,7 @@ from .organization_reference import (
     ROOT_ID,
     SSO_INSTANCE_ARN,
     OrganizationReference,
+    OrganizationStack,
 )
 from .organization_trail import OrganizationTrail, OrganizationTrailArgs
 from .organizational_units import OrganizationalUnits, OrganizationalUnitsArgs
@@ -144,6 +145,10 @@ class LandingZone(pulumi.ComponentResource):
             self.baselined_accounts = pulumi.Output.all(*(b.applied for b in self.baselines.values())).apply(
                 lambda _: names
             )
+        if self.organization_reference is not None:
+            self._describe_organization_stack(
+                name, config, organization_ids, self.organization_reference, deployed is not None
+            )
         if self.organization is not None:
             self.register_outputs(
                 {
@@ -188,6 +193,39 @@ class LandingZone(pulumi.ComponentResource):
             reference.output(ROOT_ID),
             reference.output(MANAGEMENT_ACCOUNT_ID),
             reference.entries(OU_IDS, "OU", config.structure.ou_paths),
+        )
+
+    def _describe_organization_stack(
+        self,
+        name: str,
+        config: LandingZoneConfig,
+        organization: OrganizationIds,
+        reference: OrganizationReference,
+        quarantines: bool,
+    ) -> None:
+        """An account stack's view of what it refers to of its organization stack (for the policy pack)."""
+        structure = config.structure
+        owned = [a for a in structure.live_accounts if a.name in self.accounts]
+        paths = {ou for a in owned if (ou := structure.parent_ou(a)) is not None}
+        if quarantines and config.organization.quarantine_ou is not None:
+            paths.add(config.organization.quarantine_ou)
+        identity = config.identity_center
+        grants = self.identity_center.grants if self.identity_center is not None else ()
+        permission_sets = {}
+        groups = {}
+        if identity is not None and self.identity_center is not None:
+            configs = {ps.name: ps for ps in identity.permission_sets}
+            for grant in grants:
+                arn = self.identity_center.permission_set_arns[grant.permission_set]
+                permission_sets[grant.permission_set] = (arn, configs[grant.permission_set])
+                groups[grant.group] = self.identity_center.group_ids[grant.group]
+        OrganizationStack(
+            name,
+            reference,
+            {path: organization.organizational_units[path] for path in paths},
+            permission_sets,
+            groups,
+            opts=pulumi.ResourceOptions(parent=self),
         )
 
     def _last_update(

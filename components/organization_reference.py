@@ -15,6 +15,9 @@ from typing import Any
 
 import pulumi
 
+from landing_zone.config.identity import PermissionSetConfig
+from landing_zone.resource_types import ORGANIZATION_STACK
+
 # The organization stack's outputs an account stack reads (`__main__.py` exports them).
 ROOT_ID = "rootId"
 MANAGEMENT_ACCOUNT_ID = "managementAccountId"
@@ -51,6 +54,47 @@ class OrganizationReference:
         """The map output `output_name` by the config's names (`what`: "OU", "permission set" ...):
         an entry is looked up when the program uses it, so only a name this stack needs must be there."""
         return _Entries(self, output_name, what, tuple(names))
+
+
+class OrganizationStack(pulumi.ComponentResource):
+    """What an account stack refers to of its organization stack, by the names config uses:
+    the OUs its accounts sit in, the permission sets and groups its assignments give (nothing in
+    AWS). It tells the policy pack what the ids and ARNs it cannot see stand for: an OU's path, a
+    group's name, what a permission set carries (as the organization's config, which the
+    organization stack deploys, describes it)."""
+
+    def __init__(
+        self,
+        name: str,
+        reference: OrganizationReference,
+        organizational_units: Mapping[str, pulumi.Output[str]],
+        permission_sets: Mapping[str, tuple[pulumi.Output[str], PermissionSetConfig]],
+        groups: Mapping[str, pulumi.Output[str]],
+        opts: pulumi.ResourceOptions,
+    ) -> None:
+        props: dict[str, Any] = {
+            "stack": reference.stack_name,
+            "managementAccountId": reference.output(MANAGEMENT_ACCOUNT_ID),
+            "organizationalUnitIds": dict(sorted(organizational_units.items())),
+            "permissionSets": {
+                set_name: _permission_set(arn, config)
+                for set_name, (arn, config) in sorted(permission_sets.items())
+            },
+            "groupIds": dict(sorted(groups.items())),
+        }
+        super().__init__(ORGANIZATION_STACK, f"{name}-organization-stack", props, opts)
+        self.register_outputs(props)
+
+
+def _permission_set(arn: pulumi.Output[str], config: PermissionSetConfig) -> dict[str, Any]:
+    boundary = config.permissions_boundary
+    return {
+        "arn": arn,
+        "managedPolicies": list(config.managed_policies),
+        "customerManagedPolicies": [f"{ref.path}{ref.name}" for ref in config.customer_managed_policies],
+        "inlinePolicy": config.inline_policy,
+        "permissionsBoundary": boundary is not None,
+    }
 
 
 class _Entries(Mapping[str, pulumi.Output[str]]):
