@@ -44,12 +44,15 @@ def project_stacks(project_dir: Path, project: str) -> list[str]:
     they are planned: stacks of their own and organization stacks by name, then account stacks
     (`organizationStack` in their file) by name. A file that cannot be read counts as a stack of
     its own: planning it reports why."""
-    names = sorted(
+    stacks = sorted(
         path.name.removeprefix(STACK_FILE_PREFIX).removesuffix(path.suffix)
         for path in project_dir.iterdir()
-        if path.name.startswith(STACK_FILE_PREFIX) and path.suffix in (".yaml", ".yml") and path.is_file()
+        # Pulumi.yaml is the project's file, not a stack's.
+        if path.name.startswith(STACK_FILE_PREFIX)
+        and path.suffix in (".yaml", ".yml")
+        and path.stem != "Pulumi"
+        and path.is_file()
     )
-    stacks = [name for name in names if name != ""]
 
     def is_account_stack(stack: str) -> bool:
         try:

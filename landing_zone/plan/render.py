@@ -36,8 +36,14 @@ def render_text(report: PlanReport) -> str:
         "",
     ]
     org = report.organization
-    mode = "managed by this stack" if org.managed else "existing, looked up"
-    lines += [f"Organization {org.id} ({mode}), root {org.root_id}", ""]
+    if org.stack is not None:
+        lines += [
+            f"Organization, OUs, permission sets and groups: stack {org.stack}'s (read from its outputs)",
+            "",
+        ]
+    else:
+        mode = "managed by this stack" if org.managed else "existing, looked up"
+        lines += [f"Organization {org.id} ({mode}), root {org.root_id}", ""]
     lines += _tree(report.organizational_units, report.accounts)
     lines += _access(report.permission_sets, report.access)
     if report.diagnostics:
@@ -61,7 +67,14 @@ def _tree(organizational_units: tuple[str, ...], accounts: tuple[AccountEntry, .
     for account in accounts:
         accounts_by_ou.setdefault(account.ou, []).append(account)
     children: dict[str | None, list[str]] = {}
-    for path in organizational_units:
+    # An account stack's accounts sit in OUs of its organization stack: drawn as they are named.
+    paths = set(organizational_units)
+    for account in accounts:
+        ou = account.ou
+        while ou:
+            paths.add(ou)
+            ou = ou.rpartition("/")[0]
+    for path in sorted(paths):
         parent = path.rpartition("/")[0] or None
         children.setdefault(parent, []).append(path)
 
