@@ -30,10 +30,10 @@ def prod_values() -> dict[str, Any]:
     return read_stack_file(PROJECT_DIR / "Pulumi.prod.yaml")
 
 
-def organization_values(**changes: Any) -> dict[str, Any]:
-    """The organization stack's config: prod's, with the account stacks and the sandbox
-    accounts moved to an account file (`account_file_entries`)."""
-    values = copy.deepcopy(prod_values())
+def organization_values(base: dict[str, Any] | None = None, **changes: Any) -> dict[str, Any]:
+    """The organization stack's config: prod's (or `base`, a change of it), with the account stacks
+    and the sandbox accounts moved to an account file (`account_file_entries`)."""
+    values = copy.deepcopy(base if base is not None else prod_values())
     values[f"{NS}:accounts"] = [a for a in values[f"{NS}:accounts"] if a.get("ou") != "Sandbox"]
     values[f"{NS}:accountFiles"] = [SANDBOX_FILE]
     values[f"{NS}:accountStacks"] = {

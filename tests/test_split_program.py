@@ -305,3 +305,25 @@ def test_an_admin_assignment_production_forbids_fires_in_the_account_stack(tmp_p
             "which is not in allowedGroups",
         )
     ]
+
+
+# --- quarantine, per stack ------------------------------------------------------------------------
+
+
+def test_quarantine_works_per_stack_on_the_account_stack_s_own_outputs(tmp_path):
+    from tests.test_quarantine import quarantine_values
+
+    project = split_project(tmp_path / "project", organization_values(quarantine_values()))
+    organization = plan(project, ORG).result.outputs
+    quarantine_id = organization["organizationalUnitIds"]["Quarantine"]
+    first = plan(project, "workloads", other_stacks={ORG: organization}).result
+    assert f"organization/{NS}/workloads" in {stack for _, stack in first.reads}
+    assert {a.inputs["parentId"] for a in first.of_type(ACCOUNT)} == {quarantine_id}
+    second = plan(
+        project, "workloads", other_stacks={ORG: organization}, previous_outputs=first.outputs
+    ).result
+    assert {a.inputs["name"]: a.inputs["parentId"] for a in second.of_type(ACCOUNT)} == {
+        "production": organization["organizationalUnitIds"]["Workloads/Production"],
+        "staging": organization["organizationalUnitIds"]["Workloads/NonProduction"],
+        "dev": organization["organizationalUnitIds"]["Workloads/NonProduction"],
+    }
