@@ -109,7 +109,8 @@ def _access(permission_sets: tuple[PermissionSetEntry, ...], access: tuple[Acces
     """The permission sets, then group -> account: permission sets (nothing without either)."""
     if not permission_sets and not access:
         return []
-    lines = ["", "Permission sets (IAM Identity Center)"]
+    # An account stack's permission sets are its organization stack's: only its access is shown.
+    lines = ["", "Permission sets (IAM Identity Center)"] if permission_sets else []
     width = max((len(ps.name) for ps in permission_sets), default=0)
     for ps in permission_sets:
         policies = permission_set_policies(ps)
