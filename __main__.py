@@ -1,4 +1,5 @@
-"""The landing zone's Pulumi program: load the stack config, build the landing zone, export."""
+"""The landing zone's Pulumi program: load the stack config, build the landing zone (this stack's
+slice of it, for a split organization), export."""
 
 from pathlib import Path
 
@@ -22,29 +23,42 @@ with collector_paused():
         # Allowed, but risky on a later change: shown in `pulumi preview` and `lz plan`.
         for warning in config_warnings(config, pulumi.get_project()):
             pulumi.log.warn(str(warning))
+        stack_prefix = f"{pulumi.get_organization()}/{pulumi.get_project()}"
+        organization_stack = settings.slice.organization_stack
         zone = LandingZone(
             config.organization.name,
             LandingZoneArgs(
                 config=config,
                 region=aws_config.get("region"),
                 profile=aws_config.get("profile"),
-                stack_name=f"{pulumi.get_organization()}/{pulumi.get_project()}/{pulumi.get_stack()}",
+                stack_name=f"{stack_prefix}/{pulumi.get_stack()}",
+                slice=settings.slice,
+                organization_stack_name=(
+                    f"{stack_prefix}/{organization_stack}" if organization_stack is not None else None
+                ),
             ),
         )
     except ConfigError as err:
         # RunError: the engine shows the message without a Python traceback.
         raise pulumi.RunError(str(err)) from None
 
-pulumi.export("organizationId", zone.organization.organization_id)
-pulumi.export("rootId", zone.organization.root_id)
-pulumi.export("managementAccountId", zone.organization.management_account_id)
-pulumi.export("organizationalUnitIds", zone.organizational_units.ids)
+if zone.organization is not None and zone.organizational_units is not None:
+    pulumi.export("organizationId", zone.organization.organization_id)
+    pulumi.export("rootId", zone.organization.root_id)
+    pulumi.export("managementAccountId", zone.organization.management_account_id)
+    pulumi.export("organizationalUnitIds", zone.organizational_units.ids)
 pulumi.export("accountIds", zone.account_ids)
 if zone.baselined_accounts is not None:
     # Read back by the next update: these accounts leave quarantine (landing_zone.config.quarantine).
     pulumi.export("baselinedAccounts", zone.baselined_accounts)
 
-if zone.identity_center is not None:
+if zone.organization_reference is not None:
+    # An account stack: what it deploys, and what `lz sso-config --outputs` reads of the
+    # organization (passed on from the organization stack's outputs).
+    pulumi.export("organizationStack", organization_stack)
+    for passed_on in ("managementAccountId", "managementAccountName", "ssoStartUrl", "ssoRegion"):
+        pulumi.export(passed_on, zone.organization_reference.optional(passed_on))
+elif zone.identity_center is not None:
     # What `lz sso-config --outputs` reads (with accountIds and managementAccountId).
     pulumi.export("ssoStartUrl", zone.identity_center.start_url)
     pulumi.export("ssoRegion", zone.identity_center.region)

@@ -1,4 +1,7 @@
-"""Budgets with email notifications and Cost Anomaly Detection, in the management account."""
+"""Budgets with email notifications and Cost Anomaly Detection, in the management account.
+
+The organization stack holds the organization-wide ones; each stack holds its own accounts' budgets.
+"""
 
 from __future__ import annotations
 
@@ -38,8 +41,10 @@ class CostControlsArgs:
     config: BudgetsConfig
     # Who is notified (landing_zone.config.cost_controls.subscribers_of).
     subscribers: Sequence[str]
-    # Member account ids by name, for per-account budgets.
+    # Member account ids by name, for per-account budgets: this stack's accounts, whose budgets it holds.
     account_ids: Mapping[str, pulumi.Input[str]]
+    # The organization's budgets and anomaly detection too (the organization stack's, or a single stack's).
+    organization_wide: bool = True
 
 
 class CostControls(pulumi.ComponentResource):
@@ -49,11 +54,13 @@ class CostControls(pulumi.ComponentResource):
     def __init__(self, name: str, args: CostControlsArgs, opts: pulumi.ResourceOptions | None = None) -> None:
         super().__init__("landing-zone:cost-controls:CostControls", name, None, opts)
         config = args.config
-        if config.monthly_limit is not None:
+        if config.monthly_limit is not None and args.organization_wide:
             self._create_budget(
                 organization_budget_name(name), config.monthly_limit, config.notifications, args
             )
         for budget in config.accounts:
+            if budget.account not in args.account_ids:
+                continue  # another stack's account
             self._create_budget(
                 account_budget_name(name, budget.account),
                 budget.monthly_limit,
@@ -61,11 +68,11 @@ class CostControls(pulumi.ComponentResource):
                 args,
                 account_id=args.account_ids[budget.account],
             )
-        if config.zero_spend:
+        if config.zero_spend and args.organization_wide:
             self._create_budget(
                 zero_spend_budget_name(name), ZERO_SPEND_LIMIT, ZERO_SPEND_NOTIFICATIONS, args
             )
-        if config.anomaly_detection is not None:
+        if config.anomaly_detection is not None and args.organization_wide:
             self._create_anomaly_detection(name, config.anomaly_detection, args.subscribers)
         self.register_outputs({})
 

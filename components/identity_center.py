@@ -1,6 +1,10 @@
 """IAM Identity Center content: permission sets, groups, users, memberships and account
 assignments. The instance is looked up: it is enabled once, by hand, in the management account.
 Whatever config marks as imported is adopted with import ids built from its live ids.
+
+An account stack registers only the assignments to its accounts, under the same component
+and names as a single stack would (so `pulumi state move` maps them one to one); the instance,
+permission sets and groups are the organization stack's, known by its outputs.
 """
 
 from __future__ import annotations
@@ -56,6 +60,20 @@ class IdentityCenterArgs:
     # Import ids of the assignments that exist live (from imported access rules).
     assignment_import_ids: Mapping[AccessGrant, str] = field(default_factory=dict)
     tags: Mapping[str, str] = field(default_factory=dict)
+    # An account stack's: the organization stack's instance, permission sets and groups; only
+    # the assignments are registered. None: everything is registered here.
+    deployed: DeployedIdentityCenter | None = None
+
+
+@dataclass(frozen=True)
+class DeployedIdentityCenter:
+    """What the organization stack deployed of Identity Center, as an account stack reads it."""
+
+    instance_arn: pulumi.Output[str]
+    # By the config's names; a name missing from the organization stack's outputs stops the
+    # program when an assignment uses it (components.organization_reference).
+    permission_set_arns: Mapping[str, pulumi.Output[str]]
+    group_ids: Mapping[str, pulumi.Output[str]]
 
 
 class IdentityCenter(pulumi.ComponentResource):
@@ -63,18 +81,22 @@ class IdentityCenter(pulumi.ComponentResource):
     identity_store_id: pulumi.Output[str]
     region: pulumi.Output[str]
     start_url: pulumi.Output[str]
-    permission_set_arns: dict[str, pulumi.Output[str]]
-    group_ids: dict[str, pulumi.Output[str]]
+    permission_set_arns: Mapping[str, pulumi.Output[str]]
+    group_ids: Mapping[str, pulumi.Output[str]]
 
     def __init__(
         self, name: str, args: IdentityCenterArgs, opts: pulumi.ResourceOptions | None = None
     ) -> None:
         super().__init__("landing-zone:identity-center:IdentityCenter", name, None, opts)
         self.config = args.config
+        self.grants = tuple(args.grants)
+        self._attachments: dict[str, list[pulumi.Resource]] = {}
+        if args.deployed is not None:
+            self._create_assignments_only(args, args.deployed)
+            return
         self._lookup_instance()
         # Permission sets are provisioned to accounts by their assignments: attach the
         # policies first so that the first provisioning already carries them.
-        self._attachments: dict[str, list[pulumi.Resource]] = {}
         self.permission_set_arns = {
             ps.name: self._create_permission_set(ps, args.tags) for ps in self.config.permission_sets
         }
@@ -99,6 +121,18 @@ class IdentityCenter(pulumi.ComponentResource):
                 "groupIds": self.group_ids,
             }
         )
+
+    def _create_assignments_only(self, args: IdentityCenterArgs, deployed: DeployedIdentityCenter) -> None:
+        """An account stack's part: its assignments, to the organization stack's permission sets
+        (whose policies that stack attached) and groups."""
+        self.instance_arn = deployed.instance_arn
+        self.permission_set_arns = deployed.permission_set_arns
+        self.group_ids = deployed.group_ids
+        for grant in args.grants:
+            self._create_assignment(
+                grant, args.account_ids[grant.account], args.assignment_import_ids.get(grant)
+            )
+        self.register_outputs({"instanceArn": self.instance_arn})
 
     def _lookup_instance(self) -> None:
         region = self.config.region
@@ -262,7 +296,9 @@ class IdentityCenter(pulumi.ComponentResource):
             target_type="AWS_ACCOUNT",
             target_id=account_id,
             region=self.config.region,
-            opts=self._options(depends_on=self._attachments[grant.permission_set], import_id=import_id),
+            opts=self._options(
+                depends_on=self._attachments.get(grant.permission_set, []), import_id=import_id
+            ),
         )
 
 

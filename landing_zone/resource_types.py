@@ -30,6 +30,9 @@ IDENTITY_STORE_USER = "aws:identitystore/user:User"
 IDENTITY_STORE_MEMBERSHIP = "aws:identitystore/groupMembership:GroupMembership"
 # A group the identity provider owns, as the stack looked it up (a component: nothing in AWS).
 EXTERNAL_GROUP = "landing-zone:identity-center:ExternalGroup"
+# An account stack's view of its organization stack (a component: nothing in AWS): the OUs,
+# permission sets and groups of the organization stack its resources refer to, by name.
+ORGANIZATION_STACK = "landing-zone:organization-reference:OrganizationStack"
 
 BUDGET = "aws:budgets/budget:Budget"
 ANOMALY_MONITOR = "aws:costexplorer/anomalyMonitor:AnomalyMonitor"

@@ -16,10 +16,21 @@ from landing_zone.config import ConfigError, LandingZoneConfig, load_from_mappin
 from landing_zone.plan import PACK_DIR_NAME
 from landing_zone.sso.profiles import MOCKED_KEY
 
-from .common import EXIT_FAILED, EXIT_OK, UsageError, add_stack_arguments, locate_stack, report_config_error
+from .common import (
+    EXIT_FAILED,
+    EXIT_OK,
+    EXIT_USAGE,
+    UsageError,
+    add_stack_arguments,
+    find_project_dir,
+    locate_stack,
+    read_project_name,
+    report_config_error,
+)
 
 if TYPE_CHECKING:
     from landing_zone.plan.plan_json import PlanSnapshot
+    from landing_zone.plan.project import StackPlan
     from landing_zone.plan.report import PlanReport
     from landing_zone.plan.stack import StackRun
 
@@ -36,6 +47,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "mandatory policy is violated or too many accounts would close; 2 on bad config or arguments.",
     )
     add_stack_arguments(parser)
+    parser.add_argument(
+        "--all",
+        action="store_true",
+        help="plan every stack of the project (each Pulumi.STACK.yaml beside Pulumi.yaml), an account stack "
+        "with its organization stack's planned outputs, and show them together with a total",
+    )
     parser.add_argument(
         "--format",
         choices=FORMATS,
@@ -109,12 +126,10 @@ def run(args: argparse.Namespace) -> int:
 
     if args.no_policy and args.policy_pack is not None:
         raise UsageError("--policy-pack: not allowed with --no-policy (which runs no pack)")
+    if args.all:
+        return _run_all(args)
     location = locate_stack(args)
-    if not (location.project_dir / "__main__.py").is_file():
-        raise UsageError(
-            f"{location.project_dir} has no __main__.py: lz plan runs the landing-zone program of "
-            "--project-dir (a copy of this project, with its Pulumi.yaml and __main__.py)"
-        )
+    _require_program(location.project_dir)
     previous = previous_config(args.previous, location.project) if args.previous is not None else None
     base = _read_compare(args.compare) if args.compare is not None else None
     last_outputs = _read_outputs(args.previous_outputs) if args.previous_outputs is not None else None
@@ -143,6 +158,80 @@ def run(args: argparse.Namespace) -> int:
     # As `pulumi up` would fail: AWS refuses something, a mandatory policy stops it, or more
     # accounts would close than AWS allows.
     return EXIT_FAILED if report.fails else EXIT_OK
+
+
+def _require_program(project_dir: Path) -> None:
+    if not (project_dir / "__main__.py").is_file():
+        raise UsageError(
+            f"{project_dir} has no __main__.py: lz plan runs the landing-zone program of "
+            "--project-dir (a copy of this project, with its Pulumi.yaml and __main__.py)"
+        )
+
+
+# What names one stack's files or compares one plan: not for a plan of every stack.
+SINGLE_STACK_OPTIONS = (
+    ("stack", "--stack"),
+    ("config_file", "--config-file"),
+    ("compare", "--compare"),
+    ("resources_out", "--resources-out"),
+    ("outputs_out", "--outputs-out"),
+    ("previous", "--previous"),
+    ("previous_outputs", "--previous-outputs"),
+)
+ALL_FORMATS = ("text", "json")
+
+
+def _run_all(args: argparse.Namespace) -> int:
+    """Every stack of the project: each planned (an account stack with its organization stack's
+    planned outputs), reported together; the worst stack's exit status."""
+    from landing_zone.plan.project import all_plans_document, exit_code, project_stacks, render_all_text
+
+    for attribute, option in SINGLE_STACK_OPTIONS:
+        if getattr(args, attribute) is not None:
+            raise UsageError(f"{option}: not allowed with --all (which plans every stack of the project)")
+    if args.format not in ALL_FORMATS:
+        raise UsageError(f"--format {args.format}: --all writes {' or '.join(ALL_FORMATS)}")
+    project_dir = args.project_dir or find_project_dir(Path.cwd())
+    project = read_project_name(project_dir)
+    _require_program(project_dir)
+    stacks = project_stacks(project_dir, project)
+    if not stacks:
+        raise UsageError(f"{project_dir} has no stack files (Pulumi.STACK.yaml) to plan")
+    outputs: dict[str, dict[str, Any]] = {}
+    plans = [_plan_one(project_dir, project, stack, args, outputs) for stack in stacks]
+    if args.format == "json":
+        shown = json.dumps(all_plans_document(plans), indent=2) + "\n"
+    else:
+        shown = render_all_text(plans)
+    if args.output is not None:
+        _write_text(args.output, shown, "--output")
+    else:
+        print(shown, end="")
+    return exit_code(plans)
+
+
+def _plan_one(
+    project_dir: Path, project: str, stack: str, args: argparse.Namespace, outputs: dict[str, dict[str, Any]]
+) -> StackPlan:
+    """One stack of `lz plan --all`: what `lz plan --stack STACK` would show or say. `outputs`
+    holds the planned outputs of the stacks before it (an account stack's organization stack
+    is planned before it), and gets this one's."""
+    from landing_zone.plan.project import StackPlan, stack_file
+    from landing_zone.plan.stack import ProgramError, run_stack
+
+    try:
+        values = read_stack_file(stack_file(project_dir, stack))
+        stack_run = run_stack(project_dir, project, stack, values, other_stacks=outputs)
+    except ConfigError as err:
+        return StackPlan(stack, None, tuple(str(problem) for problem in err.problems), EXIT_USAGE)
+    except ProgramError as err:
+        return StackPlan(stack, None, (f"the program stopped: {err}",), EXIT_FAILED)
+    outputs[stack] = stack_run.result.outputs
+    try:
+        report = _report(stack_run, args, None)
+    except UsageError as err:
+        return StackPlan(stack, None, (str(err),), EXIT_USAGE)
+    return StackPlan(stack, report, (), EXIT_FAILED if report.fails else EXIT_OK)
 
 
 def _render(report: PlanReport, format_: str) -> str:

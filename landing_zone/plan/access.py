@@ -14,7 +14,7 @@ from landing_zone.resource_types import ACCOUNT_ASSIGNMENT as ASSIGNMENT
 from landing_zone.resource_types import CUSTOMER_MANAGED_POLICY_ATTACHMENT as CUSTOMER_POLICY
 from landing_zone.resource_types import IDENTITY_STORE_GROUP as GROUP
 from landing_zone.resource_types import MANAGED_POLICY_ATTACHMENT as MANAGED_POLICY
-from landing_zone.resource_types import PERMISSION_SET
+from landing_zone.resource_types import ORGANIZATION_STACK, PERMISSION_SET
 from landing_zone.resource_types import PERMISSION_SET_INLINE_POLICY as INLINE_POLICY
 from landing_zone.resource_types import PERMISSIONS_BOUNDARY_ATTACHMENT as BOUNDARY
 
@@ -113,6 +113,12 @@ def access_entries(result: PlanResult) -> tuple[AccessEntry, ...]:
     """Every assignment by names (ids where no name is known), by group, account, permission set."""
     names_by_arn = {ps.outputs.get("arn"): ps.inputs["name"] for ps in result.of_type(PERMISSION_SET)}
     groups, accounts = _group_names(result), result.account_names()
+    # An account stack's assignments give its organization stack's permission sets and groups.
+    for view in result.of_type(ORGANIZATION_STACK):
+        for name, described in (view.inputs.get("permissionSets") or {}).items():
+            names_by_arn.setdefault(described.get("arn"), name)
+        for name, group_id in (view.inputs.get("groupIds") or {}).items():
+            groups.setdefault(group_id, name)
     entries = (
         AccessEntry(
             group=groups.get(a.inputs["principalId"], a.inputs["principalId"]),

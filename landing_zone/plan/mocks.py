@@ -229,18 +229,20 @@ class LandingZoneMocks(pulumi.runtime.Mocks):
     """Answers registrations and lookups; records the lookups for `aws_rules.judge`."""
 
     def __init__(
-        self, organization: MockOrganization | None = None, previous_outputs: Mapping[str, Any] | None = None
+        self,
+        organization: MockOrganization | None = None,
+        stack_outputs: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
         self.organization = organization or MockOrganization()
         self.calls: list[RecordedCall] = []
-        # What a StackReference reads: the stack's outputs from its last update (none: the first).
-        self.previous_outputs = dict(previous_outputs or {})
+        # What a StackReference reads, by full stack name (org/project/stack): the outputs of
+        # each stack that exists (`{}`: one never updated). A name not here is a stack that
+        # does not exist.
+        self.stack_outputs = {name: dict(outputs) for name, outputs in (stack_outputs or {}).items()}
 
     def new_resource(self, args: pulumi.runtime.MockResourceArgs) -> tuple[str | None, dict]:
         if args.typ == STACK_REFERENCE:
-            # Read by its stack name (the resource id), as the engine's builtin provider does.
-            stack_name = args.resource_id or args.name
-            return stack_name, {"name": stack_name, "outputs": self.previous_outputs, "secretOutputNames": []}
+            return self._read_stack(args.resource_id or args.name)
         builder = RESOURCE_BUILDERS.get(args.typ)
         import_id = args.resource_id or ""
         if builder is None:
@@ -248,6 +250,21 @@ class LandingZoneMocks(pulumi.runtime.Mocks):
             return resource_id, dict(args.inputs)
         resource_id, outputs = builder(args.name, args.inputs, import_id)
         return resource_id, {**args.inputs, **outputs}
+
+    def _read_stack(self, stack_name: str) -> tuple[str, dict]:
+        """A StackReference read by its stack name (the resource id), as the engine's builtin
+        provider reads the stack's last outputs (pulumi/pulumi pkg/resource/deploy/builtins.go,
+        readStackReference). A stack that does not exist fails the read, and the program with
+        it: `unknown stack "<name>"` (pkg/backend/backend.go, backendClient.GetStackOutputs);
+        one that exists but was never updated has no outputs."""
+        if stack_name not in self.stack_outputs:
+            known = ", ".join(sorted(self.stack_outputs)) or "none"
+            raise pulumi.RunError(f'unknown stack "{stack_name}" (the stacks this plan knows: {known})')
+        return stack_name, {
+            "name": stack_name,
+            "outputs": self.stack_outputs[stack_name],
+            "secretOutputNames": [],
+        }
 
     def call(self, args: pulumi.runtime.MockCallArgs) -> tuple[dict, list[tuple[str, str]] | None]:
         self.calls.append(RecordedCall(args.token, dict(args.args)))

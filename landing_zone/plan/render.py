@@ -36,8 +36,14 @@ def render_text(report: PlanReport) -> str:
         "",
     ]
     org = report.organization
-    mode = "managed by this stack" if org.managed else "existing, looked up"
-    lines += [f"Organization {org.id} ({mode}), root {org.root_id}", ""]
+    if org.stack is not None:
+        lines += [
+            f"Organization, OUs, permission sets and groups: stack {org.stack}'s (read from its outputs)",
+            "",
+        ]
+    else:
+        mode = "managed by this stack" if org.managed else "existing, looked up"
+        lines += [f"Organization {org.id} ({mode}), root {org.root_id}", ""]
     lines += _tree(report.organizational_units, report.accounts)
     lines += _access(report.permission_sets, report.access)
     if report.diagnostics:
@@ -61,7 +67,14 @@ def _tree(organizational_units: tuple[str, ...], accounts: tuple[AccountEntry, .
     for account in accounts:
         accounts_by_ou.setdefault(account.ou, []).append(account)
     children: dict[str | None, list[str]] = {}
-    for path in organizational_units:
+    # An account stack's accounts sit in OUs of its organization stack: drawn as they are named.
+    paths = set(organizational_units)
+    for account in accounts:
+        ou = account.ou
+        while ou:
+            paths.add(ou)
+            ou = ou.rpartition("/")[0]
+    for path in sorted(paths):
         parent = path.rpartition("/")[0] or None
         children.setdefault(parent, []).append(path)
 
@@ -96,7 +109,8 @@ def _access(permission_sets: tuple[PermissionSetEntry, ...], access: tuple[Acces
     """The permission sets, then group -> account: permission sets (nothing without either)."""
     if not permission_sets and not access:
         return []
-    lines = ["", "Permission sets (IAM Identity Center)"]
+    # An account stack's permission sets are its organization stack's: only its access is shown.
+    lines = ["", "Permission sets (IAM Identity Center)"] if permission_sets else []
     width = max((len(ps.name) for ps in permission_sets), default=0)
     for ps in permission_sets:
         policies = permission_set_policies(ps)

@@ -13,7 +13,7 @@ from typing import Any
 
 from landing_zone.config.changes import AccountChanges
 from landing_zone.config.organization import LIFECYCLE_TAG
-from landing_zone.resource_types import ACCOUNT, ORGANIZATION, ORGANIZATIONAL_UNIT
+from landing_zone.resource_types import ACCOUNT, ORGANIZATION, ORGANIZATION_STACK, ORGANIZATIONAL_UNIT
 
 from .access import AccessEntry, PermissionSetEntry, access_entries, permission_set_entries
 from .aws_rules import Refusal
@@ -27,9 +27,14 @@ class OrganizationSummary:
     managed: bool  # created or imported by the stack; False: an existing one, looked up
     id: str | None
     root_id: str | None
+    # An account stack's: its organization stack (org/project/stack), whose outputs it reads.
+    stack: str | None = None
 
     def to_json(self) -> dict[str, Any]:
-        return {"managed": self.managed, "id": self.id, "rootId": self.root_id}
+        document: dict[str, Any] = {"managed": self.managed, "id": self.id, "rootId": self.root_id}
+        if self.stack is not None:
+            document["stack"] = self.stack
+        return document
 
 
 @dataclass(frozen=True)
@@ -126,6 +131,7 @@ def build_report(
 ) -> PlanReport:
     """The report of one run of the program, with the pack's verdict on it when there is one."""
     ou_paths = _ou_paths_by_id(result.of_type(ORGANIZATIONAL_UNIT))
+    organization_stack = _organization_stack(result, ou_paths)
     custom = [r for r in result.resources if r.custom]
     return PlanReport(
         project=project,
@@ -134,6 +140,7 @@ def build_report(
             managed=bool(result.of_type(ORGANIZATION)),
             id=result.outputs.get("organizationId"),
             root_id=result.outputs.get("rootId"),
+            stack=organization_stack,
         ),
         organizational_units=tuple(sorted(ou_paths.values())),
         accounts=tuple(
@@ -154,6 +161,17 @@ def build_report(
         refusals=tuple(result.refusals),
         account_changes=account_changes,
     )
+
+
+def _organization_stack(result: PlanResult, ou_paths: dict[str, str]) -> str | None:
+    """An account stack's organization stack, None for any other stack; adds the paths of the
+    organization stack's OUs the account stack names to `ou_paths` (by id)."""
+    views = result.of_type(ORGANIZATION_STACK)
+    for view in views:
+        for path, ou_id in (view.inputs.get("organizationalUnitIds") or {}).items():
+            if isinstance(ou_id, str):
+                ou_paths.setdefault(ou_id, path)
+    return str(views[0].inputs.get("stack")) if views else None
 
 
 def _ou_paths_by_id(units: list[RegisteredResource]) -> dict[str, str]:

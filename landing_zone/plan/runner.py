@@ -180,6 +180,7 @@ def run_program(
     organization: MockOrganization | None = None,
     pause_gc: bool = True,
     previous_outputs: Mapping[str, Any] | None = None,
+    other_stacks: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> PlanResult:
     """Run `<project_dir>/__main__.py` under mocks with `config` (the stack file's keys).
 
@@ -188,9 +189,20 @@ def run_program(
     `pause_gc`: the cyclic garbage collector is off during the run (`collector_paused`);
     False only to measure with it on. `previous_outputs`: the stack's outputs from its last
     update, what a StackReference to the stack reads (default: none, the first update).
+    `other_stacks`: the outputs of the project's other stacks a StackReference may read, by
+    stack name (an account stack's organization stack); a reference to any other stack fails
+    as a reference to a stack that does not exist.
     """
+    outputs = {full_stack_name(project, name): dict(values) for name, values in (other_stacks or {}).items()}
+    # The stack being planned exists: its self-reference reads its last outputs.
+    outputs[full_stack_name(project, stack)] = dict(previous_outputs or {})
     with collector_paused(pause_gc):
-        return _run_program(project_dir, project, stack, config, organization, previous_outputs)
+        return _run_program(project_dir, project, stack, config, organization, outputs)
+
+
+def full_stack_name(project: str, stack: str) -> str:
+    """`stack` as a StackReference names it in a plan (`pulumi.get_organization()` is MOCK_ORGANIZATION)."""
+    return f"{MOCK_ORGANIZATION}/{project}/{stack}"
 
 
 def _run_program(
@@ -199,9 +211,9 @@ def _run_program(
     stack: str,
     config: Mapping[str, Any],
     organization: MockOrganization | None,
-    previous_outputs: Mapping[str, Any] | None = None,
+    stack_outputs: Mapping[str, Mapping[str, Any]],
 ) -> PlanResult:
-    mocks = LandingZoneMocks(organization, previous_outputs)
+    mocks = LandingZoneMocks(organization, stack_outputs)
     monitor = RecordingMonitor(mocks)
     collector = _DiagnosticsCollector()
     engine_log = logging.getLogger(f"{__name__}.engine")

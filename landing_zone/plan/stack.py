@@ -13,7 +13,7 @@ from typing import Any
 
 import pulumi
 
-from landing_zone.config import LandingZoneConfig, StackSettings, load_stack
+from landing_zone.config import LandingZoneConfig, StackSettings, load_stack, read_stack_file
 from landing_zone.config.changes import account_changes
 
 from .mocks import MockOrganization
@@ -47,23 +47,52 @@ def run_stack(
     config: Mapping[str, Any],
     organization: MockOrganization | None = None,
     previous_outputs: Mapping[str, Any] | None = None,
+    other_stacks: Mapping[str, Mapping[str, Any]] | None = None,
 ) -> StackRun:
     """Validate `config` (ConfigError with every problem), then run the program under mocks
     (ProgramError when it stops, as it would stop `pulumi preview`).
 
     `organization` is the existing organization lookups answer for (`run_program`'s default if None);
-    `previous_outputs` the stack's outputs from its last update (`run_program`).
+    `previous_outputs` the stack's outputs from its last update (`run_program`); `other_stacks`
+    the outputs of other stacks of the project by stack name (`run_program`). An account stack
+    whose organization stack is not among them reads that stack's planned outputs: its
+    `Pulumi.<stack>.yaml` is run under mocks first (`planned_outputs`).
     """
     # Validate first: a config problem is then reported under its key, not raised from the program.
     settings = load_stack(config, stack, project_dir, project)
     parsed = settings.config
+    organization_stack = settings.slice.organization_stack
+    if organization_stack is not None and organization_stack not in (other_stacks or {}):
+        other_stacks = {
+            **(other_stacks or {}),
+            organization_stack: planned_outputs(project_dir, project, organization_stack, organization),
+        }
     try:
         result = run_program(
-            project_dir, project, stack, config, organization, previous_outputs=previous_outputs
+            project_dir,
+            project,
+            stack,
+            config,
+            organization,
+            previous_outputs=previous_outputs,
+            other_stacks=other_stacks,
         )
     except pulumi.RunError as err:
         raise ProgramError(str(err)) from None
     return StackRun(project_dir, project, stack, config, parsed, result, settings)
+
+
+def planned_outputs(
+    project_dir: Path, project: str, stack: str, organization: MockOrganization | None = None
+) -> dict[str, Any]:
+    """The outputs stack `stack` (its `Pulumi.<stack>.yaml` in `project_dir`) would have after an
+    update, from its run under mocks: what an account stack's reference reads in a plan.
+    Its config was validated with the account stack's; a program that stops is a ProgramError."""
+    values = read_stack_file(project_dir / f"Pulumi.{stack}.yaml")
+    try:
+        return run_program(project_dir, project, stack, values, organization).outputs
+    except pulumi.RunError as err:
+        raise ProgramError(f"the organization stack {stack}: {err}") from None
 
 
 def report_stack(

@@ -25,6 +25,7 @@ from pulumi_policy import (
 
 from . import iam_semantics as iam
 from .native import normalized
+from .organization_stack import ReferencedOrganization
 from .organization_view import PRODUCTION_KNOBS, VIEW_TYPES, OrganizationView
 from .program_rules import (
     ACCOUNT,
@@ -177,14 +178,44 @@ class AdminAssignment:
     target: Any  # its targetId
 
 
+def _described_reason(name: str, described: dict[str, Any], admin_names: list[str]) -> str | None:
+    """Why a permission set of the organization stack, as an account stack describes it, is (or
+    counts as) admin; None when what it carries is not admin. The same reasons, in the same
+    order, as for the permission set's own resources (`_admin_reasons`)."""
+    for arn in described.get("managedPolicies") or []:
+        if not isinstance(arn, str) or is_unknown(arn):
+            return "its managed policy ARN is not known yet, so it counts as admin"
+        if (policy := iam.admin_managed_policy(arn)) is not None:
+            return f"it carries the AWS managed policy {policy}"
+    inline = described.get("inlinePolicy")
+    if inline is not None:
+        document = json_value(inline)
+        if is_unknown(document):
+            return "its inline policy is not known yet, so it counts as admin"
+        if (reason := iam.admin_grant(document)) is not None:
+            return f"its inline policy is admin: {reason}"
+    for policy in described.get("customerManagedPolicies") or []:
+        return f"the pack cannot read its customer managed policy '{policy}', so it counts as admin"
+    if name in admin_names:
+        return "the policy config names it as admin"
+    return None
+
+
 def admin_assignments(resources: list[Resource], admin_names: list[str]) -> Iterator[AdminAssignment]:
     reasons = _admin_reasons(resources, admin_names)
     set_of = References(of_type(resources, PERMISSION_SET), match_on=("arn",))
     account_of = References(of_type(resources, ACCOUNT))
+    referenced = ReferencedOrganization(resources)
     for assignment in of_type(resources, ACCOUNT_ASSIGNMENT):
         permission_set = set_of.of(assignment, "permissionSetArn")
-        if permission_set is None:
-            arn = assignment.props.get("permissionSetArn")
+        arn = assignment.props.get("permissionSetArn")
+        if permission_set is None and isinstance(arn, str) and arn in referenced.permission_sets:
+            # An account stack's assignment of its organization stack's permission set.
+            label, described = referenced.permission_sets[arn]
+            reason = _described_reason(label, described, admin_names)
+            if reason is None:
+                continue
+        elif permission_set is None:
             label = arn if isinstance(arn, str) and not is_unknown(arn) else assignment.name
             reason = (
                 "it is not created by this stack: the pack cannot see what it allows, so it counts as admin"
@@ -207,6 +238,8 @@ class Principals:
         self.groups = References(
             of_type(resources, GROUP) + of_type(resources, EXTERNAL_GROUP), match_on=("groupId", "id")
         )
+        # An account stack's: its organization stack's groups, by id.
+        self.referenced_names = ReferencedOrganization(resources).group_names
 
     def describe(self, assignment: Resource, allowed: list[str], key: str) -> str | None:
         """None when the principal is an allowed group; else what it is, for the message."""
@@ -215,6 +248,9 @@ class Principals:
         if principal_type == "USER":
             return f"user '{principal_id}'; administrator access there goes to groups in {key} only"
         group = self.groups.of(assignment, "principalId")
+        if group is None and isinstance(principal_id, str) and principal_id in self.referenced_names:
+            referenced = self.referenced_names[principal_id]
+            return None if referenced in allowed else f"group '{referenced}', which is not in {key}"
         if group is None:
             shown = "whose id is not known yet" if is_unknown(principal_id) else f"'{principal_id}'"
             return (

@@ -303,7 +303,9 @@ def _check_guardrails(args: StackValidationArgs, report_violation: ReportViolati
     resources = resources_of(args, *VIEW_TYPES, POLICY, POLICY_ATTACHMENT)
     view = OrganizationView(resources)
     attachments = _Attachments(view, resources)
-    for name in root_required:
+    # An account stack attaches no guardrail to the root: whether its organization stack does is
+    # judged there, never assumed here (its production OUs are judged there too).
+    for name in root_required if not view.account_stack else ():
         if name in attachments.attached.get(_Attachments.ROOT, set()):
             continue
         if name in attachments.unknown_type:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from .program_rules import ACCOUNT, ORGANIZATION, ORGANIZATIONAL_UNIT
+from .organization_stack import ReferencedOrganization
+from .program_rules import ACCOUNT, ORGANIZATION, ORGANIZATION_STACK, ORGANIZATIONAL_UNIT
 from .props import UNKNOWN, arn_account, as_list, is_unknown, json_value, tag_matches
 from .schema import string_list
 from .stack import References, Resource, of_type
@@ -20,7 +21,7 @@ from .stack import References, Resource, of_type
 AWS_PROVIDER = "pulumi:providers:aws"
 ROOT_PATH = ""  # the path of an account that sits directly under the organization's root
 # Every type the view reads: pass these to resources_of with a policy's own types.
-VIEW_TYPES = (ACCOUNT, ORGANIZATIONAL_UNIT, ORGANIZATION, AWS_PROVIDER)
+VIEW_TYPES = (ACCOUNT, ORGANIZATIONAL_UNIT, ORGANIZATION, AWS_PROVIDER, ORGANIZATION_STACK)
 
 # What makes an account production, the same for every policy that asks: the knobs each of
 # them takes (config.prod.json sets them alike).
@@ -89,7 +90,9 @@ def last_role_account(provider_props: dict[str, Any]) -> str | None | Any:
 
 
 class OrganizationView:
-    """Accounts, OUs and the management account of the organization this stack manages."""
+    """Accounts, OUs and the management account of the organization this stack manages; in an
+    account stack, the OUs and management account its organization stack manages, as the
+    account stack names them (`organization_stack`)."""
 
     def __init__(self, resources: Sequence[Resource], management_account_ids: Iterable[str] = ()) -> None:
         self.accounts = of_type(resources, ACCOUNT)
@@ -100,7 +103,11 @@ class OrganizationView:
         self._by_urn: dict[str, Resource] = {}
         for resource in resources:
             self._by_urn.setdefault(resource.urn, resource)
-        self.management_ids = set(management_account_ids)
+        self.referenced = ReferencedOrganization(resources)
+        # An account stack of a split organization: its organization stack holds the organization,
+        # its OUs and guardrails (and that stack's run of the pack judges them).
+        self.account_stack = bool(of_type(resources, ORGANIZATION_STACK))
+        self.management_ids = set(management_account_ids) | self.referenced.management_ids
         for organization in of_type(resources, ORGANIZATION):
             master = organization.props.get("masterAccountId")
             if isinstance(master, str) and not is_unknown(master):
@@ -164,13 +171,16 @@ class OrganizationView:
     def parent_path(self, resource: Resource) -> str | None:
         """The OU path a resource's `parentId` names: ROOT_PATH for the root, None when not known.
 
-        A parent outside this stack (an OU id the stack does not manage) is not known either.
+        A parent outside this stack (an OU id the stack does not manage) is not known either,
+        unless the stack names it as its organization stack's OU (an account stack).
         """
         parent_id = resource.props.get("parentId")
         if isinstance(parent_id, str) and not is_unknown(parent_id) and parent_id.startswith("r-"):
             return ROOT_PATH
         parent = self.unit_of.of(resource, "parentId")
         if parent is None:
+            if isinstance(parent_id, str) and parent_id in self.referenced.ou_paths:
+                return self.referenced.ou_paths[parent_id]
             return ROOT_PATH if self.is_root_reference(resource, "parentId") else None
         return self.ou_path(parent)
 

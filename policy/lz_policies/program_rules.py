@@ -24,6 +24,7 @@ IDENTITY_STORE_GROUP = "aws:identitystore/group:Group"
 IDENTITY_STORE_USER = "aws:identitystore/user:User"
 IDENTITY_STORE_MEMBERSHIP = "aws:identitystore/groupMembership:GroupMembership"
 EXTERNAL_GROUP = "landing-zone:identity-center:ExternalGroup"
+ORGANIZATION_STACK = "landing-zone:organization-reference:OrganizationStack"
 MANAGED_POLICY_ATTACHMENT = "aws:ssoadmin/managedPolicyAttachment:ManagedPolicyAttachment"
 CUSTOMER_MANAGED_POLICY_ATTACHMENT = (
     "aws:ssoadmin/customerManagedPolicyAttachment:CustomerManagedPolicyAttachment"

@@ -1,0 +1,121 @@
+"""`lz plan --all`: every stack of a project planned together, an account stack after its
+organization stack and with that stack's planned outputs, and what they add up to.
+
+A stack that cannot be planned (a bad file, a program that stops, a pack that cannot judge
+it) is one entry with its messages; the others are still planned.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from landing_zone.config import ConfigError, read_stack_file
+
+from .plan_json import PLAN_VERSION, VERSION_KEY
+from .render import render_text
+from .report import PlanReport
+
+STACK_FILE_PREFIX = "Pulumi."
+# Exit statuses, as `lz plan` gives them for one stack.
+CLEAN, FAILS, UNUSABLE = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class StackPlan:
+    """One stack of the project: its report, or why it has none."""
+
+    stack: str
+    report: PlanReport | None
+    # Why the stack could not be planned, one message a line (a config problem each).
+    problems: tuple[str, ...] = ()
+    # The exit status `lz plan --stack <stack>` would give.
+    exit_code: int = CLEAN
+
+    def to_json(self) -> dict[str, Any]:
+        if self.report is not None:
+            return self.report.to_json()
+        return {"stack": self.stack, "error": {"exitCode": self.exit_code, "messages": list(self.problems)}}
+
+
+def project_stacks(project_dir: Path, project: str) -> list[str]:
+    """The stacks of `project_dir` (every `Pulumi.<stack>.yaml` beside Pulumi.yaml) in the order
+    they are planned: stacks of their own and organization stacks by name, then account stacks
+    (`organizationStack` in their file) by name. A file that cannot be read counts as a stack of
+    its own: planning it reports why."""
+    stacks = sorted(
+        path.name.removeprefix(STACK_FILE_PREFIX).removesuffix(path.suffix)
+        for path in project_dir.iterdir()
+        # Pulumi.yaml is the project's file, not a stack's.
+        if path.name.startswith(STACK_FILE_PREFIX)
+        and path.suffix in (".yaml", ".yml")
+        and path.stem != "Pulumi"
+        and path.is_file()
+    )
+
+    def is_account_stack(stack: str) -> bool:
+        try:
+            values = read_stack_file(stack_file(project_dir, stack))
+        except ConfigError:
+            return False
+        return f"{project}:organizationStack" in values
+
+    return sorted(stacks, key=lambda stack: (is_account_stack(stack), stack))
+
+
+def stack_file(project_dir: Path, stack: str) -> Path:
+    path = project_dir / f"{STACK_FILE_PREFIX}{stack}.yaml"
+    return path if path.is_file() else project_dir / f"{STACK_FILE_PREFIX}{stack}.yml"
+
+
+def exit_code(plans: list[StackPlan]) -> int:
+    """The worst stack's: a stack that cannot be planned (2) over one that would fail (1)."""
+    return max((plan.exit_code for plan in plans), default=CLEAN)
+
+
+def total_line(plans: list[StackPlan]) -> str:
+    reports = [plan.report for plan in plans if plan.report is not None]
+    resources = sum(report.resources.count for report in reports)
+    refusals = sum(len(report.refusals) for report in reports)
+    violations = sum(len(report.policy.violations) for report in reports if report.policy is not None)
+    mandatory = sum(report.policy.mandatory for report in reports if report.policy is not None)
+    failing = [plan.stack for plan in plans if plan.exit_code != CLEAN]
+    verdict = f"failing: {', '.join(failing)}" if failing else "every stack plans clean"
+    return (
+        f"Total: {len(plans)} stack{'' if len(plans) == 1 else 's'}, {resources} resources, "
+        f"{refusals} refused by AWS, {violations} policy violation{'' if violations == 1 else 's'} "
+        f"({mandatory} mandatory); {verdict}"
+    )
+
+
+def render_all_text(plans: list[StackPlan]) -> str:
+    """Each stack's plan under a header of its own, then the total."""
+    sections = []
+    for plan in plans:
+        header = f"=== stack {plan.stack} ==="
+        if plan.report is not None:
+            body = render_text(plan.report)
+        else:
+            body = "".join(f"{problem}\n" for problem in plan.problems)
+        sections.append(f"{header}\n{body}")
+    return "\n".join(sections) + "\n" + total_line(plans) + "\n"
+
+
+def all_plans_document(plans: list[StackPlan]) -> dict[str, Any]:
+    """`lz plan --all --format json`: each stack's plan document (without the version, said once)
+    or its error, and the total."""
+    reports = [plan.report for plan in plans if plan.report is not None]
+    return {
+        VERSION_KEY: PLAN_VERSION,
+        "stacks": [plan.to_json() for plan in plans],
+        "total": {
+            "stacks": len(plans),
+            "resources": sum(report.resources.count for report in reports),
+            "refusals": sum(len(report.refusals) for report in reports),
+            "violations": sum(len(r.policy.violations) for r in reports if r.policy is not None),
+            "mandatory": sum(r.policy.mandatory for r in reports if r.policy is not None),
+            "failing": [plan.stack for plan in plans if plan.exit_code != CLEAN],
+            "exitCode": exit_code(plans),
+        },
+    }
