@@ -16,8 +16,12 @@ from landing_zone.plan.collector import collector_paused
 aws_config = pulumi.Config("aws")
 with collector_paused():
     try:
+        # Account files and an account stack's organization stack file are read from the project's
+        # root directory (Pulumi.yaml's folder, as the engine's language host passes it).
         settings = load_from_pulumi_runtime(
-            namespace=pulumi.get_project(), stack=pulumi.get_stack(), project_dir=Path(__file__).parent
+            namespace=pulumi.get_project(),
+            stack=pulumi.get_stack(),
+            project_dir=Path(pulumi.get_root_directory()),
         )
         config = settings.config
         # Allowed, but risky on a later change: shown in `pulumi preview` and `lz plan`.

@@ -12,7 +12,12 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from landing_zone.config import ConfigError, LandingZoneConfig, load_from_mapping, read_stack_file
+from landing_zone.config import (
+    ConfigError,
+    LandingZoneConfig,
+    load_stack_file,
+    read_stack_file,
+)
 from landing_zone.plan import PACK_DIR_NAME
 from landing_zone.sso.profiles import MOCKED_KEY
 
@@ -297,11 +302,13 @@ def _read_outputs(path: Path) -> dict[str, Any]:
 
 
 def previous_config(path: Path, project: str) -> LandingZoneConfig:
-    """The deployed config `--previous` names: it must be a valid stack file itself."""
+    """The deployed config `--previous` names: it must be a valid stack file itself. Its account
+    files, and an account stack's organization stack file, are read beside it: with those, name
+    the stack file in a checkout of the deployed commit (`git worktree add ../deployed main`)."""
     if not path.is_file():
         raise UsageError(f"--previous: no stack config file at {path}")
     try:
-        return load_from_mapping(read_stack_file(path), project)
+        return load_stack_file(path, project).config
     except ConfigError as err:
         first = err.problems[0]
         more = f" (and {len(err.problems) - 1} more)" if len(err.problems) > 1 else ""

@@ -35,10 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     project_dir = args.project_dir or find_project_dir(Path.cwd())
-    try:
-        stacks = project_stacks(project_dir, read_project_name(project_dir))
-    except ConfigError as err:
-        return report_config_error(err)
+    stacks = project_stacks(project_dir, read_project_name(project_dir))
+    problems = [problem for stack in stacks for problem in stack.problems]
+    if problems:
+        return report_config_error(ConfigError(problems))
     if args.account_stacks_of is not None:
         organization = next((s for s in stacks if s.name == args.account_stacks_of), None)
         if organization is None or organization.role != "organization":

@@ -27,6 +27,8 @@ class ProjectStack:
     organization_stack: str | None = None
     # An organization stack's account stacks, as its accountStacks names them.
     account_stacks: tuple[str, ...] = ()
+    # Why its file cannot be read (then it counts as a stack of its own: using it reports why).
+    problems: tuple[Problem, ...] = ()
 
 
 def stack_files(project_dir: Path) -> list[tuple[str, Path]]:
@@ -41,29 +43,26 @@ def stack_files(project_dir: Path) -> list[tuple[str, Path]]:
 
 
 def project_stacks(project_dir: Path, namespace: str) -> list[ProjectStack]:
-    """Every stack of the project with its role, in deploy order; ConfigError (each problem under
-    its file) when a stack file cannot be read or names its role wrongly."""
-    stacks: dict[str, ProjectStack] = {}
-    problems: list[Problem] = []
+    """Every stack of the project with its role, in deploy order. A file that cannot be read
+    is a stack of its own carrying its problems (each names the file)."""
+    stacks: list[ProjectStack] = []
     for name, path in stack_files(project_dir):
         try:
             values = read_stack_file(path)
         except ConfigError as err:
-            problems += err.problems  # each names the file
+            stacks.append(ProjectStack(name, path, "single", problems=tuple(err.problems)))
             continue
         organization = values.get(f"{namespace}:organizationStack")
         account_stacks = values.get(f"{namespace}:accountStacks")
         if organization is not None:
-            stacks[name] = ProjectStack(name, path, "account", organization_stack=str(organization))
+            stacks.append(ProjectStack(name, path, "account", organization_stack=str(organization)))
         elif isinstance(account_stacks, dict) and account_stacks:
-            stacks[name] = ProjectStack(
-                name, path, "organization", account_stacks=tuple(map(str, account_stacks))
+            stacks.append(
+                ProjectStack(name, path, "organization", account_stacks=tuple(map(str, account_stacks)))
             )
         else:
-            stacks[name] = ProjectStack(name, path, "single")
-    if problems:
-        raise ConfigError(problems)
-    return deploy_order(list(stacks.values()))
+            stacks.append(ProjectStack(name, path, "single"))
+    return deploy_order(stacks)
 
 
 def deploy_order(stacks: list[ProjectStack]) -> list[ProjectStack]:

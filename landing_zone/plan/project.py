@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from landing_zone.config import ConfigError, read_stack_file
+from landing_zone.config.project_stacks import project_stacks as stacks_of_project
 
 from .plan_json import PLAN_VERSION, VERSION_KEY
 from .render import render_text
@@ -40,33 +40,14 @@ class StackPlan:
 
 
 def project_stacks(project_dir: Path, project: str) -> list[str]:
-    """The stacks of `project_dir` (every `Pulumi.<stack>.yaml` beside Pulumi.yaml) in the order
-    they are planned: stacks of their own and organization stacks by name, then account stacks
-    (`organizationStack` in their file) by name. A file that cannot be read counts as a stack of
-    its own: planning it reports why."""
-    stacks = sorted(
-        path.name.removeprefix(STACK_FILE_PREFIX).removesuffix(path.suffix)
-        for path in project_dir.iterdir()
-        # Pulumi.yaml is the project's file, not a stack's.
-        if path.name.startswith(STACK_FILE_PREFIX)
-        and path.suffix in (".yaml", ".yml")
-        and path.stem != "Pulumi"
-        and path.is_file()
-    )
-
-    def is_account_stack(stack: str) -> bool:
-        try:
-            values = read_stack_file(stack_file(project_dir, stack))
-        except ConfigError:
-            return False
-        return f"{project}:organizationStack" in values
-
-    return sorted(stacks, key=lambda stack: (is_account_stack(stack), stack))
+    """The stacks of `project_dir` in the order they are planned (`landing_zone.config.project_stacks`:
+    each organization stack before its account stacks). A file that cannot be read counts as a
+    stack of its own: planning it reports why."""
+    return [stack.name for stack in stacks_of_project(project_dir, project)]
 
 
 def stack_file(project_dir: Path, stack: str) -> Path:
-    path = project_dir / f"{STACK_FILE_PREFIX}{stack}.yaml"
-    return path if path.is_file() else project_dir / f"{STACK_FILE_PREFIX}{stack}.yml"
+    return project_dir / f"{STACK_FILE_PREFIX}{stack}.yaml"
 
 
 def exit_code(plans: list[StackPlan]) -> int:

@@ -229,6 +229,9 @@ def _run_program(
         # What `pulumi.get_organization()` gives with a DIY backend (the stack's own reference).
         organization=MOCK_ORGANIZATION,
     )
+    # What the engine hands a program as its root directory (Pulumi.yaml's folder, where the
+    # program reads account files from): set_mocks leaves the placeholder "root_directory".
+    settings.SETTINGS.root_directory = str(project_dir)
     # set_mocks leaves a finished stack behind; run_in_stack makes the one whose outputs
     # the program exports, as the Python language host does.
     settings.set_root_resource(None)  # type: ignore[arg-type]
