@@ -1,11 +1,18 @@
-"""`lz audit` against a moto server holding many member accounts: wall time and API calls.
+"""`lz audit` against a moto server holding many member accounts: time, CPU and API calls.
 
-    venv/bin/python -m benchmarks.bench_audit [N ...]      (default: 50 100 200)
+    venv/bin/python -m benchmarks.bench_audit [N ...]      (default: 100 200 1000)
 
 Every AWS call is counted with a botocore event hook (`before-call`) on every client the
-audit makes, by account: the management account's and each member's. Prints a Markdown table: wall
-time, the audit's own CPU time (the rest is the moto server), calls in total, calls per
-member account, and the management session's calls.
+audit makes, by account: the management account's and each member's. Prints a Markdown table:
+the time to plant the accounts, the audit's wall time, its own CPU time and the moto server's
+(a separate process), calls in total, calls from the management account (one AssumeRole and one
+AssumeRoot per member, the rest organization-wide), the calls in each member account (min-max)
+and whether every member account saw the same operations, the same number of times.
+
+moto has no `sts:AssumeRoot`, no `iam:ListOrganizationsFeatures` and no root user, so without
+help the root-credentials check would stop at its first call. `RootAccessStandIn` answers what
+moto lacks in the client, after the call is counted, so the check makes every call it makes
+against AWS; see its docstring for what reaches the server.
 """
 
 from __future__ import annotations
@@ -18,26 +25,40 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import boto3
+from botocore.awsrequest import AWSResponse
 
+from landing_zone.config.account_settings import ROOT_ACCESS_FEATURES
 from landing_zone.live.audit import AuditOptions, run_audit
 from landing_zone.live.session import Clients, retry_config
 from tests.live.moto_server import moto_server, reset
 
 REGION = "eu-west-1"
-SIZES = (50, 100, 200)
+SIZES = (100, 200, 1000)
+# The root user's own credentials, listed in a root session (no UserName: the caller's).
+ROOT_LISTINGS = {
+    "ListAccessKeys": {"AccessKeyMetadata": []},
+    "ListMFADevices": {"MFADevices": []},
+    "ListSigningCertificates": {"Certificates": []},
+}
 
 
 class CallCounter:
-    """Counts API calls per account: a botocore `before-call` hook on every client the audit makes."""
+    """Counts API calls per account: a botocore `before-call` hook on every client the audit makes.
 
-    def __init__(self) -> None:
+    `stand_in`, if given, is registered after the count on every client: it may answer a call
+    in place of the server (the call is counted all the same).
+    """
+
+    def __init__(self, stand_in: RootAccessStandIn | None = None) -> None:
         self.calls: Counter[str] = Counter()
         self.operations: Counter[tuple[str, str]] = Counter()  # (account label, operation name)
         self._lock = threading.Lock()
         self._original_client = Clients.client
+        self._stand_in = stand_in
 
     def install(self) -> None:
         counter, original = self, self._original_client
@@ -48,6 +69,10 @@ class CallCounter:
             handler = functools.partial(counter.count, label)
             # unique_id: one hook per client, however often the client is handed out.
             made.meta.events.register("before-call", handler, unique_id=f"lz-bench-{id(made)}")
+            if counter._stand_in is not None:
+                made.meta.events.register(
+                    "before-call", counter._stand_in.answer, unique_id=f"lz-bench-stand-in-{id(made)}"
+                )
             return made
 
         Clients.client = client  # type: ignore[method-assign]
@@ -61,36 +86,99 @@ class CallCounter:
             self.operations[(label, getattr(model, "name", "?"))] += 1
 
 
+class RootAccessStandIn:
+    """Answers, in the client, the calls of centralized root access that moto does not have.
+
+    - `iam:ListOrganizationsFeatures`: both features on (answered here, once per audit);
+    - `sts:AssumeRoot`: forwarded to the server as `AssumeRole` into the member account, so the
+      server does the work of issuing credentials and the root session's calls reach that account;
+    - the root user's `ListAccessKeys`, `ListMFADevices`, `ListSigningCertificates` (no UserName):
+      empty (moto has no root user; it would look for the session's access key as a user's).
+    `GetLoginProfile` without UserName reaches moto, which answers NoSuchEntity: no root password.
+    """
+
+    def __init__(self) -> None:
+        self._sts = boto3.Session(region_name=REGION).client("sts")  # not counted: the audit's is
+
+    def answer(self, model: Any = None, params: Any = None, **_: Any) -> tuple[AWSResponse, dict] | None:
+        name = getattr(model, "name", "")
+        body = params.get("body") if isinstance(params, dict) else None
+        if name == "ListOrganizationsFeatures":
+            return _ok({"EnabledFeatures": list(ROOT_ACCESS_FEATURES)})
+        if name == "AssumeRoot":
+            target = body["TargetPrincipal"]
+            role = f"arn:aws:iam::{target}:role/lz-bench-root"
+            credentials = self._sts.assume_role(RoleArn=role, RoleSessionName="lz-bench-root")["Credentials"]
+            return _ok({"Credentials": credentials})
+        if name in ROOT_LISTINGS and isinstance(body, dict) and "UserName" not in body:
+            return _ok(ROOT_LISTINGS[name])
+        return None
+
+
+def _ok(parsed: dict[str, Any]) -> tuple[AWSResponse, dict[str, Any]]:
+    return AWSResponse("http://lz-bench.invalid", 200, {}, None), {"ResponseMetadata": {}, **parsed}
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of this process's children: the moto server (/proc, Linux)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for children in Path("/proc/self/task").glob("*/children"):
+        for pid in children.read_text().split():
+            with contextlib.suppress(OSError):
+                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+                total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of stat)
+    return total / ticks
+
+
 def _plant(accounts: int) -> None:
     org = boto3.Session(region_name=REGION).client("organizations")
     org.create_organization(FeatureSet="ALL")
     for index in range(accounts):
-        org.create_account(Email=f"aws-scale+acct{index:04d}@scale-corp.io", AccountName=f"acct{index:04d}")
+        org.create_account(Email=f"aws-scale+acct{index:05d}@scale-corp.io", AccountName=f"acct{index:05d}")
 
 
-def measure(url: str, accounts: int) -> dict[str, float]:
+def measure(url: str, accounts: int) -> dict[str, Any]:
     reset(url)
+    start = time.perf_counter()
     _plant(accounts)
-    counter = CallCounter()
+    plant_seconds = time.perf_counter() - start
+    counter = CallCounter(RootAccessStandIn())
     counter.install()
     try:
         clients = Clients(boto3.Session(region_name=REGION), retry_config(max_attempts=1))
-        start, start_cpu = time.perf_counter(), time.process_time()
-        run_audit(clients, AuditOptions(regions=(REGION,)))
+        start, start_cpu, start_server = time.perf_counter(), time.process_time(), _children_cpu()
+        report = run_audit(clients, AuditOptions(regions=(REGION,)))
         seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
+        server_cpu = _children_cpu() - start_server
     finally:
         counter.uninstall()
-    member = [n for label, n in counter.calls.items() if label != "management"]
-    management = counter.calls["management"]
+    errors = [r for r in report.results if r.target.kind == "account" and r.outcome == "error"]
+    if errors or len(report.examined_members()) != accounts:
+        raise SystemExit(f"every member account should be examined: {errors[:3]}")
+    members = [label for label in counter.calls if label != "management"]
+    shapes = {
+        frozenset((op, n) for (label, op), n in counter.operations.items() if label == member)
+        for member in members
+    }
+    management = Counter({op: n for (label, op), n in counter.operations.items() if label == "management"})
+    per_member_sts = management["AssumeRole"] + management["AssumeRoot"]
     return {
         "accounts": accounts,
+        "plant": plant_seconds,
         "seconds": seconds,
         "cpu": cpu,
+        "serverCpu": server_cpu,
         "total": sum(counter.calls.values()),
-        "management": management,
-        "membersEntered": len(member),
-        "perMemberMin": min(member, default=0),
-        "perMemberMax": max(member, default=0),
+        "management": counter.calls["management"],
+        "organizationWide": counter.calls["management"] - per_member_sts,
+        "perMemberSts": per_member_sts,
+        "membersEntered": len(members),
+        "perMemberMin": min((counter.calls[m] for m in members), default=0),
+        "perMemberMax": max((counter.calls[m] for m in members), default=0),
+        "sameOperations": len(shapes) == 1,
+        "managementOperations": management,
+        "memberOperations": dict(sorted(next(iter(shapes), frozenset()))),
     }
 
 
@@ -110,18 +198,31 @@ def moto_endpoint() -> Iterator[str]:
 
 
 def main(sizes: tuple[int, ...]) -> None:
+    print(f"load before: {os.getloadavg()}", file=sys.stderr)
+    rows = []
     with moto_endpoint() as url:
-        rows = [measure(url, n) for n in sizes]
-    columns = ["member accounts", "wall s", "lz CPU s", "calls", "calls / account", "management calls"]
-    columns += ["member accounts entered", "calls per member account"]
+        for n in sizes:
+            rows.append(measure(url, n))
+            print(f"{n} accounts done; load {os.getloadavg()}", file=sys.stderr)
+    columns = ["member accounts", "plant s", "wall s", "lz CPU s", "lz CPU ms / account", "moto CPU s"]
+    columns += ["calls", "management calls", "of which organization-wide", "calls in each member"]
     print("| " + " | ".join(columns) + " |")
     print("|" + " ---: |" * len(columns))
     for r in rows:
+        same = "" if r["sameOperations"] else " (operations differ!)"
         print(
-            f"| {r['accounts']} | {r['seconds']:.1f} | {r['cpu']:.1f} | {r['total']} | "
-            f"{r['total'] / r['accounts']:.1f} | "
-            f"{r['management']} | {r['membersEntered']} | {r['perMemberMin']}-{r['perMemberMax']} |"
+            f"| {r['accounts']:,} | {r['plant']:.1f} | {r['seconds']:.1f} | {r['cpu']:.1f} | "
+            f"{1000 * r['cpu'] / r['accounts']:.1f} | {r['serverCpu']:.1f} | {r['total']:,} | "
+            f"{r['management']:,} | {r['organizationWide']} | {r['perMemberMin']}-{r['perMemberMax']}{same} |"
         )
+    print()
+    print("In each member account:", rows[-1]["memberOperations"])
+    operations = sorted({op for r in rows for op in r["managementOperations"]})
+    print("From the management account, by operation:")
+    print("| operation | " + " | ".join(f"{r['accounts']:,}" for r in rows) + " |")
+    print("| --- |" + " ---: |" * len(rows))
+    for op in operations:
+        print(f"| {op} | " + " | ".join(str(r["managementOperations"][op]) for r in rows) + " |")
 
 
 if __name__ == "__main__":
