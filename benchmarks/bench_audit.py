@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import os
+import re
 import sys
 import threading
 import time
@@ -119,16 +120,32 @@ def _ok(parsed: dict[str, Any]) -> tuple[AWSResponse, dict[str, Any]]:
     return AWSResponse("http://lz-bench.invalid", 200, {}, None), {"ResponseMetadata": {}, **parsed}
 
 
-def _children_cpu() -> float:
-    """CPU seconds (user + system) of this process's children: the moto server (/proc, Linux)."""
-    ticks = os.sysconf("SC_CLK_TCK")
-    total = 0
+def _server_pids() -> list[str]:
+    """This process's children: the moto server (Linux /proc)."""
+    pids: list[str] = []
     for children in Path("/proc/self/task").glob("*/children"):
-        for pid in children.read_text().split():
-            with contextlib.suppress(OSError):
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-                total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of stat)
-    return total / ticks
+        pids += children.read_text().split()
+    return pids
+
+
+def _server_cpu() -> float:
+    """CPU seconds (user + system) the moto server has used so far."""
+    total = 0
+    for pid in _server_pids():
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            total += int(fields[11]) + int(fields[12])  # utime, stime (fields 14, 15 of stat)
+    return total / os.sysconf("SC_CLK_TCK")
+
+
+def _server_peak_mb() -> float:
+    """The moto server's peak resident memory so far (VmHWM), in MiB."""
+    peak = 0
+    for pid in _server_pids():
+        with contextlib.suppress(OSError):
+            status = Path(f"/proc/{pid}/status").read_text()
+            peak += int(re.search(r"^VmHWM:\s+(\d+) kB", status, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    return peak / 1024
 
 
 def _plant(accounts: int) -> None:
@@ -147,10 +164,10 @@ def measure(url: str, accounts: int) -> dict[str, Any]:
     counter.install()
     try:
         clients = Clients(boto3.Session(region_name=REGION), retry_config(max_attempts=1))
-        start, start_cpu, start_server = time.perf_counter(), time.process_time(), _children_cpu()
+        start, start_cpu, start_server = time.perf_counter(), time.process_time(), _server_cpu()
         report = run_audit(clients, AuditOptions(regions=(REGION,)))
         seconds, cpu = time.perf_counter() - start, time.process_time() - start_cpu
-        server_cpu = _children_cpu() - start_server
+        server_cpu = _server_cpu() - start_server
     finally:
         counter.uninstall()
     errors = [r for r in report.results if r.target.kind == "account" and r.outcome == "error"]
@@ -169,6 +186,7 @@ def measure(url: str, accounts: int) -> dict[str, Any]:
         "seconds": seconds,
         "cpu": cpu,
         "serverCpu": server_cpu,
+        "serverPeakMb": _server_peak_mb(),
         "total": sum(counter.calls.values()),
         "management": counter.calls["management"],
         "organizationWide": counter.calls["management"] - per_member_sts,
@@ -197,32 +215,64 @@ def moto_endpoint() -> Iterator[str]:
         yield url
 
 
+COLUMNS = (
+    "member accounts",
+    "plant s",
+    "wall s",
+    "lz CPU s",
+    "lz CPU ms / account",
+    "moto CPU s",
+    "moto peak MiB",
+    "calls",
+    "management calls",
+    "of which organization-wide",
+    "calls in each member",
+    "load (1 min)",
+)
+
+
+def _row(r: dict[str, Any]) -> str:
+    same = "" if r["sameOperations"] else " (operations differ!)"
+    cells = [
+        f"{r['accounts']:,}",
+        f"{r['plant']:.1f}",
+        f"{r['seconds']:.1f}",
+        f"{r['cpu']:.1f}",
+        f"{1000 * r['cpu'] / r['accounts']:.1f}",
+        f"{r['serverCpu']:.1f}",
+        f"{r['serverPeakMb']:,.0f}",
+        f"{r['total']:,}",
+        f"{r['management']:,}",
+        f"{r['organizationWide']}",
+        f"{r['perMemberMin']}-{r['perMemberMax']}{same}",
+        f"{r['load']:.1f}",
+    ]
+    return "| " + " | ".join(cells) + " |"
+
+
 def main(sizes: tuple[int, ...]) -> None:
-    print(f"load before: {os.getloadavg()}", file=sys.stderr)
+    """One row per size as soon as it is measured (a large size takes minutes), then the calls
+    from the management account that change with the size."""
+    print("| " + " | ".join(COLUMNS) + " |")
+    print("|" + " ---: |" * len(COLUMNS), flush=True)
     rows = []
     with moto_endpoint() as url:
         for n in sizes:
-            rows.append(measure(url, n))
-            print(f"{n} accounts done; load {os.getloadavg()}", file=sys.stderr)
-    columns = ["member accounts", "plant s", "wall s", "lz CPU s", "lz CPU ms / account", "moto CPU s"]
-    columns += ["calls", "management calls", "of which organization-wide", "calls in each member"]
-    print("| " + " | ".join(columns) + " |")
-    print("|" + " ---: |" * len(columns))
-    for r in rows:
-        same = "" if r["sameOperations"] else " (operations differ!)"
-        print(
-            f"| {r['accounts']:,} | {r['plant']:.1f} | {r['seconds']:.1f} | {r['cpu']:.1f} | "
-            f"{1000 * r['cpu'] / r['accounts']:.1f} | {r['serverCpu']:.1f} | {r['total']:,} | "
-            f"{r['management']:,} | {r['organizationWide']} | {r['perMemberMin']}-{r['perMemberMax']}{same} |"
-        )
+            row = measure(url, n)
+            row["load"] = os.getloadavg()[0]
+            print(_row(row), flush=True)
+            rows.append(row)
     print()
     print("In each member account:", rows[-1]["memberOperations"])
     operations = sorted({op for r in rows for op in r["managementOperations"]})
-    print("From the management account, by operation:")
+    growing = [op for op in operations if len({r["managementOperations"][op] for r in rows}) > 1]
+    print("From the management account, the operations whose count changes with the size:")
     print("| operation | " + " | ".join(f"{r['accounts']:,}" for r in rows) + " |")
     print("| --- |" + " ---: |" * len(rows))
-    for op in operations:
+    for op in growing:
         print(f"| {op} | " + " | ".join(str(r["managementOperations"][op]) for r in rows) + " |")
+    constant = [op for op in operations if op not in growing]
+    print(f"The other {len(constant)} operations, the same count at every size: {', '.join(constant)}")
 
 
 if __name__ == "__main__":
