@@ -53,7 +53,7 @@ def operations_of(counter: CallCounter, label: str) -> Counter[str]:
 
 
 @pytest.fixture(scope="module")
-def small_and_large(request):
+def small_and_large():
     with pytest.MonkeyPatch.context() as patch:
         _fake_aws(patch)
         return {members: audit_counted(members) for members in (2, 21)}
