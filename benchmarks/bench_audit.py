@@ -108,6 +108,9 @@ class RootAccessStandIn:
         self._sts = boto3.Session(region_name=REGION).client("sts")  # not counted: the audit's is
 
     def answer(self, model: Any = None, params: Any = None, **_: Any) -> tuple[AWSResponse, dict] | None:
+        """(http response, parsed answer) in place of the request, or None to send it: botocore's
+        `_make_api_call` takes the first `before-call` handler's answer instead of sending
+        (`emit_until_response`). STS and IAM are query APIs: `params["body"]` is a dict."""
         name = getattr(model, "name", "")
         body = params.get("body") if isinstance(params, dict) else None
         if name == "ListOrganizationsFeatures":
