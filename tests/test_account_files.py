@@ -236,7 +236,7 @@ INVALID: list[tuple[str, dict[str, Any], dict[str, Any], str, list[str]]] = [
         {"org": organization_values(accountFiles={"a": 1})},
         {},
         "org",
-        [f"{FILE_ACCOUNTS}: must be a list of files and folders (got {{'a': 1}})"],
+        [f"{FILE_ACCOUNTS}: must be a list (got {{'a': 1}})"],
     ),
     (
         "not a path",
@@ -439,7 +439,10 @@ INVALID: list[tuple[str, dict[str, Any], dict[str, Any], str, list[str]]] = [
         {"bu00": account_stack_values()},
         {},
         "bu00",
-        ["{project}/Pulumi.org.yaml: file not found"],
+        [
+            "landing-zone:organizationStack: names stack 'org', and {project}/Pulumi.org.yaml does not "
+            "exist: the organization stack's file is read from the project"
+        ],
     ),
     (
         "an organization stack that does not list it",

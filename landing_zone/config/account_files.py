@@ -74,12 +74,8 @@ def read_account_files(
     """Read every file `entries` names (the value of the `key` config key), their accounts
     numbered from `first_account` and access rules from `first_access` in the merged lists."""
     problems: list[Problem] = []
-    if isinstance(entries, str):
-        entries = [entries]
     if not isinstance(entries, (list, tuple)):
-        raise AccountFilesError(
-            [Problem(key, f"must be a list of files and folders (got {excerpt(entries)})")]
-        )
+        raise AccountFilesError([Problem(key, f"must be a list (got {excerpt(entries)})")])
     root = project_dir.resolve()
     paths: list[tuple[Path, str]] = []
     seen: dict[Path, str] = {}
@@ -137,7 +133,7 @@ def files_named(entries: Sequence[Any], project_dir: Path, key: str) -> list[str
     as `read_account_files` finds them, without reading them."""
     root = project_dir.resolve()
     found: list[str] = []
-    for index, entry in enumerate([entries] if isinstance(entries, str) else entries):
+    for index, entry in enumerate(entries):
         found += [_relative(path, root) for path in _files_of(entry, root, f"{key}[{index}]")]
     return found
 

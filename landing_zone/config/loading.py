@@ -172,6 +172,16 @@ def _organization(
     if cached is not None:
         return cached
     organization_key = f"{namespace}:organizationStack"
+    if not path.is_file():
+        raise ConfigError(
+            [
+                Problem(
+                    organization_key,
+                    f"names stack '{path.name[len('Pulumi.') : -len('.yaml')]}', and "
+                    f"{path} does not exist: the organization stack's file is read from the project",
+                )
+            ]
+        )
     try:
         organization_values = read_stack_file(path)
         if organization_key in organization_values:
