@@ -150,3 +150,25 @@ def test_lz_plan_reports_a_missing_pack_and_a_raising_policy_with_exit_2(capsys,
     assert err.startswith(
         "lz plan: the policy pack failed: Exception calling application: cannot judge urn:pulumi:dev::"
     )
+
+
+@pytest.mark.parametrize(
+    ("files", "stack", "organization_stack", "expected"),
+    [
+        (["config.bu00.json", "config.org.json"], "bu00", "org", "config.bu00.json"),
+        (["config.org.json"], "bu00", "org", "config.org.json"),
+        (["config.org.json"], "org", None, "config.org.json"),
+        (["config.org.json"], "alone", None, None),
+        ([], "bu00", "org", None),
+    ],
+    ids=["its own", "its organization stack's", "an organization stack's own", "another stack's", "none"],
+)
+def test_an_account_stack_is_judged_as_its_organization_unless_it_has_its_own_levels(
+    tmp_path, files, stack, organization_stack, expected
+):
+    from landing_zone.plan.policy import default_enforcement_file
+
+    for name in files:
+        (tmp_path / name).write_text("{}")
+    found = default_enforcement_file(tmp_path, stack, organization_stack)
+    assert found == (tmp_path / expected if expected else None)

@@ -339,7 +339,9 @@ def _report(stack_run: StackRun, args: argparse.Namespace, previous: LandingZone
             raise UsageError(f"--policy-config: {err}") from None
         # The file lz plan picked itself: name it, the user did not.
         pack_dir = args.policy_pack or pack_dir_of(stack_run.project_dir)
-        picked = default_enforcement_file(pack_dir, stack_run.stack)
+        picked = default_enforcement_file(
+            pack_dir, stack_run.stack, stack_run.settings.slice.organization_stack
+        )
         problem = str(err)
         if picked is not None and str(picked) not in problem:
             problem = f"{picked}: {problem}"

@@ -109,10 +109,16 @@ def pack_dir_of(project_dir: Path) -> Path:
     return project_dir / PACK_DIR_NAME
 
 
-def default_enforcement_file(pack_dir: Path, stack: str) -> Path | None:
-    """The pack's `config.<stack>.json` when it exists (the file `pulumi preview` is given in CI)."""
-    path = pack_dir / f"config.{stack}.json"
-    return path if path.is_file() else None
+def default_enforcement_file(
+    pack_dir: Path, stack: str, organization_stack: str | None = None
+) -> Path | None:
+    """The pack's `config.<stack>.json` when it exists (the file `pulumi preview` is given in CI);
+    for an account stack without one, its organization stack's: the stacks of one organization
+    are judged alike (as .github/workflows/deploy.yml runs them)."""
+    for name in (stack, organization_stack):
+        if name is not None and (path := pack_dir / f"config.{name}.json").is_file():
+            return path
+    return None
 
 
 def check_policies(
@@ -122,18 +128,20 @@ def check_policies(
     stack_config: Mapping[str, Any],
     resources: Sequence[RegisteredResource],
     enforcement_file: Path | None = None,
+    organization_stack: str | None = None,
 ) -> PolicyCheck:
     """Run the pack at `pack_dir` over `resources` as the engine would for `project`/`stack`.
 
     `stack_config` is the stack file's keys; `enforcement_file` (the `--policy-pack-config` form)
-    defaults to `default_enforcement_file`, else the pack's own levels apply. Raises
+    defaults to `default_enforcement_file` (an account stack's `organization_stack` named), else
+    the pack's own levels apply. Raises
     PolicyPackNotFoundError, PolicyConfigError (a file the pack cannot take), PolicyPackError
     (the pack did not start) and PolicyPackFailedError (a policy raised).
     """
     if not (pack_dir / "PulumiPolicy.yaml").is_file():
         raise PolicyPackNotFoundError(pack_dir)
     if enforcement_file is None:
-        enforcement_file = default_enforcement_file(pack_dir, stack)
+        enforcement_file = default_enforcement_file(pack_dir, stack, organization_stack)
     enforcement = read_enforcement_file(enforcement_file) if enforcement_file is not None else None
     try:
         with PolicyPack(pack_dir, project, stack, stack_config) as pack:

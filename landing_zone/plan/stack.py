@@ -116,6 +116,12 @@ def report_stack(
     if pack_dir is None:
         pack_dir = pack_dir_of(run.project_dir)
     check = check_policies(
-        pack_dir, run.project, run.stack, run.config, run.result.resources, enforcement_file
+        pack_dir,
+        run.project,
+        run.stack,
+        run.config,
+        run.result.resources,
+        enforcement_file,
+        organization_stack=run.settings.slice.organization_stack,
     )
     return build_report(run.project, run.stack, run.result, check, account_changes=changes)
