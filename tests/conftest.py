@@ -21,6 +21,16 @@ from tests.portal_stub import PORTAL_CALLS
 STACKS = ("dev", "prod")
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist: absent under `-p no:xdist`
+def pytest_xdist_make_scheduler(config, log):
+    """With `--dist loadfile` (pyproject's default), each test package goes to one worker whole."""
+    if config.getvalue("dist") != "loadfile":
+        return None
+    from tests.xdist_scheduling import PackageOrFileScheduling
+
+    return PackageOrFileScheduling(config, log)
+
+
 def plan_stack(stack: str) -> PlanResult:
     values = read_stack_file(PROJECT_DIR / f"Pulumi.{stack}.yaml")
     return run_program(PROJECT_DIR, "landing-zone", stack, values)
