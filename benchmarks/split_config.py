@@ -45,11 +45,21 @@ def _bu_accounts(bu: int, count: int) -> dict[str, list[dict[str, Any]]]:
         kind = index % 3
         if kind == 2:
             ou = f"Sandbox/bu{bu:02d}"
-            entry: dict[str, Any] = {"name": f"sbx{bu:02d}-{index:04d}", "ou": ou, "closeOnDeletion": True}
+            # Tagged as the pack's account-lifecycle-safe policy expects of an account closed on deletion.
+            entry: dict[str, Any] = {
+                "name": f"sbx{bu:02d}-{index:04d}",
+                "ou": ou,
+                "closeOnDeletion": True,
+                "tags": {"environment": "sandbox"},
+            }
         else:
             env = "Production" if kind == 0 else "NonProduction"
             ou = f"Workloads/bu{bu:02d}/{env}"
-            entry = {"name": f"app{bu:02d}-{index:04d}-{env[:4].lower()}", "ou": ou}
+            entry = {
+                "name": f"app{bu:02d}-{index:04d}-{env[:4].lower()}",
+                "ou": ou,
+                "tags": {"environment": env.lower()},
+            }
         by_ou.setdefault(ou, []).append(entry)
     return by_ou
 
