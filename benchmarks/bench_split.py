@@ -1,7 +1,7 @@
 """Organizations of N accounts split across stacks (issue 17): config bytes, `lz validate --all`,
 and each stack's plan and policy pack run, every stack in a fresh process.
 
-    venv/bin/python -m benchmarks.bench_split [--repeats R] [--plan-all N ...] [N ...]
+    venv/bin/python -m benchmarks.bench_split [--repeats R] [--plan-all N]... [--json FILE] [N ...]
 
 For each N, `benchmarks.split_config.write_split_project` writes the project into a temporary
 directory (an organization stack and one account stack per 250 accounts), then:
@@ -13,7 +13,7 @@ directory (an organization stack and one account stack per 250 accounts), then:
   their stack reference's; then the real policy pack over gRPC on that stack's resources with
   `split_config.policy_enforcement()`. One run per stack (the account stacks are alike: their
   min/median/max is the spread), the collector paused as `lz plan` pauses it;
-- for the N of `--plan-all`, `lz plan --all` as one command (single run).
+- for each N given to `--plan-all` (default 1000), `lz plan --all` as one command (single run).
 Prints Markdown tables (docs/performance.md, "Issue 17").
 
     venv/bin/python -m benchmarks.bench_split stack DIR STACK --enforcement FILE \
@@ -178,8 +178,8 @@ def violations_in(document: Any) -> Iterator[dict[str, Any]]:
 def spread(values: Sequence[float], digits: int = 2) -> str:
     """min / median / max, or the one value."""
     if len(values) == 1:
-        return f"{values[0]:.{digits}f}"
-    return f"{min(values):.{digits}f} / {statistics.median(values):.{digits}f} / {max(values):.{digits}f}"
+        return f"{values[0]:,.{digits}f}"
+    return f"{min(values):,.{digits}f} / {statistics.median(values):,.{digits}f} / {max(values):,.{digits}f}"
 
 
 def measure_size(accounts: int, repeats: int, with_plan_all: bool) -> dict[str, Any]:
@@ -299,6 +299,9 @@ def print_tables(results: Sequence[dict[str, Any]], floor: dict[str, float]) -> 
         per = 1000 / r["accounts"]
         resources = sum(x["resources"] for x in runs)
         plan_cpu = sum(x["planCpu"] for x in runs)
+        # An `lz plan` of a stack validates its config twice (lz, then the program): for an account
+        # stack, the whole organization's.
+        validations = sum(2 * x["validateCpu"] for x in runs)
         plan_wall = sum(x["planSeconds"] for x in runs)
         pack_cpu = sum(x["packCpu"] for x in runs)
         process = sum(x["processSeconds"] for x in runs)
@@ -307,24 +310,23 @@ def print_tables(results: Sequence[dict[str, Any]], floor: dict[str, float]) -> 
                 f"{r['accounts']:,}",
                 f"{resources:,}",
                 f"{plan_cpu:.1f} ({plan_cpu * per:.1f})",
+                f"{validations:.1f}",
+                f"{plan_cpu - validations:.1f} ({(plan_cpu - validations) * per:.1f})",
                 f"{plan_wall:.1f}",
                 f"{pack_cpu:.1f} ({pack_cpu * per:.1f})",
                 f"{process:.1f} ({process * per:.1f})",
                 f"{max(x['peakMiB'] for x in runs):.0f}",
             ]
         )
-    table(
-        [
-            "accounts",
-            "resources",
-            "plan CPU s",
-            "plan wall s",
-            "pack CPU s",
-            "process wall s",
-            "largest peak MiB",
-        ],
-        rows,
-    )
+    columns = ["accounts", "resources", "plan CPU s", "of which validations (2 per stack)"]
+    columns += [
+        "plan CPU less validations",
+        "plan wall s",
+        "pack CPU s",
+        "process wall s",
+        "largest peak MiB",
+    ]
+    table(columns, rows)
 
     whole = [r for r in results if r["planAll"] is not None]
     if whole:
@@ -348,7 +350,9 @@ def main() -> None:
         return
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=3, help="runs of lz validate --all (median)")
-    parser.add_argument("--plan-all", type=int, nargs="*", default=[1000], metavar="N")
+    parser.add_argument(
+        "--plan-all", type=int, action="append", metavar="N", help="run lz plan --all at N (default: 1000)"
+    )
     parser.add_argument("--json", type=Path, help="also write every figure to this file")
     parser.add_argument("sizes", type=int, nargs="*")
     args = parser.parse_args()
@@ -359,7 +363,7 @@ def main() -> None:
         floor = validate_all(Path(tmp), args.repeats)
     results = []
     for n in args.sizes or SIZES:
-        results.append(measure_size(n, args.repeats, n in args.plan_all))
+        results.append(measure_size(n, args.repeats, n in (args.plan_all or [1000])))
         print(f"{n:,} accounts measured", file=sys.stderr, flush=True)
         if args.json is not None:
             args.json.write_text(json.dumps({"floor": floor, "results": results}, indent=1))
