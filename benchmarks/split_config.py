@@ -29,9 +29,9 @@ ORGANIZATION_GROUPS = ("Platform", "Security", "Auditors", "Finance")
 CORE_ACCOUNTS = ("audit", "log-archive")
 
 
-def business_units(accounts: int) -> int:
-    """One account stack per ACCOUNTS_PER_STACK accounts (at least one)."""
-    return max(1, math.ceil((accounts - len(CORE_ACCOUNTS)) / ACCOUNTS_PER_STACK))
+def business_units(accounts: int, per_stack: int = ACCOUNTS_PER_STACK) -> int:
+    """One account stack per `per_stack` accounts (at least one)."""
+    return max(1, math.ceil((accounts - len(CORE_ACCOUNTS)) / per_stack))
 
 
 def account_stack(bu: int) -> str:
@@ -45,11 +45,21 @@ def _bu_accounts(bu: int, count: int) -> dict[str, list[dict[str, Any]]]:
         kind = index % 3
         if kind == 2:
             ou = f"Sandbox/bu{bu:02d}"
-            entry: dict[str, Any] = {"name": f"sbx{bu:02d}-{index:04d}", "ou": ou, "closeOnDeletion": True}
+            # Tagged as the pack's account-lifecycle-safe policy expects of an account closed on deletion.
+            entry: dict[str, Any] = {
+                "name": f"sbx{bu:02d}-{index:04d}",
+                "ou": ou,
+                "closeOnDeletion": True,
+                "tags": {"environment": "sandbox"},
+            }
         else:
             env = "Production" if kind == 0 else "NonProduction"
             ou = f"Workloads/bu{bu:02d}/{env}"
-            entry = {"name": f"app{bu:02d}-{index:04d}-{env[:4].lower()}", "ou": ou}
+            entry = {
+                "name": f"app{bu:02d}-{index:04d}-{env[:4].lower()}",
+                "ou": ou,
+                "tags": {"environment": env.lower()},
+            }
         by_ou.setdefault(ou, []).append(entry)
     return by_ou
 
@@ -76,9 +86,9 @@ def _bu_access(bu: int) -> list[dict[str, Any]]:
     ]
 
 
-def organization_values(accounts: int) -> dict[str, Any]:
+def organization_values(accounts: int, per_stack: int = ACCOUNTS_PER_STACK) -> dict[str, Any]:
     """The organization stack's config mapping (what Pulumi.scale.yaml holds)."""
-    units = business_units(accounts)
+    units = business_units(accounts, per_stack)
     ous = ["Security", "Sandbox", "Workloads"]
     for bu in range(units):
         ous += [
@@ -150,15 +160,15 @@ def account_stack_values(organization: str = ORGANIZATION_STACK) -> dict[str, An
     return {"aws:region": "eu-west-1", f"{NAMESPACE}:organizationStack": organization}
 
 
-def account_files(accounts: int) -> dict[str, dict[str, Any]]:
+def account_files(accounts: int, per_stack: int = ACCOUNTS_PER_STACK) -> dict[str, dict[str, Any]]:
     """The files under accounts/, by path relative to the project: one per OU, plus each business
     unit's access rules."""
     files: dict[str, dict[str, Any]] = {
         "accounts/security.yaml": {"accounts": [{"name": name, "ou": "Security"} for name in CORE_ACCOUNTS]}
     }
     remaining = accounts - len(CORE_ACCOUNTS)
-    for bu in range(business_units(accounts)):
-        count = min(ACCOUNTS_PER_STACK, remaining)
+    for bu in range(business_units(accounts, per_stack)):
+        count = min(per_stack, remaining)
         remaining -= count
         folder = f"accounts/bu{bu:02d}"
         for ou, entries in _bu_accounts(bu, count).items():
@@ -167,19 +177,21 @@ def account_files(accounts: int) -> dict[str, dict[str, Any]]:
     return files
 
 
-def write_split_project(directory: Path, accounts: int) -> list[str]:
+def write_split_project(directory: Path, accounts: int, per_stack: int = ACCOUNTS_PER_STACK) -> list[str]:
     """Write the project into `directory` (the program, pack and Pulumi.yaml linked from this
-    checkout); the stack names, the organization stack first."""
+    checkout), `per_stack` accounts to an account stack (fewer in tests); the stack names, the
+    organization stack first."""
     for name in ("Pulumi.yaml", "__main__.py", "policy"):
         link = directory / name
         if not link.exists():
             os.symlink(ROOT / name, link)
-    _dump(directory / f"Pulumi.{ORGANIZATION_STACK}.yaml", {"config": organization_values(accounts)})
+    organization = organization_values(accounts, per_stack)
+    _dump(directory / f"Pulumi.{ORGANIZATION_STACK}.yaml", {"config": organization})
     stacks = [ORGANIZATION_STACK]
-    for bu in range(business_units(accounts)):
+    for bu in range(business_units(accounts, per_stack)):
         stacks.append(account_stack(bu))
         _dump(directory / f"Pulumi.{account_stack(bu)}.yaml", {"config": account_stack_values()})
-    for relative, content in account_files(accounts).items():
+    for relative, content in account_files(accounts, per_stack).items():
         path = directory / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         _dump(path, content)
