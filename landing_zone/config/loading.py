@@ -7,7 +7,9 @@ checks cross-references. Either phase's problems are raised together as one Conf
 from __future__ import annotations
 
 import difflib
+import hashlib
 import json
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +22,7 @@ from .account_files import (
     AccountFiles,
     AccountFilesError,
     check_file_access_rules,
+    files_named,
     read_account_files,
     relocate,
 )
@@ -53,6 +56,13 @@ KIND_MESSAGES = {
 }
 
 
+# Configs validated in this process, by content (`_content_key`): `lz plan` validates a stack and
+# then runs the program, which loads it again, and every account stack of an organization
+# loads the whole organization: at 5,000 accounts a validation is about 1.3 s (docs/performance.md,
+# issue 17). A few are kept: the last organizations used.
+MAX_VALIDATED = 4
+_VALIDATED: OrderedDict[bytes, LandingZoneConfig] = OrderedDict()
+
 # Organizations loaded in one run (`lz validate --all`), by their stack file's resolved path: the
 # file's config mapping and the organization's config, or why it does not load.
 OrganizationCache = dict[Path, "tuple[Mapping[str, Any], LandingZoneConfig] | ConfigError"]
@@ -78,6 +88,10 @@ def load_from_mapping(
     `project_dir` is where `accountFiles` paths start (required when the config has them).
     """
     raw = _raw_config(values, namespace)
+    key = _content_key(raw, namespace, project_dir)
+    if key is not None and key in _VALIDATED:
+        _VALIDATED.move_to_end(key)
+        return _VALIDATED[key]
     files = _merge_account_files(raw, namespace, project_dir)
     try:
         config = LandingZoneConfig.model_validate(raw)
@@ -88,7 +102,32 @@ def load_from_mapping(
         problems += check_file_access_rules(config, files.origins["access"], namespace)
     if problems:
         raise ConfigError(_relocated(problems, namespace, files))
+    if key is not None:
+        _VALIDATED[key] = config
+        if len(_VALIDATED) > MAX_VALIDATED:
+            _VALIDATED.popitem(last=False)
     return config
+
+
+def _content_key(raw: Mapping[str, Any], namespace: str, project_dir: Path | None) -> bytes | None:
+    """What a validated config depends on, as a digest: the stack's landing-zone values, and the
+    name and bytes of every account file they name (never time stamps, which two writes in one
+    tick share). None when the files cannot be listed: loading reports why."""
+    digest = hashlib.sha256(namespace.encode())
+    digest.update(json.dumps(raw, sort_keys=True, separators=(",", ":"), default=repr).encode())
+    entries = raw.get("accountFiles")
+    if entries is not None:
+        if project_dir is None or not isinstance(entries, (list, tuple)):
+            return None
+        try:
+            names = files_named(entries, project_dir, "accountFiles")
+            root = project_dir.resolve()
+            for name in names:
+                digest.update(b"\0" + name.encode() + b"\0" + (root / name).read_bytes())
+        except (AccountFilesError, OSError):
+            return None
+        digest.update(str(root).encode())
+    return digest.digest()
 
 
 def load_stack(
