@@ -189,6 +189,7 @@ ALL_FORMATS = ("text", "json")
 def _run_all(args: argparse.Namespace) -> int:
     """Every stack of the project: each planned (an account stack with its organization stack's
     planned outputs), reported together; the worst stack's exit status."""
+    from landing_zone.plan.collector import collect_frozen
     from landing_zone.plan.project import all_plans_document, exit_code, project_stacks, render_all_text
 
     for attribute, option in SINGLE_STACK_OPTIONS:
@@ -203,7 +204,11 @@ def _run_all(args: argparse.Namespace) -> int:
     if not stacks:
         raise UsageError(f"{project_dir} has no stack files (Pulumi.STACK.yaml) to plan")
     outputs: dict[str, dict[str, Any]] = {}
-    plans = [_plan_one(project_dir, project, stack, args, outputs) for stack in stacks]
+    plans = []
+    for stack in stacks:
+        plans.append(_plan_one(project_dir, project, stack, args, outputs))
+        # Only the report is kept of each stack: what its run left is freed before the next.
+        collect_frozen()
     if args.format == "json":
         shown = json.dumps(all_plans_document(plans), indent=2) + "\n"
     else:
