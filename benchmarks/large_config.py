@@ -83,6 +83,26 @@ def _accounts(accounts: int) -> list[dict[str, Any]]:
     return account_list[:accounts]
 
 
+def organization_access() -> list[dict[str, Any]]:
+    """The organization-wide access rules: Platform and Security on every member account, Auditors
+    view-only everywhere, Platform and Finance in the management account."""
+    return [
+        {
+            "group": "Platform",
+            "permissionSets": ["AdministratorAccess", "ReadOnlyAccess"],
+            "allMemberAccounts": True,
+        },
+        {"group": "Platform", "permissionSets": ["AdministratorAccess"], "accounts": ["management"]},
+        {
+            "group": "Security",
+            "permissionSets": ["SecurityAudit", "ReadOnlyAccess"],
+            "allMemberAccounts": True,
+        },
+        {"group": "Auditors", "permissionSets": ["ViewOnlyAccess"], "allMemberAccounts": True},
+        {"group": "Finance", "permissionSets": ["Billing"], "accounts": ["management"]},
+    ]
+
+
 def _identity_center() -> dict[str, Any]:
     groups = group_names()
     users = [
@@ -96,20 +116,8 @@ def _identity_center() -> dict[str, Any]:
         for n in range(USERS_PER_GROUP)
     ]
     access: list[dict[str, Any]] = [
-        {
-            "group": "Platform",
-            "permissionSets": ["AdministratorAccess", "ReadOnlyAccess"],
-            "allMemberAccounts": True,
-        },
-        {"group": "Platform", "permissionSets": ["AdministratorAccess"], "accounts": ["management"]},
-        {
-            "group": "Security",
-            "permissionSets": ["SecurityAudit", "ReadOnlyAccess"],
-            "allMemberAccounts": True,
-        },
-        {"group": "Auditors", "permissionSets": ["ViewOnlyAccess"], "allMemberAccounts": True},
+        *organization_access(),
         {"group": "Auditors", "permissionSets": ["ReadOnlyAccess"], "organizationalUnits": ["Security"]},
-        {"group": "Finance", "permissionSets": ["Billing"], "accounts": ["management"]},
     ]
     for bu in range(BUSINESS_UNITS):
         prefix = f"Workloads/bu{bu:02d}"

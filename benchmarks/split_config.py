@@ -19,7 +19,14 @@ from typing import Any
 
 import yaml
 
-from benchmarks.large_config import DOMAIN, NAMESPACE, ORGANIZATION, PERMISSION_SETS, _contact
+from benchmarks.large_config import (
+    DOMAIN,
+    NAMESPACE,
+    ORGANIZATION,
+    PERMISSION_SETS,
+    _contact,
+    organization_access,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 ORGANIZATION_STACK = "scale"
@@ -132,21 +139,7 @@ def organization_values(accounts: int, per_stack: int = ACCOUNTS_PER_STACK) -> d
                 for name, policy, duration in PERMISSION_SETS
             ],
             "groups": [{"name": group} for group in groups],
-            "access": [
-                {
-                    "group": "Platform",
-                    "permissionSets": ["AdministratorAccess", "ReadOnlyAccess"],
-                    "allMemberAccounts": True,
-                },
-                {"group": "Platform", "permissionSets": ["AdministratorAccess"], "accounts": ["management"]},
-                {
-                    "group": "Security",
-                    "permissionSets": ["SecurityAudit", "ReadOnlyAccess"],
-                    "allMemberAccounts": True,
-                },
-                {"group": "Auditors", "permissionSets": ["ViewOnlyAccess"], "allMemberAccounts": True},
-                {"group": "Finance", "permissionSets": ["Billing"], "accounts": ["management"]},
-            ],
+            "access": organization_access(),
         },
         f"{NAMESPACE}:guardrails": [
             {"guardrail": "deny-leaving-organization", "root": True},
