@@ -20,8 +20,9 @@ from .base import ConfigModel, Matching
 from .checker import Checker
 from .organization import AccountConfig, OrganizationStructure
 
-# Pulumi's rule for a stack name ("Stack names may only contain alphanumeric, hyphens, underscores,
-# or periods": pulumi/pulumi sdk/go/common/tokens/names.go, ValidateStackName; at most 100).
+# Pulumi's rule for a stack name: the CLI's validateStackName matches `^[A-Za-z0-9_.-]{1,100}$`
+# (stackNameAndProjectRegexp, pulumi/pulumi), "Stack names may only contain alphanumeric
+# characters, hyphens, underscores, or periods" (Pulumi docs, Stacks).
 STACK_NAME = Matching(r"[A-Za-z0-9_.-]{1,100}", "a Pulumi stack name: 1 to 100 letters, digits and -_.")
 StackName = Annotated[str, STACK_NAME]
 
