@@ -24,9 +24,11 @@ with collector_paused():
             project_dir=Path(pulumi.get_root_directory()),
         )
         config = settings.config
-        # Allowed, but risky on a later change: shown in `pulumi preview` and `lz plan`.
-        for warning in config_warnings(config, pulumi.get_project()):
-            pulumi.log.warn(str(warning))
+        # Allowed, but risky on a later change: shown in `pulumi preview` and `lz plan`, of the
+        # organization stack only (an account stack's config is its organization's: said once).
+        if settings.slice.is_organization_stack:
+            for warning in config_warnings(config, pulumi.get_project()):
+                pulumi.log.warn(str(warning))
         stack_prefix = f"{pulumi.get_organization()}/{pulumi.get_project()}"
         organization_stack = settings.slice.organization_stack
         zone = LandingZone(

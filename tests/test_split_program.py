@@ -327,3 +327,22 @@ def test_quarantine_works_per_stack_on_the_account_stack_s_own_outputs(tmp_path)
         "staging": organization["organizationalUnitIds"]["Workloads/NonProduction"],
         "dev": organization["organizationalUnitIds"]["Workloads/NonProduction"],
     }
+
+
+def test_the_organizations_warnings_are_said_by_the_organization_stack_only(tmp_path):
+    from landing_zone.config import config_warnings, load_stack_file
+    from tests.split_builders import prod_values
+
+    # A rule naming a suspended account is allowed, with a warning (config_warnings): `dev`, which
+    # the workloads stack deploys.
+    base = prod_values()
+    next(a for a in base[f"{NS}:accounts"] if a["name"] == "dev")["state"] = "suspended"
+    access = base[f"{NS}:identityCenter"]["access"]
+    access.append({"group": "Platform", "permissionSets": ["ReadOnlyAccess"], "accounts": ["dev"]})
+    project = split_project(tmp_path / "project", organization_values(base))
+    warnings = config_warnings(load_stack_file(project / "Pulumi.org.yaml", NS).config, NS)
+    assert len(warnings) == 1
+    org = plan(project, ORG)
+    workloads = plan(project, "workloads", other_stacks={ORG: org.result.outputs})
+    assert [d for d in org.result.diagnostics if d.startswith("warning: ")] == [f"warning: {warnings[0]}"]
+    assert [d for d in workloads.result.diagnostics if d.startswith("warning: ")] == []
