@@ -23,6 +23,7 @@ from landing_zone.config import (
     load_from_mapping,
     read_stack_file,
 )
+from landing_zone.config.loading import stack_file, stack_of
 from landing_zone.config.stack_yaml import StackYamlError, decode, parse
 
 from .aws import add_session_arguments
@@ -189,7 +190,7 @@ def _target(args: argparse.Namespace, location: StackLocation) -> _Target:
         if not valid_stack_name(organization) or organization == location.stack:
             raise UsageError(f"{namespace}:organizationStack is not valid (lz validate says why)")
         account_stack = location.stack
-        organization_file = project_dir / f"Pulumi.{organization}.yaml"
+        organization_file = stack_file(project_dir, organization)
         organization_values = _values(organization_file)
     own = organization_values.get(f"{namespace}:accounts") or []
     entries = organization_values.get(f"{namespace}:accountFiles")
@@ -201,7 +202,7 @@ def _target(args: argparse.Namespace, location: StackLocation) -> _Target:
             raise UsageError(f"{namespace}:accountFiles is not valid (lz validate says why)") from None
     units = organization_values.get(f"{namespace}:organizationalUnits") or []
     ou_paths = frozenset(str(u.get("path")) for u in units if isinstance(u, dict))
-    stack_file = Where(namespace)
+    in_stack_file = Where(namespace)
 
     def target(path: Path, where: Where, entry: dict[str, Any] | None) -> _Target:
         if entry is not None and account_stack is not None:
@@ -210,14 +211,14 @@ def _target(args: argparse.Namespace, location: StackLocation) -> _Target:
 
     entry = _named(own, args.name)
     if entry is not None:
-        return target(organization_file, stack_file, entry)
+        return target(organization_file, in_stack_file, entry)
     for name in files:
         entry = _named(_values_of_account_file(project_dir / name).get("accounts") or [], args.name)
         if entry is not None:
             return target(project_dir / name, Where(namespace, name, ou_paths), entry)
     chosen = getattr(args, "file", None)
     if chosen is None:
-        return target(organization_file, stack_file, None)
+        return target(organization_file, in_stack_file, None)
     if entries is None:
         raise UsageError(f"--file: {organization_file.name} names no {namespace}:accountFiles to add to")
     name = _new_file(chosen, project_dir, entries, files)
@@ -377,13 +378,15 @@ def _check_slice(args: argparse.Namespace, target: _Target, config: LandingZoneC
     if not config.account_stacks:
         return
     claimed = claimed_subtrees(config.account_stacks)
-    organization_stack = target.organization_file.name.removeprefix("Pulumi.").removesuffix(".yaml")
+    organization_stack = stack_of(target.organization_file)
 
-    def stack_of(ou: Any) -> str:
+    def deploying_stack(ou: Any) -> str:
         return owner_of(AccountConfig(name=args.name, ou=ou), claimed) or organization_stack
 
-    after = next((stack_of(a.ou) for a in config.accounts if a.name.lower() == args.name.lower()), None)
-    before = stack_of(target.entry.get("ou")) if target.entry is not None else None
+    after = next(
+        (deploying_stack(a.ou) for a in config.accounts if a.name.lower() == args.name.lower()), None
+    )
+    before = deploying_stack(target.entry.get("ou")) if target.entry is not None else None
     if target.account_stack is not None and before is None and after != target.account_stack:
         own = ", ".join(config.account_stacks[target.account_stack].organizational_units)
         raise UsageError(

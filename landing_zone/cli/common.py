@@ -10,6 +10,7 @@ from pathlib import Path
 import yaml
 
 from landing_zone.config import ConfigError
+from landing_zone.config.loading import stack_file, stack_of
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -42,10 +43,10 @@ def locate_stack(args: argparse.Namespace) -> StackLocation:
     project = read_project_name(project_dir)
     if args.config_file is not None:
         path: Path = args.config_file
-        stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml").removesuffix(".yml")
+        stack = stack_of(path)
     elif args.stack:
         stack = args.stack
-        path = project_dir / f"Pulumi.{stack}.yaml"
+        path = stack_file(project_dir, stack)
     else:
         raise UsageError("name a stack with --stack NAME or a file with --config-file PATH")
     if not path.is_file():

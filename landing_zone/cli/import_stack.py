@@ -10,6 +10,7 @@ import tempfile
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING
 
+from landing_zone.config.loading import stack_file
 from landing_zone.config.naming import DEFAULT_EMAIL_PATTERN
 
 from .aws import add_session_arguments, clients_from_args, reading_the_organization
@@ -191,7 +192,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--stack: {args.stack!r} is not a stack name (letters, digits, '-', '_', '.')")
     project_dir = args.project_dir or find_project_dir(Path.cwd())
     namespace = read_project_name(project_dir)
-    target = project_dir / f"Pulumi.{args.stack}.yaml"
+    target = stack_file(project_dir, args.stack)
     if target.exists() and not args.force:
         raise UsageError(f"{target} already exists; pass --force to overwrite it")
     accounts_dir = (

@@ -226,7 +226,8 @@ def _plan_one(
     """One stack of `lz plan --all`: what `lz plan --stack STACK` would show or say. `outputs`
     holds the planned outputs of the stacks before it (an account stack's organization stack
     is planned before it), and gets this one's."""
-    from landing_zone.plan.project import StackPlan, stack_file
+    from landing_zone.config.loading import stack_file
+    from landing_zone.plan.project import StackPlan
     from landing_zone.plan.stack import ProgramError, run_stack
 
     try:

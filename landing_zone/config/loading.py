@@ -171,7 +171,7 @@ def load_stack(
         problems.append(Problem(organization_key, "names this stack itself: name the organization stack"))
     if problems:
         raise ConfigError(problems)
-    path = project_dir / f"Pulumi.{organization}.yaml"
+    path = stack_file(project_dir, organization)
     organization_values, config = _organization(path, namespace, project_dir, organizations)
     if stack not in config.account_stacks:
         raise ConfigError(
@@ -216,7 +216,7 @@ def _organization(
             [
                 Problem(
                     organization_key,
-                    f"names stack '{path.name[len('Pulumi.') : -len('.yaml')]}', and "
+                    f"names stack '{stack_of(path)}', and "
                     f"{path} does not exist: the organization stack's file is read from the project",
                 )
             ]
@@ -359,6 +359,16 @@ def _keys_of_another_project(values: Mapping[str, Any], namespace: str) -> list[
     return problems
 
 
+def stack_file(project_dir: Path, stack: str) -> Path:
+    """Where Pulumi reads stack `stack`'s config: `Pulumi.<stack>.yaml` beside Pulumi.yaml."""
+    return project_dir / f"Pulumi.{stack}.yaml"
+
+
+def stack_of(path: Path) -> str:
+    """The stack a stack file is for: its name without `Pulumi.` and `.yaml` (or `.yml`)."""
+    return path.name.removeprefix("Pulumi.").removesuffix(".yaml").removesuffix(".yml")
+
+
 def read_stack_file(path: Path) -> dict[str, Any]:
     """The `config:` mapping of a `Pulumi.<stack>.yaml` file (empty when it has none), read as
     Pulumi reads it (see `stack_yaml`): UTF-8, YAML 1.2, no duplicate keys, bounded."""
@@ -400,7 +410,7 @@ def load_stack_file(
     `organizations`, an organization stack loaded here is not loaded again for its account stacks."""
     values = read_stack_file(path)
     too_large = [problem] if (problem := config_size_problem(values, str(path))) is not None else []
-    stack = path.name.removeprefix("Pulumi.").removesuffix(".yaml").removesuffix(".yml")
+    stack = stack_of(path)
     try:
         settings = load_stack(values, stack, project_dir or path.parent, namespace, organizations)
     except ConfigError as err:

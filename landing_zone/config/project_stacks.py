@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from .errors import ConfigError, Problem
-from .loading import read_stack_file
+from .loading import read_stack_file, stack_of
 from .stacks import valid_stack_name
 
 Role = Literal["single", "organization", "account"]
@@ -36,7 +36,7 @@ def stack_files(project_dir: Path) -> list[tuple[str, Path]]:
     `lz --stack NAME` reads and an account stack's organization stack is read from)."""
     found = []
     for path in project_dir.glob("Pulumi.*.yaml"):
-        name = path.name.removeprefix("Pulumi.").removesuffix(".yaml")
+        name = stack_of(path)
         if valid_stack_name(name) and path.is_file():
             found.append((name, path))
     return sorted(found)

@@ -65,13 +65,6 @@ def in_subtree(ou: str | None, path: str) -> bool:
     return ou is not None and (ou == path or ou.startswith(path + "/"))
 
 
-def owning_stack(account: AccountConfig, account_stacks: dict[str, AccountStackConfig]) -> str | None:
-    """The account stack whose slice holds `account` (by the OU it is defined in, not where a
-    suspension moves it: suspending never moves an account to another stack); None: the
-    organization stack's."""
-    return owner_of(account, claimed_subtrees(account_stacks))
-
-
 def claimed_subtrees(account_stacks: dict[str, AccountStackConfig]) -> dict[str, str]:
     """OU path -> the account stack that claims its subtree (the first, where two do)."""
     claimed: dict[str, str] = {}
@@ -82,7 +75,9 @@ def claimed_subtrees(account_stacks: dict[str, AccountStackConfig]) -> dict[str,
 
 
 def owner_of(account: AccountConfig, claimed: dict[str, str]) -> str | None:
-    """`owning_stack` from `claimed_subtrees`: a walk up the account's OU path, so that slicing
+    """The account stack whose slice holds `account`, by the OU it is defined in (not where a
+    suspension moves it: suspending never moves an account to another stack); None: the
+    organization stack's. A walk up the account's OU path in `claimed_subtrees`, so that slicing
     5,000 accounts among 50 stacks costs a few lookups per account, not one per stack."""
     path = account.ou
     while path:

@@ -17,7 +17,6 @@ from .plan_json import PLAN_VERSION, VERSION_KEY
 from .render import render_text
 from .report import PlanReport
 
-STACK_FILE_PREFIX = "Pulumi."
 # Exit statuses, as `lz plan` gives them for one stack.
 CLEAN, FAILS, UNUSABLE = 0, 1, 2
 
@@ -44,10 +43,6 @@ def project_stacks(project_dir: Path, project: str) -> list[str]:
     each organization stack before its account stacks). A file that cannot be read counts as a
     stack of its own: planning it reports why."""
     return [stack.name for stack in stacks_of_project(project_dir, project)]
-
-
-def stack_file(project_dir: Path, stack: str) -> Path:
-    return project_dir / f"{STACK_FILE_PREFIX}{stack}.yaml"
 
 
 def exit_code(plans: list[StackPlan]) -> int:

@@ -15,6 +15,7 @@ import pulumi
 
 from landing_zone.config import LandingZoneConfig, StackSettings, load_stack, read_stack_file
 from landing_zone.config.changes import account_changes
+from landing_zone.config.loading import stack_file
 
 from .mocks import MockOrganization
 from .policy import check_policies, pack_dir_of
@@ -88,7 +89,7 @@ def planned_outputs(
     """The outputs stack `stack` (its `Pulumi.<stack>.yaml` in `project_dir`) would have after an
     update, from its run under mocks: what an account stack's reference reads in a plan.
     Its config was validated with the account stack's; a program that stops is a ProgramError."""
-    values = read_stack_file(project_dir / f"Pulumi.{stack}.yaml")
+    values = read_stack_file(stack_file(project_dir, stack))
     try:
         return run_program(project_dir, project, stack, values, organization).outputs
     except pulumi.RunError as err:
