@@ -163,20 +163,25 @@ def _identity_center() -> dict[str, Any]:
     }
 
 
+def organization_settings() -> dict[str, Any]:
+    """The `organization` key: the organization's code, domain, notification list and contacts."""
+    return {
+        "name": ORGANIZATION,
+        "domain": DOMAIN,
+        "notificationEmail": f"aws-notifications@{DOMAIN}",
+        "contacts": {
+            "billing": _contact("Finance"),
+            "security": _contact("Security"),
+            "operations": _contact("Platform"),
+        },
+    }
+
+
 def large_stack_values(accounts: int) -> dict[str, Any]:
     """A stack config mapping (as read from Pulumi.<stack>.yaml) with `accounts` accounts."""
     return {
         "aws:region": "eu-west-1",
-        f"{NAMESPACE}:organization": {
-            "name": ORGANIZATION,
-            "domain": DOMAIN,
-            "notificationEmail": f"aws-notifications@{DOMAIN}",
-            "contacts": {
-                "billing": _contact("Finance"),
-                "security": _contact("Security"),
-                "operations": _contact("Platform"),
-            },
-        },
+        f"{NAMESPACE}:organization": organization_settings(),
         f"{NAMESPACE}:organizationalUnits": [{"path": path} for path in _organizational_units()],
         f"{NAMESPACE}:accounts": _accounts(accounts),
         f"{NAMESPACE}:identityCenter": _identity_center(),

@@ -20,12 +20,12 @@ from typing import Any
 import yaml
 
 from benchmarks.large_config import (
-    DOMAIN,
     NAMESPACE,
-    ORGANIZATION,
     PERMISSION_SETS,
-    _contact,
     organization_access,
+    organization_settings,
+    # The same enforcement levels fit the split stacks (a clean run has no violations).
+    policy_enforcement,  # noqa: F401 - re-exported for bench_split and the tests
 )
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -110,16 +110,7 @@ def organization_values(accounts: int, per_stack: int = ACCOUNTS_PER_STACK) -> d
     ]
     return {
         "aws:region": "eu-west-1",
-        f"{NAMESPACE}:organization": {
-            "name": ORGANIZATION,
-            "domain": DOMAIN,
-            "notificationEmail": f"aws-notifications@{DOMAIN}",
-            "contacts": {
-                "billing": _contact("Finance"),
-                "security": _contact("Security"),
-                "operations": _contact("Platform"),
-            },
-        },
+        f"{NAMESPACE}:organization": organization_settings(),
         f"{NAMESPACE}:organizationalUnits": [{"path": path} for path in sorted(ous)],
         f"{NAMESPACE}:accountFiles": ["accounts"],
         f"{NAMESPACE}:accountStacks": {
@@ -189,16 +180,6 @@ def write_split_project(directory: Path, accounts: int, per_stack: int = ACCOUNT
         path.parent.mkdir(parents=True, exist_ok=True)
         _dump(path, content)
     return stacks
-
-
-def policy_enforcement() -> dict[str, Any]:
-    """The `--policy-pack-config` document that fits these stacks (a clean run has no violations)."""
-    return {
-        "all": "mandatory",
-        "account-email-convention": {"pattern": rf"^aws-{ORGANIZATION}\+{{account}}@scale-corp\.io$"},
-        "production-admin-restricted": {"productionOus": ["Production"], "allowedGroups": ["Platform"]},
-        "management-admin-restricted": {"allowedGroups": ["Platform"]},
-    }
 
 
 def _dump(path: Path, content: dict[str, Any]) -> None:
