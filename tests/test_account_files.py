@@ -421,6 +421,19 @@ INVALID: list[tuple[str, dict[str, Any], dict[str, Any], str, list[str]]] = [
         [f"landing-zone:accounts: {ACCOUNT_STACK_KEY}", f"landing-zone:budgets: {ACCOUNT_STACK_KEY}"],
     ),
     (
+        "an account stack with landing-zone keys under another project's name",
+        {
+            "org": organization_values(account_stacks=SPLIT),
+            "bu00": account_stack_values(**{"old-name:accounts": accounts("app0")}),
+        },
+        {},
+        "bu00",
+        [
+            "old-name:accounts: is under 'old-name:', and this project is 'landing-zone' (the name "
+            "Pulumi.yaml declares): write landing-zone:accounts, or rename the project"
+        ],
+    ),
+    (
         "an organizationStack that is not a stack name",
         {"bu00": account_stack_values("../org")},
         {},

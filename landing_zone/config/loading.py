@@ -165,6 +165,8 @@ def load_stack(
         for key in values
         if str(key).startswith(f"{namespace}:") and key != organization_key
     ]
+    # Landing-zone keys under another project's name would be lost here as in any stack file.
+    problems += _keys_of_another_project(values, namespace)
     if not valid_stack_name(organization):
         problems.append(Problem(organization_key, f"{excerpt(organization)} is not a Pulumi stack name"))
     elif organization == stack:
